@@ -1,0 +1,24 @@
+# Shared settings for the local (no-Docker) infrastructure. Every value can be overridden
+# from the environment; sourced by the other scripts of this folder.
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo_root="$(cd "$here/../.." && pwd)"
+
+KAFKA_VERSION="${KAFKA_VERSION:-4.1.1}"
+LOG4J_VERSION="${LOG4J_VERSION:-2.25.3}"
+FERRETDB_VERSION="${FERRETDB_VERSION:-v1.24.2}"
+
+# Downloads and builds live outside the checkout so that a fresh clone (CI) reuses them.
+PARCOURS_CACHE_DIR="${PARCOURS_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/parcours}"
+# Runtime data (Kafka logs, SQLite files, pid files, service logs) is git-ignored, per checkout.
+PARCOURS_DATA_DIR="${PARCOURS_DATA_DIR:-$repo_root/.data/local}"
+
+PARCOURS_KAFKA_PORT="${PARCOURS_KAFKA_PORT:-9092}"
+PARCOURS_KAFKA_CONTROLLER_PORT="${PARCOURS_KAFKA_CONTROLLER_PORT:-9093}"
+PARCOURS_MONGO_PORT="${PARCOURS_MONGO_PORT:-27017}"
+PARCOURS_KAFKA_HEAP="${PARCOURS_KAFKA_HEAP:-512m}"
+
+KAFKA_HOME="$PARCOURS_CACHE_DIR/kafka-$KAFKA_VERSION"
+FERRETDB_BIN="$PARCOURS_CACHE_DIR/ferretdb-$FERRETDB_VERSION/ferretdb"
+
+log() { printf '[infra] %s\n' "$*" >&2; }
+die() { printf '[infra] error: %s\n' "$*" >&2; exit 1; }
