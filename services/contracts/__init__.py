@@ -1,0 +1,1 @@
+"""The published language of Parcours: the event envelope, versioned payloads, the topic catalogue."""

@@ -1,0 +1,43 @@
+"""Which payload model belongs to which (event_type, event_version), and on which topic it travels."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pydantic import BaseModel
+
+from services.contracts.envelope import Envelope
+from services.contracts.events import profiles
+
+
+@dataclass(frozen=True)
+class EventContract:
+    event_type: str
+    version: int
+    topic: str
+    payload: type[BaseModel]
+
+
+REGISTRY: dict[tuple[str, int], EventContract] = {
+    (c.event_type, c.version): c
+    for c in (
+        EventContract("profiles.agency.registered", 1, "profiles.agency", profiles.AgencyRegisteredV1),
+        EventContract("profiles.agency.renamed", 1, "profiles.agency", profiles.AgencyRenamedV1),
+    )
+}
+
+
+class UnknownEventType(LookupError):
+    pass
+
+
+def contract_of(envelope: Envelope) -> EventContract:
+    try:
+        return REGISTRY[(envelope.event_type, envelope.event_version)]
+    except KeyError:
+        raise UnknownEventType(f"no contract for {envelope.event_type} v{envelope.event_version}") from None
+
+
+def parse_payload(envelope: Envelope) -> BaseModel:
+    """The typed payload of an envelope; raises pydantic's ValidationError when it breaks its contract."""
+    return contract_of(envelope).payload.model_validate(envelope.payload)

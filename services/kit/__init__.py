@@ -1,0 +1,1 @@
+"""What every Parcours service shares: settings, Mongo, outbox and inbox, broker wiring, observability."""

@@ -1,0 +1,78 @@
+"""The FastAPI side every service shares: lifespan, correlation ids, health, readiness, metrics."""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi.responses import JSONResponse
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+from services.kit import context
+from services.kit.runtime import ServiceRuntime
+
+log = logging.getLogger(__name__)
+
+CORRELATION_HEADER = "X-Correlation-ID"
+TENANT_HEADER = "X-Tenant-ID"
+
+
+def create_app(
+    runtime: ServiceRuntime,
+    *,
+    title: str,
+    description: str,
+    routers: Sequence[APIRouter] = (),
+) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await runtime.start()
+        try:
+            yield
+        finally:
+            await runtime.stop()
+
+    app = FastAPI(title=title, description=description, version="0.1.0", lifespan=lifespan)
+    app.state.runtime = runtime
+    app.state.settings = runtime.settings
+    metrics = runtime.metrics
+
+    @app.middleware("http")
+    async def trace_and_measure(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        correlation_id = request.headers.get(CORRELATION_HEADER) or str(uuid.uuid4())
+        started = time.perf_counter()
+        with context.bound(context.TraceContext(correlation_id, request.headers.get(TENANT_HEADER))):
+            response = await call_next(request)
+        route = request.scope.get("route")
+        path = getattr(route, "path", "unmatched")
+        metrics.http_requests.labels(metrics.service, request.method, path, str(response.status_code)).inc()
+        metrics.http_latency.labels(metrics.service, path).observe(time.perf_counter() - started)
+        response.headers[CORRELATION_HEADER] = correlation_id
+        return response
+
+    @app.get("/healthz", tags=["operations"], summary="The process is alive")
+    async def healthz() -> dict[str, str]:
+        return {"status": "alive", "service": runtime.settings.service_name}
+
+    @app.get("/readyz", tags=["operations"], summary="Kafka and the database are reachable")
+    async def readyz() -> JSONResponse:
+        checks = await runtime.readiness()
+        ready = all(check["ok"] for check in checks.values())
+        body = {
+            "status": "ready" if ready else "not ready",
+            "service": runtime.settings.service_name,
+            "checks": checks,
+        }
+        return JSONResponse(body, status_code=200 if ready else 503)
+
+    @app.get("/metrics", tags=["operations"], summary="Prometheus metrics", response_class=Response)
+    async def prometheus() -> Response:
+        return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
+
+    for router in routers:
+        app.include_router(router)
+    return app

@@ -1,0 +1,24 @@
+"""Runs one service: settings, logs, then uvicorn on the configured host and port."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import uvicorn
+from fastapi import FastAPI
+
+from services.kit import logs
+from services.kit.settings import ServiceSettings
+
+
+def serve(settings: ServiceSettings, build_app: Callable[[ServiceSettings], FastAPI]) -> None:
+    logs.configure(settings.service_name, settings.log_level, settings.log_json)
+    app = build_app(settings)
+    uvicorn.run(
+        app,
+        host=settings.http_host,
+        port=settings.http_port,
+        log_config=None,
+        timeout_graceful_shutdown=10,
+        access_log=False,
+    )

@@ -1,0 +1,70 @@
+"""Settings from environment variables (prefix PARCOURS_), validated at start-up with a clear message."""
+
+from __future__ import annotations
+
+import sys
+from typing import TypeVar
+
+from pydantic import Field, ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class ServiceSettings(BaseSettings):
+    """Shared by every service; a service subclasses it to add its own settings and defaults."""
+
+    model_config = SettingsConfigDict(env_prefix="PARCOURS_", extra="ignore")
+
+    service_name: str = Field(default="parcours", description="name in logs, metrics and events")
+    http_host: str = "127.0.0.1"
+    http_port: int = Field(default=8000, ge=1, le=65535)
+
+    kafka_bootstrap_servers: str = "127.0.0.1:9092"
+    topic_partitions: int = Field(default=3, ge=1, description="partitions of topics created at start-up")
+    topic_replication_factor: int = Field(default=1, ge=1)
+
+    mongodb_uri: str = "mongodb://127.0.0.1:27017"
+    mongodb_database: str = Field(default="", description="defaults to parcours_<service_name>")
+    mongodb_timeout_ms: int = Field(default=3000, ge=100)
+
+    relay_sweep_seconds: float = Field(default=1.0, gt=0, description="periodic outbox sweep (recovery)")
+    relay_lease_seconds: float = Field(default=15.0, gt=0, description="how long a relay owns claimed work")
+    relay_batch_size: int = Field(default=500, ge=1, le=5000)
+
+    consumer_max_attempts: int = Field(default=3, ge=1, description="attempts before the dead-letter topic")
+    consumer_retry_backoff_seconds: float = Field(default=0.2, ge=0)
+    consumer_batch_size: int = Field(default=200, ge=1)
+
+    startup_backoff_max_seconds: float = Field(default=10.0, gt=0, description="ceiling of the reconnect backoff")
+
+    operator_token: str = Field(default="", description="bearer token for operator endpoints; empty disables them")
+    log_level: str = Field(default="INFO", pattern="^(DEBUG|INFO|WARNING|ERROR)$")
+    log_json: bool = True
+
+    @property
+    def database_name(self) -> str:
+        return self.mongodb_database or f"parcours_{self.service_name}"
+
+    @property
+    def consumer_group(self) -> str:
+        return f"parcours.{self.service_name}"
+
+
+S = TypeVar("S", bound=ServiceSettings)
+
+
+class InvalidSettings(SystemExit):
+    pass
+
+
+def load_settings(cls: type[S]) -> S:
+    """Read the environment; on a bad value, exit with one line per problem naming the variable."""
+    try:
+        return cls()
+    except ValidationError as error:
+        prefix = cls.model_config.get("env_prefix", "")
+        lines = [f"invalid settings for {cls.__name__}:"]
+        for problem in error.errors():
+            variable = prefix + "_".join(str(part) for part in problem["loc"]).upper()
+            lines.append(f"  {variable}: {problem['msg']} (got {problem.get('input')!r})")
+        print("\n".join(lines), file=sys.stderr)
+        raise InvalidSettings(2) from None

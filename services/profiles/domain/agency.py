@@ -1,0 +1,64 @@
+"""Agencies (tenants): pure rules, no I/O."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass, replace
+
+from services.contracts.envelope import Envelope
+from services.contracts.events.profiles import AgencyKind, AgencyRegisteredV1, AgencyRenamedV1
+from services.contracts.topics import topic_for
+from services.kit import context
+
+PRODUCER = "profiles"
+TOPIC = topic_for("profiles", "agency")
+REGION_CODE = re.compile(r"^\d{2}$")
+
+
+class InvalidAgency(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Agency:
+    agency_id: str
+    name: str
+    kind: AgencyKind
+    region_code: str
+    version: int = 1
+
+
+def _event(agency: Agency, event_type: str, payload: dict[str, object]) -> Envelope:
+    trace = context.current()
+    return Envelope(
+        event_type=event_type,
+        aggregate_type="agency",
+        aggregate_id=agency.agency_id,
+        aggregate_version=agency.version,
+        tenant_id=agency.agency_id,
+        correlation_id=trace.correlation_id,
+        causation_id=trace.causation_id,
+        producer=PRODUCER,
+        payload=payload,
+    )
+
+
+def register(name: str, kind: AgencyKind, region_code: str, agency_id: str | None = None) -> tuple[Agency, Envelope]:
+    name = " ".join(name.split())
+    if not name:
+        raise InvalidAgency("name must not be empty")
+    if not REGION_CODE.match(region_code):
+        raise InvalidAgency("region_code must be a two-digit INSEE region code, e.g. 52")
+    agency = Agency(agency_id or str(uuid.uuid4()), name, kind, region_code)
+    payload = AgencyRegisteredV1(agency_id=agency.agency_id, name=name, kind=kind, region_code=region_code)
+    return agency, _event(agency, "profiles.agency.registered", payload.model_dump(mode="json"))
+
+
+def rename(agency: Agency, new_name: str) -> tuple[Agency, Envelope]:
+    new_name = " ".join(new_name.split())
+    if not new_name:
+        raise InvalidAgency("name must not be empty")
+    renamed = replace(agency, name=new_name, version=agency.version + 1)
+    payload = AgencyRenamedV1(agency_id=agency.agency_id, name=new_name)
+    return renamed, _event(renamed, "profiles.agency.renamed", payload.model_dump(mode="json"))
