@@ -145,7 +145,6 @@ class EventConsumer:
             except ValidationError as error:
                 parsed.append((record, None, _describe(error)))
         done = await self.inbox.already_processed(e.event_id for _, e, _ in parsed if e is not None)
-        applied: list[Envelope] = []
         for record, envelope, problem in parsed:
             if envelope is None:
                 await self.dead_letter(record, f"malformed envelope: {problem}", attempts=1)
@@ -154,9 +153,9 @@ class EventConsumer:
                 self.metrics.consumed(record.topic, "duplicate")
                 continue
             if await self.process(record, envelope):
-                applied.append(envelope)
+                # Recorded right after its effects, so a crash can repeat at most this one event's effects.
+                await self.inbox.record([envelope])
             done.add(envelope.event_id)
-        await self.inbox.record(applied)
 
     async def process(self, record: ConsumerRecord[bytes, bytes], envelope: Envelope) -> bool:
         """Apply one event; True when its effects are done, False when it went to the dead-letter topic."""

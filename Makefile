@@ -1,0 +1,80 @@
+# Parcours: `make run` runs the platform, `make test` runs the tests. See README.md.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+LOCAL := deploy/local
+export PARCOURS_OPERATOR_TOKEN ?= local-operator-token
+
+.PHONY: help venv run up down status infra-up infra-down infra-status reset test test-unit test-integration \
+        lint bench-messaging lock clean-venv
+
+help:
+	@echo "make run            infrastructure + the four services + demo data, in the foreground (Ctrl-C stops)"
+	@echo "make up / down      the same in the background / stop everything;  make status: what runs where"
+	@echo "make test           unit and contract tests, then integration tests on real Kafka and FerretDB"
+	@echo "make infra-up|infra-down|infra-status   Kafka and FerretDB only;  make reset: wipe local data"
+	@echo "make bench-messaging  outbox -> Kafka -> consumer benchmark (bench/results/messaging.json)"
+	@echo "make lint           ruff and mypy"
+
+$(VENV)/.installed: pyproject.toml constraints.txt
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed"'
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -c constraints.txt -e '.[dev]'
+	@touch $@
+
+venv: $(VENV)/.installed
+
+run: venv
+	@bash $(LOCAL)/run.sh
+
+up: venv infra-up
+	@bash $(LOCAL)/services.sh start
+	@$(PY) -m services.profiles.demo
+
+down:
+	@bash $(LOCAL)/services.sh stop
+	@bash $(LOCAL)/infra.sh down
+
+status:
+	@bash $(LOCAL)/infra.sh status
+	@bash $(LOCAL)/services.sh status
+
+infra-up:
+	@bash $(LOCAL)/infra.sh up
+
+infra-down:
+	@bash $(LOCAL)/infra.sh down
+
+infra-status:
+	@bash $(LOCAL)/infra.sh status
+
+reset:
+	@bash $(LOCAL)/services.sh stop
+	@bash $(LOCAL)/infra.sh reset
+
+test: venv
+	$(PY) -m pytest -q tests/unit tests/contract
+	$(PY) -m pytest -q tests/integration
+
+test-unit: venv
+	$(PY) -m pytest -q tests/unit tests/contract
+
+test-integration: venv
+	$(PY) -m pytest -q tests/integration
+
+lint: venv
+	$(VENV)/bin/ruff check services tests bench
+	$(VENV)/bin/ruff format --check services tests bench
+	$(VENV)/bin/mypy services bench
+
+bench-messaging: venv
+	$(PY) -m bench.messaging
+
+# Records the exact versions that were tested (the ranges are in pyproject.toml).
+lock: venv
+	$(PY) -m pip freeze --exclude-editable | grep -v '^-e' > constraints.txt
+
+clean-venv:
+	rm -rf $(VENV)

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# `make run`: infrastructure, the four services and the demo data, in the foreground until Ctrl-C.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+source "$here/settings.sh"
+
+stopping=0
+shutdown() {
+  [ $stopping -eq 1 ] && return; stopping=1
+  echo; log "stopping…"
+  bash "$here/services.sh" stop || true
+  bash "$here/infra.sh" down || true
+  exit 0
+}
+trap shutdown INT TERM
+
+bash "$here/infra.sh" up
+bash "$here/services.sh" start
+"${PARCOURS_PYTHON:-$repo_root/.venv/bin/python}" -m services.profiles.demo
+cat <<MSG
+
+Parcours is running (Ctrl-C stops everything):
+  profiles       http://127.0.0.1:${PARCOURS_PROFILES_PORT:-8001}/docs
+  matching       http://127.0.0.1:${PARCOURS_MATCHING_PORT:-8002}/docs
+  placements     http://127.0.0.1:${PARCOURS_PLACEMENTS_PORT:-8003}/docs
+  notifications  http://127.0.0.1:${PARCOURS_NOTIFICATIONS_PORT:-8004}/docs
+  Kafka          127.0.0.1:$PARCOURS_KAFKA_PORT      FerretDB  mongodb://127.0.0.1:$PARCOURS_MONGO_PORT
+  operator token ${PARCOURS_OPERATOR_TOKEN:-} (Authorize button in /docs)
+  logs           $PARCOURS_DATA_DIR/logs/
+MSG
+while true; do sleep 3600 & wait $! || true; done

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# The four Parcours services as local processes. usage: services.sh start | stop | status
+set -euo pipefail
+source "$(dirname "$0")/settings.sh"
+
+SERVICES=(profiles matching placements notifications)
+declare -A PORTS=(
+  [profiles]="${PARCOURS_PROFILES_PORT:-8001}"
+  [matching]="${PARCOURS_MATCHING_PORT:-8002}"
+  [placements]="${PARCOURS_PLACEMENTS_PORT:-8003}"
+  [notifications]="${PARCOURS_NOTIFICATIONS_PORT:-8004}"
+)
+python="${PARCOURS_PYTHON:-$repo_root/.venv/bin/python}"
+run_dir="$PARCOURS_DATA_DIR/run"
+logs_dir="$PARCOURS_DATA_DIR/logs"
+export PARCOURS_KAFKA_BOOTSTRAP_SERVERS="${PARCOURS_KAFKA_BOOTSTRAP_SERVERS:-127.0.0.1:$PARCOURS_KAFKA_PORT}"
+export PARCOURS_MONGODB_URI="${PARCOURS_MONGODB_URI:-mongodb://127.0.0.1:$PARCOURS_MONGO_PORT}"
+
+pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
+ready() { curl -fsS -o /dev/null "http://127.0.0.1:$1/readyz" 2>/dev/null; }
+
+start() {
+  cd "$repo_root"
+  mkdir -p "$run_dir" "$logs_dir"
+  for name in "${SERVICES[@]}"; do
+    local pidfile="$run_dir/$name.pid"
+    if pid_alive "$pidfile"; then log "$name already running (pid $(cat "$pidfile"))"; continue; fi
+    PARCOURS_HTTP_PORT="${PORTS[$name]}" nohup "$python" -m "services.$name" >>"$logs_dir/$name.log" 2>&1 &
+    echo $! > "$pidfile"
+  done
+  local deadline=$((SECONDS + ${PARCOURS_READY_TIMEOUT:-90}))
+  for name in "${SERVICES[@]}"; do
+    until ready "${PORTS[$name]}"; do
+      pid_alive "$run_dir/$name.pid" || die "$name exited during start-up; see $logs_dir/$name.log"
+      [ $SECONDS -lt $deadline ] || die "$name is not ready on port ${PORTS[$name]}; see $logs_dir/$name.log"
+      sleep 0.5
+    done
+    log "$name ready on http://127.0.0.1:${PORTS[$name]} (API docs: /docs)"
+  done
+}
+
+stop() {
+  for name in "${SERVICES[@]}"; do
+    local pidfile="$run_dir/$name.pid"
+    if pid_alive "$pidfile"; then
+      local pid; pid=$(cat "$pidfile")
+      kill "$pid" 2>/dev/null || true
+      for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+      kill -0 "$pid" 2>/dev/null && kill -9 "$pid" 2>/dev/null || true
+      log "$name stopped"
+    fi
+    rm -f "$pidfile"
+  done
+}
+
+status() {
+  for name in "${SERVICES[@]}"; do
+    if pid_alive "$run_dir/$name.pid"; then
+      local state="not ready"; ready "${PORTS[$name]}" && state="ready"
+      printf '%-14s running  pid %-7s http://127.0.0.1:%s  %s\n' "$name" "$(cat "$run_dir/$name.pid")" "${PORTS[$name]}" "$state"
+    else
+      printf '%-14s stopped\n' "$name"
+    fi
+  done
+  printf 'logs:          %s\n' "$logs_dir"
+}
+
+case "${1:-}" in
+  start) start ;;
+  stop) stop ;;
+  status) status ;;
+  *) echo "usage: $0 start|stop|status" >&2; exit 2 ;;
+esac
