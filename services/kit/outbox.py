@@ -1,8 +1,16 @@
 """The transactional outbox: events stored in the aggregate's own document, in the same single-document
-write as the state change, then published by a relay that claims work with a lease.
+write as the state change, then published by a relay.
 
-Delivery is at-least-once: a relay that dies after publishing and before removing its events lets the
-lease expire, and another relay publishes them again; consumers deduplicate with their inbox."""
+One relay at a time publishes a service's outboxes: relays elect a leader with a lease (see
+`RelayLeadership`). Delivery is at-least-once: a relay that dies after publishing and before removing
+its events lets its lease expire, and the next leader publishes them again; consumers deduplicate with
+their inbox.
+
+FerretDB v1 runs every update as a read, then a write of the whole document by _id, outside any
+transaction: two concurrent updates of one document can lose one of them, and a version guard is not
+atomic. MongoDB has neither problem. So that the same code is right on both, every update of an
+aggregate document in this process goes through `document_lock`, and coordination between processes
+uses only unique inserts, which both servers make atomic."""
 
 from __future__ import annotations
 
@@ -15,15 +23,23 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.errors import DuplicateKeyError
 
 from services.contracts.envelope import Envelope
 from services.kit.mongo import Document
 
 OUTBOX = "outbox"
-LEASE = "outbox_lease"
 VERSION = "version"
 
 log = logging.getLogger(__name__)
+
+
+_locks: dict[str, asyncio.Lock] = {}
+
+
+def document_lock(collection: AsyncCollection[Document]) -> asyncio.Lock:
+    """Serializes this process's read-modify-write updates of one collection (see the module's note)."""
+    return _locks.setdefault(collection.full_name, asyncio.Lock())
 
 
 class ConcurrentUpdate(Exception):
@@ -83,7 +99,8 @@ class OutboxWriter:
             update["$set"] = changes
         if events:
             update["$push"] = {OUTBOX: {"$each": [outbox_entry(e, t) for e, t in events]}}
-        result = await collection.update_one({"_id": aggregate_id, VERSION: expected_version}, update)
+        async with document_lock(collection):
+            result = await collection.update_one({"_id": aggregate_id, VERSION: expected_version}, update)
         if result.matched_count == 0:
             raise ConcurrentUpdate(aggregate_id, expected_version)
         if events:
@@ -97,6 +114,39 @@ class EventSender(Protocol):
     async def __call__(self, topic: str, key: str, value: bytes, headers: dict[str, str]) -> Awaitable[Any]: ...
 
 
+class RelayLeadership:
+    """Which relay publishes, elected with unique inserts: term N is won by the one relay whose insert
+    of document N succeeds once term N-1 has expired. The leader renews its own term's document."""
+
+    def __init__(self, collection: AsyncCollection[Document], owner: str, lease_seconds: float) -> None:
+        self.collection = collection
+        self.owner = owner
+        self.lease = timedelta(seconds=lease_seconds)
+        self._term: int | None = None
+        self._until = datetime.min.replace(tzinfo=UTC)
+
+    async def holds(self) -> bool:
+        now = datetime.now(UTC)
+        latest = await self.collection.find_one({}, sort=[("_id", -1)])
+        if latest is not None and latest["owner"] == self.owner and latest["_id"] == self._term:
+            if self._until - now < self.lease / 2:
+                self._until = now + self.lease
+                await self.collection.update_one({"_id": self._term}, {"$set": {"until": self._until}})
+            return True
+        self._term = None
+        if latest is not None and latest["until"] > now:
+            return False  # another relay leads
+        term = (latest["_id"] + 1) if latest is not None else 1
+        try:
+            await self.collection.insert_one({"_id": term, "owner": self.owner, "until": now + self.lease})
+        except DuplicateKeyError:
+            return False  # another relay won this term
+        self._term, self._until = term, now + self.lease
+        await self.collection.delete_many({"_id": {"$lt": term - 10}})
+        log.info("outbox relay %s leads (term %d)", self.owner, term)
+        return True
+
+
 class OutboxRelay:
     """Publishes pending outbox entries of some collections, in order per aggregate."""
 
@@ -104,6 +154,7 @@ class OutboxRelay:
         self,
         collections: Sequence[AsyncCollection[Document]],
         send: EventSender,
+        leadership: AsyncCollection[Document],
         *,
         owner: str | None = None,
         lease_seconds: float = 15.0,
@@ -114,12 +165,11 @@ class OutboxRelay:
         self.collections = list(collections)
         self.send = send
         self.owner = owner or f"relay-{uuid.uuid4()}"
-        self.lease = timedelta(seconds=lease_seconds)
+        self.leadership = RelayLeadership(leadership, self.owner, lease_seconds)
         self.sweep_seconds = sweep_seconds
         self.batch_size = batch_size
         self.on_published = on_published
         self._wake = asyncio.Event()
-        self.healthy = False
 
     def wake(self) -> None:
         self._wake.set()
@@ -134,59 +184,46 @@ class OutboxRelay:
             try:
                 while await self.relay_once() > 0:
                     pass
-                self.healthy, failures = True, 0
+                failures = 0
             except asyncio.CancelledError:
                 raise
             except Exception as error:
-                self.healthy = False
                 failures += 1
                 delay = min(0.2 * 2**failures, 10.0)
                 log.warning("outbox relay failed, retrying in %.1f s: %s", delay, error)
                 await asyncio.sleep(delay)
 
     async def relay_once(self) -> int:
-        """Claim, publish and remove one batch per collection; returns how many events were published."""
+        """Publish and remove one batch per collection if this relay leads; returns how many were published."""
+        if not self.collections or not await self.leadership.holds():
+            return 0
         published = 0
         for collection in self.collections:
             published += await self._relay_collection(collection)
         return published
 
     async def _relay_collection(self, collection: AsyncCollection[Document]) -> int:
-        claimed = await self._claim(collection)
-        if not claimed:
+        pending = (
+            await collection.find({f"{OUTBOX}.0": {"$exists": True}}, {OUTBOX: 1}).limit(self.batch_size).to_list()
+        )
+        if not pending:
             return 0
-        entries = [entry for document in claimed for entry in document[OUTBOX]]
+        entries = [entry for document in pending for entry in document[OUTBOX]]
         acknowledgements = [
             await self.send(entry["topic"], entry["key"], entry["value"].encode(), entry["headers"])
             for entry in entries
         ]
         await asyncio.gather(*acknowledgements)
-        await self._remove(collection, claimed, entries)
+        await self._remove(collection, pending, entries)
         for topic in {entry["topic"] for entry in entries}:
             self.on_published(topic, sum(1 for entry in entries if entry["topic"] == topic))
         return len(entries)
 
-    def _claimable(self, now: datetime) -> Document:
-        return {f"{OUTBOX}.0": {"$exists": True}, "$or": [{LEASE: None}, {f"{LEASE}.until": {"$lt": now}}]}
-
-    async def _claim(self, collection: AsyncCollection[Document]) -> list[Document]:
-        now = datetime.now(UTC)
-        candidates = await collection.find(self._claimable(now), {"_id": 1}).limit(self.batch_size).to_list()
-        if not candidates:
-            return []
-        token = str(uuid.uuid4())
-        # Each document is claimed atomically by its own filter: of two relays, one only gets it.
-        await collection.update_many(
-            {"_id": {"$in": [c["_id"] for c in candidates]}, **self._claimable(now)},
-            {"$set": {LEASE: {"owner": self.owner, "token": token, "until": now + self.lease}}},
-        )
-        return await collection.find({f"{LEASE}.token": token}, {OUTBOX: 1, LEASE: 1}).to_list()
-
     async def _remove(
-        self, collection: AsyncCollection[Document], claimed: list[Document], entries: list[Document]
+        self, collection: AsyncCollection[Document], pending: list[Document], entries: list[Document]
     ) -> None:
-        token = claimed[0][LEASE]["token"]
-        await collection.update_many({f"{LEASE}.token": token}, {"$pullAll": {OUTBOX: entries}, "$unset": {LEASE: ""}})
+        async with document_lock(collection):
+            await collection.update_many({"_id": {"$in": [d["_id"] for d in pending]}}, {"$pullAll": {OUTBOX: entries}})
 
     async def pending(self) -> int:
         """How many events wait in the outboxes (for metrics and tests)."""

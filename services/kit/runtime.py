@@ -44,6 +44,7 @@ class ServiceRuntime:
         self.relay = OutboxRelay(
             [self.db[name] for name in aggregate_collections],
             sender_for(self.broker),
+            self.db["outbox_leadership"],
             lease_seconds=settings.relay_lease_seconds,
             sweep_seconds=settings.relay_sweep_seconds,
             batch_size=settings.relay_batch_size,

@@ -1,0 +1,85 @@
+"""Helpers for tests against the real servers: settings, runtimes, reading topics, waiting."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+from aiokafka import AIOKafkaConsumer, ConsumerRecord
+
+from services.kit.runtime import ServiceRuntime
+from services.kit.settings import ServiceSettings
+from tests.conftest import Servers
+
+
+def settings_for(servers: Servers, name: str = "svc", **overrides: Any) -> ServiceSettings:
+    """A service with its own database and consumer group, so tests never see each other's state."""
+    unique = f"test-{name}-{uuid.uuid4().hex[:8]}"
+    return ServiceSettings(
+        service_name=unique,
+        kafka_bootstrap_servers=servers.kafka_bootstrap_servers,
+        mongodb_uri=servers.mongodb_uri,
+        consumer_retry_backoff_seconds=0.05,
+        relay_sweep_seconds=0.2,
+        **overrides,
+    )
+
+
+async def wait_until(check: Callable[[], Awaitable[bool]], timeout: float = 30, what: str = "condition") -> None:
+    deadline = time.monotonic() + timeout
+    while not await check():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+        await asyncio.sleep(0.05)
+
+
+@asynccontextmanager
+async def running(runtime: ServiceRuntime, timeout: float = 60) -> AsyncIterator[ServiceRuntime]:
+    await runtime.start()
+    try:
+        await wait_until(_ready(runtime), timeout, f"{runtime.settings.service_name} to be ready")
+        yield runtime
+    finally:
+        await runtime.stop()
+
+
+def _ready(runtime: ServiceRuntime) -> Callable[[], Awaitable[bool]]:
+    async def check() -> bool:
+        return runtime.kafka_ready and runtime.database_ready
+
+    return check
+
+
+async def read_topic(
+    bootstrap_servers: str, topic: str, keep: Callable[[ConsumerRecord[bytes, bytes]], bool] = lambda r: True
+) -> list[ConsumerRecord[bytes, bytes]]:
+    """Every record of a topic from the beginning to its current end, without joining a group."""
+    consumer = AIOKafkaConsumer(
+        topic,
+        bootstrap_servers=bootstrap_servers,
+        group_id=None,
+        enable_auto_commit=False,
+        auto_offset_reset="earliest",
+    )
+    await consumer.start()
+    try:
+        partitions = sorted(consumer.assignment())
+        assert partitions, f"topic {topic} does not exist"
+        ends = await consumer.end_offsets(partitions)
+        await consumer.seek_to_beginning(*partitions)
+        records: list[ConsumerRecord[bytes, bytes]] = []
+
+        async def unread() -> bool:
+            return any([await consumer.position(tp) < ends[tp] for tp in partitions])
+
+        while await unread():
+            batches = await consumer.getmany(*partitions, timeout_ms=500)
+            for batch in batches.values():
+                records.extend(r for r in batch if keep(r))
+        return records
+    finally:
+        await consumer.stop()

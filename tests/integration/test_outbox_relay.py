@@ -1,0 +1,185 @@
+"""The outbox relay on real Kafka and the real database."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections import Counter
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from pymongo.asynchronous.collection import AsyncCollection
+
+from services.contracts.envelope import Envelope
+from services.contracts.events.profiles import AgencyKind
+from services.kit.agency_directory import AgencyDirectory
+from services.kit.messaging import EventRouter, build_broker, sender_for
+from services.kit.mongo import Document, connect
+from services.kit.outbox import EventSender, OutboxRelay, OutboxWriter
+from services.kit.runtime import ServiceRuntime
+from services.profiles.adapters.agencies import COLLECTION, AgencyRepository
+from services.profiles.domain import agency as agencies
+from tests.conftest import Servers
+from tests.integration.support import read_topic, running, settings_for, wait_until
+
+pytestmark = pytest.mark.integration
+TOPIC = "profiles.agency"
+
+
+@dataclass
+class Producer:
+    repository: AgencyRepository
+    collection: AsyncCollection[Document]
+    leadership: AsyncCollection[Document]
+    send: EventSender
+    bootstrap: str
+
+    def relay(self, relay_class: type[OutboxRelay] = OutboxRelay, **options: Any) -> OutboxRelay:
+        return relay_class([self.collection], self.send, self.leadership, **options)
+
+
+@pytest.fixture
+async def producer(servers: Servers) -> AsyncIterator[Producer]:
+    settings = settings_for(servers, "producer")
+    client, db = connect(settings)
+    broker = build_broker(settings)
+    await broker.start()
+    try:
+        yield Producer(
+            AgencyRepository(db, OutboxWriter()),
+            db[COLLECTION],
+            db["outbox_leadership"],
+            sender_for(broker),
+            servers.kafka_bootstrap_servers,
+        )
+    finally:
+        await broker.stop()
+        await client.drop_database(settings.database_name)
+        await client.close()
+
+
+class Recorder:
+    """A consumer's handler that notes each application, in the order they happen."""
+
+    def __init__(self) -> None:
+        self.applied: list[Envelope] = []
+
+    async def __call__(self, envelope: Envelope, payload: object) -> None:
+        self.applied.append(envelope)
+
+    def of(self, aggregate_ids: set[str]) -> list[Envelope]:
+        return [e for e in self.applied if e.aggregate_id in aggregate_ids]
+
+
+def consumer(servers: Servers, recorder: Recorder, **overrides: object) -> tuple[ServiceRuntime, AgencyDirectory]:
+    router = EventRouter()
+    runtime = ServiceRuntime(settings_for(servers, "consumer", **overrides), router=router)
+    directory = AgencyDirectory(runtime.db)
+    directory.subscribe(router)
+    router.on("profiles.agency.registered", recorder).on("profiles.agency.renamed", recorder)
+    return runtime, directory
+
+
+async def register(producer: Producer, name: str) -> agencies.Agency:
+    agency, event = agencies.register(name, AgencyKind.MISSION_LOCALE, "52")
+    await producer.repository.add(agency, event)
+    return agency
+
+
+class RelayKilled(Exception):
+    pass
+
+
+class KilledAfterPublishing(OutboxRelay):
+    """Dies at the worst moment: its events are on Kafka, not yet removed from the outbox."""
+
+    async def _remove(self, collection: object, pending: list[Document], entries: list[Document]) -> None:
+        raise RelayKilled
+
+
+async def test_relay_killed_between_publishing_and_removing_redelivers_once_and_consumer_applies_once(
+    servers: Servers, producer: Producer
+) -> None:
+    agency = await register(producer, f"Agence {uuid.uuid4()}")
+    dying = producer.relay(KilledAfterPublishing, lease_seconds=0.5)
+    with pytest.raises(RelayKilled):
+        await dying.relay_once()
+
+    survivor = producer.relay(lease_seconds=5)
+    assert await survivor.relay_once() == 0, "the dead relay's lease still holds: nobody publishes meanwhile"
+    await asyncio.sleep(0.6)
+    assert await survivor.relay_once() == 1, "once the lease expired, the next leader publishes it again"
+    assert await survivor.pending() == 0
+
+    on_kafka = await read_topic(producer.bootstrap, TOPIC, lambda r: r.key == agency.agency_id.encode())
+    copies = [Envelope.from_bytes(r.value) for r in on_kafka]
+    assert len(copies) == 2 and copies[0].event_id == copies[1].event_id, "at-least-once: exactly one redelivery"
+
+    recorder = Recorder()
+    runtime, directory = consumer(servers, recorder)
+    async with running(runtime):
+        renamed, event = agencies.rename(agency, "Agence renommée")
+        await producer.repository.save(renamed, event)
+        assert await survivor.relay_once() == 1
+
+        async def sentinel_seen() -> bool:  # same key, same partition: both copies came before it
+            return any(e.event_id == event.event_id for e in recorder.applied)
+
+        await wait_until(sentinel_seen, what="the rename after the duplicate")
+        stored = await directory.collection.find_one({"_id": agency.agency_id})
+    applications = Counter(e.event_id for e in recorder.of({agency.agency_id}))
+    assert applications[copies[0].event_id] == 1, "the redelivered event is applied once"
+    assert stored is not None and stored["name"] == "Agence renommée" and stored["version"] == 2
+
+
+async def test_two_relays_at_once_never_publish_the_same_entry(servers: Servers, producer: Producer) -> None:
+    ids = {(await register(producer, f"Agence {i}")).agency_id for i in range(300)}
+    first = producer.relay(batch_size=40)
+    second = producer.relay(batch_size=40)
+
+    async def drain(relay: OutboxRelay) -> int:
+        total = 0
+        while published := await relay.relay_once():
+            total += published
+        return total
+
+    totals = await asyncio.gather(drain(first), drain(second), drain(first), drain(second))
+    assert sum(totals) == 300
+    on_kafka = await read_topic(producer.bootstrap, TOPIC, lambda r: (r.key or b"").decode() in ids)
+    event_ids = [Envelope.from_bytes(r.value).event_id for r in on_kafka]
+    assert len(event_ids) == 300, f"each entry published once, got {len(event_ids)} records"
+    assert len(set(event_ids)) == 300
+
+
+async def test_thousand_events_arrive_in_order_per_aggregate_across_partitions(servers: Servers) -> None:
+    producer_runtime = ServiceRuntime(settings_for(servers, "profiles"), aggregate_collections=[COLLECTION])
+    repository = AgencyRepository(producer_runtime.db, producer_runtime.outbox)
+    recorder = Recorder()
+    consumer_runtime, _ = consumer(servers, recorder)
+    async with running(producer_runtime), running(consumer_runtime):
+        current = []
+        for i in range(20):
+            agency, event = agencies.register(f"Agence ordre {i}", AgencyKind.CIO, "52")
+            await repository.add(agency, event)
+            current.append(agency)
+        for step in range(2, 51):
+            for i, agency in enumerate(current):
+                renamed, event = agencies.rename(agency, f"Agence ordre {i} v{step}")
+                await repository.save(renamed, event)
+                current[i] = renamed
+        ids = {a.agency_id for a in current}
+
+        async def all_arrived() -> bool:
+            return len(recorder.of(ids)) >= 1000
+
+        await wait_until(all_arrived, timeout=120, what="1,000 events")
+    arrivals: dict[str, list[int]] = {}
+    for envelope in recorder.of(ids):
+        arrivals.setdefault(envelope.aggregate_id, []).append(envelope.aggregate_version)
+    assert len(recorder.of(ids)) == 1000
+    for agency_id, versions in arrivals.items():
+        assert versions == list(range(1, 51)), f"{agency_id} arrived out of order: {versions}"
+    records = await read_topic(servers.kafka_bootstrap_servers, TOPIC, lambda r: (r.key or b"").decode() in ids)
+    assert len({r.partition for r in records}) > 1, "the keys spread over several partitions"
