@@ -12,7 +12,9 @@ from kafka.errors import TopicAlreadyExistsError
 
 
 def _admin(bootstrap_servers: str, client_id: str) -> KafkaAdminClient:
-    return KafkaAdminClient(bootstrap_servers=bootstrap_servers, client_id=client_id, request_timeout_ms=5000)
+    return KafkaAdminClient(
+        bootstrap_servers=bootstrap_servers, client_id=client_id, request_timeout_ms=5000, bootstrap_timeout_ms=3000
+    )
 
 
 def provision_topics(

@@ -45,6 +45,8 @@ def configure(service: str, level: str = "INFO", as_json: bool = True) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    for noisy in ("aiokafka", "kafka", "pymongo", "faststream"):
+    for noisy in ("aiokafka", "pymongo", "faststream"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLevelName(level)))
+    # kafka-python (topic provisioning, lag) logs every refused connection; the runtime says it once, clearly.
+    logging.getLogger("kafka").setLevel(logging.CRITICAL)
     logging.getLogger("uvicorn.access").setLevel(logging.WARNING)

@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
+import subprocess
+import sys
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
+import httpx
 from aiokafka import AIOKafkaConsumer, ConsumerRecord
 
 from services.kit.runtime import ServiceRuntime
 from services.kit.settings import ServiceSettings
-from tests.conftest import Servers
+from tests.conftest import ROOT, Servers
 
 
 def settings_for(servers: Servers, name: str = "svc", **overrides: Any) -> ServiceSettings:
@@ -83,3 +89,48 @@ async def read_topic(
         return records
     finally:
         await consumer.stop()
+
+
+class ServiceProcess:
+    """A service started as its own process (`python -m services.<name>`), as `make run` starts it."""
+
+    def __init__(self, module: str, port: int, env: dict[str, str], log_path: Path) -> None:
+        self.module, self.port, self.log_path = module, port, log_path
+        self.env = {**os.environ, **env, "PARCOURS_HTTP_PORT": str(port), "PARCOURS_LOG_JSON": "true"}
+        self.process: subprocess.Popen[bytes] | None = None
+        self.url = f"http://127.0.0.1:{port}"
+
+    def start(self) -> ServiceProcess:
+        with open(self.log_path, "ab") as log_file:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", self.module], env=self.env, cwd=ROOT, stdout=log_file, stderr=log_file
+            )
+        return self
+
+    def kill(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(10)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(15)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    async def wait_ready(self, timeout: float = 60) -> None:
+        async with httpx.AsyncClient(base_url=self.url, timeout=2) as client:
+
+            async def ready() -> bool:
+                assert self.process is not None and self.process.poll() is None, f"{self.module} died:\n{self.log()}"
+                try:
+                    return (await client.get("/readyz")).status_code == 200
+                except httpx.HTTPError:
+                    return False
+
+            await wait_until(ready, timeout, f"{self.module} to be ready")
