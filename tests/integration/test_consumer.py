@@ -120,6 +120,7 @@ async def test_consumer_killed_in_the_middle_of_a_batch_resumes_without_losing_a
     await kafka.flush()
     name = f"test-kill-{uuid.uuid4().hex[:8]}"
     env = {
+        **os.environ,
         "PARCOURS_KAFKA_BOOTSTRAP_SERVERS": servers.kafka_bootstrap_servers,
         "PARCOURS_MONGODB_URI": servers.mongodb_uri,
     }
@@ -127,7 +128,7 @@ async def test_consumer_killed_in_the_middle_of_a_batch_resumes_without_losing_a
     applied = client[f"parcours_{name}"]["applied"]
 
     async def start() -> asyncio.subprocess.Process:
-        with open(tmp_path / "consumer.log", "ab") as log:
+        with (tmp_path / "consumer.log").open("ab") as log:
             return await asyncio.create_subprocess_exec(
                 sys.executable,
                 "-m",
@@ -135,7 +136,7 @@ async def test_consumer_killed_in_the_middle_of_a_batch_resumes_without_losing_a
                 name,
                 lot,
                 cwd=ROOT,
-                env={**os.environ, **env},
+                env=env,
                 stdout=log,
                 stderr=asyncio.subprocess.STDOUT,
             )
