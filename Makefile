@@ -69,8 +69,14 @@ lint: venv
 	$(VENV)/bin/ruff format --check services tests bench
 	$(VENV)/bin/mypy services bench
 
+# Benchmarks run on servers of their own (bench ports, .data/bench), started and stopped around the run.
+BENCH_ENV := PARCOURS_DATA_DIR=$(CURDIR)/.data/bench PARCOURS_KAFKA_PORT=29092 PARCOURS_KAFKA_CONTROLLER_PORT=29093 \
+	PARCOURS_MONGO_PORT=27029 PARCOURS_KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:29092 PARCOURS_MONGODB_URI=mongodb://127.0.0.1:27029
+
 bench-messaging: venv
-	$(PY) -m bench.messaging
+	@$(BENCH_ENV) bash $(LOCAL)/infra.sh reset >/dev/null
+	@$(BENCH_ENV) bash $(LOCAL)/infra.sh up
+	$(BENCH_ENV) $(PY) -m bench.messaging; status=$$?; $(BENCH_ENV) bash $(LOCAL)/infra.sh down; exit $$status
 
 # Records the exact versions that were tested (the ranges are in pyproject.toml).
 lock: venv

@@ -69,7 +69,8 @@ ferretdb_up() {
   port_open "$PARCOURS_MONGO_PORT" && die "port $PARCOURS_MONGO_PORT is taken by another process; set PARCOURS_MONGO_PORT"
   bash "$here/install-ferretdb.sh"
   mkdir -p "$ferret_dir/sqlite" "$ferret_dir/state" "$run_dir" "$logs_dir"
-  nohup "$FERRETDB_BIN" --handler=sqlite --sqlite-url="file:$ferret_dir/sqlite/" \
+  # WAL with synchronous=normal: a crashed process loses nothing; only a power cut may lose the last commits.
+  nohup "$FERRETDB_BIN" --handler=sqlite --sqlite-url="file:$ferret_dir/sqlite/?_pragma=synchronous($PARCOURS_SQLITE_SYNCHRONOUS)" \
     --listen-addr="127.0.0.1:$PARCOURS_MONGO_PORT" --telemetry=disable --state-dir="$ferret_dir/state" \
     --debug-addr=- --log-level=warn >>"$logfile" 2>&1 &
   echo $! > "$pidfile"

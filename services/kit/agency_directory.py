@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import contextlib
 from typing import Any
 
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import DuplicateKeyError
 
 from services.contracts.envelope import Envelope
 from services.contracts.events.profiles import AgencyRegisteredV1, AgencyRenamedV1
 from services.kit.messaging import EventRouter
 from services.kit.mongo import Document
+from services.kit.projection import apply_if_newer
 
 
 class AgencyDirectory:
@@ -19,13 +18,7 @@ class AgencyDirectory:
         self.collection = database["agency_directory"]
 
     async def _apply(self, envelope: Envelope, fields: dict[str, Any]) -> None:
-        """Idempotent and order-safe: an older or repeated version never overwrites a newer one."""
-        with contextlib.suppress(DuplicateKeyError):  # raised when a newer version is already there
-            await self.collection.update_one(
-                {"_id": envelope.aggregate_id, "version": {"$lt": envelope.aggregate_version}},
-                {"$set": {**fields, "version": envelope.aggregate_version}},
-                upsert=True,
-            )
+        await apply_if_newer(self.collection, envelope.aggregate_id, envelope.aggregate_version, fields)
 
     async def on_registered(self, envelope: Envelope, payload: AgencyRegisteredV1) -> None:
         await self._apply(

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
-from pymongo import ASCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
@@ -16,26 +16,29 @@ INBOX_COLLECTION = "inbox"
 
 
 class Inbox:
+    """One document per (consumer, event), whose _id is both: its uniqueness is the _id index, and each
+    lookup is by _id alone, which FerretDB v1 answers from the index (any other filter scans)."""
+
     def __init__(self, database: AsyncDatabase[Document], consumer: str) -> None:
         self.collection = database[INBOX_COLLECTION]
         self.consumer = consumer
 
+    def _id(self, event_id: str) -> str:
+        return f"{self.consumer}/{event_id}"
+
     async def ensure_indexes(self) -> None:
-        await self.collection.create_index(
-            [("consumer", ASCENDING), ("event_id", ASCENDING)], unique=True, name="consumer_event_unique"
-        )
+        """Nothing beyond the _id index; kept so a service's start-up says where its indexes are made."""
 
     async def already_processed(self, event_ids: Iterable[str]) -> set[str]:
-        ids = list(event_ids)
-        if not ids:
-            return set()
-        cursor = self.collection.find({"consumer": self.consumer, "event_id": {"$in": ids}}, {"event_id": 1})
-        return {document["event_id"] async for document in cursor}
+        ids = list(dict.fromkeys(event_ids))
+        found = await asyncio.gather(*(self.collection.find_one({"_id": self._id(i)}, {"_id": 1}) for i in ids))
+        return {event_id for event_id, document in zip(ids, found, strict=True) if document is not None}
 
     async def record(self, envelopes: Iterable[Envelope]) -> None:
         now = datetime.now(UTC)
         documents = [
             {
+                "_id": self._id(e.event_id),
                 "consumer": self.consumer,
                 "event_id": e.event_id,
                 "event_type": e.event_type,

@@ -6,17 +6,21 @@ One relay at a time publishes a service's outboxes: relays elect a leader with a
 its events lets its lease expire, and the next leader publishes them again; consumers deduplicate with
 their inbox.
 
-FerretDB v1 runs every update as a read, then a write of the whole document by _id, outside any
-transaction: two concurrent updates of one document can lose one of them, and a version guard is not
-atomic. MongoDB has neither problem. So that the same code is right on both, every update of an
-aggregate document in this process goes through `document_lock`, and coordination between processes
-uses only unique inserts, which both servers make atomic."""
+Two facts about FerretDB v1 shape this module (MongoDB has neither problem, and the code is right on both):
+- every update is a read, then a write of the whole document by _id, outside any transaction: two
+  concurrent updates of one document can lose one of them, and a version guard is not atomic. So every
+  update of an aggregate document in this process goes through `document_lock`, and coordination
+  between processes uses only unique inserts, which both servers make atomic;
+- only a filter on `_id` alone uses an index; any other filter reads the whole collection. So the relay
+  finds fresh work by the ids its writers hint (`wake(collection, id)`), reads them by _id, and scans
+  the collection only in its periodic sweep, for what other processes or a crash left behind."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
+import time
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime, timedelta
@@ -30,9 +34,9 @@ from services.kit.mongo import Document
 
 OUTBOX = "outbox"
 VERSION = "version"
+PENDING = {f"{OUTBOX}.0": {"$exists": True}}
 
 log = logging.getLogger(__name__)
-
 
 _locks: dict[str, asyncio.Lock] = {}
 
@@ -63,26 +67,23 @@ def outbox_entry(envelope: Envelope, topic: str) -> Document:
     }
 
 
-class OutboxWriter:
-    """Writes state and events together; wakes the relay so that events leave at once."""
+WakeRelay = Callable[[AsyncCollection[Document], str], None]
 
-    def __init__(self, wake_relay: Callable[[], None] = lambda: None) -> None:
+
+class OutboxWriter:
+    """Writes state and events together, then hints the relay so that the events leave at once."""
+
+    def __init__(self, wake_relay: WakeRelay = lambda collection, aggregate_id: None) -> None:
         self._wake_relay = wake_relay
 
     async def insert(
-        self,
-        collection: AsyncCollection[Document],
-        document: Document,
-        events: Sequence[tuple[Envelope, str]],
+        self, collection: AsyncCollection[Document], document: Document, events: Sequence[tuple[Envelope, str]]
     ) -> None:
         """A new aggregate at version 1 with its first events. Raises DuplicateKeyError if it exists."""
-        stored = {
-            **document,
-            VERSION: document.get(VERSION, 1),
-            OUTBOX: [outbox_entry(e, t) for e, t in events],
-        }
+        stored = {**document, VERSION: document.get(VERSION, 1), OUTBOX: [outbox_entry(e, t) for e, t in events]}
         await collection.insert_one(stored)
-        self._wake_relay()
+        if events:
+            self._wake_relay(collection, stored["_id"])
 
     async def update(
         self,
@@ -104,7 +105,7 @@ class OutboxWriter:
         if result.matched_count == 0:
             raise ConcurrentUpdate(aggregate_id, expected_version)
         if events:
-            self._wake_relay()
+            self._wake_relay(collection, aggregate_id)
         return expected_version + 1
 
 
@@ -127,11 +128,12 @@ class RelayLeadership:
 
     async def holds(self) -> bool:
         now = datetime.now(UTC)
+        if self._term is not None and self._until - now > self.lease / 2:
+            return True  # renewed recently: no round trip on the hot path
         latest = await self.collection.find_one({}, sort=[("_id", -1)])
         if latest is not None and latest["owner"] == self.owner and latest["_id"] == self._term:
-            if self._until - now < self.lease / 2:
-                self._until = now + self.lease
-                await self.collection.update_one({"_id": self._term}, {"$set": {"until": self._until}})
+            self._until = now + self.lease
+            await self.collection.update_one({"_id": self._term}, {"$set": {"until": self._until}})
             return True
         self._term = None
         if latest is not None and latest["until"] > now:
@@ -162,29 +164,38 @@ class OutboxRelay:
         batch_size: int = 500,
         on_published: Callable[[str, int], None] = lambda topic, count: None,
     ) -> None:
-        self.collections = list(collections)
+        self.collections = {c.full_name: c for c in collections}
         self.send = send
         self.owner = owner or f"relay-{uuid.uuid4()}"
         self.leadership = RelayLeadership(leadership, self.owner, lease_seconds)
         self.sweep_seconds = sweep_seconds
         self.batch_size = batch_size
         self.on_published = on_published
+        self._hints: dict[str, set[str]] = {name: set() for name in self.collections}
         self._wake = asyncio.Event()
+        self._one_round_at_a_time = asyncio.Lock()
 
-    def wake(self) -> None:
+    def wake(self, collection: AsyncCollection[Document] | None = None, aggregate_id: str | None = None) -> None:
+        """Called after a write: the aggregate's events are published at once, without a sweep."""
+        if collection is not None and aggregate_id is not None and collection.full_name in self._hints:
+            self._hints[collection.full_name].add(aggregate_id)
         self._wake.set()
 
     async def run(self) -> None:
-        """Until cancelled: drain on every wake-up, and sweep periodically for what others left behind."""
+        """Until cancelled: publish hinted aggregates on every wake-up, and sweep every `sweep_seconds`."""
         failures = 0
+        next_sweep = 0.0
         while True:
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=self.sweep_seconds)
+                await asyncio.wait_for(self._wake.wait(), timeout=max(0.0, next_sweep - time.monotonic()))
             self._wake.clear()
+            sweep = time.monotonic() >= next_sweep
             try:
-                while await self.relay_once() > 0:
+                while await self.relay_once(sweep=sweep) > 0:
                     pass
                 failures = 0
+                if any(self._hints.values()):
+                    self._wake.set()  # more was hinted than one batch holds
             except asyncio.CancelledError:
                 raise
             except Exception as error:
@@ -192,20 +203,40 @@ class OutboxRelay:
                 delay = min(0.2 * 2**failures, 10.0)
                 log.warning("outbox relay failed, retrying in %.1f s: %s", delay, error)
                 await asyncio.sleep(delay)
+            if sweep:
+                next_sweep = time.monotonic() + self.sweep_seconds
 
-    async def relay_once(self) -> int:
-        """Publish and remove one batch per collection if this relay leads; returns how many were published."""
+    async def relay_once(self, sweep: bool = True) -> int:
+        """If this relay leads, publish and remove one batch per collection: the hinted aggregates, and with
+        `sweep` any aggregate with pending events. Returns how many events were published."""
+        async with self._one_round_at_a_time:
+            return await self._relay_round(sweep)
+
+    async def _relay_round(self, sweep: bool) -> int:
         if not self.collections or not await self.leadership.holds():
             return 0
         published = 0
-        for collection in self.collections:
-            published += await self._relay_collection(collection)
+        for name, collection in self.collections.items():
+            hinted: set[str] = set()
+            while self._hints[name] and len(hinted) < self.batch_size:
+                hinted.add(self._hints[name].pop())
+            try:
+                pending = await self._hinted(collection, hinted)
+                if sweep and len(pending) < self.batch_size:
+                    seen = {document["_id"] for document in pending}
+                    found = await collection.find(PENDING, {OUTBOX: 1}).limit(self.batch_size).to_list()
+                    pending += [document for document in found if document["_id"] not in seen]
+                published += await self._publish(collection, pending)
+            except BaseException:
+                self._hints[name] |= hinted  # try them again next time
+                raise
         return published
 
-    async def _relay_collection(self, collection: AsyncCollection[Document]) -> int:
-        pending = (
-            await collection.find({f"{OUTBOX}.0": {"$exists": True}}, {OUTBOX: 1}).limit(self.batch_size).to_list()
-        )
+    async def _hinted(self, collection: AsyncCollection[Document], ids: set[str]) -> list[Document]:
+        found = await asyncio.gather(*(collection.find_one({"_id": i}, {OUTBOX: 1}) for i in ids))
+        return [document for document in found if document and document.get(OUTBOX)]
+
+    async def _publish(self, collection: AsyncCollection[Document], pending: list[Document]) -> int:
         if not pending:
             return 0
         entries = [entry for document in pending for entry in document[OUTBOX]]
@@ -214,21 +245,27 @@ class OutboxRelay:
             for entry in entries
         ]
         await asyncio.gather(*acknowledgements)
-        await self._remove(collection, pending, entries)
+        await self._remove(collection, pending)
         for topic in {entry["topic"] for entry in entries}:
             self.on_published(topic, sum(1 for entry in entries if entry["topic"] == topic))
         return len(entries)
 
-    async def _remove(
-        self, collection: AsyncCollection[Document], pending: list[Document], entries: list[Document]
-    ) -> None:
-        async with document_lock(collection):
-            await collection.update_many({"_id": {"$in": [d["_id"] for d in pending]}}, {"$pullAll": {OUTBOX: entries}})
+    async def _remove(self, collection: AsyncCollection[Document], pending: list[Document]) -> None:
+        """One update by _id per aggregate (indexed on FerretDB too), in chunks, so that writers of this
+        process wait for one chunk at most."""
+        for start in range(0, len(pending), 50):
+            async with document_lock(collection):
+                await asyncio.gather(
+                    *(
+                        collection.update_one({"_id": d["_id"]}, {"$pullAll": {OUTBOX: d[OUTBOX]}})
+                        for d in pending[start : start + 50]
+                    )
+                )
 
     async def pending(self) -> int:
         """How many events wait in the outboxes (for metrics and tests)."""
         total = 0
-        for collection in self.collections:
-            async for document in collection.find({f"{OUTBOX}.0": {"$exists": True}}, {OUTBOX: 1}):
+        for collection in self.collections.values():
+            async for document in collection.find(PENDING, {OUTBOX: 1}):
                 total += len(document[OUTBOX])
         return total

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from aiokafka import AIOKafkaConsumer, ConsumerRecord
 
 from services.kit.runtime import ServiceRuntime
 from services.kit.settings import ServiceSettings
@@ -58,37 +57,6 @@ def _ready(runtime: ServiceRuntime) -> Callable[[], Awaitable[bool]]:
         return runtime.kafka_ready and runtime.database_ready
 
     return check
-
-
-async def read_topic(
-    bootstrap_servers: str, topic: str, keep: Callable[[ConsumerRecord[bytes, bytes]], bool] = lambda r: True
-) -> list[ConsumerRecord[bytes, bytes]]:
-    """Every record of a topic from the beginning to its current end, without joining a group."""
-    consumer = AIOKafkaConsumer(
-        topic,
-        bootstrap_servers=bootstrap_servers,
-        group_id=None,
-        enable_auto_commit=False,
-        auto_offset_reset="earliest",
-    )
-    await consumer.start()
-    try:
-        partitions = sorted(consumer.assignment())
-        assert partitions, f"topic {topic} does not exist"
-        ends = await consumer.end_offsets(partitions)
-        await consumer.seek_to_beginning(*partitions)
-        records: list[ConsumerRecord[bytes, bytes]] = []
-
-        async def unread() -> bool:
-            return any([await consumer.position(tp) < ends[tp] for tp in partitions])
-
-        while await unread():
-            batches = await consumer.getmany(*partitions, timeout_ms=500)
-            for batch in batches.values():
-                records.extend(r for r in batch if keep(r))
-        return records
-    finally:
-        await consumer.stop()
 
 
 class ServiceProcess:

@@ -15,6 +15,7 @@ from pymongo.asynchronous.collection import AsyncCollection
 from services.contracts.envelope import Envelope
 from services.contracts.events.profiles import AgencyKind
 from services.kit.agency_directory import AgencyDirectory
+from services.kit.dead_letters import read_topic
 from services.kit.messaging import EventRouter, build_broker, sender_for
 from services.kit.mongo import Document, connect
 from services.kit.outbox import EventSender, OutboxRelay, OutboxWriter
@@ -22,7 +23,7 @@ from services.kit.runtime import ServiceRuntime
 from services.profiles.adapters.agencies import COLLECTION, AgencyRepository
 from services.profiles.domain import agency as agencies
 from tests.conftest import Servers
-from tests.integration.support import read_topic, running, settings_for, wait_until
+from tests.integration.support import running, settings_for, wait_until
 
 pytestmark = pytest.mark.integration
 TOPIC = "profiles.agency"
@@ -95,7 +96,7 @@ class RelayKilled(Exception):
 class KilledAfterPublishing(OutboxRelay):
     """Dies at the worst moment: its events are on Kafka, not yet removed from the outbox."""
 
-    async def _remove(self, collection: object, pending: list[Document], entries: list[Document]) -> None:
+    async def _remove(self, collection: object, pending: list[Document]) -> None:
         raise RelayKilled
 
 

@@ -10,8 +10,9 @@ import httpx
 import pytest
 
 from services.contracts.envelope import Envelope
+from services.kit.dead_letters import read_topic
 from tests.conftest import Servers, free_port, local_infra_env, run_infra
-from tests.integration.support import ServiceProcess, read_topic, wait_until
+from tests.integration.support import ServiceProcess, wait_until
 
 pytestmark = pytest.mark.integration
 TOKEN = "test-operator-token"

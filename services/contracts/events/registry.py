@@ -27,6 +27,11 @@ REGISTRY: dict[tuple[str, int], EventContract] = {
 }
 
 
+def register(contract: EventContract) -> None:
+    """Adds a contract at run time (benchmarks and tests use probe events of their own)."""
+    REGISTRY[(contract.event_type, contract.version)] = contract
+
+
 class UnknownEventType(LookupError):
     pass
 

@@ -1,0 +1,35 @@
+"""Golden JSON per event version: what consumers deployed today must keep reading tomorrow."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from services.contracts.envelope import Envelope
+from services.contracts.events.registry import REGISTRY, contract_of, parse_payload
+from services.contracts.topics import BY_NAME
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def fixture_name(event_type: str, version: int) -> str:
+    return f"{event_type}.v{version}.json"
+
+
+def test_every_contract_has_a_golden_fixture() -> None:
+    missing = [fixture_name(*key) for key in REGISTRY if not (FIXTURES / fixture_name(*key)).exists()]
+    assert not missing, f"add golden fixtures for {missing}"
+
+
+@pytest.mark.parametrize("path", sorted(FIXTURES.glob("*.json")), ids=lambda p: p.stem)
+def test_golden_fixture_still_parses_and_round_trips(path: Path) -> None:
+    raw = json.loads(path.read_text())
+    envelope = Envelope.model_validate(raw)
+    contract = contract_of(envelope)
+    assert path.name == fixture_name(contract.event_type, contract.version)
+    payload = parse_payload(envelope)
+    assert payload.model_dump(mode="json") == raw["payload"], "no field of the fixture is lost or changed"
+    assert Envelope.from_bytes(envelope.to_bytes()) == envelope
+    assert contract.topic in BY_NAME and BY_NAME[contract.topic].aggregate_type == envelope.aggregate_type

@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+import pytest
+
+from services.kit.settings import InvalidSettings, ServiceSettings, load_settings
+from services.profiles.app import ProfilesSettings
+
+
+def test_defaults_name_the_database_and_consumer_group_after_the_service() -> None:
+    settings = ProfilesSettings()
+    assert settings.database_name == "parcours_profiles"
+    assert settings.consumer_group == "parcours.profiles"
+    assert settings.http_port == 8001
+
+
+def test_a_bad_value_stops_start_up_with_the_variable_named(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("PARCOURS_HTTP_PORT", "eighty")
+    monkeypatch.setenv("PARCOURS_CONSUMER_MAX_ATTEMPTS", "0")
+    with pytest.raises(InvalidSettings):
+        load_settings(ServiceSettings)
+    message = capsys.readouterr().err
+    assert "PARCOURS_HTTP_PORT" in message and "'eighty'" in message
+    assert "PARCOURS_CONSUMER_MAX_ATTEMPTS" in message
