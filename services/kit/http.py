@@ -7,11 +7,13 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
+from services.contracts import asyncapi
 from services.kit import context
 from services.kit.runtime import ServiceRuntime
 
@@ -68,6 +70,10 @@ def create_app(
             "checks": checks,
         }
         return JSONResponse(body, status_code=200 if ready else 503)
+
+    @app.get("/asyncapi.json", tags=["operations"], summary="AsyncAPI 3.0 description of the events")
+    async def asyncapi_document() -> dict[str, Any]:
+        return asyncapi.document()
 
     @app.get("/metrics", tags=["operations"], summary="Prometheus metrics", response_class=Response)
     async def prometheus() -> Response:

@@ -33,3 +33,15 @@ def test_golden_fixture_still_parses_and_round_trips(path: Path) -> None:
     assert payload.model_dump(mode="json") == raw["payload"], "no field of the fixture is lost or changed"
     assert Envelope.from_bytes(envelope.to_bytes()) == envelope
     assert contract.topic in BY_NAME and BY_NAME[contract.topic].aggregate_type == envelope.aggregate_type
+
+
+def test_the_asyncapi_document_lists_every_contract_on_its_topic() -> None:
+    from services.contracts import asyncapi
+
+    document = asyncapi.document()
+    assert document["asyncapi"].startswith("3.")
+    for contract in REGISTRY.values():
+        name = f"{contract.event_type}.v{contract.version}"
+        assert name in document["channels"][contract.topic]["messages"]
+        schema = document["components"]["messages"][name]["payload"]["allOf"][1]["properties"]["payload"]
+        assert set(schema["required"]) <= set(schema["properties"])
