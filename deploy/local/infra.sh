@@ -9,8 +9,6 @@ ferret_dir="$PARCOURS_DATA_DIR/ferretdb"
 run_dir="$PARCOURS_DATA_DIR/run"
 logs_dir="$PARCOURS_DATA_DIR/logs"
 
-pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
-
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 wait_for_port() { # name port pidfile seconds logfile
@@ -78,17 +76,7 @@ ferretdb_up() {
   log "FerretDB $FERRETDB_VERSION up on 127.0.0.1:$PARCOURS_MONGO_PORT (logs: $logfile)"
 }
 
-stop_one() { # name pidfile
-  local pidfile="$run_dir/$2.pid"
-  if pid_alive "$pidfile"; then
-    local pid; pid=$(cat "$pidfile")
-    kill "$pid" 2>/dev/null || true
-    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-    kill -0 "$pid" 2>/dev/null && kill -9 "$pid" 2>/dev/null || true
-    log "$1 stopped"
-  fi
-  rm -f "$pidfile"
-}
+stop_one() { stop_pidfile "$1" "$run_dir/$2.pid"; }
 
 status_one() { # name pidfile port
   if pid_alive "$run_dir/$2.pid"; then

@@ -16,8 +16,6 @@ logs_dir="$PARCOURS_DATA_DIR/logs"
 export PARCOURS_KAFKA_BOOTSTRAP_SERVERS="${PARCOURS_KAFKA_BOOTSTRAP_SERVERS:-127.0.0.1:$PARCOURS_KAFKA_PORT}"
 export PARCOURS_MONGODB_URI="${PARCOURS_MONGODB_URI:-mongodb://127.0.0.1:$PARCOURS_MONGO_PORT}"
 
-pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
-
 ready() { curl -fsS -o /dev/null "http://127.0.0.1:$1/readyz" 2>/dev/null; }
 
 start() {
@@ -41,17 +39,7 @@ start() {
 }
 
 stop() {
-  for name in "${SERVICES[@]}"; do
-    local pidfile="$run_dir/$name.pid"
-    if pid_alive "$pidfile"; then
-      local pid; pid=$(cat "$pidfile")
-      kill "$pid" 2>/dev/null || true
-      for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
-      kill -0 "$pid" 2>/dev/null && kill -9 "$pid" 2>/dev/null || true
-      log "$name stopped"
-    fi
-    rm -f "$pidfile"
-  done
+  for name in "${SERVICES[@]}"; do stop_pidfile "$name" "$run_dir/$name.pid"; done
 }
 
 status() {

@@ -23,4 +23,17 @@ FERRETDB_BUILD="$FERRETDB_VERSION-idindex"   # our build: see the patch in insta
 FERRETDB_BIN="$PARCOURS_CACHE_DIR/ferretdb-$FERRETDB_BUILD/ferretdb"
 
 log() { printf '[infra] %s\n' "$*" >&2; }
+
+pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
+stop_pidfile() { # name pidfile: SIGTERM, up to 20 s for a clean stop, then SIGKILL
+  if pid_alive "$2"; then
+    local pid; pid=$(cat "$2")
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+    kill -0 "$pid" 2>/dev/null && kill -9 "$pid" 2>/dev/null || true
+    log "$1 stopped"
+  fi
+  rm -f "$2"
+}
 die() { printf '[infra] error: %s\n' "$*" >&2; exit 1; }

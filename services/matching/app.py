@@ -5,11 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 from pydantic import Field
 
-from services.kit import directory_api
-from services.kit.agency_directory import AgencyDirectory
-from services.kit.http import create_app
-from services.kit.messaging import EventRouter
-from services.kit.runtime import ServiceRuntime
+from services.kit.consumer_service import build_consumer_app
 from services.kit.settings import ServiceSettings
 
 
@@ -19,15 +15,9 @@ class MatchingSettings(ServiceSettings):
 
 
 def build_app(settings: ServiceSettings) -> FastAPI:
-    router = EventRouter()
-    runtime = ServiceRuntime(settings, router=router)
-    directory = AgencyDirectory(runtime.db)
-    directory.subscribe(router)
-    app = create_app(
-        runtime,
+    app, _ = build_consumer_app(
+        settings,
         title="Parcours · matching",
         description="Ranks peers for a beneficiary with reasons, and follows introductions.",
-        routers=[directory_api.router],
     )
-    app.state.agency_directory = directory
     return app

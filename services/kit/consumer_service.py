@@ -1,0 +1,33 @@
+"""The composition every consuming service starts from: its runtime, the agency directory it keeps
+from profiles' events, and its FastAPI app."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from fastapi import APIRouter, FastAPI
+
+from services.kit import directory_api
+from services.kit.agency_directory import AgencyDirectory
+from services.kit.http import create_app
+from services.kit.messaging import EventRouter
+from services.kit.runtime import ServiceRuntime
+from services.kit.settings import ServiceSettings
+
+
+def build_consumer_app(
+    settings: ServiceSettings,
+    *,
+    title: str,
+    description: str,
+    router: EventRouter | None = None,
+    routers: Sequence[APIRouter] = (),
+    aggregate_collections: Sequence[str] = (),
+) -> tuple[FastAPI, ServiceRuntime]:
+    events = router or EventRouter()
+    runtime = ServiceRuntime(settings, router=events, aggregate_collections=aggregate_collections)
+    directory = AgencyDirectory(runtime.db)
+    directory.subscribe(events)
+    app = create_app(runtime, title=title, description=description, routers=[directory_api.router, *routers])
+    app.state.agency_directory = directory
+    return app, runtime
