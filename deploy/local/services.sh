@@ -15,12 +15,18 @@ run_dir="$PARCOURS_DATA_DIR/run"
 logs_dir="$PARCOURS_DATA_DIR/logs"
 export PARCOURS_KAFKA_BOOTSTRAP_SERVERS="${PARCOURS_KAFKA_BOOTSTRAP_SERVERS:-127.0.0.1:$PARCOURS_KAFKA_PORT}"
 export PARCOURS_MONGODB_URI="${PARCOURS_MONGODB_URI:-mongodb://127.0.0.1:$PARCOURS_MONGO_PORT}"
+export PARCOURS_AUTH_JWKS_URL="${PARCOURS_AUTH_JWKS_URL:-http://127.0.0.1:${PORTS[profiles]}/.well-known/jwks.json}"
 
 ready() { curl -fsS -o /dev/null "http://127.0.0.1:$1/readyz" 2>/dev/null; }
 
 start() {
   cd "$repo_root"
   mkdir -p "$run_dir" "$logs_dir"
+  if [ -z "${PARCOURS_JWT_PRIVATE_KEY:-}" ] && [ -z "${PARCOURS_JWT_PRIVATE_KEY_FILE:-}" ]; then
+    # local runs sign staff tokens with a key made once in the data folder
+    export PARCOURS_JWT_PRIVATE_KEY_FILE="$PARCOURS_DATA_DIR/keys/jwt-signing.pem"
+    "$python" -m services.profiles.adapters.tokens "$PARCOURS_JWT_PRIVATE_KEY_FILE" >/dev/null
+  fi
   for name in "${SERVICES[@]}"; do
     local pidfile="$run_dir/$name.pid"
     if pid_alive "$pidfile"; then log "$name already running (pid $(cat "$pidfile"))"; continue; fi

@@ -15,6 +15,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from services.contracts import asyncapi
 from services.kit import context
+from services.kit.identity import CurrentCaller, TokenVerifier
 from services.kit.runtime import ServiceRuntime
 
 log = logging.getLogger(__name__)
@@ -40,7 +41,15 @@ def create_app(
 
     app = FastAPI(title=title, description=description, version="0.1.0", lifespan=lifespan)
     app.state.runtime = runtime
-    app.state.settings = runtime.settings
+    app.state.settings = settings = runtime.settings
+    app.state.token_verifier = TokenVerifier(
+        issuer=settings.auth_issuer,
+        audience=settings.auth_audience,
+        jwks_url=settings.auth_jwks_url,
+        agency_claim=settings.auth_agency_claim,
+        roles_claim=settings.auth_roles_claim,
+        region_claim=settings.auth_region_claim,
+    )
     metrics = runtime.metrics
 
     @app.middleware("http")
@@ -70,6 +79,10 @@ def create_app(
             "checks": checks,
         }
         return JSONResponse(body, status_code=200 if ready else 503)
+
+    @app.get("/whoami", tags=["operations"], summary="Who this service takes the caller to be (token check)")
+    async def whoami(caller: CurrentCaller) -> dict[str, Any]:
+        return {"staff_id": caller.staff_id, "agency_id": caller.agency_id, "roles": sorted(caller.roles)}
 
     @app.get("/asyncapi.json", tags=["operations"], summary="AsyncAPI 3.0 description of the events")
     async def asyncapi_document() -> dict[str, Any]:

@@ -36,6 +36,16 @@ class ServiceSettings(BaseSettings):
 
     startup_backoff_max_seconds: float = Field(default=10.0, gt=0, description="ceiling of the reconnect backoff")
 
+    auth_issuer: str = Field(default="parcours-profiles", description="the `iss` every token must carry")
+    auth_audience: str = Field(default="parcours", description="the `aud` every token must carry")
+    auth_jwks_url: str = Field(
+        default="http://127.0.0.1:8001/.well-known/jwks.json",
+        description="where the signing keys are published: profiles, or an external OpenID Connect issuer",
+    )
+    auth_agency_claim: str = "agency_id"
+    auth_roles_claim: str = "roles"
+    auth_region_claim: str = "region_code"
+
     operator_token: str = Field(default="", description="bearer token for operator endpoints; empty disables them")
     log_level: str = Field(default="INFO", pattern="^(DEBUG|INFO|WARNING|ERROR)$")
     log_json: bool = True

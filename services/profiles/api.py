@@ -10,10 +10,11 @@ from pydantic import BaseModel, ConfigDict, Field
 from services.contracts.events.profiles import AgencyKind
 from services.kit.auth import require_operator
 from services.kit.outbox import ConcurrentUpdate
+from services.profiles.access import CurrentActor
 from services.profiles.adapters.agencies import AgencyRepository
 from services.profiles.domain import agency as agencies
 
-router = APIRouter(tags=["agencies"], dependencies=[Depends(require_operator)])
+router = APIRouter(tags=["agencies"])
 
 
 class AgencyIn(BaseModel):
@@ -57,7 +58,12 @@ def repository(request: Request) -> AgencyRepository:
 Repository = Annotated[AgencyRepository, Depends(repository)]
 
 
-@router.post("/agencies", status_code=status.HTTP_201_CREATED, summary="Register an agency of the region")
+@router.post(
+    "/agencies",
+    status_code=status.HTTP_201_CREATED,
+    summary="Register an agency of the region (operator)",
+    dependencies=[Depends(require_operator)],
+)
 async def register_agency(body: AgencyIn, repo: Repository) -> AgencyOut:
     try:
         agency, event = agencies.register(body.name, body.kind, body.region_code)
@@ -68,14 +74,14 @@ async def register_agency(body: AgencyIn, repo: Repository) -> AgencyOut:
 
 
 @router.get("/agencies", summary="List the agencies")
-async def list_agencies(repo: Repository) -> list[AgencyOut]:
+async def list_agencies(repo: Repository, actor: CurrentActor) -> list[AgencyOut]:
     return [AgencyOut.of(a) for a in await repo.all()]
 
 
-@router.patch("/agencies/{agency_id}", summary="Rename an agency")
-async def rename_agency(agency_id: str, body: AgencyRename, repo: Repository) -> AgencyOut:
+@router.patch("/agencies/{agency_id}", summary="Rename an agency (operator, or the agency's admin)")
+async def rename_agency(agency_id: str, body: AgencyRename, repo: Repository, actor: CurrentActor) -> AgencyOut:
     current = await repo.get(agency_id)
-    if current is None:
+    if current is None or not actor.administers(agency_id):
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no agency {agency_id}")
     try:
         renamed, event = agencies.rename(current, body.name)

@@ -2,29 +2,65 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from fastapi import FastAPI
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from services.kit.http import create_app
+from services.kit.identity import TokenVerifier
 from services.kit.runtime import ServiceRuntime
 from services.kit.settings import ServiceSettings
-from services.profiles import api
+from services.profiles import api, reference_api, staff_api
 from services.profiles.adapters.agencies import COLLECTION as AGENCIES
 from services.profiles.adapters.agencies import AgencyRepository
+from services.profiles.adapters.staff import COLLECTION as STAFF
+from services.profiles.adapters.staff import StaffRepository, ensure_staff_indexes
+from services.profiles.adapters.tokens import TokenIssuer
 
 
 class ProfilesSettings(ServiceSettings):
     service_name: str = "profiles"
     http_port: int = Field(default=8001, ge=1, le=65535)
+    jwt_private_key: str = Field(default="", description="PEM of the RSA key that signs staff tokens")
+    jwt_private_key_file: Path | None = Field(default=None, description="or the file that holds it")
+    token_minutes: int = Field(default=480, ge=5, le=24 * 60)
+
+    @model_validator(mode="after")
+    def _a_signing_key(self) -> ProfilesSettings:
+        if not self.jwt_private_key and self.jwt_private_key_file is None:
+            raise ValueError("set PARCOURS_JWT_PRIVATE_KEY or PARCOURS_JWT_PRIVATE_KEY_FILE (an RSA key, PEM)")
+        if self.jwt_private_key_file is not None and not self.jwt_private_key_file.is_file():
+            raise ValueError(f"PARCOURS_JWT_PRIVATE_KEY_FILE: no file {self.jwt_private_key_file}")
+        return self
+
+    def private_key_pem(self) -> bytes:
+        if self.jwt_private_key:
+            return self.jwt_private_key.encode()
+        assert self.jwt_private_key_file is not None
+        return self.jwt_private_key_file.read_bytes()
 
 
 def build_app(settings: ServiceSettings) -> FastAPI:
-    runtime = ServiceRuntime(settings, aggregate_collections=[AGENCIES])
+    assert isinstance(settings, ProfilesSettings)
+    runtime = ServiceRuntime(settings, aggregate_collections=[AGENCIES, STAFF], setup_database=ensure_staff_indexes)
     app = create_app(
         runtime,
         title="Parcours · profiles",
         description="Agencies, staff, beneficiaries and their project, peers and their lived paths.",
-        routers=[api.router],
+        routers=[staff_api.router, api.router, reference_api.router],
+    )
+    issuer = TokenIssuer(
+        settings.private_key_pem(),
+        issuer=settings.auth_issuer,
+        audience=settings.auth_audience,
+        minutes=settings.token_minutes,
+    )
+    app.state.token_issuer = issuer
+    # profiles verifies its own tokens with its own key: no HTTP round trip to itself
+    app.state.token_verifier = TokenVerifier(
+        issuer=settings.auth_issuer, audience=settings.auth_audience, public_key=issuer.public_key
     )
     app.state.agencies = AgencyRepository(runtime.db, runtime.outbox)
+    app.state.staff = StaffRepository(runtime.db, runtime.outbox)
     return app

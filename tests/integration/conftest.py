@@ -1,10 +1,19 @@
 from __future__ import annotations
 
+import asyncio
+import uuid
+from collections.abc import Iterator
+
 import pytest
 
 from services.contracts.topics import all_topic_names
 from services.kit import kafka_admin, logs
-from tests.conftest import Servers
+from services.profiles.adapters.tokens import ensure_key_file
+from tests.conftest import Servers, free_port
+from tests.integration.support import ServiceProcess
+
+OPERATOR_TOKEN = "test-operator-token"
+SERVICES = ("profiles", "matching", "placements", "notifications")
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -16,3 +25,37 @@ def _readable_logs() -> None:
 def _topics(servers: Servers) -> None:
     """The catalogue's topics exist before any test produces, as a service's start-up would ensure."""
     kafka_admin.provision_topics(servers.kafka_bootstrap_servers, all_topic_names(), 3, 1)
+
+
+@pytest.fixture(scope="session")
+def platform(servers: Servers, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, ServiceProcess]]:
+    """The four services as processes, as `make run` starts them, on databases of their own."""
+    run = uuid.uuid4().hex[:6]
+    folder = tmp_path_factory.mktemp("platform")
+    ports = {name: free_port() for name in SERVICES}
+    common = {
+        "PARCOURS_KAFKA_BOOTSTRAP_SERVERS": servers.kafka_bootstrap_servers,
+        "PARCOURS_MONGODB_URI": servers.mongodb_uri,
+        "PARCOURS_OPERATOR_TOKEN": OPERATOR_TOKEN,
+        "PARCOURS_JWT_PRIVATE_KEY_FILE": str(ensure_key_file(folder / "jwt.pem")),
+        "PARCOURS_AUTH_JWKS_URL": f"http://127.0.0.1:{ports['profiles']}/.well-known/jwks.json",
+    }
+    processes = {
+        name: ServiceProcess(
+            f"services.{name}",
+            ports[name],
+            {**common, "PARCOURS_MONGODB_DATABASE": f"platform_{run}_{name}"},
+            folder / f"{name}.log",
+        ).start()
+        for name in SERVICES
+    }
+    try:
+        asyncio.run(_all_ready(processes))
+        yield processes
+    finally:
+        for process in processes.values():
+            process.stop()
+
+
+async def _all_ready(processes: dict[str, ServiceProcess]) -> None:
+    await asyncio.gather(*(p.wait_ready() for p in processes.values()))

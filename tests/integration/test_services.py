@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -12,42 +10,15 @@ import pytest
 from services.contracts.envelope import Envelope
 from services.kit.dead_letters import read_topic
 from tests.conftest import Servers, free_port, local_infra_env, run_infra
+from tests.integration.conftest import OPERATOR_TOKEN as TOKEN
 from tests.integration.support import ServiceProcess, wait_until
 
 pytestmark = pytest.mark.integration
-TOKEN = "test-operator-token"
-SERVICES = ("profiles", "matching", "placements", "notifications")
-
-
-@pytest.fixture
-def platform(servers: Servers, tmp_path: Path) -> Iterator[dict[str, ServiceProcess]]:
-    run = uuid.uuid4().hex[:6]
-    processes = {
-        name: ServiceProcess(
-            f"services.{name}",
-            free_port(),
-            {
-                "PARCOURS_KAFKA_BOOTSTRAP_SERVERS": servers.kafka_bootstrap_servers,
-                "PARCOURS_MONGODB_URI": servers.mongodb_uri,
-                "PARCOURS_MONGODB_DATABASE": f"roundtrip_{run}_{name}",
-                "PARCOURS_OPERATOR_TOKEN": TOKEN,
-            },
-            tmp_path / f"{name}.log",
-        ).start()
-        for name in SERVICES
-    }
-    try:
-        yield processes
-    finally:
-        for process in processes.values():
-            process.stop()
 
 
 async def test_an_agency_registered_in_profiles_reaches_the_three_other_services(
     servers: Servers, platform: dict[str, ServiceProcess]
 ) -> None:
-    for process in platform.values():
-        await process.wait_ready()
     auth = {"Authorization": f"Bearer {TOKEN}"}
     async with httpx.AsyncClient(headers=auth, timeout=5) as http:
         created = await http.post(

@@ -6,7 +6,8 @@ from services.kit.settings import InvalidSettings, ServiceSettings, load_setting
 from services.profiles.app import ProfilesSettings
 
 
-def test_defaults_name_the_database_and_consumer_group_after_the_service() -> None:
+def test_defaults_name_the_database_and_consumer_group_after_the_service(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PARCOURS_JWT_PRIVATE_KEY", "-----BEGIN PRIVATE KEY-----")
     settings = ProfilesSettings()
     assert settings.database_name == "parcours_profiles"
     assert settings.consumer_group == "parcours.profiles"
@@ -23,3 +24,13 @@ def test_a_bad_value_stops_start_up_with_the_variable_named(
     message = capsys.readouterr().err
     assert "PARCOURS_HTTP_PORT" in message and "'eighty'" in message
     assert "PARCOURS_CONSUMER_MAX_ATTEMPTS" in message
+
+
+def test_profiles_will_not_start_without_a_key_to_sign_tokens(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv("PARCOURS_JWT_PRIVATE_KEY", raising=False)
+    monkeypatch.delenv("PARCOURS_JWT_PRIVATE_KEY_FILE", raising=False)
+    with pytest.raises(InvalidSettings):
+        load_settings(ProfilesSettings)
+    assert "PARCOURS_JWT_PRIVATE_KEY_FILE" in capsys.readouterr().err

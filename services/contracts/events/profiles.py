@@ -33,3 +33,29 @@ class AgencyRenamedV1(BaseModel):
 
     agency_id: str
     name: str = Field(min_length=1)
+
+
+class StaffRole(StrEnum):
+    COUNSELLOR = "counsellor"
+    VALIDATOR = "validator"
+    AGENCY_ADMIN = "agency_admin"
+    REGIONAL_COORDINATOR = "regional_coordinator"
+
+
+class StaffRegisteredV1(BaseModel):
+    """Also the staff member's contact point for the notifications service."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    staff_id: str
+    agency_id: str
+    name: str
+    email: str
+    roles: list[StaffRole]
+
+
+class StaffDeactivatedV1(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    staff_id: str
+    agency_id: str

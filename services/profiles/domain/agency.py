@@ -9,9 +9,8 @@ from dataclasses import dataclass, replace
 from services.contracts.envelope import Envelope
 from services.contracts.events.profiles import AgencyKind, AgencyRegisteredV1, AgencyRenamedV1
 from services.contracts.topics import topic_for
-from services.kit import context
+from services.profiles.domain.events import event
 
-PRODUCER = "profiles"
 TOPIC = topic_for("profiles", "agency")
 REGION_CODE = re.compile(r"^\d{2}$")
 
@@ -29,21 +28,6 @@ class Agency:
     version: int = 1
 
 
-def _event(agency: Agency, event_type: str, payload: dict[str, object]) -> Envelope:
-    trace = context.current()
-    return Envelope(
-        event_type=event_type,
-        aggregate_type="agency",
-        aggregate_id=agency.agency_id,
-        aggregate_version=agency.version,
-        tenant_id=agency.agency_id,
-        correlation_id=trace.correlation_id,
-        causation_id=trace.causation_id,
-        producer=PRODUCER,
-        payload=payload,
-    )
-
-
 def register(name: str, kind: AgencyKind, region_code: str, agency_id: str | None = None) -> tuple[Agency, Envelope]:
     name = " ".join(name.split())
     if not name:
@@ -52,7 +36,7 @@ def register(name: str, kind: AgencyKind, region_code: str, agency_id: str | Non
         raise InvalidAgency("region_code must be a two-digit INSEE region code, e.g. 52")
     agency = Agency(agency_id or str(uuid.uuid4()), name, kind, region_code)
     payload = AgencyRegisteredV1(agency_id=agency.agency_id, name=name, kind=kind, region_code=region_code)
-    return agency, _event(agency, "profiles.agency.registered", payload.model_dump(mode="json"))
+    return agency, event("profiles.agency.registered", "agency", agency.agency_id, 1, agency.agency_id, payload)
 
 
 def rename(agency: Agency, new_name: str) -> tuple[Agency, Envelope]:
@@ -61,4 +45,6 @@ def rename(agency: Agency, new_name: str) -> tuple[Agency, Envelope]:
         raise InvalidAgency("name must not be empty")
     renamed = replace(agency, name=new_name, version=agency.version + 1)
     payload = AgencyRenamedV1(agency_id=agency.agency_id, name=new_name)
-    return renamed, _event(renamed, "profiles.agency.renamed", payload.model_dump(mode="json"))
+    return renamed, event(
+        "profiles.agency.renamed", "agency", agency.agency_id, renamed.version, agency.agency_id, payload
+    )

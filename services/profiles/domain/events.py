@@ -1,0 +1,27 @@
+"""How the profiles service wraps a payload into an event of one of its aggregates."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel
+
+from services.contracts.envelope import Envelope
+from services.kit import context
+
+PRODUCER = "profiles"
+
+
+def event(
+    event_type: str, aggregate_type: str, aggregate_id: str, version: int, tenant_id: str, payload: BaseModel
+) -> Envelope:
+    trace = context.current()
+    return Envelope(
+        event_type=event_type,
+        aggregate_type=aggregate_type,
+        aggregate_id=aggregate_id,
+        aggregate_version=version,
+        tenant_id=tenant_id,
+        correlation_id=trace.correlation_id,
+        causation_id=trace.causation_id,
+        producer=PRODUCER,
+        payload=payload.model_dump(mode="json"),
+    )
