@@ -11,9 +11,11 @@ from services.kit.http import create_app
 from services.kit.identity import TokenVerifier
 from services.kit.runtime import ServiceRuntime
 from services.kit.settings import ServiceSettings
-from services.profiles import api, reference_api, staff_api
+from services.profiles import api, beneficiaries_api, reference_api, staff_api
 from services.profiles.adapters.agencies import COLLECTION as AGENCIES
 from services.profiles.adapters.agencies import AgencyRepository
+from services.profiles.adapters.beneficiaries import COLLECTION as BENEFICIARIES
+from services.profiles.adapters.beneficiaries import BeneficiaryRepository
 from services.profiles.adapters.staff import COLLECTION as STAFF
 from services.profiles.adapters.staff import StaffRepository, ensure_staff_indexes
 from services.profiles.adapters.tokens import TokenIssuer
@@ -43,12 +45,14 @@ class ProfilesSettings(ServiceSettings):
 
 def build_app(settings: ServiceSettings) -> FastAPI:
     assert isinstance(settings, ProfilesSettings)
-    runtime = ServiceRuntime(settings, aggregate_collections=[AGENCIES, STAFF], setup_database=ensure_staff_indexes)
+    runtime = ServiceRuntime(
+        settings, aggregate_collections=[AGENCIES, STAFF, BENEFICIARIES], setup_database=ensure_staff_indexes
+    )
     app = create_app(
         runtime,
         title="Parcours · profiles",
         description="Agencies, staff, beneficiaries and their project, peers and their lived paths.",
-        routers=[staff_api.router, api.router, reference_api.router],
+        routers=[staff_api.router, api.router, beneficiaries_api.router, reference_api.router],
     )
     issuer = TokenIssuer(
         settings.private_key_pem(),
@@ -63,4 +67,5 @@ def build_app(settings: ServiceSettings) -> FastAPI:
     )
     app.state.agencies = AgencyRepository(runtime.db, runtime.outbox)
     app.state.staff = StaffRepository(runtime.db, runtime.outbox)
+    app.state.beneficiaries = BeneficiaryRepository(runtime.db, runtime.outbox)
     return app

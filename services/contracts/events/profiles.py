@@ -59,3 +59,69 @@ class StaffDeactivatedV1(BaseModel):
 
     staff_id: str
     agency_id: str
+
+
+class Situation(StrEnum):
+    STUDENT = "student"
+    JOB_SEEKER = "job_seeker"
+    EMPLOYEE = "employee"
+    APPRENTICE = "apprentice"
+    NEET = "neet"  # not in education, employment or training
+    OTHER = "other"
+
+
+class EducationLevel(StrEnum):
+    """French qualification levels (nomenclature of 2019)."""
+
+    NONE = "none"
+    LEVEL_3 = "level_3"  # CAP, BEP
+    LEVEL_4 = "level_4"  # baccalauréat
+    LEVEL_5 = "level_5"  # bac+2: BTS, DUT
+    LEVEL_6 = "level_6"  # bac+3: licence, BUT
+    LEVEL_7 = "level_7"  # bac+5: master
+    LEVEL_8 = "level_8"  # doctorate
+
+
+class MeetingMode(StrEnum):
+    IN_PERSON = "in_person"
+    VIDEO = "video"
+    PHONE = "phone"
+    COMPANY_VISIT = "company_visit"
+
+
+class BeneficiaryProjectV1(BaseModel):
+    """What matching needs of a beneficiary, and nothing that names them."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    beneficiary_id: str
+    agency_id: str
+    counsellor_id: str
+    minor: bool
+    place_id: str
+    latitude: float
+    longitude: float
+    mobility_km: int
+    situation: Situation
+    education_level: EducationLevel
+    target_jobs: list[str]
+    sectors: list[str]
+    meeting_modes: list[MeetingMode]
+    languages: list[str]
+    matching_consent: bool
+
+
+class BeneficiaryRegisteredV1(BeneficiaryProjectV1):
+    pass
+
+
+class BeneficiaryProjectChangedV1(BeneficiaryProjectV1):
+    pass
+
+
+class BeneficiaryClosedV1(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    beneficiary_id: str
+    agency_id: str
+    outcome: str

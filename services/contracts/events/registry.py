@@ -25,6 +25,11 @@ REGISTRY: dict[tuple[str, int], EventContract] = {
         EventContract("profiles.agency.renamed", 1, "profiles.agency", profiles.AgencyRenamedV1),
         EventContract("profiles.staff.registered", 1, "profiles.staff", profiles.StaffRegisteredV1),
         EventContract("profiles.staff.deactivated", 1, "profiles.staff", profiles.StaffDeactivatedV1),
+        EventContract("profiles.beneficiary.registered", 1, "profiles.beneficiary", profiles.BeneficiaryRegisteredV1),
+        EventContract(
+            "profiles.beneficiary.project_changed", 1, "profiles.beneficiary", profiles.BeneficiaryProjectChangedV1
+        ),
+        EventContract("profiles.beneficiary.closed", 1, "profiles.beneficiary", profiles.BeneficiaryClosedV1),
     )
 }
 

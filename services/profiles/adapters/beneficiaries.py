@@ -1,0 +1,138 @@
+"""Beneficiaries in the profiles database, written with their events (outbox)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from pymongo.asynchronous.database import AsyncDatabase
+
+from services.contracts.envelope import Envelope
+from services.contracts.events.profiles import EducationLevel, MeetingMode, Situation
+from services.kit.mongo import Document
+from services.kit.outbox import OutboxWriter
+from services.profiles.domain.beneficiary import Beneficiary, Consent, Guardian, Identity, Project
+from services.reference.text import fold
+
+COLLECTION = "beneficiaries"
+TOPIC = "profiles.beneficiary"
+
+
+def to_document(b: Beneficiary) -> Document:
+    i, p = b.identity, b.project
+    return {
+        "_id": b.beneficiary_id,
+        "agency_id": b.agency_id,
+        "counsellor_id": b.counsellor_id,
+        "first_name": i.first_name,
+        "last_name": i.last_name,
+        "search": fold(f"{i.first_name} {i.last_name}"),
+        "birth_year": i.birth_year,
+        "email": i.email,
+        "phone": i.phone,
+        "guardian": vars(i.guardian) if i.guardian else None,
+        "accessibility_needs": i.accessibility_needs,
+        "place_id": p.place_id,
+        "mobility_km": p.mobility_km,
+        "situation": p.situation.value,
+        "education_level": p.education_level.value,
+        "target_jobs": list(p.target_jobs),
+        "sectors": list(p.sectors),
+        "meeting_modes": [m.value for m in p.meeting_modes],
+        "languages": list(p.languages),
+        "consent": {"matching": b.consent.matching, "given_at": b.consent.given_at, "expires_at": b.consent.expires_at},
+        "status": b.status,
+        "outcome": b.outcome,
+        "version": b.version,
+        "created_at": b.created_at,
+    }
+
+
+def from_document(d: Document) -> Beneficiary:
+    guardian = Guardian(**d["guardian"]) if d.get("guardian") else None
+    identity = Identity(
+        d["first_name"], d["last_name"], d["birth_year"], d["email"], d["phone"], guardian, d["accessibility_needs"]
+    )
+    project = Project(
+        d["place_id"],
+        d["mobility_km"],
+        Situation(d["situation"]),
+        EducationLevel(d["education_level"]),
+        tuple(d["target_jobs"]),
+        tuple(d["sectors"]),
+        tuple(MeetingMode(m) for m in d["meeting_modes"]),
+        tuple(d["languages"]),
+    )
+    consent = Consent(d["consent"]["matching"], _utc(d["consent"]["given_at"]), _utc(d["consent"]["expires_at"]))
+    return Beneficiary(
+        d["_id"],
+        d["agency_id"],
+        d["counsellor_id"],
+        identity,
+        project,
+        consent,
+        d["status"],
+        d["outcome"],
+        d["version"],
+        _utc(d["created_at"]),
+    )
+
+
+def _utc(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+class BeneficiaryRepository:
+    def __init__(self, database: AsyncDatabase[Document], outbox: OutboxWriter) -> None:
+        self.collection = database[COLLECTION]
+        self.outbox = outbox
+
+    async def add(self, beneficiary: Beneficiary, event: Envelope) -> None:
+        await self.outbox.insert(self.collection, to_document(beneficiary), [(event, TOPIC)])
+
+    async def save(self, beneficiary: Beneficiary, events: list[Envelope]) -> None:
+        changes = {k: v for k, v in to_document(beneficiary).items() if k not in ("_id", "version")}
+        await self.outbox.update(
+            self.collection, beneficiary.beneficiary_id, beneficiary.version - 1, changes, [(e, TOPIC) for e in events]
+        )
+
+    async def get(self, beneficiary_id: str, agency_id: str) -> Beneficiary | None:
+        """None as well when it belongs to another agency: callers answer 404 either way."""
+        document = await self.collection.find_one({"_id": beneficiary_id})
+        if document is None or document["agency_id"] != agency_id:
+            return None
+        return from_document(document)
+
+    async def of_agency(
+        self,
+        agency_id: str,
+        *,
+        text: str = "",
+        counsellor_id: str | None = None,
+        status: str | None = "active",
+        skip: int = 0,
+        limit: int = 50,
+    ) -> list[Beneficiary]:
+        query: dict[str, Any] = {"agency_id": agency_id}
+        if counsellor_id:
+            query["counsellor_id"] = counsellor_id
+        if status:
+            query["status"] = status
+        cursor = self.collection.find(query, {"outbox": 0}).sort([("last_name", 1), ("first_name", 1)])
+        words = fold(text).split()
+        found = [d async for d in cursor if all(w in d["search"] for w in words)]
+        return [from_document(d) for d in found[skip : skip + limit]]
+
+    async def counts(self) -> list[Document]:
+        """Per agency: active, closed, minors and situations; no names (for coordinators)."""
+        totals: dict[str, Document] = {}
+        projection = {"agency_id": 1, "status": 1, "birth_year": 1, "situation": 1}
+        async for d in self.collection.find({}, projection):
+            entry = totals.setdefault(
+                d["agency_id"], {"agency_id": d["agency_id"], "active": 0, "closed": 0, "minors": 0, "situations": {}}
+            )
+            entry["active" if d["status"] == "active" else "closed"] += 1
+            if d["status"] == "active":
+                entry["minors"] += int(datetime.now(UTC).year - d["birth_year"] < 18)
+                entry["situations"][d["situation"]] = entry["situations"].get(d["situation"], 0) + 1
+        return sorted(totals.values(), key=lambda e: e["agency_id"])

@@ -1,0 +1,241 @@
+"""Beneficiaries and their career project: pure rules, no I/O (reference data are plain lookups)."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, timedelta
+
+from services.contracts.envelope import Envelope
+from services.contracts.events.profiles import (
+    BeneficiaryClosedV1,
+    BeneficiaryProjectChangedV1,
+    BeneficiaryRegisteredV1,
+    EducationLevel,
+    MeetingMode,
+    Situation,
+)
+from services.profiles.domain.events import event
+from services.reference import jobs, places
+
+LANGUAGE = re.compile(r"^[a-z]{2}$")
+MAX_TARGET_JOBS = 5
+MAX_MOBILITY_KM = 300
+ADULT_AGE = 18
+
+
+class InvalidBeneficiary(ValueError):
+    """Every problem found, each tied to its field, so that a form can show them all at once."""
+
+    def __init__(self, problems: list[tuple[str, str]]) -> None:
+        super().__init__("; ".join(f"{f}: {m}" for f, m in problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Guardian:
+    name: str
+    phone: str = ""
+    email: str = ""
+
+
+@dataclass(frozen=True)
+class Project:
+    place_id: str
+    mobility_km: int
+    situation: Situation
+    education_level: EducationLevel
+    target_jobs: tuple[str, ...]
+    sectors: tuple[str, ...] = ()
+    meeting_modes: tuple[MeetingMode, ...] = (MeetingMode.IN_PERSON,)
+    languages: tuple[str, ...] = ("fr",)
+
+
+@dataclass(frozen=True)
+class Identity:
+    first_name: str
+    last_name: str
+    birth_year: int
+    email: str = ""
+    phone: str = ""
+    guardian: Guardian | None = None
+    accessibility_needs: str = ""  # sensitive: never leaves the profiles service
+
+
+@dataclass(frozen=True)
+class Consent:
+    matching: bool
+    given_at: datetime
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class Beneficiary:
+    beneficiary_id: str
+    agency_id: str
+    counsellor_id: str
+    identity: Identity
+    project: Project
+    consent: Consent
+    status: str = "active"
+    outcome: str = ""
+    version: int = 1
+    created_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    @property
+    def minor(self) -> bool:
+        return is_minor(self.identity.birth_year)
+
+
+def is_minor(birth_year: int, today: date | None = None) -> bool:
+    """By birth year only: someone who turns 18 this year counts as an adult."""
+    return ((today or date.today()).year - birth_year) < ADULT_AGE
+
+
+def identity_problems(identity: Identity, today: date | None = None) -> list[tuple[str, str]]:
+    problems = []
+    year = (today or date.today()).year
+    if not identity.first_name.strip():
+        problems.append(("first_name", "must not be empty"))
+    if not identity.last_name.strip():
+        problems.append(("last_name", "must not be empty"))
+    if not 1930 <= identity.birth_year <= year - 13:
+        problems.append(("birth_year", f"must be between 1930 and {year - 13}"))
+    elif is_minor(identity.birth_year, today):
+        guardian = identity.guardian
+        if guardian is None or not guardian.name.strip() or not (guardian.phone.strip() or guardian.email.strip()):
+            problems.append(("guardian", "a minor needs a legal guardian with a name and a phone or an e-mail"))
+    return problems
+
+
+def project_problems(project: Project) -> list[tuple[str, str]]:
+    problems = []
+    if places.place(project.place_id) is None:
+        problems.append(("place_id", f"unknown place {project.place_id!r}: use /reference/places"))
+    if not 0 <= project.mobility_km <= MAX_MOBILITY_KM:
+        problems.append(("mobility_km", f"must be between 0 and {MAX_MOBILITY_KM}"))
+    if not project.target_jobs:
+        problems.append(("target_jobs", "at least one ROME job"))
+    if len(project.target_jobs) > MAX_TARGET_JOBS:
+        problems.append(("target_jobs", f"at most {MAX_TARGET_JOBS} jobs"))
+    problems += [
+        ("target_jobs", f"unknown ROME code {c!r}: use /reference/jobs") for c in project.target_jobs if not jobs.job(c)
+    ]
+    problems += [("sectors", f"unknown NAF division {c!r}") for c in project.sectors if not jobs.sector(c)]
+    if not project.meeting_modes:
+        problems.append(("meeting_modes", "at least one way to meet"))
+    problems += [
+        ("languages", f"{c!r} is not a two-letter language code") for c in project.languages if not LANGUAGE.match(c)
+    ]
+    return problems
+
+
+def _checked(identity: Identity, project: Project) -> None:
+    problems = identity_problems(identity) + project_problems(project)
+    if problems:
+        raise InvalidBeneficiary(problems)
+
+
+def _project_payload(b: Beneficiary) -> dict[str, object]:
+    place = places.place(b.project.place_id)
+    assert place is not None
+    return {
+        "beneficiary_id": b.beneficiary_id,
+        "agency_id": b.agency_id,
+        "counsellor_id": b.counsellor_id,
+        "minor": b.minor,
+        "place_id": place.place_id,
+        "latitude": place.latitude,
+        "longitude": place.longitude,
+        "mobility_km": b.project.mobility_km,
+        "situation": b.project.situation,
+        "education_level": b.project.education_level,
+        "target_jobs": list(b.project.target_jobs),
+        "sectors": list(b.project.sectors),
+        "meeting_modes": list(b.project.meeting_modes),
+        "languages": list(b.project.languages),
+        "matching_consent": b.consent.matching,
+    }
+
+
+def normalize(project: Project) -> Project:
+    return replace(
+        project,
+        target_jobs=tuple(dict.fromkeys(c.strip().upper() for c in project.target_jobs)),
+        sectors=tuple(dict.fromkeys(project.sectors)),
+        meeting_modes=tuple(dict.fromkeys(project.meeting_modes)),
+        languages=tuple(dict.fromkeys(c.strip().lower() for c in project.languages)),
+    )
+
+
+def register(
+    agency_id: str,
+    counsellor_id: str,
+    identity: Identity,
+    project: Project,
+    matching_consent: bool,
+    consent_months: int = 12,
+) -> tuple[Beneficiary, Envelope]:
+    project = normalize(project)
+    identity = replace(identity, first_name=identity.first_name.strip(), last_name=identity.last_name.strip())
+    _checked(identity, project)
+    now = datetime.now(UTC)
+    consent = Consent(matching_consent, now, now + timedelta(days=30 * consent_months))
+    beneficiary = Beneficiary(str(uuid.uuid4()), agency_id, counsellor_id, identity, project, consent, created_at=now)
+    payload = BeneficiaryRegisteredV1.model_validate(_project_payload(beneficiary))
+    return beneficiary, event(
+        "profiles.beneficiary.registered", "beneficiary", beneficiary.beneficiary_id, 1, agency_id, payload
+    )
+
+
+def change(
+    beneficiary: Beneficiary,
+    identity: Identity | None = None,
+    project: Project | None = None,
+    counsellor_id: str | None = None,
+) -> tuple[Beneficiary, list[Envelope]]:
+    """Identity changes stay here; a changed project (or counsellor) is announced for matching."""
+    if beneficiary.status != "active":
+        raise InvalidBeneficiary([("status", "a closed beneficiary cannot be changed")])
+    new_identity = identity or beneficiary.identity
+    new_project = normalize(project) if project is not None else beneficiary.project
+    _checked(new_identity, new_project)
+    changed = replace(
+        beneficiary,
+        identity=new_identity,
+        project=new_project,
+        counsellor_id=counsellor_id or beneficiary.counsellor_id,
+        version=beneficiary.version + 1,
+    )
+    announced = (
+        changed.project != beneficiary.project
+        or changed.counsellor_id != beneficiary.counsellor_id
+        or changed.minor != beneficiary.minor
+    )
+    if not announced:
+        return changed, []
+    payload = BeneficiaryProjectChangedV1.model_validate(_project_payload(changed))
+    return changed, [
+        event(
+            "profiles.beneficiary.project_changed",
+            "beneficiary",
+            changed.beneficiary_id,
+            changed.version,
+            changed.agency_id,
+            payload,
+        )
+    ]
+
+
+def close(beneficiary: Beneficiary, outcome: str) -> tuple[Beneficiary, Envelope]:
+    outcome = " ".join(outcome.split())
+    if beneficiary.status != "active":
+        raise InvalidBeneficiary([("status", "already closed")])
+    if not outcome:
+        raise InvalidBeneficiary([("outcome", "say how the accompaniment ended")])
+    closed = replace(beneficiary, status="closed", outcome=outcome, version=beneficiary.version + 1)
+    payload = BeneficiaryClosedV1(beneficiary_id=closed.beneficiary_id, agency_id=closed.agency_id, outcome=outcome)
+    return closed, event(
+        "profiles.beneficiary.closed", "beneficiary", closed.beneficiary_id, closed.version, closed.agency_id, payload
+    )

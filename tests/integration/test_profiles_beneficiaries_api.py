@@ -1,0 +1,171 @@
+"""Beneficiaries through the profiles API on the running platform: rules, isolation, events."""
+
+from __future__ import annotations
+
+import copy
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import pytest
+
+from services.contracts.envelope import Envelope
+from services.kit.dead_letters import read_topic
+from services.profiles.beneficiaries_api import EXAMPLE
+from tests.conftest import Servers
+from tests.integration.support import ServiceProcess, wait_until
+from tests.integration.test_profiles_staff_api import as_operator, bearer, login, new_agency, new_staff
+
+pytestmark = pytest.mark.integration
+
+
+@dataclass
+class Agency:
+    agency_id: str
+    counsellor: dict[str, str]
+    colleague: dict[str, str]
+
+
+@pytest.fixture
+async def profiles(platform: dict[str, ServiceProcess]) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(base_url=platform["profiles"].url, timeout=10) as client:
+        yield client
+
+
+async def agency(profiles: httpx.AsyncClient, name: str) -> Agency:
+    agency_id = await new_agency(profiles, f"{name} {uuid.uuid4().hex[:4]}")
+    counsellor = bearer(await login(profiles, await new_staff(profiles, agency_id, ["counsellor"], as_operator())))
+    colleague = bearer(await login(profiles, await new_staff(profiles, agency_id, ["validator"], as_operator())))
+    return Agency(agency_id, counsellor, colleague)
+
+
+def beneficiary(**project: Any) -> dict[str, Any]:
+    body = copy.deepcopy(EXAMPLE)
+    body["identity"]["last_name"] = f"Moreau-{uuid.uuid4().hex[:6]}"
+    body["project"].update(project)
+    return body
+
+
+async def events_of(servers: Servers, aggregate_id: str) -> list[Envelope]:
+    records = await read_topic(
+        servers.kafka_bootstrap_servers, "profiles.beneficiary", lambda r: r.key == aggregate_id.encode()
+    )
+    return [Envelope.from_bytes(r.value) for r in records]
+
+
+async def test_a_counsellor_follows_a_beneficiary_from_registration_to_closing(
+    servers: Servers, profiles: httpx.AsyncClient
+) -> None:
+    nantes = await agency(profiles, "Mission locale")
+    created = await profiles.post("/beneficiaries", json=beneficiary(), headers=nantes.counsellor)
+    assert created.status_code == 201, created.text
+    record = created.json()
+    beneficiary_id = record["beneficiary_id"]
+    assert record["minor"] is False and record["project"]["target_jobs"] == ["M1805"] and record["version"] == 1
+
+    found = await profiles.get(
+        "/beneficiaries", params={"q": "ines " + record["identity"]["last_name"][7:]}, headers=nantes.colleague
+    )
+    assert [b["beneficiary_id"] for b in found.json()] == [beneficiary_id], "accents and case ignored"
+
+    moved = await profiles.patch(
+        f"/beneficiaries/{beneficiary_id}",
+        json={"project": {**EXAMPLE["project"], "target_jobs": ["m1855", "M1805"], "mobility_km": 50}},
+        headers=nantes.counsellor,
+    )
+    assert moved.status_code == 200 and moved.json()["project"]["target_jobs"] == ["M1855", "M1805"]
+    renamed = await profiles.patch(
+        f"/beneficiaries/{beneficiary_id}",
+        json={"identity": {**EXAMPLE["identity"], "last_name": "Moreau", "accessibility_needs": "fauteuil"}},
+        headers=nantes.counsellor,
+    )
+    assert renamed.json()["version"] == 3 and renamed.json()["identity"]["accessibility_needs"] == "fauteuil"
+    closed = await profiles.post(
+        f"/beneficiaries/{beneficiary_id}/close", json={"outcome": "CDI de développeuse"}, headers=nantes.counsellor
+    )
+    assert closed.status_code == 200 and closed.json()["status"] == "closed"
+    again = await profiles.post(
+        f"/beneficiaries/{beneficiary_id}/close", json={"outcome": "encore"}, headers=nantes.counsellor
+    )
+    assert again.status_code == 422
+
+    async def announced() -> bool:
+        return len(await events_of(servers, beneficiary_id)) == 3
+
+    await wait_until(announced, what="registered, project changed and closed on Kafka")
+    events = await events_of(servers, beneficiary_id)
+    assert [e.event_type for e in events] == [
+        "profiles.beneficiary.registered",
+        "profiles.beneficiary.project_changed",
+        "profiles.beneficiary.closed",
+    ], "a change of identity alone is not announced"
+    assert [e.aggregate_version for e in events] == [1, 2, 4]
+    assert events[1].payload["target_jobs"] == ["M1855", "M1805"] and events[1].payload["mobility_km"] == 50
+    assert events[0].payload["latitude"] == pytest.approx(47.21725) and events[0].tenant_id == nantes.agency_id
+    wire = " ".join(e.model_dump_json() for e in events)
+    for personal in ("Inès", "Moreau", "06 12 34 56 78", "fauteuil"):
+        assert personal not in wire, f"{personal!r} must stay in profiles"
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "words"),
+    [
+        ({"project": {"target_jobs": ["Z9999"]}}, "target_jobs", "unknown ROME code"),
+        ({"project": {"place_id": "0"}}, "place_id", "unknown place"),
+        ({"project": {"mobility_km": -5}}, "mobility_km", "between 0"),
+        ({"project": {"sectors": ["04"]}}, "sectors", "unknown NAF"),
+        ({"identity": {"birth_year": 2011}}, "guardian", "legal guardian"),
+        ({"project": {"situation": "astronaut"}}, "situation", "Input should be"),
+    ],
+)
+async def test_bad_input_is_answered_422_with_a_message_on_its_field(
+    profiles: httpx.AsyncClient, change: dict[str, Any], field: str, words: str
+) -> None:
+    laval = await agency(profiles, "CIO")
+    body = beneficiary()
+    for part, values in change.items():
+        body[part].update(values)
+    answer = await profiles.post("/beneficiaries", json=body, headers=laval.counsellor)
+    assert answer.status_code == 422
+    problems = [p for p in answer.json()["detail"] if field in p["loc"]]
+    assert problems and words in problems[0]["msg"], answer.text
+
+
+async def test_a_minor_with_a_guardian_is_registered_and_flagged(profiles: httpx.AsyncClient) -> None:
+    laval = await agency(profiles, "CIO")
+    body = beneficiary()
+    body["identity"].update(birth_year=2011, guardian={"name": "Nadia Moreau", "phone": "06 98 76 54 32"})
+    answer = await profiles.post("/beneficiaries", json=body, headers=laval.counsellor)
+    assert answer.status_code == 201 and answer.json()["minor"] is True
+
+
+async def test_another_agency_sees_nothing_and_a_coordinator_sees_only_counts(profiles: httpx.AsyncClient) -> None:
+    mine, theirs = await agency(profiles, "Mission locale"), await agency(profiles, "France Travail")
+    beneficiary_id = (await profiles.post("/beneficiaries", json=beneficiary(), headers=mine.counsellor)).json()[
+        "beneficiary_id"
+    ]
+    url = f"/beneficiaries/{beneficiary_id}"
+    for answer in (
+        await profiles.get(url, headers=theirs.counsellor),
+        await profiles.patch(url, json={"project": EXAMPLE["project"]}, headers=theirs.counsellor),
+        await profiles.post(f"{url}/close", json={"outcome": "x"}, headers=theirs.counsellor),
+    ):
+        assert answer.status_code == 404, answer.text
+        assert "Moreau" not in answer.text
+    listed = await profiles.get("/beneficiaries", params={"state": "all"}, headers=theirs.counsellor)
+    assert beneficiary_id not in listed.text
+    assert (await profiles.get(url, headers=mine.colleague)).status_code == 200
+
+    coordinator = bearer(
+        await login(profiles, await new_staff(profiles, theirs.agency_id, ["regional_coordinator"], as_operator()))
+    )
+    assert (await profiles.get("/beneficiaries", headers=coordinator)).status_code == 403
+    assert (await profiles.get(url, headers=coordinator)).status_code == 403
+    counts = (await profiles.get("/stats/beneficiaries", headers=coordinator)).json()
+    of_mine = next(c for c in counts if c["agency_id"] == mine.agency_id)
+    assert of_mine["active"] == 1 and of_mine["situations"] == {"job_seeker": 1}
+    assert "Moreau" not in str(counts) and "Inès" not in str(counts)
+    own_counts = (await profiles.get("/stats/beneficiaries", headers=theirs.counsellor)).json()
+    assert [c["agency_id"] for c in own_counts] in ([], [theirs.agency_id])

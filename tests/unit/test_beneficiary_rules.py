@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from services.contracts.events.profiles import EducationLevel, MeetingMode, Situation
+from services.profiles.domain import beneficiary as rules
+
+NANTES = "2990969"
+
+
+def identity(**changes: object) -> rules.Identity:
+    fields: dict[str, object] = {"first_name": "Inès", "last_name": "Moreau", "birth_year": 2000}
+    return rules.Identity(**(fields | changes))  # type: ignore[arg-type]
+
+
+def project(**changes: object) -> rules.Project:
+    fields: dict[str, object] = {
+        "place_id": NANTES,
+        "mobility_km": 30,
+        "situation": Situation.JOB_SEEKER,
+        "education_level": EducationLevel.LEVEL_4,
+        "target_jobs": ("m1805",),
+    }
+    return rules.Project(**(fields | changes))  # type: ignore[arg-type]
+
+
+def test_minors_are_counted_by_birth_year() -> None:
+    assert rules.is_minor(2009, date(2026, 11, 27))
+    assert not rules.is_minor(2008, date(2026, 1, 1))
+
+
+def test_registration_normalizes_codes_and_announces_no_personal_data() -> None:
+    beneficiary, event = rules.register("agency-1", "staff-1", identity(), project(languages=("FR", "fr")), True)
+    assert beneficiary.project.target_jobs == ("M1805",) and beneficiary.project.languages == ("fr",)
+    assert event.payload["target_jobs"] == ["M1805"] and event.payload["counsellor_id"] == "staff-1"
+    assert "Inès" not in event.model_dump_json() and "Moreau" not in event.model_dump_json()
+
+
+def test_every_problem_is_reported_with_its_field() -> None:
+    with pytest.raises(rules.InvalidBeneficiary) as raised:
+        rules.register(
+            "a",
+            "s",
+            identity(first_name=" ", birth_year=2012),
+            project(place_id="nowhere", mobility_km=-1, target_jobs=(), meeting_modes=(), languages=("french",)),
+            True,
+        )
+    fields = {f for f, _ in raised.value.problems}
+    assert fields == {"first_name", "guardian", "place_id", "mobility_km", "target_jobs", "meeting_modes", "languages"}
+
+
+def test_only_a_changed_project_or_counsellor_is_announced() -> None:
+    beneficiary, _ = rules.register("a", "s", identity(), project(), True)
+    renamed, events = rules.change(beneficiary, identity=identity(last_name="Morel"))
+    assert events == [] and renamed.version == 2
+    moved, events = rules.change(renamed, project=project(mobility_km=80))
+    assert [e.event_type for e in events] == ["profiles.beneficiary.project_changed"]
+    assert events[0].aggregate_version == moved.version == 3
+    _, events = rules.change(moved, counsellor_id="another")
+    assert events[0].payload["counsellor_id"] == "another"
+
+
+def test_closing_needs_an_outcome_and_happens_once() -> None:
+    beneficiary, _ = rules.register("a", "s", identity(), project(meeting_modes=(MeetingMode.VIDEO,)), False)
+    with pytest.raises(rules.InvalidBeneficiary):
+        rules.close(beneficiary, "  ")
+    closed, event = rules.close(beneficiary, "formation qualifiante")
+    assert closed.status == "closed" and event.payload["outcome"] == "formation qualifiante"
+    with pytest.raises(rules.InvalidBeneficiary):
+        rules.close(closed, "encore")
+    with pytest.raises(rules.InvalidBeneficiary):
+        rules.change(closed, project=project())
