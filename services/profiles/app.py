@@ -11,11 +11,13 @@ from services.kit.http import create_app
 from services.kit.identity import TokenVerifier
 from services.kit.runtime import ServiceRuntime
 from services.kit.settings import ServiceSettings
-from services.profiles import api, beneficiaries_api, reference_api, staff_api
+from services.profiles import api, beneficiaries_api, peers_api, reference_api, staff_api
 from services.profiles.adapters.agencies import COLLECTION as AGENCIES
 from services.profiles.adapters.agencies import AgencyRepository
 from services.profiles.adapters.beneficiaries import COLLECTION as BENEFICIARIES
 from services.profiles.adapters.beneficiaries import BeneficiaryRepository
+from services.profiles.adapters.peers import COLLECTION as PEERS
+from services.profiles.adapters.peers import PeerRepository
 from services.profiles.adapters.staff import COLLECTION as STAFF
 from services.profiles.adapters.staff import StaffRepository, ensure_staff_indexes
 from services.profiles.adapters.tokens import TokenIssuer
@@ -46,13 +48,13 @@ class ProfilesSettings(ServiceSettings):
 def build_app(settings: ServiceSettings) -> FastAPI:
     assert isinstance(settings, ProfilesSettings)
     runtime = ServiceRuntime(
-        settings, aggregate_collections=[AGENCIES, STAFF, BENEFICIARIES], setup_database=ensure_staff_indexes
+        settings, aggregate_collections=[AGENCIES, STAFF, BENEFICIARIES, PEERS], setup_database=ensure_staff_indexes
     )
     app = create_app(
         runtime,
         title="Parcours · profiles",
         description="Agencies, staff, beneficiaries and their project, peers and their lived paths.",
-        routers=[staff_api.router, api.router, beneficiaries_api.router, reference_api.router],
+        routers=[staff_api.router, api.router, beneficiaries_api.router, peers_api.router, reference_api.router],
     )
     issuer = TokenIssuer(
         settings.private_key_pem(),
@@ -68,4 +70,5 @@ def build_app(settings: ServiceSettings) -> FastAPI:
     app.state.agencies = AgencyRepository(runtime.db, runtime.outbox)
     app.state.staff = StaffRepository(runtime.db, runtime.outbox)
     app.state.beneficiaries = BeneficiaryRepository(runtime.db, runtime.outbox)
+    app.state.peers = PeerRepository(runtime.db, runtime.outbox)
     return app

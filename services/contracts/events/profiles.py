@@ -125,3 +125,102 @@ class BeneficiaryClosedV1(BaseModel):
     beneficiary_id: str
     agency_id: str
     outcome: str
+
+
+class PeerKind(StrEnum):
+    FORMER_BENEFICIARY = "former_beneficiary"
+    APPRENTICE = "apprentice"
+    STUDENT = "student"
+    PROFESSIONAL = "professional"
+    MENTOR = "mentor"
+
+
+class Visibility(StrEnum):
+    AGENCY = "agency"  # the recruiting agency only
+    REGION = "region"  # every agency of the region, by the peer's consent
+
+
+class StepKind(StrEnum):
+    TRAINING = "training"
+    JOB = "job"
+    APPRENTICESHIP = "apprenticeship"
+    IMMERSION = "immersion"
+    UNEMPLOYMENT = "unemployment"
+    OTHER = "other"
+
+
+class Transition(StrEnum):
+    CHOSEN = "chosen"
+    IMPOSED = "imposed"
+
+
+class PathStepV1(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    kind: StepKind
+    rome_code: str | None = None
+    naf_division: str | None = None
+    place_id: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    start_month: str = Field(description="YYYY-MM")
+    end_month: str | None = Field(default=None, description="YYYY-MM; none while it goes on")
+    transition: Transition
+
+
+class PeerCardV1(BaseModel):
+    """What matching needs of a peer: their offer and lived path, not their name or contact."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    peer_id: str
+    agency_id: str
+    region_code: str
+    kind: PeerKind
+    visibility: Visibility
+    vetted: bool
+    meeting_modes: list[MeetingMode]
+    company_visits: bool
+    capacity_per_month: int
+    paused: bool
+    languages: list[str]
+    place_id: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    path: list[PathStepV1]
+
+
+class PeerPublishedV1(PeerCardV1):
+    pass
+
+
+class PeerUpdatedV1(PeerCardV1):
+    pass
+
+
+class PeerPausedV1(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    peer_id: str
+    agency_id: str
+    paused: bool
+
+
+class PeerWithdrawnV1(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    peer_id: str
+    agency_id: str
+    reason: str
+
+
+class PeerContactV1(BaseModel):
+    """The peer's contact point, for the notifications service only."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    peer_id: str
+    agency_id: str
+    name: str
+    email: str
+    phone: str

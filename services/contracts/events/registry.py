@@ -30,6 +30,11 @@ REGISTRY: dict[tuple[str, int], EventContract] = {
             "profiles.beneficiary.project_changed", 1, "profiles.beneficiary", profiles.BeneficiaryProjectChangedV1
         ),
         EventContract("profiles.beneficiary.closed", 1, "profiles.beneficiary", profiles.BeneficiaryClosedV1),
+        EventContract("profiles.peer.published", 1, "profiles.peer", profiles.PeerPublishedV1),
+        EventContract("profiles.peer.updated", 1, "profiles.peer", profiles.PeerUpdatedV1),
+        EventContract("profiles.peer.paused", 1, "profiles.peer", profiles.PeerPausedV1),
+        EventContract("profiles.peer.withdrawn", 1, "profiles.peer", profiles.PeerWithdrawnV1),
+        EventContract("profiles.peer.contact_changed", 1, "profiles.peer", profiles.PeerContactV1),
     )
 }
 

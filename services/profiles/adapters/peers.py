@@ -1,0 +1,121 @@
+"""Peers in the profiles database, written with their events (outbox)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from pymongo.asynchronous.database import AsyncDatabase
+
+from services.contracts.envelope import Envelope
+from services.contracts.events.profiles import MeetingMode, PeerKind, StepKind, Transition, Visibility
+from services.kit.mongo import Document
+from services.kit.outbox import OutboxWriter
+from services.profiles.domain.peer import Offer, Peer, PeerIdentity, Step
+from services.reference.text import fold
+
+COLLECTION = "peers"
+TOPIC = "profiles.peer"
+
+
+def to_document(p: Peer) -> Document:
+    return {
+        "_id": p.peer_id,
+        "agency_id": p.agency_id,
+        "region_code": p.region_code,
+        "kind": p.kind.value,
+        "identity": vars(p.identity),
+        "search": fold(f"{p.identity.first_name} {p.identity.last_name}"),
+        "visibility": p.visibility.value,
+        "offer": {
+            "meeting_modes": [m.value for m in p.offer.meeting_modes],
+            "company_visits": p.offer.company_visits,
+            "capacity_per_month": p.offer.capacity_per_month,
+            "languages": list(p.offer.languages),
+        },
+        "path": [{**vars(s), "kind": s.kind.value, "transition": s.transition.value} for s in p.path],
+        "jobs": sorted({s.rome_code for s in p.path if s.rome_code}),
+        "testimony": p.testimony,
+        "video_url": p.video_url,
+        "vetted": p.vetted,
+        "paused": p.paused,
+        "status": p.status,
+        "consent_expires_at": p.consent_expires_at,
+        "former_beneficiary_id": p.former_beneficiary_id,
+        "version": p.version,
+    }
+
+
+def from_document(d: Document) -> Peer:
+    offer = d["offer"]
+    expires = d.get("consent_expires_at")
+    return Peer(
+        d["_id"],
+        d["agency_id"],
+        d["region_code"],
+        PeerKind(d["kind"]),
+        PeerIdentity(**d["identity"]),
+        Visibility(d["visibility"]),
+        Offer(
+            tuple(MeetingMode(m) for m in offer["meeting_modes"]),
+            offer["company_visits"],
+            offer["capacity_per_month"],
+            tuple(offer["languages"]),
+        ),
+        tuple(Step(**{**s, "kind": StepKind(s["kind"]), "transition": Transition(s["transition"])}) for s in d["path"]),
+        d["testimony"],
+        d["video_url"],
+        d["vetted"],
+        d["paused"],
+        d["status"],
+        (expires if expires is None or expires.tzinfo else expires.replace(tzinfo=UTC)),
+        d.get("former_beneficiary_id"),
+        d["version"],
+    )
+
+
+class PeerRepository:
+    def __init__(self, database: AsyncDatabase[Document], outbox: OutboxWriter) -> None:
+        self.collection = database[COLLECTION]
+        self.outbox = outbox
+
+    async def add(self, peer: Peer, events: list[Envelope]) -> None:
+        await self.outbox.insert(self.collection, to_document(peer), [(e, TOPIC) for e in events])
+
+    async def save(self, peer: Peer, events: list[Envelope]) -> None:
+        changes = {k: v for k, v in to_document(peer).items() if k not in ("_id", "version")}
+        await self.outbox.update(self.collection, peer.peer_id, peer.version - 1, changes, [(e, TOPIC) for e in events])
+
+    async def get(self, peer_id: str) -> Peer | None:
+        document = await self.collection.find_one({"_id": peer_id})
+        return from_document(document) if document else None
+
+    async def visible(
+        self,
+        agency_id: str,
+        region_code: str,
+        *,
+        text: str = "",
+        job: str = "",
+        include_withdrawn: bool = False,
+        skip: int = 0,
+        limit: int = 50,
+    ) -> list[Peer]:
+        """Peers of the agency, and region-wide published peers of other agencies of the region."""
+        query: Document = {
+            "$or": [
+                {"agency_id": agency_id},
+                {"visibility": "region", "region_code": region_code, "status": "published"},
+            ]
+        }
+        if not include_withdrawn:
+            query["status"] = "published"
+        words = fold(text).split()
+        found = []
+        async for d in self.collection.find(query, {"outbox": 0}).sort("search", 1):
+            if all(w in d["search"] for w in words) and (not job or any(c.startswith(job.upper()) for c in d["jobs"])):
+                found.append(d)
+        return [from_document(d) for d in found[skip : skip + limit]]
+
+    async def consents_expired(self, now: datetime) -> list[Peer]:
+        cursor = self.collection.find({"status": "published", "consent_expires_at": {"$lt": now}}, {"outbox": 0})
+        return [from_document(d) async for d in cursor]

@@ -1,0 +1,307 @@
+"""Peers and their lived path: pure rules, no I/O (reference data are plain lookups)."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, timedelta
+
+from services.contracts.envelope import Envelope
+from services.contracts.events.profiles import (
+    MeetingMode,
+    PeerContactV1,
+    PeerKind,
+    PeerPausedV1,
+    PeerPublishedV1,
+    PeerUpdatedV1,
+    PeerWithdrawnV1,
+    StepKind,
+    Transition,
+    Visibility,
+)
+from services.profiles.domain.events import event
+from services.reference import jobs, places
+
+MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+LANGUAGE = re.compile(r"^[a-z]{2}$")
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+MAX_STEPS = 30
+MAX_CAPACITY = 20
+STEPS_WITH_A_JOB = {StepKind.JOB, StepKind.APPRENTICESHIP, StepKind.IMMERSION}
+
+
+class InvalidPeer(ValueError):
+    def __init__(self, problems: list[tuple[str, str]]) -> None:
+        super().__init__("; ".join(f"{f}: {m}" for f, m in problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Step:
+    kind: StepKind
+    start_month: str
+    transition: Transition
+    end_month: str | None = None
+    rome_code: str | None = None
+    naf_division: str | None = None
+    place_id: str | None = None
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class Offer:
+    meeting_modes: tuple[MeetingMode, ...]
+    company_visits: bool = False
+    capacity_per_month: int = 2
+    languages: tuple[str, ...] = ("fr",)
+
+
+@dataclass(frozen=True)
+class PeerIdentity:
+    first_name: str
+    last_name: str
+    email: str
+    phone: str = ""
+    place_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Peer:
+    peer_id: str
+    agency_id: str
+    region_code: str
+    kind: PeerKind
+    identity: PeerIdentity
+    visibility: Visibility
+    offer: Offer
+    path: tuple[Step, ...]
+    testimony: str = ""
+    video_url: str = ""
+    vetted: bool = False
+    paused: bool = False
+    status: str = "published"
+    consent_expires_at: datetime | None = None
+    former_beneficiary_id: str | None = None
+    version: int = 1
+
+
+def _month_problems(index: int, step: Step, this_month: str) -> list[tuple[str, str]]:
+    problems = []
+    where = f"path[{index}]"
+    for name, value in (("start_month", step.start_month), ("end_month", step.end_month)):
+        if value is not None and not MONTH.match(value):
+            problems.append((f"{where}.{name}", "must be a month written YYYY-MM"))
+        elif value is not None and value > this_month:
+            problems.append((f"{where}.{name}", "cannot be in the future"))
+    well_formed = bool(step.end_month and MONTH.match(step.start_month) and MONTH.match(step.end_month))
+    if well_formed and (step.end_month or "") < step.start_month:
+        problems.append((f"{where}.end_month", "ends before it starts"))
+    return problems
+
+
+def path_problems(path: tuple[Step, ...], today: date | None = None) -> list[tuple[str, str]]:
+    this_month = (today or date.today()).strftime("%Y-%m")
+    problems: list[tuple[str, str]] = []
+    if not path:
+        problems.append(("path", "a lived path has at least one step"))
+    if len(path) > MAX_STEPS:
+        problems.append(("path", f"at most {MAX_STEPS} steps"))
+    for index, step in enumerate(path):
+        where = f"path[{index}]"
+        problems += _month_problems(index, step, this_month)
+        if step.rome_code is not None and jobs.job(step.rome_code) is None:
+            problems.append((f"{where}.rome_code", f"unknown ROME code {step.rome_code!r}"))
+        if step.rome_code is None and step.kind in STEPS_WITH_A_JOB:
+            problems.append((f"{where}.rome_code", f"a {step.kind.value} step names its ROME job"))
+        if step.naf_division is not None and jobs.sector(step.naf_division) is None:
+            problems.append((f"{where}.naf_division", f"unknown NAF division {step.naf_division!r}"))
+        if step.place_id is not None and places.place(step.place_id) is None:
+            problems.append((f"{where}.place_id", f"unknown place {step.place_id!r}"))
+        if len(step.text) > 500:
+            problems.append((f"{where}.text", "at most 500 characters"))
+    return problems
+
+
+def offer_problems(offer: Offer) -> list[tuple[str, str]]:
+    problems = []
+    if not offer.meeting_modes:
+        problems.append(("offer.meeting_modes", "at least one way to meet"))
+    if not 0 <= offer.capacity_per_month <= MAX_CAPACITY:
+        problems.append(("offer.capacity_per_month", f"between 0 and {MAX_CAPACITY} meetings a month"))
+    problems += [
+        ("offer.languages", f"{c!r} is not a two-letter language code")
+        for c in offer.languages
+        if not LANGUAGE.match(c)
+    ]
+    return problems
+
+
+def identity_problems(identity: PeerIdentity) -> list[tuple[str, str]]:
+    problems = []
+    if not identity.first_name.strip():
+        problems.append(("identity.first_name", "must not be empty"))
+    if not identity.last_name.strip():
+        problems.append(("identity.last_name", "must not be empty"))
+    if not EMAIL.match(identity.email.strip()):
+        problems.append(("identity.email", "an e-mail address is needed to propose introductions"))
+    if identity.place_id is not None and places.place(identity.place_id) is None:
+        problems.append(("identity.place_id", f"unknown place {identity.place_id!r}"))
+    return problems
+
+
+def _normalized(peer: Peer) -> Peer:
+    steps = tuple(
+        sorted(
+            (
+                replace(s, rome_code=s.rome_code.strip().upper() if s.rome_code else None, text=s.text.strip())
+                for s in peer.path
+            ),
+            key=lambda s: (s.start_month, s.end_month or "9999-99"),
+        )
+    )
+    offer = replace(
+        peer.offer,
+        meeting_modes=tuple(dict.fromkeys(peer.offer.meeting_modes)),
+        languages=tuple(dict.fromkeys(c.strip().lower() for c in peer.offer.languages)),
+    )
+    identity = replace(
+        peer.identity,
+        email=peer.identity.email.strip().lower(),
+        first_name=peer.identity.first_name.strip(),
+        last_name=peer.identity.last_name.strip(),
+    )
+    return replace(peer, path=steps, offer=offer, identity=identity)
+
+
+def _checked(peer: Peer) -> Peer:
+    peer = _normalized(peer)
+    problems = identity_problems(peer.identity) + offer_problems(peer.offer) + path_problems(peer.path)
+    if peer.video_url and not peer.video_url.startswith("https://"):
+        problems.append(("video_url", "must be an https:// link"))
+    if problems:
+        raise InvalidPeer(problems)
+    return peer
+
+
+def card(peer: Peer) -> dict[str, object]:
+    """The matching card: offer and path, nothing that names or reaches the peer."""
+    home = places.place(peer.identity.place_id) if peer.identity.place_id else None
+    steps = []
+    for s in peer.path:
+        place = places.place(s.place_id) if s.place_id else None
+        steps.append(
+            {
+                "kind": s.kind,
+                "rome_code": s.rome_code,
+                "naf_division": s.naf_division,
+                "place_id": s.place_id,
+                "latitude": place.latitude if place else None,
+                "longitude": place.longitude if place else None,
+                "start_month": s.start_month,
+                "end_month": s.end_month,
+                "transition": s.transition,
+            }
+        )
+    return {
+        "peer_id": peer.peer_id,
+        "agency_id": peer.agency_id,
+        "region_code": peer.region_code,
+        "kind": peer.kind,
+        "visibility": peer.visibility,
+        "vetted": peer.vetted,
+        "meeting_modes": list(peer.offer.meeting_modes),
+        "company_visits": peer.offer.company_visits,
+        "capacity_per_month": peer.offer.capacity_per_month,
+        "paused": peer.paused,
+        "languages": list(peer.offer.languages),
+        "place_id": home.place_id if home else None,
+        "latitude": home.latitude if home else None,
+        "longitude": home.longitude if home else None,
+        "path": steps,
+    }
+
+
+def _contact(peer: Peer) -> Envelope:
+    i = peer.identity
+    payload = PeerContactV1(
+        peer_id=peer.peer_id,
+        agency_id=peer.agency_id,
+        name=f"{i.first_name} {i.last_name}",
+        email=i.email,
+        phone=i.phone,
+    )
+    return event("profiles.peer.contact_changed", "peer", peer.peer_id, peer.version, peer.agency_id, payload)
+
+
+def publish(peer: Peer, consent_months: int = 24) -> tuple[Peer, list[Envelope]]:
+    """A new peer, published with their consent (which also decides their visibility)."""
+    peer = _checked(
+        replace(
+            peer,
+            peer_id=peer.peer_id or str(uuid.uuid4()),
+            version=1,
+            status="published",
+            consent_expires_at=datetime.now(UTC) + timedelta(days=30 * consent_months),
+        )
+    )
+    published = event(
+        "profiles.peer.published", "peer", peer.peer_id, 1, peer.agency_id, PeerPublishedV1.model_validate(card(peer))
+    )
+    return peer, [published, _contact(peer)]
+
+
+def update(current: Peer, changed: Peer) -> tuple[Peer, list[Envelope]]:
+    if current.status != "published":
+        raise InvalidPeer([("status", "a withdrawn peer cannot be changed")])
+    new = _checked(
+        replace(
+            changed,
+            peer_id=current.peer_id,
+            agency_id=current.agency_id,
+            version=current.version + 1,
+            status=current.status,
+            consent_expires_at=current.consent_expires_at,
+            former_beneficiary_id=current.former_beneficiary_id,
+        )
+    )
+    events = []
+    if card(new) != card(current):
+        events.append(
+            event(
+                "profiles.peer.updated",
+                "peer",
+                new.peer_id,
+                new.version,
+                new.agency_id,
+                PeerUpdatedV1.model_validate(card(new)),
+            )
+        )
+    if new.identity != current.identity:
+        events.append(_contact(new))
+    return new, events
+
+
+def pause(current: Peer, paused: bool) -> tuple[Peer, list[Envelope]]:
+    if current.status != "published":
+        raise InvalidPeer([("status", "a withdrawn peer cannot be paused")])
+    if current.paused == paused:
+        return current, []
+    new = replace(current, paused=paused, version=current.version + 1)
+    payload = PeerPausedV1(peer_id=new.peer_id, agency_id=new.agency_id, paused=paused)
+    return new, [event("profiles.peer.paused", "peer", new.peer_id, new.version, new.agency_id, payload)]
+
+
+def withdraw(current: Peer, reason: str) -> tuple[Peer, list[Envelope]]:
+    if current.status != "published":
+        raise InvalidPeer([("status", "already withdrawn")])
+    new = replace(current, status="withdrawn", version=current.version + 1)
+    payload = PeerWithdrawnV1(peer_id=new.peer_id, agency_id=new.agency_id, reason=reason.strip() or "withdrawn")
+    return new, [event("profiles.peer.withdrawn", "peer", new.peer_id, new.version, new.agency_id, payload)]
+
+
+def visible_to(peer: Peer, agency_id: str, region_code: str) -> bool:
+    """The recruiting agency sees its peers; others see published region-wide peers of their region."""
+    if peer.agency_id == agency_id:
+        return True
+    return peer.status == "published" and peer.visibility == Visibility.REGION and peer.region_code == region_code

@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+import pytest
+
+from services.contracts.events.profiles import MeetingMode, PeerKind, StepKind, Transition, Visibility
+from services.profiles.domain import peer as rules
+
+
+def step(
+    kind: StepKind = StepKind.JOB, start: str = "2020-01", end: str | None = None, rome: str | None = "M1805"
+) -> rules.Step:
+    return rules.Step(kind, start, Transition.CHOSEN, end, rome)
+
+
+def a_peer(**changes: object) -> rules.Peer:
+    fields: dict[str, object] = {
+        "peer_id": "",
+        "agency_id": "a",
+        "region_code": "52",
+        "kind": PeerKind.APPRENTICE,
+        "identity": rules.PeerIdentity("Léa", "Roux", "LEA@example.org"),
+        "visibility": Visibility.AGENCY,
+        "offer": rules.Offer((MeetingMode.PHONE,)),
+        "path": (step(start="2022-09"), step(StepKind.TRAINING, "2021-09", "2022-06")),
+    }
+    return rules.Peer(**(fields | changes))  # type: ignore[arg-type]
+
+
+def test_publishing_orders_the_path_and_separates_the_card_from_the_contact() -> None:
+    peer, events = rules.publish(a_peer())
+    assert [s.start_month for s in peer.path] == ["2021-09", "2022-09"] and peer.identity.email == "lea@example.org"
+    assert [e.event_type for e in events] == ["profiles.peer.published", "profiles.peer.contact_changed"]
+    assert "Léa" not in events[0].model_dump_json() and events[1].payload["name"] == "Léa Roux"
+
+
+def test_path_rules() -> None:
+    today = date(2026, 11, 27)
+    problems = dict(rules.path_problems((step(start="2021-05", end="2020-01"),), today))
+    assert problems == {"path[0].end_month": "ends before it starts"}
+    assert rules.path_problems((step(start="2026-12"),), today)[0][1] == "cannot be in the future"
+    assert rules.path_problems((step(rome=None),), today)[0][0] == "path[0].rome_code"
+    assert rules.path_problems((step(StepKind.UNEMPLOYMENT, rome=None),), today) == []
+    assert rules.path_problems((step(start="2021-13"),), today)[0][1] == "must be a month written YYYY-MM"
+
+
+def test_only_what_changed_is_announced() -> None:
+    peer, _ = rules.publish(a_peer())
+    same, events = rules.update(peer, replace(peer, testimony="Une nouvelle phrase"))
+    assert events == [] and same.version == 2
+    moved, events = rules.update(same, replace(same, offer=rules.Offer((MeetingMode.VIDEO,), capacity_per_month=4)))
+    assert [e.event_type for e in events] == ["profiles.peer.updated"] and events[0].payload["capacity_per_month"] == 4
+    _, events = rules.update(moved, replace(moved, identity=replace(moved.identity, phone="0600000000")))
+    assert [e.event_type for e in events] == ["profiles.peer.contact_changed"]
+
+
+def test_pause_is_idempotent_and_a_withdrawn_peer_is_final() -> None:
+    peer, _ = rules.publish(a_peer())
+    paused, events = rules.pause(peer, True)
+    assert len(events) == 1 and rules.pause(paused, True)[1] == []
+    gone, events = rules.withdraw(paused, "")
+    assert gone.status == "withdrawn" and events[0].payload["reason"] == "withdrawn"
+    with pytest.raises(rules.InvalidPeer):
+        rules.pause(gone, False)
+
+
+def test_who_may_see_a_peer() -> None:
+    regional, _ = rules.publish(a_peer(visibility=Visibility.REGION))
+    private, _ = rules.publish(a_peer())
+    assert rules.visible_to(regional, "other", "52") and not rules.visible_to(regional, "other", "53")
+    assert not rules.visible_to(private, "other", "52") and rules.visible_to(private, "a", "52")
