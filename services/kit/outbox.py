@@ -108,6 +108,30 @@ class OutboxWriter:
             self._wake_relay(collection, aggregate_id)
         return expected_version + 1
 
+    async def replace(
+        self,
+        collection: AsyncCollection[Document],
+        aggregate_id: str,
+        expected_version: int,
+        document: Document,
+        events: Sequence[tuple[Envelope, str]],
+    ) -> int:
+        """Replace the whole document (erasure), dropping events not yet published, which may hold what
+        is being erased, in favour of `events`."""
+        stored = {
+            **document,
+            "_id": aggregate_id,
+            VERSION: expected_version + 1,
+            OUTBOX: [outbox_entry(e, t) for e, t in events],
+        }
+        async with document_lock(collection):
+            result = await collection.replace_one({"_id": aggregate_id, VERSION: expected_version}, stored)
+        if result.matched_count == 0:
+            raise ConcurrentUpdate(aggregate_id, expected_version)
+        if events:
+            self._wake_relay(collection, aggregate_id)
+        return expected_version + 1
+
 
 class EventSender(Protocol):
     """Sends one record and returns an awaitable that resolves once the broker has acknowledged it."""

@@ -56,6 +56,7 @@ class ServiceRuntime:
         self.consumer = EventConsumer(self.broker, self.router, self.inbox, settings, self.metrics)
         self._setup_database = setup_database
         self._tasks: list[asyncio.Task[None]] = []
+        self._periodic: list[tuple[str, float, Callable[[], Awaitable[object]]]] = []
         self.database_ready = False
         self._database_up = asyncio.Event()
         self.kafka_ready = False
@@ -106,6 +107,24 @@ class ServiceRuntime:
         await self._retry(f"database {self.settings.database_name}", attempt)
         self.database_ready = True
         self._database_up.set()
+        for name, seconds, job in self._periodic:
+            self._tasks.append(asyncio.create_task(self._every(name, seconds, job), name=name))
+
+    def every(self, name: str, seconds: float, job: Callable[[], Awaitable[object]]) -> None:
+        """A time-based job of this service, run every `seconds` once the database answers. Jobs must be
+        idempotent: every instance of the service runs them."""
+        self._periodic.append((name, seconds, job))
+
+    async def _every(self, name: str, seconds: float, job: Callable[[], Awaitable[object]]) -> None:
+        while True:
+            try:
+                result = await job()
+                log.info("%s: %s", name, result)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("%s failed; next run in %.0f s", name, seconds)
+            await asyncio.sleep(seconds)
 
     async def _bring_up_kafka(self) -> None:
         settings = self.settings

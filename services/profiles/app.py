@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -11,7 +12,7 @@ from services.kit.http import create_app
 from services.kit.identity import TokenVerifier
 from services.kit.runtime import ServiceRuntime
 from services.kit.settings import ServiceSettings
-from services.profiles import api, beneficiaries_api, peers_api, reference_api, staff_api
+from services.profiles import api, beneficiaries_api, peers_api, reference_api, rights_api, staff_api
 from services.profiles.adapters.agencies import COLLECTION as AGENCIES
 from services.profiles.adapters.agencies import AgencyRepository
 from services.profiles.adapters.beneficiaries import COLLECTION as BENEFICIARIES
@@ -29,6 +30,7 @@ class ProfilesSettings(ServiceSettings):
     jwt_private_key: str = Field(default="", description="PEM of the RSA key that signs staff tokens")
     jwt_private_key_file: Path | None = Field(default=None, description="or the file that holds it")
     token_minutes: int = Field(default=480, ge=5, le=24 * 60)
+    consent_check_seconds: float = Field(default=3600, gt=0, description="how often expired consents are withdrawn")
 
     @model_validator(mode="after")
     def _a_signing_key(self) -> ProfilesSettings:
@@ -54,7 +56,14 @@ def build_app(settings: ServiceSettings) -> FastAPI:
         runtime,
         title="Parcours · profiles",
         description="Agencies, staff, beneficiaries and their project, peers and their lived paths.",
-        routers=[staff_api.router, api.router, beneficiaries_api.router, peers_api.router, reference_api.router],
+        routers=[
+            staff_api.router,
+            api.router,
+            beneficiaries_api.router,
+            peers_api.router,
+            rights_api.router,
+            reference_api.router,
+        ],
     )
     issuer = TokenIssuer(
         settings.private_key_pem(),
@@ -71,4 +80,11 @@ def build_app(settings: ServiceSettings) -> FastAPI:
     app.state.staff = StaffRepository(runtime.db, runtime.outbox)
     app.state.beneficiaries = BeneficiaryRepository(runtime.db, runtime.outbox)
     app.state.peers = PeerRepository(runtime.db, runtime.outbox)
+    app.state.db = runtime.db
+    runtime.every(
+        "consent-expiry",
+        settings.consent_check_seconds,
+        lambda: rights_api.expire_consents(app.state.peers, app.state.beneficiaries, datetime.now(UTC)),
+    )
+    app.state.outbox = runtime.outbox
     return app

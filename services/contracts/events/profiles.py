@@ -224,3 +224,18 @@ class PeerContactV1(BaseModel):
     name: str
     email: str
     phone: str
+
+
+class PersonKind(StrEnum):
+    BENEFICIARY = "beneficiary"
+    PEER = "peer"
+
+
+class PersonErasedV1(BaseModel):
+    """A person's data must be forgotten by every service that holds any."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    person_id: str
+    person_kind: PersonKind
+    agency_id: str

@@ -35,6 +35,7 @@ REGISTRY: dict[tuple[str, int], EventContract] = {
         EventContract("profiles.peer.paused", 1, "profiles.peer", profiles.PeerPausedV1),
         EventContract("profiles.peer.withdrawn", 1, "profiles.peer", profiles.PeerWithdrawnV1),
         EventContract("profiles.peer.contact_changed", 1, "profiles.peer", profiles.PeerContactV1),
+        EventContract("profiles.person.erased", 1, "profiles.person", profiles.PersonErasedV1),
     )
 }
 

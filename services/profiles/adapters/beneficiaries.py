@@ -99,7 +99,7 @@ class BeneficiaryRepository:
     async def get(self, beneficiary_id: str, agency_id: str) -> Beneficiary | None:
         """None as well when it belongs to another agency: callers answer 404 either way."""
         document = await self.collection.find_one({"_id": beneficiary_id})
-        if document is None or document["agency_id"] != agency_id:
+        if document is None or document["agency_id"] != agency_id or document.get("status") == "erased":
             return None
         return from_document(document)
 
@@ -113,7 +113,7 @@ class BeneficiaryRepository:
         skip: int = 0,
         limit: int = 50,
     ) -> list[Beneficiary]:
-        query: dict[str, Any] = {"agency_id": agency_id}
+        query: dict[str, Any] = {"agency_id": agency_id, "status": {"$ne": "erased"}}
         if counsellor_id:
             query["counsellor_id"] = counsellor_id
         if status:
@@ -127,7 +127,7 @@ class BeneficiaryRepository:
         """Per agency: active, closed, minors and situations; no names (for coordinators)."""
         totals: dict[str, Document] = {}
         projection = {"agency_id": 1, "status": 1, "birth_year": 1, "situation": 1}
-        async for d in self.collection.find({}, projection):
+        async for d in self.collection.find({"status": {"$ne": "erased"}}, projection):
             entry = totals.setdefault(
                 d["agency_id"], {"agency_id": d["agency_id"], "active": 0, "closed": 0, "minors": 0, "situations": {}}
             )
@@ -136,3 +136,7 @@ class BeneficiaryRepository:
                 entry["minors"] += int(datetime.now(UTC).year - d["birth_year"] < 18)
                 entry["situations"][d["situation"]] = entry["situations"].get(d["situation"], 0) + 1
         return sorted(totals.values(), key=lambda e: e["agency_id"])
+
+    async def matching_consents_expired(self, now: datetime) -> list[Beneficiary]:
+        query = {"status": "active", "consent.matching": True, "consent.expires_at": {"$lt": now}}
+        return [from_document(d) async for d in self.collection.find(query, {"outbox": 0})]

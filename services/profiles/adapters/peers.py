@@ -87,7 +87,7 @@ class PeerRepository:
 
     async def get(self, peer_id: str) -> Peer | None:
         document = await self.collection.find_one({"_id": peer_id})
-        return from_document(document) if document else None
+        return from_document(document) if document and document.get("status") != "erased" else None
 
     async def visible(
         self,

@@ -239,3 +239,23 @@ def close(beneficiary: Beneficiary, outcome: str) -> tuple[Beneficiary, Envelope
     return closed, event(
         "profiles.beneficiary.closed", "beneficiary", closed.beneficiary_id, closed.version, closed.agency_id, payload
     )
+
+
+def withdraw_matching_consent(beneficiary: Beneficiary) -> tuple[Beneficiary, list[Envelope]]:
+    """Consent ran out (or was withdrawn): the beneficiary leaves matching, the accompaniment goes on."""
+    if not beneficiary.consent.matching:
+        return beneficiary, []
+    changed = replace(
+        beneficiary, consent=replace(beneficiary.consent, matching=False), version=beneficiary.version + 1
+    )
+    payload = BeneficiaryProjectChangedV1.model_validate(_project_payload(changed))
+    return changed, [
+        event(
+            "profiles.beneficiary.project_changed",
+            "beneficiary",
+            changed.beneficiary_id,
+            changed.version,
+            changed.agency_id,
+            payload,
+        )
+    ]
