@@ -3,10 +3,20 @@ The accounts are listed in the README; they all use the password DEMO_PASSWORD."
 
 from __future__ import annotations
 
+import asyncio
 import os
+import random
 import sys
 
 import httpx
+
+from services.kit.mongo import connect
+from services.kit.outbox import OutboxWriter
+from services.kit.settings import ServiceSettings
+from services.profiles.adapters.peers import PeerRepository
+from services.profiles.demo_peers import FIRST_NAMES, LAST_NAMES, STORIES, peer_rows
+from services.profiles.importing.cli import import_peers
+from services.reference import places
 
 DEMO_PASSWORD = "parcours-demo-2026"
 DEMO_DOMAIN = "parcours.test"
@@ -28,6 +38,52 @@ DEMO_STAFF: list[tuple[str, str, list[str]]] = [
     ("admin", "Administratrice", ["agency_admin"]),
 ]
 COORDINATOR = ("coordination", "Coordination régionale", ["regional_coordinator"])
+PEERS_PER_AGENCY = 50
+BENEFICIARIES_PER_AGENCY = 17
+SITUATIONS = ["job_seeker", "job_seeker", "student", "neet", "employee", "apprentice"]
+LEVELS = ["none", "level_3", "level_4", "level_4", "level_5", "level_6"]
+
+
+def beneficiary_body(rng: random.Random, towns: list[places.Place]) -> dict[str, object]:
+    """A plausible person: their project is the last job of one of the demo peers' stories."""
+    story = rng.choice(STORIES)
+    target = story[-1][1]
+    minor = rng.random() < 0.15
+    first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+    identity: dict[str, object] = {
+        "first_name": first,
+        "last_name": last,
+        "birth_year": rng.randint(2009, 2010) if minor else rng.randint(1975, 2006),
+        "phone": f"06 {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)}",
+    }
+    if minor:
+        identity["guardian"] = {"name": f"{rng.choice(FIRST_NAMES)} {last}", "phone": "02 40 00 00 00"}
+    return {
+        "identity": identity,
+        "project": {
+            "place_id": rng.choice(towns).place_id,
+            "mobility_km": rng.choice([10, 20, 30, 50]),
+            "situation": "student" if minor else rng.choice(SITUATIONS),
+            "education_level": rng.choice(LEVELS),
+            "target_jobs": [target],
+            "meeting_modes": rng.choice([["in_person"], ["in_person", "video"], ["video"]]),
+        },
+        "matching_consent": rng.random() < 0.9,
+    }
+
+
+async def import_demo_peers(agency_ids: dict[str, str]) -> int:
+    """Through the same import the counsellors use, from the spreadsheet format."""
+    client, database = connect(ServiceSettings(service_name="profiles"))
+    try:
+        repository = PeerRepository(database, OutboxWriter())
+        imported = 0
+        for index, (slug, agency_id) in enumerate(sorted(agency_ids.items())):
+            rows = peer_rows(PEERS_PER_AGENCY, seed=index, email_domain=f"{slug}.{DEMO_DOMAIN}")
+            imported += (await import_peers(rows, agency_id, "52", repository)).imported
+        return imported
+    finally:
+        await client.close()
 
 
 def demo_email(local: str, slug: str | None = None) -> str:
@@ -58,8 +114,31 @@ def main() -> int:
                     body = {"email": email, "name": name, "roles": roles, "password": DEMO_PASSWORD}
                     client.post(f"/agencies/{agency_id}/staff", json=body).raise_for_status()
                     added_staff += 1
-    print(f"demo data: {added_agencies} agencies and {added_staff} staff accounts added")
+        slugs = {slug: ids[agency["name"]] for slug, agency in DEMO_AGENCIES}
+        added_beneficiaries = _beneficiaries(base, slugs)
+    added_peers = asyncio.run(import_demo_peers(slugs))
+    print(
+        f"demo data: {added_agencies} agencies, {added_staff} staff accounts, {added_peers} peers and "
+        f"{added_beneficiaries} beneficiaries added"
+    )
     return 0
+
+
+def _beneficiaries(base: str, slugs: dict[str, str]) -> int:
+    towns = sorted(places.in_region("52"), key=lambda p: -p.population)[:60]
+    added = 0
+    for index, slug in enumerate(sorted(slugs)):
+        with httpx.Client(base_url=base, timeout=10) as client:
+            login = {"email": demo_email("conseil", slug), "password": DEMO_PASSWORD}
+            token = client.post("/auth/login", json=login).raise_for_status().json()["access_token"]
+            client.headers["Authorization"] = f"Bearer {token}"
+            present = len(client.get("/beneficiaries", params={"state": "all", "limit": 200}).raise_for_status().json())
+            rng = random.Random(1000 + index)
+            bodies = [beneficiary_body(rng, towns) for _ in range(BENEFICIARIES_PER_AGENCY)]
+            for body in bodies[present:]:
+                client.post("/beneficiaries", json=body).raise_for_status()
+                added += 1
+    return added
 
 
 if __name__ == "__main__":

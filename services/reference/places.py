@@ -49,6 +49,10 @@ def place(place_id: str) -> Place | None:
     return _places()[0].get(str(place_id).strip())
 
 
+def in_region(region_code: str) -> list[Place]:
+    return [p for p in _places()[0].values() if p.region_code == region_code]
+
+
 def autocomplete(query: str, region_code: str | None = None, limit: int = 10) -> list[Place]:
     """Places whose name starts with the query (accents, case and hyphens ignored), largest first."""
     wanted = " ".join(_ABBREVIATIONS.get(word, word) for word in fold(query).split())

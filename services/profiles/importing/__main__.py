@@ -1,0 +1,3 @@
+from services.profiles.importing.cli import main
+
+raise SystemExit(main())
