@@ -26,6 +26,7 @@ class AgencyIn(BaseModel):
     name: str = Field(min_length=1, max_length=200)
     kind: AgencyKind
     region_code: str = Field(pattern=r"^\d{2}$", description="INSEE region code: 52 is Pays de la Loire")
+    places_served: list[str] = Field(default_factory=list, description="place ids from /reference/places")
 
 
 class AgencyRename(BaseModel):
@@ -37,6 +38,7 @@ class AgencyOut(BaseModel):
     name: str
     kind: AgencyKind
     region_code: str
+    places_served: list[str]
     version: int
 
     @classmethod
@@ -46,6 +48,7 @@ class AgencyOut(BaseModel):
             name=agency.name,
             kind=agency.kind,
             region_code=agency.region_code,
+            places_served=list(agency.places_served),
             version=agency.version,
         )
 
@@ -66,7 +69,9 @@ Repository = Annotated[AgencyRepository, Depends(repository)]
 )
 async def register_agency(body: AgencyIn, repo: Repository) -> AgencyOut:
     try:
-        agency, event = agencies.register(body.name, body.kind, body.region_code)
+        agency, event = agencies.register(
+            body.name, body.kind, body.region_code, places_served=tuple(body.places_served)
+        )
     except agencies.InvalidAgency as error:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(error)) from error
     await repo.add(agency, event)

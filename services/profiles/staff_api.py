@@ -153,3 +153,19 @@ async def list_staff(agency_id: str, actor: CurrentActor, staff: Staff) -> list[
     if not actor.administers(agency_id):
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no agency {agency_id} that you administer")
     return [StaffOut.of(m) for m in await staff.of_agency(agency_id)]
+
+
+@router.post(
+    "/agencies/{agency_id}/staff/{staff_id}/deactivate",
+    tags=["staff"],
+    summary="Close a staff account: it can no longer sign in (operator, or the agency's admin)",
+)
+async def deactivate_staff(agency_id: str, staff_id: str, actor: CurrentActor, staff: Staff) -> StaffOut:
+    member = await staff.get(staff_id)
+    if member is None or member.agency_id != agency_id or not actor.administers(agency_id):
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no staff member {staff_id} in an agency you administer")
+    if not member.active:
+        return StaffOut.of(member)
+    closed, event = staff_rules.deactivate(member)
+    await staff.save(closed, event)
+    return StaffOut.of(closed)

@@ -30,7 +30,8 @@ def test_golden_fixture_still_parses_and_round_trips(path: Path) -> None:
     contract = contract_of(envelope)
     assert path.name == fixture_name(contract.event_type, contract.version)
     payload = parse_payload(envelope)
-    assert payload.model_dump(mode="json") == raw["payload"], "no field of the fixture is lost or changed"
+    dumped = payload.model_dump(mode="json")
+    assert {k: dumped.get(k) for k in raw["payload"]} == raw["payload"], "no field of the fixture is lost or changed"
     assert Envelope.from_bytes(envelope.to_bytes()) == envelope
     assert contract.topic in BY_NAME and BY_NAME[contract.topic].aggregate_type == envelope.aggregate_type
 

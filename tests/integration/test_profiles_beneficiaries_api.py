@@ -147,10 +147,18 @@ async def test_another_agency_sees_nothing_and_a_coordinator_sees_only_counts(pr
         "beneficiary_id"
     ]
     url = f"/beneficiaries/{beneficiary_id}"
+    become = {
+        "email": "a@b.fr",
+        "offer": {"meeting_modes": ["video"]},
+        "path": [{"kind": "other", "start_month": "2020-01", "transition": "chosen"}],
+    }
     for answer in (
         await profiles.get(url, headers=theirs.counsellor),
         await profiles.patch(url, json={"project": EXAMPLE["project"]}, headers=theirs.counsellor),
         await profiles.post(f"{url}/close", json={"outcome": "x"}, headers=theirs.counsellor),
+        await profiles.get(f"{url}/export", headers=theirs.counsellor),
+        await profiles.post(f"{url}/become-peer", json=become, headers=theirs.counsellor),
+        await profiles.delete(url, headers=theirs.counsellor),
     ):
         assert answer.status_code == 404, answer.text
         assert "Moreau" not in answer.text

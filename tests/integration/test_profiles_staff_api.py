@@ -12,7 +12,7 @@ from services.contracts.envelope import Envelope
 from services.kit.dead_letters import read_topic
 from tests.conftest import Servers
 from tests.integration.conftest import OPERATOR_TOKEN
-from tests.integration.support import ServiceProcess
+from tests.integration.support import ServiceProcess, wait_until
 
 pytestmark = pytest.mark.integration
 PASSWORD = "un-mot-de-passe-solide"
@@ -82,9 +82,19 @@ async def test_an_agency_admin_signs_in_and_creates_a_counsellor_whose_token_eve
     assert {m["email"] for m in listed.json()} == {admin_email, counsellor_email}
     assert all("password" not in str(m) for m in listed.json())
 
-    events = await read_topic(servers.kafka_bootstrap_servers, "profiles.staff", lambda r: b"profiles.staff" in r.value)
-    registered = [Envelope.from_bytes(r.value) for r in events]
-    contact = next(e for e in registered if e.payload.get("email") == counsellor_email)
+    async def registered() -> list[Envelope]:
+        events = await read_topic(
+            servers.kafka_bootstrap_servers, "profiles.staff", lambda r: b"profiles.staff" in r.value
+        )
+        return [
+            e for e in map(Envelope.from_bytes, (r.value for r in events)) if e.payload.get("email") == counsellor_email
+        ]
+
+    async def contact_published() -> bool:
+        return bool(await registered())
+
+    await wait_until(contact_published, timeout=120, what="the counsellor's contact point on Kafka")
+    contact = (await registered())[0]
     assert contact.tenant_id == agency_id and contact.payload["roles"] == ["counsellor", "validator"]
     assert "password" not in contact.model_dump_json()
 
@@ -151,3 +161,64 @@ async def test_reference_data_for_forms(profiles: httpx.AsyncClient) -> None:
     for typed in ("saint-naz", "St Nazaire", "SAINT NAZ"):
         places = await profiles.get("/reference/places", params={"q": typed, "region_code": "52"}, headers=token)
         assert places.json()[0]["name"] == "Saint-Nazaire" and places.json()[0]["region_code"] == "52", typed
+
+
+async def test_agencies_are_registered_listed_and_renamed_with_their_events(
+    servers: Servers, profiles: httpx.AsyncClient
+) -> None:
+    created = await profiles.post(
+        "/agencies",
+        json={
+            "name": "Mission locale   du Vignoble",
+            "kind": "mission_locale",
+            "region_code": "52",
+            "places_served": ["2990969", "3037656"],
+        },
+        headers=as_operator(),
+    )
+    assert created.status_code == 201 and created.json()["name"] == "Mission locale du Vignoble"
+    agency_id = created.json()["agency_id"]
+    outside = await profiles.post(
+        "/agencies",
+        json={"name": "X", "kind": "cio", "region_code": "52", "places_served": ["2988507"]},
+        headers=as_operator(),
+    )
+    assert outside.status_code == 422 and "not a place of region 52" in outside.text, "Paris is not in region 52"
+
+    admin = bearer(await login(profiles, await new_staff(profiles, agency_id, ["agency_admin"], as_operator())))
+    listed = (await profiles.get("/agencies", headers=admin)).json()
+    assert {"agency_id": agency_id, "places_served": ["2990969", "3037656"]}.items() <= next(
+        a for a in listed if a["agency_id"] == agency_id
+    ).items()
+    renamed = await profiles.patch(f"/agencies/{agency_id}", json={"name": "ML du Vignoble nantais"}, headers=admin)
+    assert renamed.status_code == 200 and renamed.json()["version"] == 2
+    other = await new_agency(profiles, "Autre agence")
+    assert (await profiles.patch(f"/agencies/{other}", json={"name": "Pris"}, headers=admin)).status_code == 404
+
+    async def announced() -> list[str]:
+        records = await read_topic(
+            servers.kafka_bootstrap_servers, "profiles.agency", lambda r: r.key == agency_id.encode()
+        )
+        return [Envelope.from_bytes(r.value).event_type for r in records]
+
+    async def both() -> bool:
+        return len(await announced()) == 2
+
+    await wait_until(both, timeout=120, what="the agency's two events")
+    assert await announced() == ["profiles.agency.registered", "profiles.agency.renamed"]
+
+
+async def test_a_deactivated_account_can_no_longer_sign_in(profiles: httpx.AsyncClient) -> None:
+    agency_id = await new_agency(profiles, "CIO de Nantes")
+    admin = bearer(await login(profiles, await new_staff(profiles, agency_id, ["agency_admin"], as_operator())))
+    email = await new_staff(profiles, agency_id, ["counsellor"], admin)
+    await login(profiles, email)
+    staff_id = next(
+        m["staff_id"]
+        for m in (await profiles.get(f"/agencies/{agency_id}/staff", headers=admin)).json()
+        if m["email"] == email
+    )
+    closed = await profiles.post(f"/agencies/{agency_id}/staff/{staff_id}/deactivate", headers=admin)
+    assert closed.status_code == 200 and closed.json()["active"] is False
+    refused = await profiles.post("/auth/login", json={"email": email, "password": PASSWORD})
+    assert refused.status_code == 401

@@ -26,6 +26,7 @@ class AgencyRegisteredV1(BaseModel):
     name: str = Field(min_length=1)
     kind: AgencyKind
     region_code: str = Field(description="INSEE region code, e.g. 52 for Pays de la Loire")
+    places_served: list[str] = Field(default_factory=list, description="place ids (added within v1)")
 
 
 class AgencyRenamedV1(BaseModel):

@@ -25,6 +25,7 @@ class AgencyRepository:
             "kind": agency.kind.value,
             "region_code": agency.region_code,
             "version": agency.version,
+            "places_served": list(agency.places_served),
         }
         await self.outbox.insert(self.collection, document, [(event, TOPIC)])
 
@@ -48,4 +49,5 @@ def _to_agency(document: Document) -> Agency:
         AgencyKind(document["kind"]),
         document["region_code"],
         document["version"],
+        tuple(document.get("places_served", ())),
     )

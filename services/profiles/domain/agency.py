@@ -10,6 +10,7 @@ from services.contracts.envelope import Envelope
 from services.contracts.events.profiles import AgencyKind, AgencyRegisteredV1, AgencyRenamedV1
 from services.contracts.topics import topic_for
 from services.profiles.domain.events import event
+from services.reference import places
 
 TOPIC = topic_for("profiles", "agency")
 REGION_CODE = re.compile(r"^\d{2}$")
@@ -26,16 +27,31 @@ class Agency:
     kind: AgencyKind
     region_code: str
     version: int = 1
+    places_served: tuple[str, ...] = ()
 
 
-def register(name: str, kind: AgencyKind, region_code: str, agency_id: str | None = None) -> tuple[Agency, Envelope]:
+def register(
+    name: str, kind: AgencyKind, region_code: str, agency_id: str | None = None, places_served: tuple[str, ...] = ()
+) -> tuple[Agency, Envelope]:
     name = " ".join(name.split())
     if not name:
         raise InvalidAgency("name must not be empty")
     if not REGION_CODE.match(region_code):
         raise InvalidAgency("region_code must be a two-digit INSEE region code, e.g. 52")
-    agency = Agency(agency_id or str(uuid.uuid4()), name, kind, region_code)
-    payload = AgencyRegisteredV1(agency_id=agency.agency_id, name=name, kind=kind, region_code=region_code)
+    for place_id in places_served:
+        place = places.place(place_id)
+        if place is None or place.region_code != region_code:
+            raise InvalidAgency(f"places_served: {place_id!r} is not a place of region {region_code}")
+    agency = Agency(
+        agency_id or str(uuid.uuid4()), name, kind, region_code, places_served=tuple(dict.fromkeys(places_served))
+    )
+    payload = AgencyRegisteredV1(
+        agency_id=agency.agency_id,
+        name=name,
+        kind=kind,
+        region_code=region_code,
+        places_served=list(agency.places_served),
+    )
     return agency, event("profiles.agency.registered", "agency", agency.agency_id, 1, agency.agency_id, payload)
 
 
