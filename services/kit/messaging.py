@@ -11,11 +11,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 from aiokafka import ConsumerRecord
+from aiokafka.errors import KafkaConnectionError, KafkaTimeoutError
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 from faststream.message import StreamMessage
 from pydantic import ValidationError
+from pymongo.errors import ConnectionFailure
 
 from services.contracts.envelope import Envelope
 from services.contracts.events.registry import REGISTRY, UnknownEventType, parse_payload
@@ -81,6 +83,15 @@ class EventRouter:
 
     def for_type(self, event_type: str) -> list[Handler]:
         return self.handlers.get(event_type, [])
+
+
+SERVERS_UNREACHABLE: tuple[type[BaseException], ...] = (
+    ConnectionFailure,
+    KafkaConnectionError,
+    KafkaTimeoutError,
+    ConnectionError,
+    TimeoutError,
+)
 
 
 class Unprocessable(Exception):
@@ -186,6 +197,10 @@ class EventConsumer:
             except Unprocessable as error:
                 await self.dead_letter(record, f"unprocessable: {error}", attempts=attempt)
                 return False
+            except SERVERS_UNREACHABLE:
+                # Not this event's fault: dead-lettering it would break its aggregate's order. The batch
+                # is rewound after a backoff and applied again once the servers answer.
+                raise
             except Exception as error:
                 if attempt == attempts:
                     log.exception("event %s failed %d times", envelope.event_id, attempts)

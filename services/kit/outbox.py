@@ -198,6 +198,7 @@ class OutboxRelay:
         self._hints: dict[str, set[str]] = {name: set() for name in self.collections}
         self._wake = asyncio.Event()
         self._one_round_at_a_time = asyncio.Lock()
+        self.leading = False
 
     def wake(self, collection: AsyncCollection[Document] | None = None, aggregate_id: str | None = None) -> None:
         """Called after a write: the aggregate's events are published at once, without a sweep."""
@@ -218,7 +219,7 @@ class OutboxRelay:
                 while await self.relay_once(sweep=sweep) > 0:
                     pass
                 failures = 0
-                if any(self._hints.values()):
+                if self.leading and any(self._hints.values()):
                     self._wake.set()  # more was hinted than one batch holds
             except asyncio.CancelledError:
                 raise
@@ -237,7 +238,10 @@ class OutboxRelay:
             return await self._relay_round(sweep)
 
     async def _relay_round(self, sweep: bool) -> int:
-        if not self.collections or not await self.leadership.holds():
+        self.leading = bool(self.collections) and await self.leadership.holds()
+        if not self.leading:
+            for ids in self._hints.values():
+                ids.clear()  # the leader's sweep publishes what this process wrote
             return 0
         published = 0
         for name, collection in self.collections.items():

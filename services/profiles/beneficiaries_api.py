@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.contracts.events.profiles import EducationLevel, MeetingMode, Situation
+from services.contracts.events.profiles import ClosingOutcome, EducationLevel, MeetingMode, Situation
 from services.kit.identity import Caller, CurrentCaller, Role
 from services.kit.outbox import ConcurrentUpdate
 from services.profiles.adapters.beneficiaries import BeneficiaryRepository
@@ -96,7 +96,8 @@ class BeneficiaryPatch(BaseModel):
 
 
 class CloseIn(BaseModel):
-    outcome: str = Field(min_length=1, max_length=500, examples=["en emploi (CDI) comme développeuse"])
+    outcome: ClosingOutcome = Field(examples=["employment"])
+    note: str = Field(default="", max_length=500, description="stays in profiles", examples=["CDI de développeuse"])
 
 
 class BeneficiaryOut(BaseModel):
@@ -110,6 +111,7 @@ class BeneficiaryOut(BaseModel):
     consent_expires_at: str
     status: str
     outcome: str
+    outcome_note: str
     version: int
 
     @classmethod
@@ -143,12 +145,14 @@ class BeneficiaryOut(BaseModel):
             consent_expires_at=b.consent.expires_at.isoformat(),
             status=b.status,
             outcome=b.outcome,
+            outcome_note=b.outcome_note,
             version=b.version,
         )
 
 
-def agency_staff(caller: CurrentCaller) -> Caller:
+async def agency_staff(caller: CurrentCaller, request: Request) -> Caller:
     if caller.has(*AGENCY_ROLES):
+        await refuse_closed_accounts(caller, request)
         return caller
     if caller.has(Role.REGIONAL_COORDINATOR):
         raise HTTPException(status.HTTP_403_FORBIDDEN, "regional coordinators see aggregates: GET /stats/beneficiaries")
@@ -156,6 +160,17 @@ def agency_staff(caller: CurrentCaller) -> Caller:
 
 
 Staff = Annotated[Caller, Depends(agency_staff)]
+
+
+async def refuse_closed_accounts(caller: Caller, request: Request) -> None:
+    """A deactivated account's token stops working here at once, not when it expires. (Accounts of an
+    external OpenID Connect issuer have no record here and are left to that issuer.)"""
+    staff: StaffRepository = request.app.state.staff
+    member = await staff.get(caller.staff_id)
+    if member is not None and not member.active:
+        raise HTTPException(
+            status.HTTP_401_UNAUTHORIZED, "this account has been closed", {"WWW-Authenticate": "Bearer"}
+        )
 
 
 def repository(request: Request) -> BeneficiaryRepository:
@@ -275,7 +290,7 @@ async def change_beneficiary(
 async def close_beneficiary(beneficiary_id: str, body: CloseIn, caller: Staff, repo: Repository) -> BeneficiaryOut:
     current = await _found(repo, beneficiary_id, caller)
     try:
-        closed, event = rules.close(current, body.outcome)
+        closed, event = rules.close(current, body.outcome, body.note)
         await repo.save(closed, [event])
     except rules.InvalidBeneficiary as error:
         raise unprocessable(error, _prefixes()) from error

@@ -3,13 +3,22 @@ sees their contact; other agencies of the region see published peers who agreed 
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import replace
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
 from pydantic import BaseModel, ConfigDict, Field
+from pymongo.errors import DuplicateKeyError
 
-from services.contracts.events.profiles import MeetingMode, PeerKind, StepKind, Transition, Visibility
+from services.contracts.events.profiles import (
+    MeetingMode,
+    PeerKind,
+    StepKind,
+    Transition,
+    Visibility,
+    WithdrawalReason,
+)
 from services.kit.identity import Caller
 from services.kit.outbox import ConcurrentUpdate
 from services.profiles.adapters.beneficiaries import BeneficiaryRepository
@@ -166,7 +175,7 @@ class PauseIn(BaseModel):
 
 
 class WithdrawIn(BaseModel):
-    reason: str = Field(default="", max_length=500)
+    reason: WithdrawalReason = WithdrawalReason.BY_REQUEST
 
 
 def repository(request: Request) -> PeerRepository:
@@ -307,8 +316,13 @@ async def become_peer(
     )
     try:
         draft = request_body.domain(caller)
-        peer, events = rules.publish(replace(draft, former_beneficiary_id=beneficiary_id))
+        # one peer profile per former beneficiary: the id comes from theirs
+        peer_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"parcours:former-beneficiary:{beneficiary_id}"))
+        peer, events = rules.publish(replace(draft, peer_id=peer_id, former_beneficiary_id=beneficiary_id))
     except rules.InvalidPeer as error:
         raise unprocessable(error) from error
-    await repo.add(peer, events)
+    try:
+        await repo.add(peer, events)
+    except DuplicateKeyError as error:
+        raise HTTPException(status.HTTP_409_CONFLICT, f"{beneficiary_id} is already the peer {peer_id}") from error
     return PeerOut.of(peer, caller)

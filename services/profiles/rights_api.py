@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 
-from services.contracts.events.profiles import PersonKind
+from services.contracts.events.profiles import PersonKind, WithdrawalReason
 from services.kit.auth import require_operator
 from services.kit.mongo import Document
 from services.kit.outbox import ConcurrentUpdate, OutboxWriter
@@ -35,7 +35,10 @@ def _plain(document: Document) -> Document:
 async def _document(request: Request, collection: str, person_id: str, agency_id: str) -> Document:
     document: Document | None = await request.app.state.db[collection].find_one({"_id": person_id})
     if document is None or document["agency_id"] != agency_id or document.get("status") == erasure.ERASED:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no {collection[:-1]} {person_id} in your agency")
+        raise HTTPException(
+            status.HTTP_404_NOT_FOUND,
+            f"no {'beneficiary' if collection == BENEFICIARIES else 'peer'} {person_id} in your agency",
+        )
     return document
 
 
@@ -99,7 +102,7 @@ async def expire_consents(peers: PeerRepository, beneficiaries: BeneficiaryRepos
     """Peers whose consent ran out are withdrawn; beneficiaries leave matching. Idempotent."""
     withdrawn = left_matching = 0
     for peer in await peers.consents_expired(now):
-        gone, events = peer_rules.withdraw(peer, "consent expired")
+        gone, events = peer_rules.withdraw(peer, WithdrawalReason.CONSENT_EXPIRED)
         await peers.save(gone, events)
         withdrawn += 1
     for beneficiary in await beneficiaries.matching_consents_expired(now):

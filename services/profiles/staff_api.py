@@ -22,9 +22,7 @@ router = APIRouter()
 
 class LoginIn(BaseModel):
     model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [{"email": "conseillere.nantes@parcours.test", "password": "parcours-demo-2026"}]
-        }
+        json_schema_extra={"examples": [{"email": "conseil.nantes@parcours.test", "password": "parcours-demo-2026"}]}
     )
     email: str = Field(min_length=3, max_length=320)
     password: str = Field(min_length=1, max_length=1024)

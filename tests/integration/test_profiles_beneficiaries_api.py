@@ -83,11 +83,14 @@ async def test_a_counsellor_follows_a_beneficiary_from_registration_to_closing(
     )
     assert renamed.json()["version"] == 3 and renamed.json()["identity"]["accessibility_needs"] == "fauteuil"
     closed = await profiles.post(
-        f"/beneficiaries/{beneficiary_id}/close", json={"outcome": "CDI de développeuse"}, headers=nantes.counsellor
+        f"/beneficiaries/{beneficiary_id}/close",
+        json={"outcome": "employment", "note": "CDI de développeuse"},
+        headers=nantes.counsellor,
     )
     assert closed.status_code == 200 and closed.json()["status"] == "closed"
+    assert closed.json()["outcome"] == "employment" and closed.json()["outcome_note"] == "CDI de développeuse"
     again = await profiles.post(
-        f"/beneficiaries/{beneficiary_id}/close", json={"outcome": "encore"}, headers=nantes.counsellor
+        f"/beneficiaries/{beneficiary_id}/close", json={"outcome": "employment"}, headers=nantes.counsellor
     )
     assert again.status_code == 422
 
@@ -105,7 +108,8 @@ async def test_a_counsellor_follows_a_beneficiary_from_registration_to_closing(
     assert events[1].payload["target_jobs"] == ["M1855", "M1805"] and events[1].payload["mobility_km"] == 50
     assert events[0].payload["latitude"] == pytest.approx(47.21725) and events[0].tenant_id == nantes.agency_id
     wire = " ".join(e.model_dump_json() for e in events)
-    for personal in ("Inès", "Moreau", "06 12 34 56 78", "fauteuil"):
+    assert events[2].payload["outcome"] == "employment"
+    for personal in ("Inès", "Moreau", "06 12 34 56 78", "fauteuil", "CDI de développeuse"):
         assert personal not in wire, f"{personal!r} must stay in profiles"
 
 
@@ -155,7 +159,7 @@ async def test_another_agency_sees_nothing_and_a_coordinator_sees_only_counts(pr
     for answer in (
         await profiles.get(url, headers=theirs.counsellor),
         await profiles.patch(url, json={"project": EXAMPLE["project"]}, headers=theirs.counsellor),
-        await profiles.post(f"{url}/close", json={"outcome": "x"}, headers=theirs.counsellor),
+        await profiles.post(f"{url}/close", json={"outcome": "other"}, headers=theirs.counsellor),
         await profiles.get(f"{url}/export", headers=theirs.counsellor),
         await profiles.post(f"{url}/become-peer", json=become, headers=theirs.counsellor),
         await profiles.delete(url, headers=theirs.counsellor),

@@ -60,7 +60,7 @@ async def test_a_peer_is_published_changed_paused_and_withdrawn_with_events_for_
     paused = await profiles.post(f"/peers/{peer_id}/pause", json={"paused": True}, headers=nantes.counsellor)
     assert paused.json()["paused"] is True
     withdrawn = await profiles.post(
-        f"/peers/{peer_id}/withdraw", json={"reason": "a déménagé"}, headers=nantes.counsellor
+        f"/peers/{peer_id}/withdraw", json={"reason": "moved_away"}, headers=nantes.counsellor
     )
     assert withdrawn.json()["status"] == "withdrawn"
     assert peer_id not in (await profiles.get("/peers", params={"q": surname}, headers=nantes.counsellor)).text
@@ -168,7 +168,7 @@ async def test_a_beneficiary_who_completed_their_path_becomes_a_peer(profiles: h
     url = f"/beneficiaries/{former['beneficiary_id']}/become-peer"
     assert (await profiles.post(url, json=body, headers=nantes.counsellor)).status_code == 409, "still accompanied"
     await profiles.post(
-        f"/beneficiaries/{former['beneficiary_id']}/close", json={"outcome": "en emploi"}, headers=nantes.counsellor
+        f"/beneficiaries/{former['beneficiary_id']}/close", json={"outcome": "employment"}, headers=nantes.counsellor
     )
     became = await profiles.post(url, json=body, headers=nantes.counsellor)
     assert became.status_code == 201, became.text

@@ -77,7 +77,9 @@ async def test_erasing_a_beneficiary_also_erases_the_peer_they_became(
     laval = await agency(profiles, "CIO")
     former = (await profiles.post("/beneficiaries", json=beneficiary(), headers=laval.counsellor)).json()
     beneficiary_id = former["beneficiary_id"]
-    await profiles.post(f"/beneficiaries/{beneficiary_id}/close", json={"outcome": "emploi"}, headers=laval.counsellor)
+    await profiles.post(
+        f"/beneficiaries/{beneficiary_id}/close", json={"outcome": "employment"}, headers=laval.counsellor
+    )
     became = (
         await profiles.post(
             f"/beneficiaries/{beneficiary_id}/become-peer",

@@ -212,7 +212,8 @@ async def test_a_deactivated_account_can_no_longer_sign_in(profiles: httpx.Async
     agency_id = await new_agency(profiles, "CIO de Nantes")
     admin = bearer(await login(profiles, await new_staff(profiles, agency_id, ["agency_admin"], as_operator())))
     email = await new_staff(profiles, agency_id, ["counsellor"], admin)
-    await login(profiles, email)
+    token = bearer(await login(profiles, email))
+    assert (await profiles.get("/beneficiaries", headers=token)).status_code == 200
     staff_id = next(
         m["staff_id"]
         for m in (await profiles.get(f"/agencies/{agency_id}/staff", headers=admin)).json()
@@ -222,3 +223,5 @@ async def test_a_deactivated_account_can_no_longer_sign_in(profiles: httpx.Async
     assert closed.status_code == 200 and closed.json()["active"] is False
     refused = await profiles.post("/auth/login", json={"email": email, "password": PASSWORD})
     assert refused.status_code == 401
+    still_signed_in = await profiles.get("/beneficiaries", headers=token)
+    assert still_signed_in.status_code == 401 and "closed" in still_signed_in.json()["detail"], "its token too"

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from services.contracts.events.profiles import EducationLevel, MeetingMode, Situation
+from services.contracts.events.profiles import ClosingOutcome, EducationLevel, MeetingMode, Situation
 from services.profiles.domain import beneficiary as rules
 
 NANTES = "2990969"
@@ -62,13 +62,12 @@ def test_only_a_changed_project_or_counsellor_is_announced() -> None:
     assert events[0].payload["counsellor_id"] == "another"
 
 
-def test_closing_needs_an_outcome_and_happens_once() -> None:
+def test_closing_announces_a_code_keeps_the_note_and_happens_once() -> None:
     beneficiary, _ = rules.register("a", "s", identity(), project(meeting_modes=(MeetingMode.VIDEO,)), False)
+    closed, event = rules.close(beneficiary, ClosingOutcome.TRAINING, "  formation   qualifiante ")
+    assert closed.status == "closed" and closed.outcome_note == "formation qualifiante"
+    assert event.payload == {"beneficiary_id": beneficiary.beneficiary_id, "agency_id": "a", "outcome": "training"}
     with pytest.raises(rules.InvalidBeneficiary):
-        rules.close(beneficiary, "  ")
-    closed, event = rules.close(beneficiary, "formation qualifiante")
-    assert closed.status == "closed" and event.payload["outcome"] == "formation qualifiante"
-    with pytest.raises(rules.InvalidBeneficiary):
-        rules.close(closed, "encore")
+        rules.close(closed, ClosingOutcome.OTHER)
     with pytest.raises(rules.InvalidBeneficiary):
         rules.change(closed, project=project())

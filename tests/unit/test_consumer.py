@@ -116,3 +116,15 @@ def test_a_router_only_accepts_event_types_of_the_contracts() -> None:
     with pytest.raises(ValueError, match="not in the contracts registry"):
         EventRouter().on("profiles.agency.teleported", handler)
     assert EventRouter().on("profiles.agency.renamed", handler).topics() == ["profiles.agency"]
+
+
+async def test_an_unreachable_database_is_not_the_events_fault_the_batch_is_rewound_not_dead_lettered() -> None:
+    from pymongo.errors import AutoReconnect
+
+    async def handler(envelope: Envelope, payload: object) -> None:
+        raise AutoReconnect("FerretDB restarting")
+
+    subject, inbox, broker = consumer(EventRouter().on("profiles.agency.registered", handler))
+    with pytest.raises(AutoReconnect):
+        await subject.process_batch([record(agency_event().to_bytes())])
+    assert broker.published == [] and inbox.recorded == []

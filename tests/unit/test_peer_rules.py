@@ -5,7 +5,14 @@ from datetime import date
 
 import pytest
 
-from services.contracts.events.profiles import MeetingMode, PeerKind, StepKind, Transition, Visibility
+from services.contracts.events.profiles import (
+    MeetingMode,
+    PeerKind,
+    StepKind,
+    Transition,
+    Visibility,
+    WithdrawalReason,
+)
 from services.profiles.domain import peer as rules
 
 
@@ -60,8 +67,8 @@ def test_pause_is_idempotent_and_a_withdrawn_peer_is_final() -> None:
     peer, _ = rules.publish(a_peer())
     paused, events = rules.pause(peer, True)
     assert len(events) == 1 and rules.pause(paused, True)[1] == []
-    gone, events = rules.withdraw(paused, "")
-    assert gone.status == "withdrawn" and events[0].payload["reason"] == "withdrawn"
+    gone, events = rules.withdraw(paused, WithdrawalReason.BY_REQUEST)
+    assert gone.status == "withdrawn" and events[0].payload["reason"] == "by_request"
     with pytest.raises(rules.InvalidPeer):
         rules.pause(gone, False)
 

@@ -120,12 +120,23 @@ class BeneficiaryProjectChangedV1(BeneficiaryProjectV1):
     pass
 
 
+class ClosingOutcome(StrEnum):
+    """How an accompaniment ended, as a code: the counsellor's own words stay in profiles."""
+
+    EMPLOYMENT = "employment"
+    TRAINING = "training"
+    OTHER_SUPPORT = "other_support"
+    MOVED_AWAY = "moved_away"
+    LOST_CONTACT = "lost_contact"
+    OTHER = "other"
+
+
 class BeneficiaryClosedV1(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     beneficiary_id: str
     agency_id: str
-    outcome: str
+    outcome: ClosingOutcome
 
 
 class PeerKind(StrEnum):
@@ -207,12 +218,20 @@ class PeerPausedV1(BaseModel):
     paused: bool
 
 
+class WithdrawalReason(StrEnum):
+    BY_REQUEST = "by_request"
+    CONSENT_EXPIRED = "consent_expired"
+    UNREACHABLE = "unreachable"
+    MOVED_AWAY = "moved_away"
+    OTHER = "other"
+
+
 class PeerWithdrawnV1(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     peer_id: str
     agency_id: str
-    reason: str
+    reason: WithdrawalReason
 
 
 class PeerContactV1(BaseModel):

@@ -43,6 +43,7 @@ def to_document(b: Beneficiary) -> Document:
         "consent": {"matching": b.consent.matching, "given_at": b.consent.given_at, "expires_at": b.consent.expires_at},
         "status": b.status,
         "outcome": b.outcome,
+        "outcome_note": b.outcome_note,
         "version": b.version,
         "created_at": b.created_at,
     }
@@ -71,10 +72,11 @@ def from_document(d: Document) -> Beneficiary:
         identity,
         project,
         consent,
-        d["status"],
-        d["outcome"],
-        d["version"],
-        _utc(d["created_at"]),
+        status=d["status"],
+        outcome=d["outcome"],
+        outcome_note=d.get("outcome_note", ""),
+        version=d["version"],
+        created_at=_utc(d["created_at"]),
     )
 
 

@@ -12,6 +12,7 @@ from services.contracts.events.profiles import (
     BeneficiaryClosedV1,
     BeneficiaryProjectChangedV1,
     BeneficiaryRegisteredV1,
+    ClosingOutcome,
     EducationLevel,
     MeetingMode,
     Situation,
@@ -79,7 +80,8 @@ class Beneficiary:
     project: Project
     consent: Consent
     status: str = "active"
-    outcome: str = ""
+    outcome: str = ""  # a ClosingOutcome once closed
+    outcome_note: str = ""
     version: int = 1
     created_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
@@ -228,13 +230,17 @@ def change(
     ]
 
 
-def close(beneficiary: Beneficiary, outcome: str) -> tuple[Beneficiary, Envelope]:
-    outcome = " ".join(outcome.split())
+def close(beneficiary: Beneficiary, outcome: ClosingOutcome, note: str = "") -> tuple[Beneficiary, Envelope]:
+    """The outcome travels as a code; the counsellor's note stays here."""
     if beneficiary.status != "active":
         raise InvalidBeneficiary([("status", "already closed")])
-    if not outcome:
-        raise InvalidBeneficiary([("outcome", "say how the accompaniment ended")])
-    closed = replace(beneficiary, status="closed", outcome=outcome, version=beneficiary.version + 1)
+    closed = replace(
+        beneficiary,
+        status="closed",
+        outcome=outcome.value,
+        outcome_note=" ".join(note.split()),
+        version=beneficiary.version + 1,
+    )
     payload = BeneficiaryClosedV1(beneficiary_id=closed.beneficiary_id, agency_id=closed.agency_id, outcome=outcome)
     return closed, event(
         "profiles.beneficiary.closed", "beneficiary", closed.beneficiary_id, closed.version, closed.agency_id, payload

@@ -19,6 +19,7 @@ from services.contracts.events.profiles import (
     StepKind,
     Transition,
     Visibility,
+    WithdrawalReason,
 )
 from services.profiles.domain.events import event
 from services.reference import jobs, places
@@ -143,6 +144,14 @@ def identity_problems(identity: PeerIdentity) -> list[tuple[str, str]]:
         problems.append(("identity.first_name", "must not be empty"))
     if not identity.last_name.strip():
         problems.append(("identity.last_name", "must not be empty"))
+    for name, value, longest in (
+        ("first_name", identity.first_name, 100),
+        ("last_name", identity.last_name, 100),
+        ("email", identity.email, 320),
+        ("phone", identity.phone, 40),
+    ):
+        if len(value) > longest:
+            problems.append((f"identity.{name}", f"at most {longest} characters"))
     if not EMAIL.match(identity.email.strip()):
         problems.append(("identity.email", "an e-mail address is needed to propose introductions"))
     if identity.place_id is not None and places.place(identity.place_id) is None:
@@ -179,6 +188,10 @@ def _checked(peer: Peer) -> Peer:
     problems = identity_problems(peer.identity) + offer_problems(peer.offer) + path_problems(peer.path)
     if peer.video_url and not peer.video_url.startswith("https://"):
         problems.append(("video_url", "must be an https:// link"))
+    if len(peer.video_url) > 500:
+        problems.append(("video_url", "at most 500 characters"))
+    if len(peer.testimony) > 3000:
+        problems.append(("testimony", "at most 3,000 characters"))
     if problems:
         raise InvalidPeer(problems)
     return peer
@@ -263,6 +276,7 @@ def update(current: Peer, changed: Peer) -> tuple[Peer, list[Envelope]]:
             status=current.status,
             consent_expires_at=current.consent_expires_at,
             former_beneficiary_id=current.former_beneficiary_id,
+            paused=current.paused,  # pausing has its own route
         )
     )
     events = []
@@ -292,11 +306,11 @@ def pause(current: Peer, paused: bool) -> tuple[Peer, list[Envelope]]:
     return new, [event("profiles.peer.paused", "peer", new.peer_id, new.version, new.agency_id, payload)]
 
 
-def withdraw(current: Peer, reason: str) -> tuple[Peer, list[Envelope]]:
+def withdraw(current: Peer, reason: WithdrawalReason) -> tuple[Peer, list[Envelope]]:
     if current.status != "published":
         raise InvalidPeer([("status", "already withdrawn")])
     new = replace(current, status="withdrawn", version=current.version + 1)
-    payload = PeerWithdrawnV1(peer_id=new.peer_id, agency_id=new.agency_id, reason=reason.strip() or "withdrawn")
+    payload = PeerWithdrawnV1(peer_id=new.peer_id, agency_id=new.agency_id, reason=reason)
     return new, [event("profiles.peer.withdrawn", "peer", new.peer_id, new.version, new.agency_id, payload)]
 
 
