@@ -17,7 +17,7 @@ from services.contracts.events.profiles import (
     MeetingMode,
     Situation,
 )
-from services.profiles.domain.events import event
+from services.profiles.domain.events import InvalidInput, event
 from services.reference import jobs, places
 
 LANGUAGE = re.compile(r"^[a-z]{2}$")
@@ -26,12 +26,8 @@ MAX_MOBILITY_KM = 300
 ADULT_AGE = 18
 
 
-class InvalidBeneficiary(ValueError):
-    """Every problem found, each tied to its field, so that a form can show them all at once."""
-
-    def __init__(self, problems: list[tuple[str, str]]) -> None:
-        super().__init__("; ".join(f"{f}: {m}" for f, m in problems))
-        self.problems = problems
+class InvalidBeneficiary(InvalidInput):
+    pass
 
 
 @dataclass(frozen=True)
@@ -217,17 +213,19 @@ def change(
     )
     if not announced:
         return changed, []
+    return changed, [_project_changed(changed)]
+
+
+def _project_changed(changed: Beneficiary) -> Envelope:
     payload = BeneficiaryProjectChangedV1.model_validate(_project_payload(changed))
-    return changed, [
-        event(
-            "profiles.beneficiary.project_changed",
-            "beneficiary",
-            changed.beneficiary_id,
-            changed.version,
-            changed.agency_id,
-            payload,
-        )
-    ]
+    return event(
+        "profiles.beneficiary.project_changed",
+        "beneficiary",
+        changed.beneficiary_id,
+        changed.version,
+        changed.agency_id,
+        payload,
+    )
 
 
 def close(beneficiary: Beneficiary, outcome: ClosingOutcome, note: str = "") -> tuple[Beneficiary, Envelope]:
@@ -254,14 +252,4 @@ def withdraw_matching_consent(beneficiary: Beneficiary) -> tuple[Beneficiary, li
     changed = replace(
         beneficiary, consent=replace(beneficiary.consent, matching=False), version=beneficiary.version + 1
     )
-    payload = BeneficiaryProjectChangedV1.model_validate(_project_payload(changed))
-    return changed, [
-        event(
-            "profiles.beneficiary.project_changed",
-            "beneficiary",
-            changed.beneficiary_id,
-            changed.version,
-            changed.agency_id,
-            payload,
-        )
-    ]
+    return changed, [_project_changed(changed)]

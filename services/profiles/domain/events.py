@@ -1,4 +1,4 @@
-"""How the profiles service wraps a payload into an event of one of its aggregates."""
+"""How the profiles service wraps a payload into an event of one of its aggregates, and reports bad input."""
 
 from __future__ import annotations
 
@@ -8,6 +8,14 @@ from services.contracts.envelope import Envelope
 from services.kit import context
 
 PRODUCER = "profiles"
+
+
+class InvalidInput(ValueError):
+    """Every problem found, each tied to its field, so that a form can show them all at once."""
+
+    def __init__(self, problems: list[tuple[str, str]]) -> None:
+        super().__init__("; ".join(f"{f}: {m}" for f, m in problems))
+        self.problems = problems
 
 
 def event(

@@ -21,7 +21,7 @@ from services.contracts.events.profiles import (
     Visibility,
     WithdrawalReason,
 )
-from services.profiles.domain.events import event
+from services.profiles.domain.events import InvalidInput, event
 from services.reference import jobs, places
 
 MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
@@ -32,10 +32,8 @@ MAX_CAPACITY = 20
 STEPS_WITH_A_JOB = {StepKind.JOB, StepKind.APPRENTICESHIP, StepKind.IMMERSION}
 
 
-class InvalidPeer(ValueError):
-    def __init__(self, problems: list[tuple[str, str]]) -> None:
-        super().__init__("; ".join(f"{f}: {m}" for f, m in problems))
-        self.problems = problems
+class InvalidPeer(InvalidInput):
+    pass
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from typing import TypeVar
 
 from services.contracts.events.profiles import MeetingMode, PeerKind, StepKind, Transition, Visibility
 from services.profiles.domain import peer as rules
+from services.profiles.domain.events import InvalidInput
 from services.reference import places
 from services.reference.text import fold
 
@@ -84,10 +85,8 @@ MODE_WORDS = {
 FRENCH_MONTH = re.compile(r"^(0[1-9]|1[0-2])/(\d{4})$")
 
 
-class RowProblems(ValueError):
-    def __init__(self, problems: list[tuple[str, str]]) -> None:
-        super().__init__("; ".join(f"{f}: {m}" for f, m in problems))
-        self.problems = problems
+class RowProblems(InvalidInput):
+    pass
 
 
 def _cell(row: Mapping[str, str | None], name: str) -> str:
