@@ -6,7 +6,10 @@ from fastapi import FastAPI
 from pydantic import Field
 
 from services.kit.consumer_service import build_consumer_app
+from services.kit.messaging import EventRouter
 from services.kit.settings import ServiceSettings
+from services.matching import api
+from services.matching.adapters.projections import Projections
 
 
 class MatchingSettings(ServiceSettings):
@@ -15,9 +18,13 @@ class MatchingSettings(ServiceSettings):
 
 
 def build_app(settings: ServiceSettings) -> FastAPI:
-    app, _ = build_consumer_app(
+    router = EventRouter()
+    app, runtime = build_consumer_app(
         settings,
         title="Parcours · matching",
         description="Ranks peers for a beneficiary with reasons, and follows introductions.",
+        router=router,
+        routers=[api.router],
     )
+    app.state.projections = Projections(runtime.db).subscribe(router)
     return app

@@ -1,0 +1,45 @@
+"""Matching's HTTP routes (thin): ranked peers for a beneficiary, with reasons."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Query, Request, status
+from pydantic import BaseModel
+
+from services.kit.agency_directory import AgencyDirectory
+from services.kit.identity import CurrentCaller, Role
+from services.matching.adapters.projections import Projections, beneficiary_view
+from services.matching.domain.ranking import rank
+
+router = APIRouter(tags=["suggestions"])
+
+
+class SuggestionOut(BaseModel):
+    peer_id: str
+    score: float
+    breakdown: dict[str, float]
+    reasons: list[str]
+
+
+@router.get("/beneficiaries/{beneficiary_id}/suggestions", summary="Peers for a beneficiary, best first, with reasons")
+async def suggestions(
+    beneficiary_id: str,
+    caller: CurrentCaller,
+    request: Request,
+    limit: Annotated[int, Query(ge=1, le=50)] = 10,
+) -> list[SuggestionOut]:
+    if not caller.has(Role.COUNSELLOR, Role.VALIDATOR, Role.AGENCY_ADMIN):
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "this needs a counsellor, validator or agency admin")
+    projections: Projections = request.app.state.projections
+    document = await projections.beneficiary(beneficiary_id)
+    if document is None or document["agency_id"] != caller.agency_id:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no beneficiary {beneficiary_id} in your agency")
+    directory: AgencyDirectory = request.app.state.agency_directory
+    agency = await directory.collection.find_one({"_id": document["agency_id"]})
+    beneficiary = beneficiary_view(document, agency["region_code"] if agency else caller.region_code)
+    ranked = rank(beneficiary, await projections.active_peers(), date.today().strftime("%Y-%m"), limit)
+    return [
+        SuggestionOut(peer_id=s.peer_id, score=s.total, breakdown=s.breakdown, reasons=list(s.reasons)) for s in ranked
+    ]

@@ -1,0 +1,61 @@
+"""What matching knows of beneficiaries and peers: plain values, built from profiles' events."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Step:
+    kind: str  # training, job, apprenticeship, immersion, unemployment, other
+    rome_code: str | None
+    start_month: str
+    end_month: str | None
+    transition: str  # chosen | imposed
+
+
+@dataclass(frozen=True)
+class Reliability:
+    """Past introductions of a peer (fed by matching's own feedback, later)."""
+
+    proposed: int = 0
+    answered: int = 0
+    meetings: int = 0
+    useful_sum: int = 0
+    ratings: int = 0
+
+
+@dataclass(frozen=True)
+class PeerView:
+    peer_id: str
+    agency_id: str
+    region_code: str
+    kind: str
+    visibility: str  # agency | region
+    vetted: bool
+    meeting_modes: frozenset[str]
+    capacity_per_month: int
+    paused: bool
+    languages: frozenset[str]
+    latitude: float | None
+    longitude: float | None
+    path: tuple[Step, ...]
+    reliability: Reliability = field(default_factory=Reliability)
+
+
+@dataclass(frozen=True)
+class BeneficiaryView:
+    beneficiary_id: str
+    agency_id: str
+    region_code: str
+    minor: bool
+    latitude: float
+    longitude: float
+    mobility_km: int
+    situation: str
+    education_level: str
+    target_jobs: tuple[str, ...]
+    sectors: tuple[str, ...]
+    meeting_modes: frozenset[str]
+    languages: frozenset[str]
+    matching_consent: bool

@@ -1,0 +1,73 @@
+"""Suggestions through Kafka: peers published in profiles reach matching's ranked lists, and leave them."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.integration.support import ServiceProcess, wait_until
+from tests.integration.test_profiles_beneficiaries_api import agency, beneficiary
+from tests.integration.test_profiles_peers_api import peer
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+async def profiles(platform: dict[str, ServiceProcess]) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(base_url=platform["profiles"].url, timeout=10) as client:
+        yield client
+
+
+@pytest.fixture
+async def matching(platform: dict[str, ServiceProcess]) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(base_url=platform["matching"].url, timeout=10) as client:
+        yield client
+
+
+async def test_a_peer_of_another_agency_is_suggested_when_visibility_allows_and_leaves_when_erased(
+    profiles: httpx.AsyncClient, matching: httpx.AsyncClient
+) -> None:
+    theirs, mine = await agency(profiles, "Cap emploi"), await agency(profiles, "Mission locale")
+    surname = f"Suggestion{uuid.uuid4().hex[:6]}"
+
+    async def publish(**changes: Any) -> str:
+        body = peer(**changes)
+        body["identity"]["last_name"] = surname
+        created = await profiles.post("/peers", json=body, headers=theirs.counsellor)
+        assert created.status_code == 201, created.text
+        return str(created.json()["peer_id"])
+
+    regional = await publish()
+    private = await publish(visibility="agency")
+    full = await publish(offer={"meeting_modes": ["in_person", "video"], "capacity_per_month": 0})
+    person = (await profiles.post("/beneficiaries", json=beneficiary(), headers=mine.counsellor)).json()
+    url = f"/beneficiaries/{person['beneficiary_id']}/suggestions"
+
+    async def suggested() -> dict[str, Any]:
+        answer = await matching.get(url, params={"limit": 50}, headers=mine.counsellor)
+        return {s["peer_id"]: s for s in answer.json()} if answer.status_code == 200 else {}
+
+    async def regional_arrived() -> bool:
+        return regional in await suggested()
+
+    await wait_until(regional_arrived, timeout=60, what="the region-wide peer in the suggestions")
+    found = await suggested()
+    assert private not in found, "an agency-only peer of another agency is never suggested"
+    assert full not in found, "a peer at capacity is never suggested"
+    reasons = found[regional]["reasons"]
+    assert reasons[0].startswith("A exercé le métier visé") and any("reconverti" in r for r in reasons)
+    assert set(found[regional]["breakdown"]) == {"job", "path", "place", "fit", "reliability"}
+
+    assert (await matching.get(url, headers=theirs.counsellor)).status_code == 404, "another agency's beneficiary"
+    assert (await matching.get(url)).status_code == 401
+
+    assert (await profiles.delete(f"/peers/{regional}", headers=theirs.counsellor)).status_code == 204
+
+    async def gone() -> bool:
+        return regional not in await suggested()
+
+    await wait_until(gone, timeout=30, what="the erased peer to leave the suggestions")

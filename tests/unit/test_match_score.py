@@ -1,0 +1,119 @@
+"""The match score on plain values: what a counsellor would expect."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from services.matching.domain import score as rules
+from services.matching.domain.model import BeneficiaryView, PeerView, Reliability, Step
+
+TODAY = "2026-11"
+NANTES = (47.21725, -1.55336)
+SAINT_NAZAIRE = (47.27381, -2.2139)  # about 50 km away
+LE_MANS = (48.0, 0.2)  # about 150 km away
+
+
+def beneficiary(**changes: object) -> BeneficiaryView:
+    fields: dict[str, object] = dict(
+        beneficiary_id="b",
+        agency_id="a",
+        region_code="52",
+        minor=False,
+        latitude=NANTES[0],
+        longitude=NANTES[1],
+        mobility_km=30,
+        situation="job_seeker",
+        education_level="level_4",
+        target_jobs=("M1805",),
+        sectors=(),
+        meeting_modes=frozenset({"in_person", "video"}),
+        languages=frozenset({"fr"}),
+        matching_consent=True,
+    )
+    return BeneficiaryView(**(fields | changes))  # type: ignore[arg-type]
+
+
+def peer(path: tuple[Step, ...], at: tuple[float, float] = NANTES, **changes: object) -> PeerView:
+    fields: dict[str, object] = dict(
+        peer_id="p",
+        agency_id="a",
+        region_code="52",
+        kind="professional",
+        visibility="region",
+        vetted=False,
+        meeting_modes=frozenset({"in_person"}),
+        capacity_per_month=2,
+        paused=False,
+        languages=frozenset({"fr"}),
+        latitude=at[0],
+        longitude=at[1],
+        path=path,
+    )
+    return PeerView(**(fields | changes))  # type: ignore[arg-type]
+
+
+def job(code: str, start: str = "2024-01", end: str | None = None, transition: str = "chosen") -> Step:
+    return Step("job", code, start, end, transition)
+
+
+def test_same_job_nearby_comes_before_same_domain_far_away() -> None:
+    near_same = rules.score(beneficiary(mobility_km=200), peer((job("M1805"),)), TODAY)
+    far_domain = rules.score(beneficiary(mobility_km=200), peer((job("M1855"),), at=LE_MANS), TODAY)
+    assert near_same.total > far_domain.total
+    assert near_same.reasons[0].startswith("A exercé le métier visé : Développeur / Développeuse informatique")
+    assert far_domain.breakdown["job"] == 0.7
+
+
+def test_a_career_changer_comes_before_a_peer_who_never_changed() -> None:
+    changer = peer(
+        (
+            job("D1106", "2015-01", "2021-12"),
+            Step("training", "M1805", "2022-01", "2022-12", "imposed"),
+            job("M1805", "2023-01"),
+        )
+    )
+    straight = peer((job("M1805", "2015-01"),))
+    changed, stayed = rules.score(beneficiary(), changer, TODAY), rules.score(beneficiary(), straight, TODAY)
+    assert changed.total > stayed.total
+    assert any(r.startswith("S'est reconverti(e) depuis : Vendeur") for r in changed.reasons)
+    assert "A vécu une transition subie" in changed.reasons
+
+
+def test_job_proximity_ladder() -> None:
+    targets = ("M1805",)
+    assert rules.job_proximity(targets, (job("M1805"),)).value == 1.0
+    assert rules.job_proximity(targets, (job("M1810"),)).value == 0.7
+    assert rules.job_proximity(targets, (job("M1203"),)).value == 0.4
+    assert rules.job_proximity(targets, (job("A1414"),)).value == 0.0
+    assert rules.job_proximity(targets, (Step("unemployment", None, "2020-01", None, "imposed"),)).value == 0.0
+
+
+def test_distance_decays_within_the_radius_and_remote_meetings_ignore_it() -> None:
+    near = rules.place(beneficiary(), peer(()))
+    outside = rules.place(beneficiary(mobility_km=20), peer((), at=SAINT_NAZAIRE))
+    remote = rules.place(beneficiary(mobility_km=20), peer((), at=LE_MANS, meeting_modes=frozenset({"video"})))
+    assert near.value > 0.9 and near.reasons == ("À 0 km",)
+    assert outside.value == 0.0
+    assert remote.value == 0.6 and "visio" in remote.reasons[0]
+
+
+def test_reliability_has_a_neutral_prior_and_rewards_answers() -> None:
+    newcomer = rules.reliability(Reliability()).value
+    ghost = rules.reliability(Reliability(proposed=10, answered=1)).value
+    steady = rules.reliability(Reliability(proposed=10, answered=10, meetings=9, useful_sum=40, ratings=9)).value
+    assert ghost < newcomer < steady
+
+
+def test_hard_rules() -> None:
+    b, p = beneficiary(), peer((job("M1805"),))
+    assert rules.eligible(b, p)
+    assert not rules.eligible(replace(b, matching_consent=False), p)
+    assert not rules.eligible(b, replace(p, paused=True))
+    assert not rules.eligible(b, p, dismissed=frozenset({"p"}))
+    assert not rules.eligible(b, p, taken_this_month=2), "a peer at capacity is never suggested"
+    assert not rules.eligible(b, replace(p, agency_id="other", visibility="agency"))
+    assert rules.eligible(b, replace(p, agency_id="other"))
+    assert not rules.eligible(b, replace(p, agency_id="other", region_code="53"))
+    assert not rules.eligible(replace(b, minor=True), p) and rules.eligible(
+        replace(b, minor=True), replace(p, vetted=True)
+    )
