@@ -7,7 +7,7 @@ LOCAL := deploy/local
 export PARCOURS_OPERATOR_TOKEN ?= local-operator-token
 
 .PHONY: help venv run up down status infra-up infra-down infra-status reset test test-unit test-integration \
-        lint bench-messaging bench-import lock clean-venv
+        lint bench-messaging bench-import evaluate-matching lock clean-venv
 
 help:
 	@echo "make run            infrastructure + the four services + demo data, in the foreground (Ctrl-C stops)"
@@ -16,6 +16,7 @@ help:
 	@echo "make infra-up|infra-down|infra-status   Kafka and FerretDB only;  make reset: wipe local data"
 	@echo "make bench-messaging  outbox -> Kafka -> consumer benchmark (bench/results/messaging.json)"
 	@echo "make bench-import   the peers import tool on 10,000 rows (bench/results/import.json)"
+	@echo "make evaluate-matching  nDCG@10 of the ranking on the evaluation set"
 	@echo "make lint           ruff and mypy"
 
 $(VENV)/.installed: pyproject.toml constraints.txt
@@ -83,6 +84,9 @@ bench-import: venv
 	@$(BENCH_ENV) bash $(LOCAL)/infra.sh reset >/dev/null
 	@$(BENCH_ENV) bash $(LOCAL)/infra.sh ferretdb-up
 	$(BENCH_ENV) $(PY) -m bench.import_peers; status=$$?; $(BENCH_ENV) bash $(LOCAL)/infra.sh down; exit $$status
+
+evaluate-matching: venv
+	$(PY) -m services.matching.evaluation.evaluate
 
 # Records the exact versions that were tested (the ranges are in pyproject.toml).
 lock: venv
