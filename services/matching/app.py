@@ -10,6 +10,7 @@ from services.kit.messaging import EventRouter
 from services.kit.settings import ServiceSettings
 from services.matching import api
 from services.matching.adapters.projections import Projections
+from services.matching.rematching import LISTS, Rematcher
 
 
 class MatchingSettings(ServiceSettings):
@@ -25,6 +26,9 @@ def build_app(settings: ServiceSettings) -> FastAPI:
         description="Ranks peers for a beneficiary with reasons, and follows introductions.",
         router=router,
         routers=[api.router],
+        aggregate_collections=[LISTS],
     )
-    app.state.projections = Projections(runtime.db).subscribe(router)
+    projections = Projections(runtime.db).subscribe(router)
+    app.state.projections = projections
+    Rematcher(runtime.db, projections, app.state.agency_directory, runtime.outbox).subscribe(router)
     return app

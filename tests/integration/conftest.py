@@ -16,6 +16,11 @@ OPERATOR_TOKEN = "test-operator-token"
 SERVICES = ("profiles", "matching", "placements", "notifications")
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Bulk tests run last: the backlog of events they leave (10,000 peers) would delay the others."""
+    items.sort(key=lambda item: item.get_closest_marker("bulk") is not None)
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _readable_logs() -> None:
     logs.configure("tests", "WARNING", as_json=False)

@@ -8,7 +8,11 @@ from typing import Any
 
 import httpx
 import pytest
+from pymongo import AsyncMongoClient
 
+from services.contracts.envelope import Envelope
+from services.kit.dead_letters import read_topic
+from tests.conftest import Servers
 from tests.integration.support import ServiceProcess, wait_until
 from tests.integration.test_profiles_beneficiaries_api import agency, beneficiary
 from tests.integration.test_profiles_peers_api import peer
@@ -20,6 +24,19 @@ pytestmark = pytest.mark.integration
 async def profiles(platform: dict[str, ServiceProcess]) -> AsyncIterator[httpx.AsyncClient]:
     async with httpx.AsyncClient(base_url=platform["profiles"].url, timeout=10) as client:
         yield client
+
+
+async def matching_projection_capacity(
+    servers: Servers, platform: dict[str, ServiceProcess], peer_id: str
+) -> int | None:
+    """The capacity matching holds for a peer: shows that an update has reached it."""
+    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(servers.mongodb_uri)
+    try:
+        database = platform["matching"].env["PARCOURS_MONGODB_DATABASE"]
+        card = await client[database]["peer_cards"].find_one({"_id": peer_id})
+        return None if card is None else int(card["capacity_per_month"])
+    finally:
+        await client.close()
 
 
 @pytest.fixture
@@ -71,3 +88,41 @@ async def test_a_peer_of_another_agency_is_suggested_when_visibility_allows_and_
         return regional not in await suggested()
 
     await wait_until(gone, timeout=30, what="the erased peer to leave the suggestions")
+
+
+async def test_a_peer_is_announced_once_when_entering_a_top_list_not_on_every_update(
+    servers: Servers, profiles: httpx.AsyncClient, platform: dict[str, ServiceProcess]
+) -> None:
+    theirs, mine = await agency(profiles, "Cap emploi"), await agency(profiles, "Mission locale")
+    person = (
+        await profiles.post("/beneficiaries", json=beneficiary(target_jobs=["M1805"]), headers=mine.counsellor)
+    ).json()
+    body = peer()
+    body["identity"]["last_name"] = f"Annonce{uuid.uuid4().hex[:6]}"
+    created = (await profiles.post("/peers", json=body, headers=theirs.counsellor)).json()
+    peer_id = created["peer_id"]
+
+    async def offers() -> list[Envelope]:
+        records = await read_topic(
+            servers.kafka_bootstrap_servers, "matching.suggestion", lambda r: r.key == person["beneficiary_id"].encode()
+        )
+        return [e for e in map(Envelope.from_bytes, (r.value for r in records)) if e.payload["peer_id"] == peer_id]
+
+    async def offered() -> bool:
+        return len(await offers()) == 1
+
+    await wait_until(offered, timeout=60, what="matching.suggestion.offered for the new peer")
+    first = (await offers())[0]
+    assert first.payload["counsellor_id"] and first.tenant_id == mine.agency_id
+    assert first.payload["reasons"][0].startswith("A exercé le métier visé")
+
+    changed = peer(offer={"meeting_modes": ["in_person", "video"], "capacity_per_month": 4})
+    changed["identity"] = created["contact"]
+    assert (await profiles.put(f"/peers/{peer_id}", json=changed, headers=theirs.counsellor)).status_code == 200
+
+    async def update_processed() -> bool:  # the update reached matching: its projection holds capacity 4
+        status = await matching_projection_capacity(servers, platform, peer_id)
+        return status == 4
+
+    await wait_until(update_processed, timeout=60, what="the peer's update to reach matching")
+    assert len(await offers()) == 1, "staying in the list is not announced again"

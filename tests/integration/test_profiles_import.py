@@ -20,7 +20,7 @@ from tests.conftest import ROOT, Servers
 from tests.integration.support import ServiceProcess, wait_until
 from tests.integration.test_profiles_staff_api import as_operator, bearer, login, new_agency, new_staff
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.bulk]
 
 
 def import_csv(platform: dict[str, ServiceProcess], path: Path, agency_id: str) -> subprocess.CompletedProcess[str]:

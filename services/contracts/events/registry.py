@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pydantic import BaseModel
 
 from services.contracts.envelope import Envelope
-from services.contracts.events import profiles
+from services.contracts.events import matching, profiles
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,7 @@ REGISTRY: dict[tuple[str, int], EventContract] = {
         EventContract("profiles.peer.withdrawn", 1, "profiles.peer", profiles.PeerWithdrawnV1),
         EventContract("profiles.peer.contact_changed", 1, "profiles.peer", profiles.PeerContactV1),
         EventContract("profiles.person.erased", 1, "profiles.person", profiles.PersonErasedV1),
+        EventContract("matching.suggestion.offered", 1, "matching.suggestion", matching.SuggestionOfferedV1),
     )
 }
 
