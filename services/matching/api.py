@@ -12,6 +12,7 @@ from services.kit.agency_directory import AgencyDirectory
 from services.kit.identity import CurrentCaller, Role
 from services.matching.adapters.projections import Projections, beneficiary_view
 from services.matching.domain.ranking import rank
+from services.matching.rematching import Rematcher
 
 router = APIRouter(tags=["suggestions"])
 
@@ -39,7 +40,27 @@ async def suggestions(
     directory: AgencyDirectory = request.app.state.agency_directory
     agency = await directory.collection.find_one({"_id": document["agency_id"]})
     beneficiary = beneficiary_view(document, agency["region_code"] if agency else caller.region_code)
-    ranked = rank(beneficiary, await projections.active_peers(), date.today().strftime("%Y-%m"), limit)
+    dismissed = await projections.dismissed(beneficiary_id)
+    ranked = rank(
+        beneficiary, await projections.active_peers(), date.today().strftime("%Y-%m"), limit, dismissed=dismissed
+    )
     return [
         SuggestionOut(peer_id=s.peer_id, score=s.total, breakdown=s.breakdown, reasons=list(s.reasons)) for s in ranked
     ]
+
+
+@router.post(
+    "/beneficiaries/{beneficiary_id}/suggestions/{peer_id}/dismiss",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Never suggest this peer to this beneficiary again",
+)
+async def dismiss(beneficiary_id: str, peer_id: str, caller: CurrentCaller, request: Request) -> None:
+    if not caller.has(Role.COUNSELLOR, Role.VALIDATOR, Role.AGENCY_ADMIN):
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "this needs a counsellor, validator or agency admin")
+    projections: Projections = request.app.state.projections
+    document = await projections.beneficiary(beneficiary_id)
+    if document is None or document["agency_id"] != caller.agency_id:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no beneficiary {beneficiary_id} in your agency")
+    await projections.dismiss(beneficiary_id, peer_id, caller.staff_id)
+    rematcher: Rematcher = request.app.state.rematcher
+    await rematcher.refresh(beneficiary_id)  # the list refills without this peer

@@ -30,5 +30,7 @@ def build_app(settings: ServiceSettings) -> FastAPI:
     )
     projections = Projections(runtime.db).subscribe(router)
     app.state.projections = projections
-    Rematcher(runtime.db, projections, app.state.agency_directory, runtime.outbox).subscribe(router)
+    app.state.rematcher = Rematcher(runtime.db, projections, app.state.agency_directory, runtime.outbox).subscribe(
+        router
+    )
     return app

@@ -70,7 +70,9 @@ class Rematcher:
         if document is None or not document.get("active", True):
             ranked: list[Scored] = []
         else:
-            ranked = rank(await self._view(document), await self.projections.active_peers(), self._today(), TOP)
+            dismissed = await self.projections.dismissed(beneficiary_id)
+            peers = await self.projections.active_peers()
+            ranked = rank(await self._view(document), peers, self._today(), TOP, dismissed=dismissed)
         await self._store(beneficiary_id, document, ranked)
 
     async def _store(self, beneficiary_id: str, document: Document | None, ranked: list[Scored]) -> None:
@@ -152,7 +154,9 @@ class Rematcher:
             scored = score(view, peer, today)
             relevant = scored.breakdown["job"] > 0 or scored.breakdown["path"] > 0
             if relevant and scored.total > (listed["threshold"] if listed else 0.0):
-                await self._enter(beneficiary["_id"], beneficiary, scored, listed)
+                pair = f"{beneficiary['_id']}/{peer.peer_id}"
+                if await self.projections.dismissals.find_one({"_id": pair}) is None:
+                    await self._enter(beneficiary["_id"], beneficiary, scored, listed)
 
     async def on_peer_paused(self, envelope: Envelope, payload: PeerPausedV1) -> None:
         if payload.paused:

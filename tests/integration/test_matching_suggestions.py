@@ -126,3 +126,31 @@ async def test_a_peer_is_announced_once_when_entering_a_top_list_not_on_every_up
 
     await wait_until(update_processed, timeout=60, what="the peer's update to reach matching")
     assert len(await offers()) == 1, "staying in the list is not announced again"
+
+
+async def test_a_dismissed_peer_is_never_suggested_again_even_after_an_update(
+    profiles: httpx.AsyncClient, matching: httpx.AsyncClient
+) -> None:
+    theirs, mine = await agency(profiles, "Cap emploi"), await agency(profiles, "Mission locale")
+    body = peer()
+    body["identity"]["last_name"] = f"Ecarte{uuid.uuid4().hex[:6]}"
+    created = (await profiles.post("/peers", json=body, headers=theirs.counsellor)).json()
+    person = (await profiles.post("/beneficiaries", json=beneficiary(), headers=mine.counsellor)).json()
+    url = f"/beneficiaries/{person['beneficiary_id']}/suggestions"
+
+    async def suggested() -> bool:
+        answer = await matching.get(url, params={"limit": 50}, headers=mine.counsellor)
+        if answer.status_code == 404:
+            return False  # matching has not heard of the beneficiary yet
+        assert answer.status_code == 200, answer.text
+        return created["peer_id"] in {s["peer_id"] for s in answer.json()}
+
+    await wait_until(suggested, timeout=60, what="the peer in the suggestions")
+    dismiss = f"{url}/{created['peer_id']}/dismiss"
+    assert (await matching.post(dismiss, headers=theirs.counsellor)).status_code == 404, "not their beneficiary"
+    assert (await matching.post(dismiss, headers=mine.counsellor)).status_code == 204
+    assert not await suggested()
+    changed = peer(offer={"meeting_modes": ["in_person", "video"], "capacity_per_month": 6})
+    changed["identity"] = created["contact"]
+    await profiles.put(f"/peers/{created['peer_id']}", json=changed, headers=theirs.counsellor)
+    assert not await suggested()

@@ -22,6 +22,7 @@ from services.kit.projection import apply_if_newer
 from services.matching.domain.model import BeneficiaryView, PeerView, Step
 
 PEERS = "peer_cards"
+DISMISSALS = "dismissals"
 BENEFICIARIES = "beneficiary_projects"
 FOREVER = 2**31 - 1  # an erased person's version: later events are all older
 
@@ -30,6 +31,7 @@ class Projections:
     def __init__(self, database: AsyncDatabase[Document]) -> None:
         self.peers = database[PEERS]
         self.beneficiaries = database[BENEFICIARIES]
+        self.dismissals = database[DISMISSALS]
 
     def subscribe(self, router: EventRouter) -> Projections:
         (
@@ -80,6 +82,22 @@ class Projections:
     async def beneficiary(self, beneficiary_id: str) -> Document | None:
         document = await self.beneficiaries.find_one({"_id": beneficiary_id})
         return document if document and not document.get("erased") else None
+
+    async def dismiss(self, beneficiary_id: str, peer_id: str, staff_id: str) -> None:
+        """The counsellor's decision: this pair is never suggested again. One document per pair (by _id)."""
+        await self.dismissals.replace_one(
+            {"_id": f"{beneficiary_id}/{peer_id}"},
+            {
+                "_id": f"{beneficiary_id}/{peer_id}",
+                "beneficiary_id": beneficiary_id,
+                "peer_id": peer_id,
+                "by": staff_id,
+            },
+            upsert=True,
+        )
+
+    async def dismissed(self, beneficiary_id: str) -> frozenset[str]:
+        return frozenset([d["peer_id"] async for d in self.dismissals.find({"beneficiary_id": beneficiary_id})])
 
     async def active_peers(self) -> list[PeerView]:
         return [peer_view(d) async for d in self.peers.find({"active": True})]
