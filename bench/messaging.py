@@ -100,7 +100,6 @@ async def pipeline(settings: ServiceSettings) -> dict[str, Any]:
 
     router = EventRouter().on("bench.probe.sent", on_probe)
     inbox = Inbox(db, settings.consumer_group)
-    await inbox.ensure_indexes()
     EventConsumer(broker, router, inbox, settings, Metrics("bench")).subscribe()
     await broker.start()
     published = {"count": 0, "done_at": 0.0}

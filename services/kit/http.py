@@ -21,7 +21,6 @@ from services.kit.runtime import ServiceRuntime
 log = logging.getLogger(__name__)
 
 CORRELATION_HEADER = "X-Correlation-ID"
-TENANT_HEADER = "X-Tenant-ID"
 
 
 def create_app(
@@ -56,7 +55,7 @@ def create_app(
     async def trace_and_measure(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         correlation_id = request.headers.get(CORRELATION_HEADER) or str(uuid.uuid4())
         started = time.perf_counter()
-        with context.bound(context.TraceContext(correlation_id, request.headers.get(TENANT_HEADER))):
+        with context.bound(context.TraceContext(correlation_id)):
             response = await call_next(request)
         route = request.scope.get("route")
         path = getattr(route, "path", "unmatched")

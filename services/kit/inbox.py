@@ -26,9 +26,6 @@ class Inbox:
     def _id(self, event_id: str) -> str:
         return f"{self.consumer}/{event_id}"
 
-    async def ensure_indexes(self) -> None:
-        """Nothing beyond the _id index; kept so a service's start-up says where its indexes are made."""
-
     async def already_processed(self, event_ids: Iterable[str]) -> set[str]:
         ids = list(dict.fromkeys(event_ids))
         found = await asyncio.gather(*(self.collection.find_one({"_id": self._id(i)}, {"_id": 1}) for i in ids))

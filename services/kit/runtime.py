@@ -100,7 +100,6 @@ class ServiceRuntime:
     async def _bring_up_database(self) -> None:
         async def attempt() -> None:
             await ping(self.db)
-            await self.inbox.ensure_indexes()
             if self._setup_database is not None:
                 await self._setup_database(self.db)
 

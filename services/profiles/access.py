@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import hmac
 from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from services.kit.auth import is_operator_token
 from services.kit.identity import Caller, Role, TokenVerifier
 
 _bearer = HTTPBearer(auto_error=False, description="a staff token (POST /auth/login) or the operator token")
@@ -32,8 +32,7 @@ def current_actor(
 ) -> Actor:
     if credentials is None:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, "a bearer token is required", {"WWW-Authenticate": "Bearer"})
-    operator_token: str = request.app.state.settings.operator_token
-    if operator_token and hmac.compare_digest(credentials.credentials.encode(), operator_token.encode()):
+    if is_operator_token(request, credentials.credentials):
         return Actor(operator=True)
     verifier: TokenVerifier = request.app.state.token_verifier
     try:
