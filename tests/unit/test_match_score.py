@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import replace
 
 from services.matching.domain import score as rules
-from services.matching.domain.model import BeneficiaryView, PeerView, Reliability, Step
+from services.matching.domain.fairness import fair_share
+from services.matching.domain.model import BeneficiaryView, PeerLoad, PeerView, Reliability, Step
+from services.matching.domain.ranking import RankingContext, rank
 
 TODAY = "2026-11"
 NANTES = (47.21725, -1.55336)
@@ -109,11 +111,36 @@ def test_hard_rules() -> None:
     assert rules.eligible(b, p)
     assert not rules.eligible(replace(b, matching_consent=False), p)
     assert not rules.eligible(b, replace(p, paused=True))
-    assert not rules.eligible(b, p, dismissed=frozenset({"p"}))
-    assert not rules.eligible(b, p, taken_this_month=2), "a peer at capacity is never suggested"
     assert not rules.eligible(b, replace(p, agency_id="other", visibility="agency"))
     assert rules.eligible(b, replace(p, agency_id="other"))
     assert not rules.eligible(b, replace(p, agency_id="other", region_code="53"))
     assert not rules.eligible(replace(b, minor=True), p) and rules.eligible(
         replace(b, minor=True), replace(p, vetted=True)
     )
+
+
+def test_capacity_dismissal_and_fair_load() -> None:
+    b, p = beneficiary(), peer((job("M1805"),))  # capacity 2 a month
+    assert RankingContext(TODAY).admits(b, p)
+    assert not RankingContext(TODAY, dismissed=frozenset({"p"})).admits(b, p)
+    full = {"p": PeerLoad(booked=2)}
+    assert not RankingContext(TODAY, loads=full).admits(b, p), "a peer at capacity is never suggested"
+    assert not RankingContext(TODAY, loads=full, listed=frozenset({"p"})).admits(b, p)
+    crowded = {"p": PeerLoad(booked=1, listed_in=3)}  # one free slot x factor 3 = three lists
+    assert not RankingContext(TODAY, loads=crowded, fairness=3).admits(b, p), "popular peers are not flooded"
+    assert RankingContext(TODAY, loads=crowded, fairness=3, listed=frozenset({"p"})).admits(b, p)
+    assert RankingContext(TODAY, loads=crowded, fairness=4).admits(b, p)
+    assert fair_share(capacity_per_month=2, booked=0, factor=1.5) == 3
+
+
+def test_a_peer_is_suggested_only_for_a_related_job() -> None:
+    unrelated = peer((Step("unemployment", None, "2024-01", None, "imposed"), job("A1101")))
+    assert rank(beneficiary(), [unrelated], RankingContext(TODAY)) == []
+    assert rank(beneficiary(), [unrelated, peer((job("M1805"),))], RankingContext(TODAY))[0].peer_id == "p"
+
+
+def test_a_nearby_peer_who_also_meets_by_video_is_worth_at_least_a_remote_one() -> None:
+    b = beneficiary(mobility_km=60)
+    both = rules.place(b, peer((job("M1805"),), at=SAINT_NAZAIRE, meeting_modes=frozenset({"in_person", "video"})))
+    remote = rules.place(b, peer((job("M1805"),), meeting_modes=frozenset({"video"})))
+    assert both.value >= remote.value == rules.REMOTE_VALUE

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Step:
     kind: str  # training, job, apprenticeship, immersion, unemployment, other
     rome_code: str | None
@@ -14,7 +14,7 @@ class Step:
     transition: str  # chosen | imposed
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Reliability:
     """Past introductions of a peer (fed by matching's own feedback, later)."""
 
@@ -25,7 +25,7 @@ class Reliability:
     ratings: int = 0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PeerView:
     peer_id: str
     agency_id: str
@@ -43,7 +43,7 @@ class PeerView:
     reliability: Reliability = field(default_factory=Reliability)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class BeneficiaryView:
     beneficiary_id: str
     agency_id: str
@@ -59,3 +59,11 @@ class BeneficiaryView:
     meeting_modes: frozenset[str]
     languages: frozenset[str]
     matching_consent: bool
+
+
+@dataclass(frozen=True, slots=True)
+class PeerLoad:
+    """How busy a peer is: introductions booked this month, and how many top lists show them now."""
+
+    booked: int = 0
+    listed_in: int = 0

@@ -3,30 +3,50 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 
-from services.matching.domain.model import BeneficiaryView, PeerView
-from services.matching.domain.score import DEFAULT_WEIGHTS, Scored, Weights, eligible, score
+from services.matching.domain.fairness import DEFAULT_FAIRNESS, available
+from services.matching.domain.model import BeneficiaryView, PeerLoad, PeerView
+from services.matching.domain.score import DEFAULT_WEIGHTS, Scored, Weights, eligible, relevant, score
 
 SAME_PATH_PENALTY = 0.85  # each earlier suggestion ending in the same job multiplies the score by this
+POOL_PER_PLACE = 5  # candidates kept per place in the list before the re-rank
+NO_LOAD = PeerLoad()
+
+
+@dataclass(frozen=True)
+class RankingContext:
+    """What decides a beneficiary's list besides the two views."""
+
+    today: str  # YYYY-MM
+    weights: Weights = DEFAULT_WEIGHTS
+    dismissed: frozenset[str] = frozenset()
+    listed: frozenset[str] = frozenset()  # the peers this beneficiary's top list shows now
+    loads: Mapping[str, PeerLoad] = field(default_factory=dict)
+    fairness: float = DEFAULT_FAIRNESS
+
+    def admits(self, beneficiary: BeneficiaryView, peer: PeerView) -> bool:
+        return (
+            peer.peer_id not in self.dismissed
+            and eligible(beneficiary, peer)
+            and available(peer, self.loads.get(peer.peer_id, NO_LOAD), peer.peer_id in self.listed, self.fairness)
+        )
 
 
 def rank(
-    beneficiary: BeneficiaryView,
-    peers: Iterable[PeerView],
-    today: str,
-    limit: int = 10,
-    weights: Weights = DEFAULT_WEIGHTS,
-    dismissed: frozenset[str] = frozenset(),
+    beneficiary: BeneficiaryView, peers: Iterable[PeerView], context: RankingContext, limit: int = 10
 ) -> list[Scored]:
     candidates = [
-        (score(beneficiary, peer, today, weights), peer) for peer in peers if eligible(beneficiary, peer, dismissed)
+        (score(beneficiary, peer, context.today, context.weights), peer)
+        for peer in peers
+        if context.admits(beneficiary, peer)
     ]
-    candidates = [(s, p) for s, p in candidates if s.breakdown["job"] > 0 or s.breakdown["path"] > 0]
-    candidates.sort(key=lambda item: -item[0].total)
+    candidates = [(s, p) for s, p in candidates if relevant(s.breakdown["job"])]
+    candidates.sort(key=lambda item: (-item[0].total, item[0].peer_id))
     chosen: list[Scored] = []
     endings: Counter[str | None] = Counter()
-    pool = candidates[: limit * 5]
+    pool = candidates[: limit * POOL_PER_PLACE]
     while pool and len(chosen) < limit:
         best = max(pool, key=lambda item: item[0].total * SAME_PATH_PENALTY ** endings[_ending(item[1])])
         pool.remove(best)

@@ -10,6 +10,8 @@ from services.reference import jobs
 from services.reference.places import EARTH_RADIUS_KM
 
 REMOTE_MODES = frozenset({"video", "phone"})
+IN_PERSON_MODES = frozenset({"in_person", "company_visit"})
+REMOTE_VALUE = 0.6  # a remote meeting is worth a meeting at about half the radius
 LANGUAGE_NAMES = {
     "en": "anglais",
     "ar": "arabe",
@@ -22,6 +24,11 @@ LANGUAGE_NAMES = {
     "ru": "russe",
     "uk": "ukrainien",
 }
+LIVED_KINDS = frozenset({"job", "apprenticeship", "immersion", "training"})
+JOB_LADDER = {"sheet": 1.0, "domain": 0.7, "grand_domain": 0.4, "sector": 0.25}
+PATH_POINTS = {"same_situation": 0.35, "career_change": 0.45, "imposed": 0.1}
+RECENT_MONTHS = 36
+FIT_POINTS = {"modes": 0.6, "languages": 0.4}
 SITUATION_STEPS = {"job_seeker": "unemployment", "student": "training", "apprentice": "apprenticeship"}
 
 
@@ -48,21 +55,28 @@ def _label(code: str) -> str:
     return f"{job.label} ({code})" if job else code
 
 
+def lived_jobs(path: tuple[Step, ...]) -> list[str]:
+    """The ROME codes of the steps where the peer practised or learnt a job."""
+    return [s.rome_code for s in path if s.rome_code and s.kind in LIVED_KINDS]
+
+
 def job_proximity(targets: tuple[str, ...], path: tuple[Step, ...]) -> Part:
     """Same ROME sheet > same professional domain > same grand domain > linked through NAF sectors."""
-    lived = [s.rome_code for s in path if s.rome_code and s.kind in ("job", "apprenticeship", "immersion", "training")]
+    lived = lived_jobs(path)
     best = Part(0.0)
     for target in targets:
         target_sectors = set(jobs.sectors_of(target))
         for code in lived:
             if code == target:
-                candidate = Part(1.0, (f"A exercé le métier visé : {_label(code)}",))
+                candidate = Part(JOB_LADDER["sheet"], (f"A exercé le métier visé : {_label(code)}",))
             elif code[:3] == target[:3]:
-                candidate = Part(0.7, (f"Même domaine professionnel ({code[:3]}) : {_label(code)}",))
+                candidate = Part(JOB_LADDER["domain"], (f"Même domaine professionnel ({code[:3]}) : {_label(code)}",))
             elif code[0] == target[0]:
-                candidate = Part(0.4, (f"Même grand domaine ({code[0]}) : {_label(code)}",))
+                candidate = Part(JOB_LADDER["grand_domain"], (f"Même grand domaine ({code[0]}) : {_label(code)}",))
             elif target_sectors & set(jobs.sectors_of(code)):
-                candidate = Part(0.25, (f"Même secteur d'activité que le métier visé : {_label(code)}",))
+                candidate = Part(
+                    JOB_LADDER["sector"], (f"Même secteur d'activité que le métier visé : {_label(code)}",)
+                )
             else:
                 continue
             if candidate.value > best.value:
@@ -77,6 +91,12 @@ def _months_ago(month: str | None, today: str) -> int:
     return (int(today[:4]) - year) * 12 + int(today[5:7]) - mon
 
 
+def recency_factor(months_ago: int) -> float:
+    """Full weight for the last three years, then fading over ten years to a floor."""
+    recency = 1.0 if months_ago <= RECENT_MONTHS else max(0.3, 1 - (months_ago - RECENT_MONTHS) / 120)
+    return 0.7 + 0.3 * recency
+
+
 def path_similarity(beneficiary: BeneficiaryView, path: tuple[Step, ...], today: str) -> Part:
     """The peer once stood where the beneficiary stands: same situation, a career change into the
     target, an imposed transition; recent experience counts more."""
@@ -85,7 +105,7 @@ def path_similarity(beneficiary: BeneficiaryView, path: tuple[Step, ...], today:
     stood = SITUATION_STEPS.get(beneficiary.situation)
     same = [s for s in path if stood and s.kind == stood]
     if same:
-        value += 0.35
+        value += PATH_POINTS["same_situation"]
         reasons.append(
             {
                 "unemployment": "A connu une période sans emploi",
@@ -106,15 +126,14 @@ def path_similarity(beneficiary: BeneficiaryView, path: tuple[Step, ...], today:
         domain = (path[arrival].rome_code or "")[:3]
         before = [s for s in path[:arrival] if s.kind == "job" and s.rome_code and s.rome_code[:3] != domain]
         if before:
-            value += 0.45
+            value += PATH_POINTS["career_change"]
             reasons.append(f"S'est reconverti(e) depuis : {_label(before[-1].rome_code or '')}")
         if any(s.transition == "imposed" for s in path[: arrival + 1]):
-            value += 0.1
+            value += PATH_POINTS["imposed"]
             reasons.append("A vécu une transition subie")
         ago = _months_ago(path[arrival].start_month, today)
-        recency = 1.0 if ago <= 36 else max(0.3, 1 - (ago - 36) / 120)
-        value = value * (0.7 + 0.3 * recency)
-        if ago <= 36:
+        value = value * recency_factor(ago)
+        if ago <= RECENT_MONTHS:
             reasons.append("Expérience récente (moins de 3 ans)")
     return Part(min(1.0, value), tuple(reasons))
 
@@ -126,17 +145,20 @@ def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 
 def place(beneficiary: BeneficiaryView, peer: PeerView) -> Part:
-    """Within the mobility radius, decaying with distance; remote modes ignore distance."""
+    """Within the mobility radius, decaying with distance; remote modes ignore distance. The better of
+    the two counts, so a peer at the edge of the radius who also meets by video is not worse off."""
     remote = beneficiary.meeting_modes & peer.meeting_modes & REMOTE_MODES
-    in_person = {"in_person", "company_visit"} & beneficiary.meeting_modes & peer.meeting_modes
+    in_person = IN_PERSON_MODES & beneficiary.meeting_modes & peer.meeting_modes
+    best = Part(0.0)
     if in_person and peer.latitude is not None and peer.longitude is not None:
         km = distance_km(beneficiary.latitude, beneficiary.longitude, peer.latitude, peer.longitude)
         radius = max(beneficiary.mobility_km, 1)
         if km <= radius:
-            return Part(math.exp(-km / radius), (f"À {km:.0f} km",))
-    if remote:
-        return Part(0.6, ("Rencontre possible à distance (" + ", ".join(sorted(_mode(m) for m in remote)) + ")",))
-    return Part(0.0)
+            best = Part(math.exp(-km / radius), (f"À {km:.0f} km",))
+    if remote and best.value < REMOTE_VALUE:
+        modes = ", ".join(sorted(_mode(m) for m in remote))
+        best = Part(REMOTE_VALUE, (f"Rencontre possible à distance ({modes})",))
+    return best
 
 
 def _mode(mode: str) -> str:
@@ -148,7 +170,7 @@ def _mode(mode: str) -> str:
 def fit(beneficiary: BeneficiaryView, peer: PeerView) -> Part:
     modes = beneficiary.meeting_modes & peer.meeting_modes
     spoken = beneficiary.languages & peer.languages
-    value = (0.6 if modes else 0.0) + (0.4 if spoken else 0.0)
+    value = (FIT_POINTS["modes"] if modes else 0.0) + (FIT_POINTS["languages"] if spoken else 0.0)
     reasons = []
     if "company_visit" in modes:
         reasons.append("Propose une visite d'entreprise")
@@ -189,18 +211,20 @@ def score(beneficiary: BeneficiaryView, peer: PeerView, today: str, weights: Wei
     return Scored(peer.peer_id, round(total, 4), {k: round(v.value, 3) for k, v in parts.items()}, reasons)
 
 
-def eligible(
-    beneficiary: BeneficiaryView, peer: PeerView, dismissed: frozenset[str] = frozenset(), taken_this_month: int = 0
-) -> bool:
-    """Hard rules: consent and visibility, no paused or full peer, no dismissed pair, minors with vetted peers."""
-    if not beneficiary.matching_consent or peer.paused or peer.peer_id in dismissed:
+def eligible(beneficiary: BeneficiaryView, peer: PeerView) -> bool:
+    """Hard rules on the pair: consent and visibility, no paused peer, a way to meet, minors with vetted
+    peers. How busy the peer is and what the counsellor dismissed are the ranking's concern."""
+    if not beneficiary.matching_consent or peer.paused:
         return False
     if peer.agency_id != beneficiary.agency_id and (
         peer.visibility != "region" or peer.region_code != beneficiary.region_code
     ):
         return False
-    if taken_this_month >= peer.capacity_per_month:
-        return False
     if beneficiary.minor and not peer.vetted:
         return False
     return bool(beneficiary.meeting_modes & peer.meeting_modes)
+
+
+def relevant(job: float) -> bool:
+    """A peer is only suggested for a lived path related to the target job (at least its NAF sector)."""
+    return job > 0

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from services.matching.domain.model import BeneficiaryView, PeerView, Step
-from services.matching.domain.ranking import rank
+from services.matching.domain.ranking import RankingContext, rank
 
 CASES = Path(__file__).parent / "cases.json"
 
@@ -50,7 +50,8 @@ def evaluate(path: Path = CASES) -> tuple[float, list[tuple[str, float, list[str
     data = json.loads(path.read_text(encoding="utf-8"))
     results = []
     for case in data["cases"]:
-        ranked = [s.peer_id for s in rank(_beneficiary(case["beneficiary"]), map(_peer, case["peers"]), data["today"])]
+        context = RankingContext(data["today"])
+        ranked = [s.peer_id for s in rank(_beneficiary(case["beneficiary"]), map(_peer, case["peers"]), context)]
         results.append((case["name"], ndcg(ranked, case["relevance"]), ranked))
     return sum(score for _, score, _ in results) / len(results), results
 
