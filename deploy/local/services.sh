@@ -27,6 +27,13 @@ start() {
     export PARCOURS_JWT_PRIVATE_KEY_FILE="$PARCOURS_DATA_DIR/keys/jwt-signing.pem"
     "$python" -m services.profiles.adapters.tokens "$PARCOURS_JWT_PRIVATE_KEY_FILE" >/dev/null
   fi
+  if [ -z "${PARCOURS_LINK_SIGNING_KEY:-}" ]; then
+    # the links e-mailed to peers and employers are signed with a secret made once in the data folder
+    local link_key="$PARCOURS_DATA_DIR/keys/link-signing.key"
+    mkdir -p "$(dirname "$link_key")"
+    [ -s "$link_key" ] || (umask 077 && "$python" -c "import secrets; print(secrets.token_hex(32))" > "$link_key")
+    export PARCOURS_LINK_SIGNING_KEY="$(cat "$link_key")"
+  fi
   for name in "${SERVICES[@]}"; do
     local pidfile="$run_dir/$name.pid"
     if pid_alive "$pidfile"; then log "$name already running (pid $(cat "$pidfile"))"; continue; fi

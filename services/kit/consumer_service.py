@@ -11,7 +11,7 @@ from services.kit import directory_api
 from services.kit.agency_directory import AgencyDirectory
 from services.kit.http import create_app
 from services.kit.messaging import EventRouter
-from services.kit.runtime import ServiceRuntime
+from services.kit.runtime import DatabaseSetup, ServiceRuntime
 from services.kit.settings import ServiceSettings
 
 
@@ -23,9 +23,12 @@ def build_consumer_app(
     router: EventRouter | None = None,
     routers: Sequence[APIRouter] = (),
     aggregate_collections: Sequence[str] = (),
+    setup_database: DatabaseSetup | None = None,
 ) -> tuple[FastAPI, ServiceRuntime]:
     events = router or EventRouter()
-    runtime = ServiceRuntime(settings, router=events, aggregate_collections=aggregate_collections)
+    runtime = ServiceRuntime(
+        settings, router=events, aggregate_collections=aggregate_collections, setup_database=setup_database
+    )
     directory = AgencyDirectory(runtime.db)
     directory.subscribe(events)
     app = create_app(runtime, title=title, description=description, routers=[directory_api.router, *routers])

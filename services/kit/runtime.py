@@ -25,7 +25,7 @@ from services.kit.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
 
-IndexSetup = Callable[[Any], Awaitable[None]]
+DatabaseSetup = Callable[[Any], Awaitable[None]]
 
 
 class ServiceRuntime:
@@ -35,7 +35,7 @@ class ServiceRuntime:
         *,
         aggregate_collections: Sequence[str] = (),
         router: EventRouter | None = None,
-        setup_database: IndexSetup | None = None,
+        setup_database: DatabaseSetup | None = None,
     ) -> None:
         self.settings = settings
         self.metrics = Metrics(settings.service_name)
@@ -138,11 +138,11 @@ class ServiceRuntime:
             )
             if created:
                 log.info("created topics %s", ", ".join(created))
+            await self._database_up.wait()  # consumers start once the database is set up (e.g. memory loaded)
             await self.broker.start()
 
         await self._retry(f"Kafka at {settings.kafka_bootstrap_servers}", attempt)
         self.kafka_ready = True
-        await self._database_up.wait()  # the relay needs both
         self._tasks.append(asyncio.create_task(self.relay.run(), name="outbox-relay"))
         self._tasks.append(asyncio.create_task(self._watch_lag(), name="consumer-lag"))
 

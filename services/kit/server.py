@@ -8,10 +8,10 @@ import uvicorn
 from fastapi import FastAPI
 
 from services.kit import logs
-from services.kit.settings import ServiceSettings
+from services.kit.settings import S
 
 
-def serve(settings: ServiceSettings, build_app: Callable[[ServiceSettings], FastAPI]) -> None:
+def serve(settings: S, build_app: Callable[[S], FastAPI]) -> None:
     logs.configure(settings.service_name, settings.log_level, settings.log_json)
     app = build_app(settings)
     uvicorn.run(

@@ -47,6 +47,9 @@ class ServiceSettings(BaseSettings):
     auth_region_claim: str = "region_code"
 
     operator_token: str = Field(default="", description="bearer token for operator endpoints; empty disables them")
+    link_signing_key: str = Field(
+        default="", description="shared secret signing the links e-mailed to peers and employers (32+ characters)"
+    )
     log_level: str = Field(default="INFO", pattern="^(DEBUG|INFO|WARNING|ERROR)$")
     log_json: bool = True
 

@@ -1,4 +1,4 @@
-"""Matching's HTTP routes (thin): ranked peers for a beneficiary, with reasons."""
+"""Matching's HTTP routes for counsellors (thin): ranked peers for a beneficiary with reasons, dismissal."""
 
 from __future__ import annotations
 
@@ -8,12 +8,14 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Query, Request, status
 from pydantic import BaseModel
 
-from services.kit.agency_directory import AgencyDirectory
+from services.contracts.events.matching import SuggestionDismissedV1
 from services.kit.identity import Caller, CurrentCaller, Role
 from services.kit.mongo import Document
-from services.matching.adapters.projections import Projections, beneficiary_view
+from services.matching.adapters.projections import Projections
 from services.matching.domain.ranking import rank
-from services.matching.rematching import Rematcher
+from services.matching.events import event
+from services.matching.memory import Memory
+from services.matching.rematching import TOPIC, Rematcher
 
 router = APIRouter(tags=["suggestions"])
 
@@ -25,10 +27,11 @@ class SuggestionOut(BaseModel):
     reasons: list[str]
 
 
-async def _own_beneficiary(projections: Projections, beneficiary_id: str, caller: Caller) -> Document:
+async def own_beneficiary(request: Request, beneficiary_id: str, caller: Caller) -> Document:
     """Agency staff only, and only their agency's beneficiaries (404 otherwise, as in profiles)."""
     if not caller.has(Role.COUNSELLOR, Role.VALIDATOR, Role.AGENCY_ADMIN):
         raise HTTPException(status.HTTP_403_FORBIDDEN, "this needs a counsellor, validator or agency admin")
+    projections: Projections = request.app.state.projections
     document = await projections.beneficiary(beneficiary_id)
     if document is None or document["agency_id"] != caller.agency_id:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no beneficiary {beneficiary_id} in your agency")
@@ -42,15 +45,12 @@ async def suggestions(
     request: Request,
     limit: Annotated[int, Query(ge=1, le=50)] = 10,
 ) -> list[SuggestionOut]:
-    projections: Projections = request.app.state.projections
-    document = await _own_beneficiary(projections, beneficiary_id, caller)
-    directory: AgencyDirectory = request.app.state.agency_directory
-    agency = await directory.collection.find_one({"_id": document["agency_id"]})
-    beneficiary = beneficiary_view(document, agency["region_code"] if agency else caller.region_code)
-    dismissed = await projections.dismissed(beneficiary_id)
-    ranked = rank(
-        beneficiary, await projections.active_peers(), date.today().strftime("%Y-%m"), limit, dismissed=dismissed
-    )
+    document = await own_beneficiary(request, beneficiary_id, caller)
+    rematcher: Rematcher = request.app.state.rematcher
+    memory: Memory = request.app.state.memory
+    beneficiary = rematcher.view(document)
+    context = memory.context(beneficiary, date.today().strftime("%Y-%m"))
+    ranked = rank(beneficiary, memory.peers.pool(beneficiary, context, limit), context, limit)
     return [
         SuggestionOut(peer_id=s.peer_id, score=s.total, breakdown=s.breakdown, reasons=list(s.reasons)) for s in ranked
     ]
@@ -62,8 +62,15 @@ async def suggestions(
     summary="Never suggest this peer to this beneficiary again",
 )
 async def dismiss(beneficiary_id: str, peer_id: str, caller: CurrentCaller, request: Request) -> None:
+    document = await own_beneficiary(request, beneficiary_id, caller)
     projections: Projections = request.app.state.projections
-    await _own_beneficiary(projections, beneficiary_id, caller)
     await projections.dismiss(beneficiary_id, peer_id, caller.staff_id)
+    memory: Memory = request.app.state.memory
+    memory.dismiss(beneficiary_id, peer_id)
+    payload = SuggestionDismissedV1(
+        beneficiary_id=beneficiary_id, agency_id=document["agency_id"], peer_id=peer_id, staff_id=caller.staff_id
+    )
     rematcher: Rematcher = request.app.state.rematcher
-    await rematcher.refresh(beneficiary_id)  # the list refills without this peer
+    # written with the list it changes (refresh gives it the list's next version); the list refills without the peer
+    dismissed = event("matching.suggestion.dismissed", "suggestion", beneficiary_id, 1, document["agency_id"], payload)
+    await rematcher.refresh(beneficiary_id, [(dismissed, TOPIC)])

@@ -2,35 +2,115 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI
-from pydantic import Field
+from datetime import UTC, datetime
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field, field_validator
 
 from services.kit.consumer_service import build_consumer_app
+from services.kit.domain import InvalidInput
+from services.kit.links import MINIMUM_KEY_LENGTH
 from services.kit.messaging import EventRouter
+from services.kit.outbox import ConcurrentUpdate
 from services.kit.settings import ServiceSettings
-from services.matching import api
+from services.matching import api, introductions_api, links_api
 from services.matching.adapters.projections import Projections
+from services.matching.domain.fairness import DEFAULT_FAIRNESS
+from services.matching.domain.introduction import RefusedTransition
+from services.matching.domain.score import Weights
+from services.matching.introductions import INTRODUCTIONS, IntroductionDesk, NotFound, Policy, Refused
+from services.matching.memory import Memory
 from services.matching.rematching import LISTS, Rematcher
+
+
+class WeightsSetting(BaseModel):
+    job: float = Field(ge=0)
+    path: float = Field(ge=0)
+    place: float = Field(ge=0)
+    fit: float = Field(ge=0)
+    reliability: float = Field(ge=0)
+
+    @field_validator("reliability")
+    @classmethod
+    def _sum_to_one(cls, value: float, info: Any) -> float:
+        total = value + sum(info.data.get(k, 0.0) for k in ("job", "path", "place", "fit"))
+        if abs(total - 1) > 0.001:
+            raise ValueError(f"the five weights must add up to 1 (they add up to {total:.3f})")
+        return value
 
 
 class MatchingSettings(ServiceSettings):
     service_name: str = "matching"
     http_port: int = Field(default=8002, ge=1, le=65535)
+    agency_weights: dict[str, WeightsSetting] = Field(
+        default_factory=dict,
+        description='per agency, JSON: {"<agency id>": {"job": 0.4, "path": 0.25, "place": 0.15, "fit": 0.1, '
+        '"reliability": 0.1}}; other agencies use those defaults',
+    )
+    fairness_factor: float = Field(default=DEFAULT_FAIRNESS, gt=0, description="top lists per free slot of a peer")
+    introduction_expiry_days: int = Field(default=10, ge=1, le=60)
+    introduction_reminder_days: int = Field(default=3, ge=0, le=30, description="days before expiry")
+    max_pending_introductions: int = Field(default=3, ge=1, le=20, description="per beneficiary")
+    introduction_sweep_seconds: float = Field(default=60, gt=0)
+
+    @field_validator("link_signing_key")
+    @classmethod
+    def _link_key(cls, value: str) -> str:
+        if len(value) < MINIMUM_KEY_LENGTH:
+            raise ValueError(
+                f"set PARCOURS_LINK_SIGNING_KEY to a secret of {MINIMUM_KEY_LENGTH}+ characters shared with "
+                "notifications (make run makes one)"
+            )
+        return value
 
 
-def build_app(settings: ServiceSettings) -> FastAPI:
+def _error(status_code: int, detail: Any) -> JSONResponse:
+    return JSONResponse({"detail": detail}, status_code=status_code)
+
+
+def add_error_handlers(app: FastAPI) -> None:
+    async def invalid(request: Request, error: Exception) -> JSONResponse:
+        problems = error.problems if isinstance(error, InvalidInput) else []
+        return _error(422, [{"loc": ["body", f], "msg": m, "type": "value_error"} for f, m in problems])
+
+    async def conflict(request: Request, error: Exception) -> JSONResponse:
+        if isinstance(error, ConcurrentUpdate):
+            return _error(409, "this introduction changed meanwhile: read it again and retry")
+        return _error(409, str(error))
+
+    async def missing(request: Request, error: Exception) -> JSONResponse:
+        return _error(404, f"no introduction {error}")
+
+    app.add_exception_handler(InvalidInput, invalid)
+    for refused in (Refused, RefusedTransition, ConcurrentUpdate):
+        app.add_exception_handler(refused, conflict)
+    app.add_exception_handler(NotFound, missing)
+
+
+def build_app(settings: MatchingSettings) -> FastAPI:
     router = EventRouter()
+    weights = {agency: Weights(**w.model_dump()) for agency, w in settings.agency_weights.items()}
+    memory = Memory(weights, settings.fairness_factor)
     app, runtime = build_consumer_app(
         settings,
         title="Parcours · matching",
-        description="Ranks peers for a beneficiary with reasons, and follows introductions.",
+        description="Ranks peers for a beneficiary with reasons, and follows introductions to the meeting.",
         router=router,
-        routers=[api.router],
-        aggregate_collections=[LISTS],
+        routers=[api.router, introductions_api.router, links_api.router],
+        aggregate_collections=[LISTS, INTRODUCTIONS],
+        setup_database=memory.load,
     )
     projections = Projections(runtime.db).subscribe(router)
-    app.state.projections = projections
-    app.state.rematcher = Rematcher(runtime.db, projections, app.state.agency_directory, runtime.outbox).subscribe(
-        router
+    rematcher = Rematcher(runtime.db, projections, memory, runtime.outbox).subscribe(router)
+    policy = Policy(
+        settings.introduction_expiry_days, settings.introduction_reminder_days, settings.max_pending_introductions
     )
+    desk = IntroductionDesk(runtime.db, memory, rematcher, runtime.outbox, policy)
+    router.on("profiles.person.erased", desk.on_person_erased)
+    runtime.every("introductions-sweep", settings.introduction_sweep_seconds, lambda: desk.sweep(datetime.now(UTC)))
+    app.state.projections, app.state.memory, app.state.rematcher = projections, memory, rematcher
+    app.state.introductions, app.state.link_key = desk, settings.link_signing_key
+    add_error_handlers(app)
     return app

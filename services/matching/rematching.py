@@ -1,27 +1,30 @@
 """Live re-matching: keeps each beneficiary's top list and announces a peer only when they newly enter it.
 
-A new or changed peer is scored against every beneficiary and enters the lists where it beats the
-last place; a changed project is ranked again; a paused, withdrawn or erased peer leaves every list,
-which refills. Lists are matching's aggregates, written with their events (outbox)."""
+A new or changed peer is matched in reverse (the beneficiary index answers which lists it would enter,
+the pure score confirms each); a changed project is ranked again; a paused, full, withdrawn or erased
+peer leaves every list, which refills. Lists are matching's aggregates, written with their events
+(outbox); the memory follows each write."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from pymongo.asynchronous.database import AsyncDatabase
 
 from services.contracts.envelope import Envelope
 from services.contracts.events.matching import SuggestionOfferedV1
-from services.contracts.events.profiles import PeerPausedV1
-from services.kit import context
-from services.kit.agency_directory import AgencyDirectory
+from services.contracts.events.profiles import AgencyRegisteredV1, PeerPausedV1, PersonErasedV1, PersonKind
 from services.kit.messaging import EventRouter
 from services.kit.mongo import Document
 from services.kit.outbox import OutboxWriter
 from services.matching.adapters.projections import Projections, beneficiary_view, peer_view
-from services.matching.domain.model import BeneficiaryView
+from services.matching.domain.fairness import fair_share
+from services.matching.domain.model import BeneficiaryView, PeerView
 from services.matching.domain.ranking import rank
-from services.matching.domain.score import Scored, eligible, score
+from services.matching.domain.score import DEFAULT_WEIGHTS, Scored, eligible, relevant, score
+from services.matching.events import event
+from services.matching.memory import Memory, current_month
 
 LISTS = "suggestion_lists"
 TOPIC = "matching.suggestion"
@@ -30,19 +33,16 @@ TOP = 10
 
 class Rematcher:
     def __init__(
-        self,
-        database: AsyncDatabase[Document],
-        projections: Projections,
-        directory: AgencyDirectory,
-        outbox: OutboxWriter,
+        self, database: AsyncDatabase[Document], projections: Projections, memory: Memory, outbox: OutboxWriter
     ) -> None:
         self.lists = database[LISTS]
         self.projections = projections
-        self.directory = directory
+        self.memory = memory
         self.outbox = outbox
 
     def subscribe(self, router: EventRouter) -> Rematcher:
         """After the projections' own handlers for the same events (the router keeps the order)."""
+        router.on("profiles.agency.registered", self.on_agency)
         for event_type in (
             "profiles.beneficiary.registered",
             "profiles.beneficiary.project_changed",
@@ -57,39 +57,107 @@ class Rematcher:
         return self
 
     @staticmethod
-    def _today() -> str:
+    def today() -> str:
         return date.today().strftime("%Y-%m")
 
-    async def _view(self, document: Document) -> BeneficiaryView:
-        agency = await self.directory.collection.find_one({"_id": document["agency_id"]})
-        return beneficiary_view(document, agency["region_code"] if agency else "")
+    def view(self, document: Document) -> BeneficiaryView:
+        return beneficiary_view(document, self.memory.regions.get(document["agency_id"], ""))
 
-    async def refresh(self, beneficiary_id: str) -> None:
+    async def on_agency(self, envelope: Envelope, payload: AgencyRegisteredV1) -> None:
+        self.memory.regions[payload.agency_id] = payload.region_code
+
+    # -- beneficiaries ----------------------------------------------------------------------------
+
+    async def on_beneficiary(self, envelope: Envelope, payload: object) -> None:
+        await self.refresh(envelope.aggregate_id)
+
+    async def refresh(self, beneficiary_id: str, events: Sequence[tuple[Envelope, str]] = ()) -> None:
         """Rank again and store the list, announcing the peers that were not in it."""
         document = await self.projections.beneficiary(beneficiary_id)
+        ranked: list[Scored] = []
         if document is None or not document.get("active", True):
-            ranked: list[Scored] = []
+            self.memory.remove_beneficiary(beneficiary_id)
         else:
-            dismissed = await self.projections.dismissed(beneficiary_id)
-            peers = await self.projections.active_peers()
-            ranked = rank(await self._view(document), peers, self._today(), TOP, dismissed=dismissed)
-        await self._store(beneficiary_id, document, ranked)
+            view = self.view(document)
+            self.memory.put_beneficiary(view)
+            context = self.memory.context(view, self.today())
+            ranked = rank(view, self.memory.peers.pool(view, context, TOP), context, TOP)
+        await self._store(beneficiary_id, document, ranked, events)
 
-    async def _store(self, beneficiary_id: str, document: Document | None, ranked: list[Scored]) -> None:
+    async def _store(
+        self,
+        beneficiary_id: str,
+        document: Document | None,
+        ranked: list[Scored],
+        events: Sequence[tuple[Envelope, str]] = (),
+    ) -> None:
         current = await self.lists.find_one({"_id": beneficiary_id})
         before = set(current["peers"]) if current else set()
-        entered = [(position, s) for position, s in enumerate(ranked, start=1) if s.peer_id not in before]
         version = current["version"] + 1 if current else 1
-        events = [(self._offered(document, version, position, s), TOPIC) for position, s in entered if document]
-        state = {
-            "peers": [s.peer_id for s in ranked],
-            "scores": [s.total for s in ranked],
-            "threshold": ranked[-1].total if len(ranked) == TOP else 0.0,
-        }
+        events = [(e.model_copy(update={"aggregate_version": version}), topic) for e, topic in events]
+        offered = [
+            (self._offered(document, version, position, s), TOPIC)
+            for position, s in enumerate(ranked, start=1)
+            if s.peer_id not in before and document is not None
+        ]
+        peers = [s.peer_id for s in ranked]
+        threshold = ranked[-1].total if len(ranked) == TOP else 0.0
+        state = {"peers": peers, "scores": [s.total for s in ranked], "threshold": threshold}
         if current is None:
-            await self.outbox.insert(self.lists, {"_id": beneficiary_id, **state}, events)
-        elif state["peers"] != current["peers"] or events:
-            await self.outbox.update(self.lists, beneficiary_id, current["version"], state, events)
+            await self.outbox.insert(self.lists, {"_id": beneficiary_id, **state}, [*events, *offered])
+        elif peers != current["peers"] or offered or events:
+            await self.outbox.update(self.lists, beneficiary_id, current["version"], state, [*events, *offered])
+        self.memory.set_list(beneficiary_id, tuple(peers), threshold)
+
+    def _offered(self, document: Document | None, version: int, position: int, scored: Scored) -> Envelope:
+        assert document is not None
+        payload = SuggestionOfferedV1(
+            beneficiary_id=document["_id"],
+            agency_id=document["agency_id"],
+            counsellor_id=document["counsellor_id"],
+            peer_id=scored.peer_id,
+            rank=position,
+            score=scored.total,
+            reasons=list(scored.reasons),
+        )
+        return event(
+            "matching.suggestion.offered", "suggestion", document["_id"], version, document["agency_id"], payload
+        )
+
+    # -- peers ------------------------------------------------------------------------------------
+
+    async def on_peer_card(self, envelope: Envelope, payload: object) -> None:
+        document = await self.projections.peers.find_one({"_id": envelope.aggregate_id})
+        if document is None or not document.get("active"):
+            await self.on_peer_gone(envelope, payload)
+            return
+        peer = self.memory.put_peer(peer_view(document))
+        await self.refresh_holders(peer.peer_id)  # its card changed: the lists showing it rank again
+        await self.reverse(peer)
+
+    async def reverse(self, peer: PeerView) -> None:
+        """The peer enters the lists whose last place it beats, within its fair share."""
+        month, today = current_month(), self.today()
+        load = self.memory.load_of(peer.peer_id, month)
+        room = fair_share(peer.capacity_per_month, load.booked, self.memory.fairness) - load.listed_in
+        if load.booked >= peer.capacity_per_month or room <= 0:
+            return
+        holders = self.memory.holders.get(peer.peer_id, set())
+        for beneficiary_id, _ in self.memory.beneficiaries.reverse(peer, today):
+            if room <= 0:
+                break
+            if beneficiary_id in holders or peer.peer_id in self.memory.dismissed.get(beneficiary_id, ()):
+                continue
+            document = await self.projections.beneficiary(beneficiary_id)
+            if document is None or not document.get("active", True):
+                continue
+            view = self.view(document)
+            scored = score(view, peer, today, self.memory.weights.get(view.agency_id, DEFAULT_WEIGHTS))
+            held = await self.lists.find_one({"_id": beneficiary_id})
+            threshold = held["threshold"] if held else 0.0
+            if eligible(view, peer) and relevant(scored.breakdown["job"]) and scored.total > threshold:
+                await self._enter(beneficiary_id, document, scored, held)
+                room -= 1
 
     async def _enter(self, beneficiary_id: str, document: Document, scored: Scored, held: Document | None) -> None:
         """The peer takes its place in the stored list without ranking everyone again."""
@@ -106,73 +174,20 @@ class Rematcher:
         entries.sort(key=lambda e: -e.total)
         await self._store(beneficiary_id, document, entries[:TOP])
 
-    def _offered(self, document: Document | None, version: int, position: int, scored: Scored) -> Envelope:
-        assert document is not None
-        trace = context.current()
-        payload = SuggestionOfferedV1(
-            beneficiary_id=document["_id"],
-            agency_id=document["agency_id"],
-            counsellor_id=document["counsellor_id"],
-            peer_id=scored.peer_id,
-            rank=position,
-            score=scored.total,
-            reasons=list(scored.reasons),
-        )
-        return Envelope(
-            event_type="matching.suggestion.offered",
-            aggregate_type="suggestion",
-            aggregate_id=document["_id"],
-            aggregate_version=version,
-            tenant_id=document["agency_id"],
-            correlation_id=trace.correlation_id,
-            causation_id=trace.causation_id,
-            producer="matching",
-            payload=payload.model_dump(mode="json"),
-        )
-
-    async def on_beneficiary(self, envelope: Envelope, payload: object) -> None:
-        await self.refresh(envelope.aggregate_id)
-
-    async def on_peer_card(self, envelope: Envelope, payload: object) -> None:
-        """Reverse match: the peer is scored against every beneficiary and enters the lists whose last
-        place it beats; a list that already holds it is ranked again (its card changed)."""
-        document = await self.projections.peers.find_one({"_id": envelope.aggregate_id})
-        if document is None or not document.get("active"):
-            return
-        peer = peer_view(document)
-        held = {d["_id"]: d async for d in self.lists.find({})}
-        regions = {d["_id"]: d.get("region_code", "") async for d in self.directory.collection.find({})}
-        today = self._today()
-        async for beneficiary in self.projections.beneficiaries.find({"active": True}):
-            view = beneficiary_view(beneficiary, regions.get(beneficiary["agency_id"], ""))
-            listed = held.get(beneficiary["_id"])
-            if listed is not None and peer.peer_id in listed["peers"]:
-                await self.refresh(beneficiary["_id"])
-                continue
-            if not eligible(view, peer):
-                continue
-            scored = score(view, peer, today)
-            relevant = scored.breakdown["job"] > 0 or scored.breakdown["path"] > 0
-            if relevant and scored.total > (listed["threshold"] if listed else 0.0):
-                pair = f"{beneficiary['_id']}/{peer.peer_id}"
-                if await self.projections.dismissals.find_one({"_id": pair}) is None:
-                    await self._enter(beneficiary["_id"], beneficiary, scored, listed)
-
     async def on_peer_paused(self, envelope: Envelope, payload: PeerPausedV1) -> None:
-        if payload.paused:
-            await self._drop(envelope.aggregate_id)
-        else:
-            await self.on_peer_card(envelope, payload)
+        await self.on_peer_card(envelope, payload)
 
     async def on_peer_gone(self, envelope: Envelope, payload: object) -> None:
-        await self._drop(envelope.aggregate_id)
+        self.memory.remove_peer(envelope.aggregate_id)
+        await self.refresh_holders(envelope.aggregate_id)
 
-    async def on_erased(self, envelope: Envelope, payload: object) -> None:
-        await self._drop(envelope.aggregate_id)  # a beneficiary's own list empties through refresh
-        if await self.lists.find_one({"_id": envelope.aggregate_id}) is not None:
-            await self.refresh(envelope.aggregate_id)
+    async def on_erased(self, envelope: Envelope, payload: PersonErasedV1) -> None:
+        if payload.person_kind == PersonKind.PEER:
+            await self.on_peer_gone(envelope, payload)
+        else:
+            await self.refresh(payload.person_id)  # the beneficiary's own list empties
 
-    async def _drop(self, peer_id: str) -> None:
-        async for holder in self.lists.find({}):
-            if peer_id in holder["peers"]:
-                await self.refresh(holder["_id"])
+    async def refresh_holders(self, peer_id: str) -> None:
+        """The lists showing this peer rank again (it changed, filled up, paused or left)."""
+        for beneficiary_id in sorted(self.memory.holders.get(peer_id, set())):
+            await self.refresh(beneficiary_id)

@@ -13,6 +13,7 @@ from tests.conftest import Servers, free_port
 from tests.integration.support import ServiceProcess
 
 OPERATOR_TOKEN = "test-operator-token"
+LINK_KEY = "test-link-signing-key-of-at-least-32-characters"
 SERVICES = ("profiles", "matching", "placements", "notifications")
 
 
@@ -42,6 +43,7 @@ def platform(servers: Servers, tmp_path_factory: pytest.TempPathFactory) -> Iter
         "PARCOURS_KAFKA_BOOTSTRAP_SERVERS": servers.kafka_bootstrap_servers,
         "PARCOURS_MONGODB_URI": servers.mongodb_uri,
         "PARCOURS_OPERATOR_TOKEN": OPERATOR_TOKEN,
+        "PARCOURS_LINK_SIGNING_KEY": LINK_KEY,
         "PARCOURS_JWT_PRIVATE_KEY_FILE": str(ensure_key_file(folder / "jwt.pem")),
         "PARCOURS_AUTH_JWKS_URL": f"http://127.0.0.1:{ports['profiles']}/.well-known/jwks.json",
     }

@@ -106,7 +106,10 @@ async def test_a_peer_is_announced_once_when_entering_a_top_list_not_on_every_up
         records = await read_topic(
             servers.kafka_bootstrap_servers, "matching.suggestion", lambda r: r.key == person["beneficiary_id"].encode()
         )
-        return [e for e in map(Envelope.from_bytes, (r.value for r in records)) if e.payload["peer_id"] == peer_id]
+        envelopes = map(Envelope.from_bytes, (r.value for r in records))
+        return [
+            e for e in envelopes if e.event_type == "matching.suggestion.offered" and e.payload["peer_id"] == peer_id
+        ]
 
     async def offered() -> bool:
         return len(await offers()) == 1

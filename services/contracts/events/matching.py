@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+from enum import StrEnum
+
 from pydantic import BaseModel, ConfigDict, Field
 
 
@@ -17,3 +20,72 @@ class SuggestionOfferedV1(BaseModel):
     rank: int = Field(ge=1)
     score: float
     reasons: list[str] = Field(description="in French, without personal data: jobs, distances, languages")
+
+
+class SuggestionDismissedV1(BaseModel):
+    """The counsellor decided this peer is not for this beneficiary; never suggested again."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    beneficiary_id: str
+    agency_id: str
+    peer_id: str
+    staff_id: str
+
+
+class IntroductionPurpose(StrEnum):
+    JOB_INQUIRY = "job_inquiry"
+    TESTIMONY = "testimony"
+    COMPANY_VISIT = "company_visit"
+    MENTORING = "mentoring"
+
+
+class IntroductionEventV1(BaseModel):
+    """What every introduction event says: who, for whom, why. No names, contacts or free text."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    introduction_id: str
+    beneficiary_id: str
+    agency_id: str
+    counsellor_id: str
+    peer_id: str
+    purpose: IntroductionPurpose
+
+
+class IntroductionProposedV1(IntroductionEventV1):
+    target_job: str = Field(description="ROME code of the job the beneficiary explores")
+    meeting_modes: list[str]
+    counsellor_present: bool = Field(description="a minor's introduction: the counsellor takes part")
+    expires_at: datetime
+
+
+class IntroductionReminderDueV1(IntroductionEventV1):
+    """The peer has not answered and the request expires soon: remind them."""
+
+    expires_at: datetime
+
+
+class IntroductionAnsweredV1(IntroductionEventV1):
+    accepted: bool
+    decline_reason: str | None = Field(default=None, description="a code: no_time, not_my_field, ...")
+    answered_at: datetime
+
+
+class IntroductionExpiredV1(IntroductionEventV1):
+    pass
+
+
+class IntroductionCancelledV1(IntroductionEventV1):
+    by_staff_id: str
+
+
+class MeetingRecordedV1(IntroductionEventV1):
+    held_on: date
+    mode: str | None = Field(default=None, description="none when a side reported it took place without details")
+
+
+class FeedbackGivenV1(IntroductionEventV1):
+    side: str = Field(description="peer or beneficiary")
+    took_place: bool
+    usefulness: int | None = Field(default=None, ge=1, le=5)

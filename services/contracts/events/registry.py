@@ -37,6 +37,16 @@ REGISTRY: dict[tuple[str, int], EventContract] = {
         EventContract("profiles.peer.contact_changed", 1, "profiles.peer", profiles.PeerContactV1),
         EventContract("profiles.person.erased", 1, "profiles.person", profiles.PersonErasedV1),
         EventContract("matching.suggestion.offered", 1, "matching.suggestion", matching.SuggestionOfferedV1),
+        EventContract("matching.suggestion.dismissed", 1, "matching.suggestion", matching.SuggestionDismissedV1),
+        EventContract("matching.introduction.proposed", 1, "matching.introduction", matching.IntroductionProposedV1),
+        EventContract(
+            "matching.introduction.reminder_due", 1, "matching.introduction", matching.IntroductionReminderDueV1
+        ),
+        EventContract("matching.introduction.answered", 1, "matching.introduction", matching.IntroductionAnsweredV1),
+        EventContract("matching.introduction.expired", 1, "matching.introduction", matching.IntroductionExpiredV1),
+        EventContract("matching.introduction.cancelled", 1, "matching.introduction", matching.IntroductionCancelledV1),
+        EventContract("matching.introduction.meeting_recorded", 1, "matching.introduction", matching.MeetingRecordedV1),
+        EventContract("matching.introduction.feedback_given", 1, "matching.introduction", matching.FeedbackGivenV1),
     )
 }
 

@@ -16,13 +16,14 @@ class Step:
 
 @dataclass(frozen=True, slots=True)
 class Reliability:
-    """Past introductions of a peer (fed by matching's own feedback, later)."""
+    """Past introductions of a peer, kept by matching's introductions."""
 
     proposed: int = 0
     answered: int = 0
     meetings: int = 0
     useful_sum: int = 0
     ratings: int = 0
+    answer_hours: float = 0.0  # summed over the answered ones
 
 
 @dataclass(frozen=True, slots=True)

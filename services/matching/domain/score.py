@@ -181,13 +181,22 @@ def fit(beneficiary: BeneficiaryView, peer: PeerView) -> Part:
 
 
 def reliability(stats: Reliability) -> Part:
-    """Answer rate, meetings held and usefulness with a neutral prior, so newcomers are not buried."""
+    """Answer rate, time to answer, meetings held and usefulness, each with a neutral prior (as if the
+    peer had a couple of average introductions already), so newcomers are not buried."""
     answer = (stats.answered + 2) / (stats.proposed + 3)
+    hours = (stats.answer_hours + 2 * 48) / (stats.answered + 2)
+    speed = 72 / (72 + hours)
     held = (stats.meetings + 1) / (stats.answered + 2)
     useful = (stats.useful_sum + 3 * 2) / (5 * (stats.ratings + 2))
-    value = (answer + held + useful) / 3
-    reasons = ("Répond aux demandes de mise en relation",) if stats.proposed >= 3 and answer >= 0.8 else ()
-    return Part(value, reasons)
+    value = (answer + speed + held + useful) / 4
+    reasons = []
+    if stats.proposed >= 3 and answer >= 0.8:
+        reasons.append("Répond aux demandes de mise en relation")
+    if stats.answered >= 3 and hours <= 48:
+        reasons.append("Répond en général sous 48 h")
+    if stats.ratings >= 3 and useful >= 0.8:
+        reasons.append("Rencontres jugées utiles")
+    return Part(value, tuple(reasons))
 
 
 @dataclass(frozen=True)

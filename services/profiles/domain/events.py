@@ -2,34 +2,12 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from functools import partial
 
-from services.contracts.envelope import Envelope
-from services.kit import context
+from services.kit.domain import InvalidInput, domain_event
 
 PRODUCER = "profiles"
 
+event = partial(domain_event, PRODUCER)
 
-class InvalidInput(ValueError):
-    """Every problem found, each tied to its field, so that a form can show them all at once."""
-
-    def __init__(self, problems: list[tuple[str, str]]) -> None:
-        super().__init__("; ".join(f"{f}: {m}" for f, m in problems))
-        self.problems = problems
-
-
-def event(
-    event_type: str, aggregate_type: str, aggregate_id: str, version: int, tenant_id: str, payload: BaseModel
-) -> Envelope:
-    trace = context.current()
-    return Envelope(
-        event_type=event_type,
-        aggregate_type=aggregate_type,
-        aggregate_id=aggregate_id,
-        aggregate_version=version,
-        tenant_id=tenant_id,
-        correlation_id=trace.correlation_id,
-        causation_id=trace.causation_id,
-        producer=PRODUCER,
-        payload=payload.model_dump(mode="json"),
-    )
+__all__ = ["PRODUCER", "InvalidInput", "event"]

@@ -1,0 +1,21 @@
+"""The secure links one service acts on and another e-mails (see `services.kit.links`): their purpose
+and how long they stay valid, agreed here so both sides sign and check the same thing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+
+@dataclass(frozen=True)
+class LinkKind:
+    purpose: str
+    days_after: int  # valid this long after the date the event gives
+
+    def expires_at(self, from_date: datetime) -> datetime:
+        return from_date + timedelta(days=self.days_after)
+
+
+# the peer answers an introduction, and later gives feedback: from `matching.introduction.proposed`,
+# signed over the introduction id, valid until 120 days after the request's `expires_at`
+PEER_INTRODUCTION = LinkKind("introduction-peer", 120)

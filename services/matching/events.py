@@ -1,0 +1,11 @@
+"""Matching's events in their envelope."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from services.kit.domain import domain_event
+
+PRODUCER = "matching"
+
+event = partial(domain_event, PRODUCER)

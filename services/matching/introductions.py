@@ -1,0 +1,335 @@
+"""The introductions desk: propose, answer (by the peer's link), expire with a reminder before, cancel,
+record the meeting, take feedback from both sides. Each step is one write of the introduction with its
+event (outbox); the peer's bookings and reliability follow, in the database and in memory."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from pymongo.asynchronous.database import AsyncDatabase
+
+from services.contracts.envelope import Envelope
+from services.contracts.events import matching as contracts
+from services.contracts.events.profiles import PersonErasedV1
+from services.kit.domain import InvalidInput
+from services.kit.mongo import Document
+from services.kit.outbox import OutboxWriter, document_lock
+from services.matching.domain import introduction as rules
+from services.matching.domain.introduction import Action, Purpose, Side, Status
+from services.matching.domain.model import BeneficiaryView, PeerView, Reliability
+from services.matching.events import event
+from services.matching.memory import Memory, reliability_of
+from services.matching.rematching import Rematcher
+
+INTRODUCTIONS = "introductions"
+RELIABILITY = "peer_reliability"
+TOPIC = "matching.introduction"
+FREE_TEXT = ("message", "answer_message", "questions", "meeting.summary", "feedback.peer.comment")
+
+
+class Refused(Exception):
+    """The request is understood but the state of things forbids it (409), with the reason."""
+
+
+class NotFound(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Policy:
+    expiry_days: int = 10
+    reminder_days_before: int = 3
+    max_pending_per_beneficiary: int = 3
+
+
+@dataclass(frozen=True)
+class Proposal:
+    peer_id: str
+    purpose: Purpose
+    target_job: str | None = None
+    message: str = ""
+    mentoring_months: int | None = None
+    questions: tuple[str, ...] = ()
+
+
+class IntroductionDesk:
+    def __init__(
+        self,
+        database: AsyncDatabase[Document],
+        memory: Memory,
+        rematcher: Rematcher,
+        outbox: OutboxWriter,
+        policy: Policy = Policy(),
+    ) -> None:
+        self.introductions = database[INTRODUCTIONS]
+        self.reliability = database[RELIABILITY]
+        self.memory = memory
+        self.rematcher = rematcher
+        self.outbox = outbox
+        self.policy = policy
+
+    # -- reading ----------------------------------------------------------------------------------
+
+    async def get(self, introduction_id: str) -> Document:
+        document = await self.introductions.find_one({"_id": introduction_id})
+        if document is None:
+            raise NotFound(introduction_id)
+        return document
+
+    async def of_agency(self, agency_id: str, status: Status | None, beneficiary_id: str | None) -> list[Document]:
+        query: dict[str, Any] = {"agency_id": agency_id}
+        if status is not None:
+            query["status"] = status.value
+        if beneficiary_id is not None:
+            query["beneficiary_id"] = beneficiary_id
+        return await self.introductions.find(query).sort("proposed_at", -1).to_list()
+
+    # -- proposing --------------------------------------------------------------------------------
+
+    async def propose(
+        self, beneficiary: BeneficiaryView, counsellor_id: str, staff_id: str, proposal: Proposal, now: datetime
+    ) -> Document:
+        peer = self.memory.peer(proposal.peer_id)
+        context = self.memory.context(beneficiary, now.strftime("%Y-%m"))
+        if peer is None or not context.admits(beneficiary, peer):
+            month_full = peer is not None and self.memory.load_of(peer.peer_id, now.strftime("%Y-%m")).booked >= (
+                peer.capacity_per_month
+            )
+            raise Refused(
+                "this peer has no free slot this month"
+                if month_full
+                else "this peer cannot be introduced to this beneficiary (withdrawn, paused, not visible to your "
+                "agency, dismissed, or not vetted for a minor)"
+            )
+        rules.check_proposal(proposal.purpose, peer.meeting_modes, proposal.mentoring_months, list(proposal.questions))
+        pending = await self.introductions.count_documents(
+            {"beneficiary_id": beneficiary.beneficiary_id, "status": Status.PROPOSED.value}
+        )
+        if pending >= self.policy.max_pending_per_beneficiary:
+            raise Refused(
+                f"{pending} introductions already wait for an answer for this beneficiary "
+                f"(at most {self.policy.max_pending_per_beneficiary}): wait for them, or cancel one"
+            )
+        target = proposal.target_job or self._target(beneficiary, peer)
+        deadlines = rules.deadlines(now, self.policy.expiry_days, self.policy.reminder_days_before)
+        document: Document = {
+            "_id": str(uuid.uuid4()),
+            "beneficiary_id": beneficiary.beneficiary_id,
+            "agency_id": beneficiary.agency_id,
+            "counsellor_id": counsellor_id,
+            "proposed_by": staff_id,
+            "peer_id": peer.peer_id,
+            "peer_agency_id": peer.agency_id,
+            "purpose": proposal.purpose.value,
+            "target_job": target,
+            "meeting_modes": sorted(beneficiary.meeting_modes & peer.meeting_modes),
+            "message": proposal.message,
+            "questions": list(rules.JOB_INQUIRY_GUIDE) + list(proposal.questions)
+            if proposal.purpose == Purpose.JOB_INQUIRY
+            else [],
+            "mentoring_months": proposal.mentoring_months,
+            "counsellor_present": beneficiary.minor,
+            "status": Status.PROPOSED.value,
+            "month": now.strftime("%Y-%m"),
+            "holds_slot": True,
+            "proposed_at": now,
+            "expires_at": deadlines.expires_at,
+            "remind_at": deadlines.remind_at,
+            "reminded": False,
+            "feedback": {},
+        }
+        payload = contracts.IntroductionProposedV1(
+            **self._common(document),
+            target_job=target,
+            meeting_modes=document["meeting_modes"],
+            counsellor_present=beneficiary.minor,
+            expires_at=deadlines.expires_at,
+        )
+        await self.outbox.insert(self.introductions, document, [self._event("proposed", document, 1, payload)])
+        document["version"] = 1
+        await self._stats(peer.peer_id, rules.proposed)
+        await self._booking(peer.peer_id, document["month"], +1)
+        return document
+
+    @staticmethod
+    def _target(beneficiary: BeneficiaryView, peer: PeerView) -> str:
+        """The target job the peer's path comes closest to."""
+        lived = {s.rome_code for s in peer.path if s.rome_code}
+        for prefix in (5, 3, 1):  # same sheet, same domain, same grand domain
+            for target in beneficiary.target_jobs:
+                if any(code[:prefix] == target[:prefix] for code in lived):
+                    return target
+        return beneficiary.target_jobs[0]
+
+    # -- the peer's answer ------------------------------------------------------------------------
+
+    async def answer(
+        self, introduction_id: str, accept: bool, reason: rules.DeclineReason | None, message: str, now: datetime
+    ) -> Document:
+        document = await self.get(introduction_id)
+        if not accept and reason is None:
+            raise InvalidInput([("reason", "say why you decline (no_time, not_my_field, too_far, ...)")])
+        action = Action.ACCEPT if accept else Action.DECLINE
+        status = rules.next_status(Status(document["status"]), action)
+        changes = {
+            "status": status.value,
+            "answered_at": now,
+            "decline_reason": None if accept else reason.value if reason else None,
+            "answer_message": message,
+            "holds_slot": status in rules.HOLDS_SLOT,
+        }
+        payload = contracts.IntroductionAnsweredV1(
+            **self._common(document), accepted=accept, decline_reason=changes["decline_reason"], answered_at=now
+        )
+        document = await self._write(document, changes, "answered", payload)
+        hours = (now - _aware(document["proposed_at"])).total_seconds() / 3600
+        await self._stats(document["peer_id"], lambda stats: rules.answered(stats, hours))
+        if not accept:
+            await self._booking(document["peer_id"], document["month"], -1)
+        return document
+
+    # -- the counsellor ---------------------------------------------------------------------------
+
+    async def cancel(self, document: Document, staff_id: str) -> Document:
+        status = rules.next_status(Status(document["status"]), Action.CANCEL)
+        payload = contracts.IntroductionCancelledV1(**self._common(document), by_staff_id=staff_id)
+        document = await self._write(
+            document, {"status": status.value, "holds_slot": False, "cancelled_by": staff_id}, "cancelled", payload
+        )
+        await self._booking(document["peer_id"], document["month"], -1)
+        return document
+
+    async def record_meeting(self, document: Document, held_on: date, mode: str | None, summary: str) -> Document:
+        status = rules.next_status(Status(document["status"]), Action.RECORD_MEETING)
+        if mode is not None and mode not in document["meeting_modes"]:
+            raise InvalidInput([("mode", f"the two agreed on {', '.join(document['meeting_modes'])}")])
+        payload = contracts.MeetingRecordedV1(**self._common(document), held_on=held_on, mode=mode)
+        changes = {
+            "status": status.value,
+            "meeting": {"held_on": held_on.isoformat(), "mode": mode, "summary": summary},
+        }
+        document = await self._write(document, changes, "meeting_recorded", payload)
+        await self._stats(document["peer_id"], rules.met)
+        return document
+
+    async def feedback(
+        self, document: Document, side: Side, took_place: bool, usefulness: int | None, comment: str
+    ) -> Document:
+        if Status(document["status"]) not in rules.FEEDBACK_OPEN:
+            raise rules.RefusedTransition(
+                f"feedback comes after an accepted introduction; this one is {document['status']}"
+            )
+        if side.value in document.get("feedback", {}):
+            raise Refused(f"the {side.value} has already given feedback on this introduction")
+        rules.check_feedback(took_place, usefulness)
+        payload = contracts.FeedbackGivenV1(
+            **self._common(document), side=side.value, took_place=took_place, usefulness=usefulness
+        )
+        given = {"took_place": took_place, "usefulness": usefulness, "comment": comment}
+        document = await self._write(document, {f"feedback.{side.value}": given}, "feedback_given", payload)
+        if side == Side.BENEFICIARY and usefulness is not None:
+            await self._stats(document["peer_id"], lambda stats: rules.rated(stats, usefulness))
+        if took_place and document["status"] == Status.ACCEPTED.value:  # nobody recorded it: it counts all the same
+            document = await self.record_meeting(document, datetime.now(UTC).date(), None, "")
+        return document
+
+    # -- time -------------------------------------------------------------------------------------
+
+    async def sweep(self, now: datetime) -> dict[str, int]:
+        """Remind the peers whose request expires soon; expire the requests past their date."""
+        reminded = expired = 0
+        async for document in self.introductions.find({"status": Status.PROPOSED.value}):
+            if _aware(document["expires_at"]) <= now:
+                payload = contracts.IntroductionExpiredV1(**self._common(document))
+                changes = {"status": Status.EXPIRED.value, "holds_slot": False}
+                await self._write(document, changes, "expired", payload)
+                await self._booking(document["peer_id"], document["month"], -1)
+                expired += 1
+            elif _aware(document["remind_at"]) <= now and not document.get("reminded"):
+                reminder = contracts.IntroductionReminderDueV1(
+                    **self._common(document), expires_at=_aware(document["expires_at"])
+                )
+                await self._write(document, {"reminded": True}, "reminder_due", reminder)
+                reminded += 1
+        return {"reminded": reminded, "expired": expired}
+
+    async def on_person_erased(self, envelope: Envelope, payload: PersonErasedV1) -> None:
+        await self.scrub(payload.person_id)
+
+    async def scrub(self, person_id: str) -> int:
+        """Free text written about or by an erased person goes; the facts (ids, dates, codes) stay."""
+        scrubbed = 0
+        for field in ("beneficiary_id", "peer_id"):
+            async for document in self.introductions.find({field: person_id}):
+                changes = {"message": "", "answer_message": "", "questions": [], "erased_party": field[:-3]}
+                if "meeting" in document:
+                    changes["meeting.summary"] = ""
+                for side in document.get("feedback", {}):
+                    changes[f"feedback.{side}.comment"] = ""
+                await self.outbox.update(self.introductions, document["_id"], document["version"], changes, [])
+                scrubbed += 1
+        return scrubbed
+
+    # -- plumbing ---------------------------------------------------------------------------------
+
+    @staticmethod
+    def _common(document: Document) -> dict[str, Any]:
+        return {
+            "introduction_id": document["_id"],
+            "beneficiary_id": document["beneficiary_id"],
+            "agency_id": document["agency_id"],
+            "counsellor_id": document["counsellor_id"],
+            "peer_id": document["peer_id"],
+            "purpose": document["purpose"],
+        }
+
+    def _event(self, step: str, document: Document, version: int, payload: Any) -> tuple[Envelope, str]:
+        envelope = event(
+            f"matching.introduction.{step}", "introduction", document["_id"], version, document["agency_id"], payload
+        )
+        return envelope, TOPIC
+
+    async def _write(self, document: Document, changes: Document, step: str, payload: Any) -> Document:
+        version = document["version"]
+        await self.outbox.update(
+            self.introductions, document["_id"], version, changes, [self._event(step, document, version + 1, payload)]
+        )
+        return await self.get(document["_id"])
+
+    async def _stats(self, peer_id: str, change: Callable[[Reliability], Reliability]) -> None:
+        async with document_lock(self.reliability):
+            stored = await self.reliability.find_one({"_id": peer_id})
+            stats = change(reliability_of(stored or {}))
+            await self.reliability.replace_one(
+                {"_id": peer_id},
+                {
+                    "_id": peer_id,
+                    "proposed": stats.proposed,
+                    "answered": stats.answered,
+                    "answer_hours": stats.answer_hours,
+                    "meetings": stats.meetings,
+                    "useful_sum": stats.useful_sum,
+                    "ratings": stats.ratings,
+                },
+                upsert=True,
+            )
+        self.memory.set_reliability(peer_id, stats)
+
+    async def _booking(self, peer_id: str, month: str, change: int) -> None:
+        """A slot taken or given back: the lists showing the peer rank again when it fills or frees up."""
+        self.memory.book(peer_id, month, change)
+        peer = self.memory.peer(peer_id)
+        if peer is None:
+            return
+        if self.memory.load_of(peer_id, month).booked >= peer.capacity_per_month:
+            await self.rematcher.refresh_holders(peer_id)
+        elif change < 0:
+            await self.rematcher.reverse(peer)
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
