@@ -261,10 +261,13 @@ class IntroductionDesk:
         await self.scrub(payload.person_id)
 
     async def scrub(self, person_id: str) -> int:
-        """Free text written about or by an erased person goes; the facts (ids, dates, codes) stay."""
+        """Free text written about or by an erased person goes; the facts (ids, dates, codes) stay; requests
+        still open are cancelled, giving the peer's slot back."""
         scrubbed = 0
         for field in ("beneficiary_id", "peer_id"):
             async for document in self.introductions.find({field: person_id}):
+                if Status(document["status"]) in (Status.PROPOSED, Status.ACCEPTED):
+                    document = await self.cancel(document, staff_id="")
                 changes = {"message": "", "answer_message": "", "questions": [], "erased_party": field[:-3]}
                 if "meeting" in document:
                     changes["meeting.summary"] = ""

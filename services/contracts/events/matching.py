@@ -77,7 +77,7 @@ class IntroductionExpiredV1(IntroductionEventV1):
 
 
 class IntroductionCancelledV1(IntroductionEventV1):
-    by_staff_id: str
+    by_staff_id: str = Field(description="empty when the platform cancelled it: a party was erased")
 
 
 class MeetingRecordedV1(IntroductionEventV1):

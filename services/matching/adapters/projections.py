@@ -111,7 +111,7 @@ def peer_view(d: Document) -> PeerView:
         d["kind"],
         d["visibility"],
         d["vetted"],
-        frozenset(d["meeting_modes"]),
+        frozenset(d["meeting_modes"]) | ({"company_visit"} if d.get("company_visits") else set()),
         d["capacity_per_month"],
         d.get("paused", False),
         frozenset(d["languages"]),
