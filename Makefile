@@ -7,7 +7,7 @@ LOCAL := deploy/local
 export PARCOURS_OPERATOR_TOKEN ?= local-operator-token
 
 .PHONY: help venv run up down status infra-up infra-down infra-status reset test test-unit test-integration \
-        lint bench-messaging bench-import evaluate-matching lock clean-venv
+        lint bench-messaging bench-import bench-matching evaluate-matching rebuild-matching lock clean-venv
 
 help:
 	@echo "make run            infrastructure + the four services + demo data, in the foreground (Ctrl-C stops)"
@@ -16,7 +16,9 @@ help:
 	@echo "make infra-up|infra-down|infra-status   Kafka and FerretDB only;  make reset: wipe local data"
 	@echo "make bench-messaging  outbox -> Kafka -> consumer benchmark (bench/results/messaging.json)"
 	@echo "make bench-import   the peers import tool on 10,000 rows (bench/results/import.json)"
+	@echo "make bench-matching  ten suggestions among 100,000 peers, reverse match over 200,000 (bench/results/matching.json)"
 	@echo "make evaluate-matching  nDCG@10 of the ranking on the evaluation set"
+	@echo "make rebuild-matching  rebuild matching's projections from profiles' topics (stops and restarts matching)"
 	@echo "make lint           ruff and mypy"
 
 $(VENV)/.installed: pyproject.toml constraints.txt
@@ -87,6 +89,13 @@ bench-import: venv
 
 evaluate-matching: venv
 	$(PY) -m services.matching.evaluation.evaluate
+
+# In memory only: no servers needed.
+bench-matching: venv
+	$(PY) -m bench.matching
+
+rebuild-matching: venv
+	@bash $(LOCAL)/services.sh rebuild-matching
 
 # Records the exact versions that were tested (the ranges are in pyproject.toml).
 lock: venv

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The four Parcours services as local processes. usage: services.sh start | stop | status
+# The four Parcours services as local processes. usage: services.sh start | stop | status | rebuild-matching
 set -euo pipefail
 source "$(dirname "$0")/settings.sh"
 
@@ -19,9 +19,7 @@ export PARCOURS_AUTH_JWKS_URL="${PARCOURS_AUTH_JWKS_URL:-http://127.0.0.1:${PORT
 
 ready() { curl -fsS -o /dev/null "http://127.0.0.1:$1/readyz" 2>/dev/null; }
 
-start() {
-  cd "$repo_root"
-  mkdir -p "$run_dir" "$logs_dir"
+prepare_secrets() {
   if [ -z "${PARCOURS_JWT_PRIVATE_KEY:-}" ] && [ -z "${PARCOURS_JWT_PRIVATE_KEY_FILE:-}" ]; then
     # local runs sign staff tokens with a key made once in the data folder
     export PARCOURS_JWT_PRIVATE_KEY_FILE="$PARCOURS_DATA_DIR/keys/jwt-signing.pem"
@@ -34,6 +32,12 @@ start() {
     [ -s "$link_key" ] || (umask 077 && "$python" -c "import secrets; print(secrets.token_hex(32))" > "$link_key")
     export PARCOURS_LINK_SIGNING_KEY="$(cat "$link_key")"
   fi
+}
+
+start() {
+  cd "$repo_root"
+  mkdir -p "$run_dir" "$logs_dir"
+  prepare_secrets
   for name in "${SERVICES[@]}"; do
     local pidfile="$run_dir/$name.pid"
     if pid_alive "$pidfile"; then log "$name already running (pid $(cat "$pidfile"))"; continue; fi
@@ -67,9 +71,19 @@ status() {
   printf 'logs:          %s\n' "$logs_dir"
 }
 
+rebuild_matching() {
+  # matching's projections from profiles' topics, with the matching service stopped, then everything runs again
+  cd "$repo_root"
+  stop_pidfile matching "$run_dir/matching.pid"
+  prepare_secrets
+  "$python" -m services.matching.rebuild
+  start
+}
+
 case "${1:-}" in
   start) start ;;
+  rebuild-matching) rebuild_matching ;;
   stop) stop ;;
   status) status ;;
-  *) echo "usage: $0 start|stop|status" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|status|rebuild-matching" >&2; exit 2 ;;
 esac

@@ -89,10 +89,14 @@ def add_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(NotFound, missing)
 
 
+def memory_for(settings: MatchingSettings) -> Memory:
+    weights = {agency: Weights(**w.model_dump()) for agency, w in settings.agency_weights.items()}
+    return Memory(weights, settings.fairness_factor)
+
+
 def build_app(settings: MatchingSettings) -> FastAPI:
     router = EventRouter()
-    weights = {agency: Weights(**w.model_dump()) for agency, w in settings.agency_weights.items()}
-    memory = Memory(weights, settings.fairness_factor)
+    memory = memory_for(settings)
     app, runtime = build_consumer_app(
         settings,
         title="Parcours · matching",

@@ -12,7 +12,10 @@ from pymongo import AsyncMongoClient
 
 from services.contracts.envelope import Envelope
 from services.kit.dead_letters import read_topic
+from services.matching.app import MatchingSettings
+from services.matching.rebuild import rebuild
 from tests.conftest import Servers
+from tests.integration.conftest import LINK_KEY
 from tests.integration.support import ServiceProcess, wait_until
 from tests.integration.test_profiles_beneficiaries_api import agency, beneficiary
 from tests.integration.test_profiles_peers_api import peer
@@ -157,3 +160,39 @@ async def test_a_dismissed_peer_is_never_suggested_again_even_after_an_update(
     changed["identity"] = created["contact"]
     await profiles.put(f"/peers/{created['peer_id']}", json=changed, headers=theirs.counsellor)
     assert not await suggested()
+
+
+async def test_the_projections_are_rebuilt_from_the_topics_into_an_empty_database(
+    servers: Servers, profiles: httpx.AsyncClient, matching: httpx.AsyncClient
+) -> None:
+    theirs, mine = await agency(profiles, "Cap emploi"), await agency(profiles, "Mission locale")
+    kept = (await profiles.post("/peers", json=peer(), headers=theirs.counsellor)).json()["peer_id"]
+    erased = (await profiles.post("/peers", json=peer(), headers=theirs.counsellor)).json()["peer_id"]
+    assert (await profiles.delete(f"/peers/{erased}", headers=theirs.counsellor)).status_code == 204
+    person = (await profiles.post("/beneficiaries", json=beneficiary(), headers=mine.counsellor)).json()
+
+    async def suggested() -> bool:
+        answer = await matching.get(f"/beneficiaries/{person['beneficiary_id']}/suggestions", headers=mine.counsellor)
+        return answer.status_code == 200 and kept in {s["peer_id"] for s in answer.json()}
+
+    await wait_until(suggested, timeout=60, what="the live service to have seen everything")
+    database = f"rebuild_{uuid.uuid4().hex[:6]}"
+    settings = MatchingSettings(
+        kafka_bootstrap_servers=servers.kafka_bootstrap_servers,
+        mongodb_uri=servers.mongodb_uri,
+        mongodb_database=database,
+        link_signing_key=LINK_KEY,
+    )
+    counts = await rebuild(settings)
+    assert counts["applied"] > 0 and counts["peers"] >= 1
+    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(servers.mongodb_uri)
+    try:
+        cards = client[database]["peer_cards"]
+        assert (await cards.find_one({"_id": kept}) or {}).get("active") is True
+        tombstone = await cards.find_one({"_id": erased})
+        assert tombstone is not None and tombstone.get("erased") and "path" not in tombstone, "erasure replays too"
+        listed = await client[database]["suggestion_lists"].find_one({"_id": person["beneficiary_id"]})
+        assert listed is not None and kept in listed["peers"], "every list is ranked again"
+    finally:
+        await client.drop_database(database)
+        await client.close()
