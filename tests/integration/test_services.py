@@ -10,6 +10,7 @@ import pytest
 from services.contracts.envelope import Envelope
 from services.kit.dead_letters import read_topic
 from tests.conftest import Servers, free_port, local_infra_env, run_infra
+from tests.integration.conftest import LINK_KEY
 from tests.integration.conftest import OPERATOR_TOKEN as TOKEN
 from tests.integration.support import ServiceProcess, wait_until
 
@@ -68,6 +69,7 @@ async def test_a_service_started_while_kafka_and_the_database_are_down_becomes_r
             "PARCOURS_MONGODB_URI": f"mongodb://127.0.0.1:{mongo_port}",
             "PARCOURS_MONGODB_TIMEOUT_MS": "500",
             "PARCOURS_STARTUP_BACKOFF_MAX_SECONDS": "2",
+            "PARCOURS_LINK_SIGNING_KEY": LINK_KEY,
         },
         tmp_path / "matching.log",
     ).start()
