@@ -36,6 +36,7 @@ run: venv
 up: venv infra-up
 	@bash $(LOCAL)/services.sh start
 	@$(PY) -m services.profiles.demo
+	@$(PY) -m services.matching.demo || echo "demo introductions skipped; the platform runs all the same"
 
 down:
 	@bash $(LOCAL)/services.sh stop

@@ -17,6 +17,8 @@ trap shutdown INT TERM
 bash "$here/infra.sh" up
 bash "$here/services.sh" start
 "${PARCOURS_PYTHON:-$repo_root/.venv/bin/python}" -m services.profiles.demo
+PARCOURS_DATA_DIR="$PARCOURS_DATA_DIR" "${PARCOURS_PYTHON:-$repo_root/.venv/bin/python}" -m services.matching.demo \
+  || log "demo introductions skipped (see above); the platform runs all the same"
 cat <<MSG
 
 Parcours is running (Ctrl-C stops everything):
