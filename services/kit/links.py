@@ -38,7 +38,7 @@ def sign(key: str, purpose: str, subject: str, expires_at: datetime) -> str:
 def verify(key: str, token: str, purpose: str, now: datetime | None = None) -> str:
     """The subject the link was made for."""
     body, _, mac = token.partition(".")
-    if not body or not mac or not hmac.compare_digest(mac, _mac(key, body)):
+    if not body or not mac or not hmac.compare_digest(mac.encode(), _mac(key, body).encode()):
         raise InvalidLink("this link is not valid (incomplete or altered)")
     try:
         claims = json.loads(_unb64(body))

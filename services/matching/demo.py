@@ -57,22 +57,22 @@ def main() -> int:
         people = httpx.get(f"{profiles_url}/beneficiaries", headers=auth, params={"limit": 50}, timeout=10)
         made: list[dict[str, str]] = []
         deadline = time.monotonic() + 120  # matching may still be absorbing the imported peers
-        for person in people.raise_for_status().json():
-            if len(made) == len(PURPOSES) or time.monotonic() > deadline:
-                break
-            url = f"/beneficiaries/{person['beneficiary_id']}"
-            suggestions: list[dict[str, str]] = []
-            while not suggestions and time.monotonic() < deadline:
-                answer = matching.get(f"{url}/suggestions")
-                suggestions = answer.json() if answer.status_code == 200 else []
-                if not suggestions:
-                    time.sleep(2)
-            for suggestion in suggestions:
-                body = {"peer_id": suggestion["peer_id"], **PURPOSES[len(made)]}
-                proposed = matching.post(f"{url}/introductions", json=body)
-                if proposed.status_code == 201:
-                    made.append(proposed.json())
+        while len(made) < len(PURPOSES) and time.monotonic() < deadline:
+            for person in people.raise_for_status().json():
+                if len(made) == len(PURPOSES):
                     break
+                url = f"/beneficiaries/{person['beneficiary_id']}"
+                if any(i["beneficiary_id"] == person["beneficiary_id"] for i in made):
+                    continue
+                answer = matching.get(f"{url}/suggestions")
+                for suggestion in answer.json() if answer.status_code == 200 else []:
+                    body = {"peer_id": suggestion["peer_id"], **PURPOSES[len(made)]}
+                    proposed = matching.post(f"{url}/introductions", json=body)
+                    if proposed.status_code == 201:
+                        made.append(proposed.json())
+                        break
+            if len(made) < len(PURPOSES):
+                time.sleep(2)
         if len(made) < 2:
             print("demo introductions: matching has no suggestions yet; run `make up` again later", file=sys.stderr)
             return 0

@@ -4,6 +4,8 @@ event (outbox); the peer's bookings and reliability follow, in the database and 
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,6 +26,8 @@ from services.matching.domain.model import BeneficiaryView, PeerView, Reliabilit
 from services.matching.events import event
 from services.matching.memory import Memory, reliability_of
 from services.matching.rematching import Rematcher
+
+log = logging.getLogger(__name__)
 
 INTRODUCTIONS = "introductions"
 RELIABILITY = "peer_reliability"
@@ -71,6 +75,7 @@ class IntroductionDesk:
         self.rematcher = rematcher
         self.outbox = outbox
         self.policy = policy
+        self._proposing = asyncio.Lock()
 
     # -- reading ----------------------------------------------------------------------------------
 
@@ -93,6 +98,13 @@ class IntroductionDesk:
     async def propose(
         self, beneficiary: BeneficiaryView, counsellor_id: str, staff_id: str, proposal: Proposal, now: datetime
     ) -> Document:
+        """One proposal at a time in this process: the checks, the write and the booking are one step."""
+        async with self._proposing:
+            return await self._propose(beneficiary, counsellor_id, staff_id, proposal, now)
+
+    async def _propose(
+        self, beneficiary: BeneficiaryView, counsellor_id: str, staff_id: str, proposal: Proposal, now: datetime
+    ) -> Document:
         peer = self.memory.peer(proposal.peer_id)
         context = self.memory.context(beneficiary, now.strftime("%Y-%m"))
         if peer is None or not context.admits(beneficiary, peer):
@@ -106,6 +118,15 @@ class IntroductionDesk:
                 "agency, dismissed, or not vetted for a minor)"
             )
         rules.check_proposal(proposal.purpose, peer.meeting_modes, proposal.mentoring_months, list(proposal.questions))
+        open_pair = await self.introductions.count_documents(
+            {
+                "beneficiary_id": beneficiary.beneficiary_id,
+                "peer_id": proposal.peer_id,
+                "status": {"$in": [Status.PROPOSED.value, Status.ACCEPTED.value]},
+            }
+        )
+        if open_pair:
+            raise Refused("an introduction between these two is already open")
         pending = await self.introductions.count_documents(
             {"beneficiary_id": beneficiary.beneficiary_id, "status": Status.PROPOSED.value}
         )
@@ -328,10 +349,13 @@ class IntroductionDesk:
         peer = self.memory.peer(peer_id)
         if peer is None:
             return
-        if self.memory.load_of(peer_id, month).booked >= peer.capacity_per_month:
-            await self.rematcher.refresh_holders(peer_id)
-        elif change < 0:
-            await self.rematcher.reverse(peer)
+        try:  # the introduction is written: a list that fails to follow must not undo the answer to the caller
+            if self.memory.load_of(peer_id, month).booked >= peer.capacity_per_month:
+                await self.rematcher.refresh_holders(peer_id)
+            elif change < 0:
+                await self.rematcher.reverse(peer)
+        except Exception:
+            log.exception("the lists of peer %s did not follow its booking; the next change of them will", peer_id)
 
 
 def _aware(moment: datetime) -> datetime:

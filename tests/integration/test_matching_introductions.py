@@ -226,6 +226,8 @@ async def test_erasing_the_beneficiary_removes_the_free_text_of_their_introducti
     created = await matching.post(f"/beneficiaries/{beneficiary_id}/introductions", json=body, headers=mine.counsellor)
     assert created.status_code == 201, created.text
     url = f"/introductions/{created.json()['introduction_id']}"
+    twice = await matching.post(f"/beneficiaries/{beneficiary_id}/introductions", json=body, headers=mine.counsellor)
+    assert twice.status_code == 409 and "already open" in twice.text, "a double click makes one request"
 
     assert (await profiles.delete(f"/beneficiaries/{beneficiary_id}", headers=mine.counsellor)).status_code == 204
 

@@ -90,3 +90,24 @@ def test_reverse_matching_finds_exactly_the_lists_a_peer_now_enters(
         assert all(total <= thresholds[b] + 1e-4 for b, total in answer.items() if b not in expected)
         found += len(expected)
     assert found > 100
+
+
+def test_ties_are_broken_as_the_pure_ranking_breaks_them() -> None:
+    synthetic = Synthetic(seed=5, agencies=1)
+    twin = synthetic.peer(0)
+    peers = [replace(twin, peer_id=f"p{i:03d}") for i in range(80)]
+    index = PeerIndex()
+    for peer in peers:
+        index.put(peer)
+    beneficiary = replace(
+        synthetic.beneficiary(0),
+        agency_id=twin.agency_id,
+        target_jobs=(twin.path[-1].rome_code or "M1805",),
+        meeting_modes=twin.meeting_modes,
+        matching_consent=True,
+        minor=False,
+    )
+    context = RankingContext(TODAY)
+    expected = rank(beneficiary, peers, context)
+    assert expected, "the twins are relevant"
+    assert ids(rank(beneficiary, index.pool(beneficiary, context), context)) == ids(expected)

@@ -133,7 +133,9 @@ class PeerIndex:
             )
             rows, total = np.concatenate([rows, weak_rows]), np.concatenate([total, weak_total])
         if rows.size > keep:
-            rows = rows[np.argpartition(-total, keep - 1)[:keep]]
+            # all the rows tied with the last kept one stay: the pure ranking breaks ties by id, and rounds
+            cut = np.partition(total, rows.size - keep)[rows.size - keep]
+            rows = rows[total >= cut - 1e-4]
         return [self.views[str(self.table.ids[row])] for row in rows]
 
     def _weak_bound(self, context: RankingContext) -> float:
