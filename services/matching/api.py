@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, Request, status
@@ -49,7 +48,7 @@ async def suggestions(
     rematcher: Rematcher = request.app.state.rematcher
     memory: Memory = request.app.state.memory
     beneficiary = rematcher.view(document)
-    context = memory.context(beneficiary, date.today().strftime("%Y-%m"))
+    context = memory.context(beneficiary, rematcher.today())
     ranked = rank(beneficiary, memory.peers.pool(beneficiary, context, limit), context, limit)
     return [
         SuggestionOut(peer_id=s.peer_id, score=s.total, breakdown=s.breakdown, reasons=list(s.reasons)) for s in ranked

@@ -262,6 +262,7 @@ class IntroductionDesk:
 
     async def sweep(self, now: datetime) -> dict[str, int]:
         """Remind the peers whose request expires soon; expire the requests past their date."""
+        self.memory.roll_month()
         reminded = expired = 0
         async for document in self.introductions.find({"status": Status.PROPOSED.value}):
             if _aware(document["expires_at"]) <= now:

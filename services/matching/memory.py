@@ -41,6 +41,7 @@ class Memory:
         self.reliability: dict[str, Reliability] = {}
         self.regions: dict[str, str] = {}
         self._thresholds: dict[str, float] = {}
+        self.month = current_month()
 
     async def load(self, database: AsyncDatabase[Document]) -> None:
         started = time.perf_counter()
@@ -95,6 +96,15 @@ class Memory:
 
     def load_of(self, peer_id: str, month: str) -> PeerLoad:
         return PeerLoad(self.booked.get(peer_id, Counter())[month], len(self.holders.get(peer_id, ())))
+
+    def roll_month(self) -> bool:
+        """On the first day of a month every peer's bookings start again from that month's."""
+        if current_month() == self.month:
+            return False
+        self.month = current_month()
+        for peer_id in list(self.peers.views):
+            self._refresh_load(peer_id)
+        return True
 
     def _refresh_load(self, peer_id: str) -> None:
         self.peers.set_load(peer_id, self.load_of(peer_id, current_month()))

@@ -8,7 +8,6 @@ peer leaves every list, which refills. Lists are matching's aggregates, written 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
 
 from pymongo.asynchronous.database import AsyncDatabase
 
@@ -58,7 +57,7 @@ class Rematcher:
 
     @staticmethod
     def today() -> str:
-        return date.today().strftime("%Y-%m")
+        return current_month()
 
     def view(self, document: Document) -> BeneficiaryView:
         return beneficiary_view(document, self.memory.regions.get(document["agency_id"], ""))
