@@ -8,7 +8,7 @@ from fastapi import APIRouter, HTTPException, Query, Request, status
 from pydantic import BaseModel
 
 from services.contracts.events.matching import SuggestionDismissedV1
-from services.kit.identity import Caller, CurrentCaller, Role
+from services.kit.identity import Caller, Role, require
 from services.kit.mongo import Document
 from services.matching.adapters.projections import Projections
 from services.matching.domain.ranking import rank
@@ -26,10 +26,11 @@ class SuggestionOut(BaseModel):
     reasons: list[str]
 
 
+AgencyStaff = Annotated[Caller, require(Role.COUNSELLOR, Role.VALIDATOR, Role.AGENCY_ADMIN)]
+
+
 async def own_beneficiary(request: Request, beneficiary_id: str, caller: Caller) -> Document:
-    """Agency staff only, and only their agency's beneficiaries (404 otherwise, as in profiles)."""
-    if not caller.has(Role.COUNSELLOR, Role.VALIDATOR, Role.AGENCY_ADMIN):
-        raise HTTPException(status.HTTP_403_FORBIDDEN, "this needs a counsellor, validator or agency admin")
+    """Only the caller's agency's beneficiaries (404 otherwise, as in profiles)."""
     projections: Projections = request.app.state.projections
     document = await projections.beneficiary(beneficiary_id)
     if document is None or document["agency_id"] != caller.agency_id:
@@ -40,7 +41,7 @@ async def own_beneficiary(request: Request, beneficiary_id: str, caller: Caller)
 @router.get("/beneficiaries/{beneficiary_id}/suggestions", summary="Peers for a beneficiary, best first, with reasons")
 async def suggestions(
     beneficiary_id: str,
-    caller: CurrentCaller,
+    caller: AgencyStaff,
     request: Request,
     limit: Annotated[int, Query(ge=1, le=50)] = 10,
 ) -> list[SuggestionOut]:
@@ -60,7 +61,7 @@ async def suggestions(
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Never suggest this peer to this beneficiary again",
 )
-async def dismiss(beneficiary_id: str, peer_id: str, caller: CurrentCaller, request: Request) -> None:
+async def dismiss(beneficiary_id: str, peer_id: str, caller: AgencyStaff, request: Request) -> None:
     document = await own_beneficiary(request, beneficiary_id, caller)
     projections: Projections = request.app.state.projections
     await projections.dismiss(beneficiary_id, peer_id, caller.staff_id)

@@ -14,7 +14,7 @@ from dataclasses import replace
 from pymongo.asynchronous.database import AsyncDatabase
 
 from services.kit.mongo import Document
-from services.matching.adapters.projections import beneficiary_view, peer_view
+from services.matching.adapters.projections import BENEFICIARIES, DISMISSALS, PEERS, beneficiary_view, peer_view
 from services.matching.domain.fairness import DEFAULT_FAIRNESS
 from services.matching.domain.model import BeneficiaryView, PeerLoad, PeerView, Reliability
 from services.matching.domain.ranking import RankingContext
@@ -52,11 +52,11 @@ class Memory:
         async for d in database["introductions"].find({}, {"peer_id": 1, "month": 1, "holds_slot": 1}):
             if d.get("holds_slot"):
                 self.booked.setdefault(d["peer_id"], Counter())[d["month"]] += 1
-        async for d in database["dismissals"].find({}):
+        async for d in database[DISMISSALS].find({}):
             self.dismissed.setdefault(d["beneficiary_id"], set()).add(d["peer_id"])
-        async for d in database["peer_cards"].find({"active": True}):
+        async for d in database[PEERS].find({"active": True}):
             self.put_peer(peer_view(d))
-        async for d in database["beneficiary_projects"].find({"active": True}):
+        async for d in database[BENEFICIARIES].find({"active": True}):
             self.put_beneficiary(beneficiary_view(d, self.regions.get(d["agency_id"], "")))
         async for d in database["suggestion_lists"].find({}, {"peers": 1, "threshold": 1}):
             self.set_list(d["_id"], tuple(d["peers"]), d.get("threshold", 0.0))

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
+from pydantic import ValidationError
+
+from services.matching.app import MatchingSettings, memory_for
 from services.matching.domain import score as rules
 from services.matching.domain.fairness import fair_share
 from services.matching.domain.model import BeneficiaryView, PeerLoad, PeerView, Reliability, Step
@@ -144,3 +148,18 @@ def test_a_nearby_peer_who_also_meets_by_video_is_worth_at_least_a_remote_one() 
     both = rules.place(b, peer((job("M1805"),), at=SAINT_NAZAIRE, meeting_modes=frozenset({"in_person", "video"})))
     remote = rules.place(b, peer((job("M1805"),), meeting_modes=frozenset({"video"})))
     assert both.value >= remote.value == rules.REMOTE_VALUE
+
+
+def test_per_agency_weights_come_from_settings_and_must_add_up_to_one() -> None:
+    settings = MatchingSettings(
+        link_signing_key="k" * 32,
+        agency_weights={"a": {"job": 0.5, "path": 0.2, "place": 0.1, "fit": 0.1, "reliability": 0.1}},  # type: ignore[dict-item]
+    )
+    assert memory_for(settings).weights["a"] == rules.Weights(job=0.5, path=0.2, place=0.1, fit=0.1, reliability=0.1)
+    with pytest.raises(ValidationError, match="add up to 1"):
+        MatchingSettings(
+            link_signing_key="k" * 32,
+            agency_weights={"a": {"job": 0.5, "path": 0.5, "place": 0.1, "fit": 0.1, "reliability": 0.1}},  # type: ignore[dict-item]
+        )
+    with pytest.raises(ValidationError, match="PARCOURS_LINK_SIGNING_KEY"):
+        MatchingSettings(link_signing_key="short")

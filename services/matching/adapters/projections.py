@@ -96,12 +96,6 @@ class Projections:
             upsert=True,
         )
 
-    async def dismissed(self, beneficiary_id: str) -> frozenset[str]:
-        return frozenset([d["peer_id"] async for d in self.dismissals.find({"beneficiary_id": beneficiary_id})])
-
-    async def active_peers(self) -> list[PeerView]:
-        return [peer_view(d) async for d in self.peers.find({"active": True})]
-
 
 def peer_view(d: Document) -> PeerView:
     return PeerView(
