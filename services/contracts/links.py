@@ -19,3 +19,13 @@ class LinkKind:
 # the peer answers an introduction, and later gives feedback: from `matching.introduction.proposed`,
 # signed over the introduction id, valid until 120 days after the request's `expires_at`
 PEER_INTRODUCTION = LinkKind("introduction-peer", 120)
+
+
+# a party acts on a PMSMP convention (confirm, sign, assess, agree): from `placements.convention.link_issued`,
+# signed over `convention_link_subject(...)`, valid until the event's `expires_at`. Placements stores only
+# the link's hash, and a link works once.
+CONVENTION_PARTY_PURPOSE = "convention-party"
+
+
+def convention_link_subject(convention_id: str, role: str, link_id: str) -> str:
+    return f"{convention_id}:{role}:{link_id}"

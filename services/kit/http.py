@@ -15,6 +15,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from services.contracts import asyncapi
 from services.kit import context
+from services.kit.domain import InvalidInput
 from services.kit.identity import CurrentCaller, TokenVerifier
 from services.kit.runtime import ServiceRuntime
 
@@ -94,3 +95,19 @@ def create_app(
     for router in routers:
         app.include_router(router)
     return app
+
+
+def error_response(status_code: int, detail: Any) -> JSONResponse:
+    return JSONResponse({"detail": detail}, status_code=status_code)
+
+
+def answer_invalid_input(app: FastAPI) -> None:
+    """A domain's InvalidInput becomes a 422 listing every problem, each at its field, as FastAPI's own."""
+
+    async def invalid(request: Request, error: Exception) -> JSONResponse:
+        problems = error.problems if isinstance(error, InvalidInput) else []
+        return error_response(
+            422, [{"loc": ["body", *field.split(".")], "msg": m, "type": "value_error"} for field, m in problems]
+        )
+
+    app.add_exception_handler(InvalidInput, invalid)

@@ -18,6 +18,10 @@ class InvalidLink(Exception):
     """The link is malformed, forged, for something else, or expired: the message says which."""
 
 
+class LinkExpired(InvalidLink):
+    pass
+
+
 def _b64(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
@@ -48,5 +52,5 @@ def verify(key: str, token: str, purpose: str, now: datetime | None = None) -> s
     if made_for != purpose:
         raise InvalidLink("this link is for something else")
     if (now or datetime.now(UTC)).timestamp() > expires:
-        raise InvalidLink("this link has expired")
+        raise LinkExpired("this link has expired")
     return subject

@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field, field_validator
 
 from services.kit.consumer_service import build_consumer_app
-from services.kit.domain import InvalidInput
+from services.kit.http import answer_invalid_input, error_response
 from services.kit.links import MINIMUM_KEY_LENGTH
 from services.kit.messaging import EventRouter
 from services.kit.outbox import ConcurrentUpdate
@@ -66,24 +66,16 @@ class MatchingSettings(ServiceSettings):
         return value
 
 
-def _error(status_code: int, detail: Any) -> JSONResponse:
-    return JSONResponse({"detail": detail}, status_code=status_code)
-
-
 def add_error_handlers(app: FastAPI) -> None:
-    async def invalid(request: Request, error: Exception) -> JSONResponse:
-        problems = error.problems if isinstance(error, InvalidInput) else []
-        return _error(422, [{"loc": ["body", f], "msg": m, "type": "value_error"} for f, m in problems])
-
     async def conflict(request: Request, error: Exception) -> JSONResponse:
         if isinstance(error, ConcurrentUpdate):
-            return _error(409, "this introduction changed meanwhile: read it again and retry")
-        return _error(409, str(error))
+            return error_response(409, "this introduction changed meanwhile: read it again and retry")
+        return error_response(409, str(error))
 
     async def missing(request: Request, error: Exception) -> JSONResponse:
-        return _error(404, f"no introduction {error}")
+        return error_response(404, f"no introduction {error}")
 
-    app.add_exception_handler(InvalidInput, invalid)
+    answer_invalid_input(app)
     for refused in (Refused, RefusedTransition, ConcurrentUpdate):
         app.add_exception_handler(refused, conflict)
     app.add_exception_handler(NotFound, missing)

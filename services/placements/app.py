@@ -2,20 +2,78 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI
-from pydantic import Field
+from datetime import UTC, datetime
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from pydantic import Field, field_validator
 
 from services.kit.consumer_service import build_consumer_app
+from services.kit.http import answer_invalid_input, error_response
+from services.kit.links import MINIMUM_KEY_LENGTH
+from services.kit.messaging import EventRouter
+from services.kit.outbox import ConcurrentUpdate
 from services.kit.settings import ServiceSettings
+from services.placements import api, links_api
+from services.placements.adapters.projections import Projections
+from services.placements.conventions import CONVENTIONS, ConventionDesk, LinkRefused, NotFound, Refused
+from services.placements.domain.lifecycle import NotYours, RefusedTransition
 
 
 class PlacementsSettings(ServiceSettings):
     service_name: str = "placements"
     http_port: int = Field(default=8003, ge=1, le=65535)
+    scheduler_seconds: float = Field(default=60, gt=0, description="how often reminders and time's steps are checked")
+
+    @field_validator("link_signing_key")
+    @classmethod
+    def _link_key(cls, value: str) -> str:
+        if len(value) < MINIMUM_KEY_LENGTH:
+            raise ValueError(
+                f"set PARCOURS_LINK_SIGNING_KEY to a secret of {MINIMUM_KEY_LENGTH}+ characters shared with "
+                "notifications (make run makes one)"
+            )
+        return value
 
 
-def build_app(settings: ServiceSettings) -> FastAPI:
-    app, _ = build_consumer_app(
-        settings, title="Parcours · placements", description="PMSMP conventions from request to assessment."
+def add_error_handlers(app: FastAPI) -> None:
+    async def refused(request: Request, error: Exception) -> JSONResponse:
+        if isinstance(error, RefusedTransition):
+            body = {"detail": str(error), "status": error.current, "allowed": list(error.allowed)}
+            return JSONResponse(body, status_code=403 if isinstance(error, NotYours) else 409)
+        if isinstance(error, ConcurrentUpdate):
+            return error_response(409, "this convention changed meanwhile: read it again and retry")
+        return error_response(409, str(error))
+
+    async def missing(request: Request, error: Exception) -> JSONResponse:
+        return error_response(404, f"no {error}" if " " in str(error) else f"no convention {error}")
+
+    async def link_refused(request: Request, error: Exception) -> JSONResponse:
+        assert isinstance(error, LinkRefused)
+        return error_response(error.status_code, str(error))
+
+    answer_invalid_input(app)
+    for kind in (Refused, RefusedTransition, ConcurrentUpdate):
+        app.add_exception_handler(kind, refused)
+    app.add_exception_handler(NotFound, missing)
+    app.add_exception_handler(LinkRefused, link_refused)
+
+
+def build_app(settings: PlacementsSettings) -> FastAPI:
+    router = EventRouter()
+    app, runtime = build_consumer_app(
+        settings,
+        title="Parcours · placements",
+        description="PMSMP conventions from request to assessment: employer confirmation and signatures by "
+        "secure link, agency validation, legal limits, reminders, the tutor's assessment.",
+        router=router,
+        routers=[api.router, links_api.router],
+        aggregate_collections=[CONVENTIONS],
     )
+    projections = Projections(runtime.db).subscribe(router)
+    desk = ConventionDesk(runtime.db, runtime.outbox, projections, settings.link_signing_key)
+    router.on("profiles.person.erased", desk.on_person_erased)
+    runtime.every("conventions-scheduler", settings.scheduler_seconds, lambda: desk.sweep(datetime.now(UTC)))
+    app.state.projections, app.state.conventions = projections, desk
+    add_error_handlers(app)
     return app

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pydantic import BaseModel
 
 from services.contracts.envelope import Envelope
-from services.contracts.events import matching, profiles
+from services.contracts.events import matching, placements, profiles
 
 
 @dataclass(frozen=True)
@@ -17,6 +17,27 @@ class EventContract:
     topic: str
     payload: type[BaseModel]
 
+
+# each step of a convention's life cycle is an event `placements.convention.<step>`
+CONVENTION_STEPS: dict[str, type[BaseModel]] = {
+    "drafted": placements.ConventionEventV1,
+    "sent": placements.ConventionEventV1,
+    "confirmed": placements.ConventionEventV1,
+    "declined": placements.ConventionStoppedV1,
+    "revised": placements.ConventionEventV1,
+    "signed": placements.ConventionSignedV1,
+    "pre_validated": placements.ConventionEventV1,
+    "validated": placements.ConventionEventV1,
+    "rejected": placements.ConventionStoppedV1,
+    "cancelled": placements.ConventionStoppedV1,
+    "started": placements.ConventionEventV1,
+    "completed": placements.ConventionEventV1,
+    "assessment_submitted": placements.ConventionAssessedV1,
+    "assessment_contested": placements.ConventionStoppedV1,
+    "assessed": placements.ConventionAssessedV1,
+    "renewed": placements.ConventionRenewedV1,
+    "expired": placements.ConventionEventV1,
+}
 
 REGISTRY: dict[tuple[str, int], EventContract] = {
     (c.event_type, c.version): c
@@ -47,6 +68,15 @@ REGISTRY: dict[tuple[str, int], EventContract] = {
         EventContract("matching.introduction.cancelled", 1, "matching.introduction", matching.IntroductionCancelledV1),
         EventContract("matching.introduction.meeting_recorded", 1, "matching.introduction", matching.MeetingRecordedV1),
         EventContract("matching.introduction.feedback_given", 1, "matching.introduction", matching.FeedbackGivenV1),
+        *(
+            EventContract(f"placements.convention.{step}", 1, "placements.convention", payload)
+            for step, payload in CONVENTION_STEPS.items()
+        ),
+        EventContract("placements.convention.link_issued", 1, "placements.convention", placements.LinkIssuedV1),
+        EventContract("placements.convention.reminder_due", 1, "placements.convention", placements.ReminderDueV1),
+        EventContract(
+            "placements.convention.contacts_changed", 1, "placements.convention", placements.ContactsChangedV1
+        ),
     )
 }
 

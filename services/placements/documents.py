@@ -1,0 +1,179 @@
+"""The documents people take away: the printable convention (PDF) and the agency's CSV export."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, datetime
+
+from fpdf import FPDF
+from fpdf.enums import XPos, YPos
+
+from services.kit.mongo import Document
+from services.placements.domain.convention import OBJECTIVE_LABELS, Terms
+from services.placements.domain.lifecycle import STATUS_LABELS, Status
+from services.placements.domain.limits import WEEKDAYS, days_of
+from services.reference import jobs, places
+
+DAY_LABELS = dict(zip(WEEKDAYS, ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"), strict=True))
+TYPOGRAPHY = {
+    "\u2019": "'",
+    "\u2018": "'",
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u0153": "oe",
+    "\u0152": "OE",
+    "\u2013": "-",
+    "\u2014": "-",
+    "\u2026": "...",
+    "\u202f": " ",
+}
+
+
+def _latin1(text: str) -> str:
+    """The PDF's built-in fonts cover Latin-1, which holds French but for a few typographic signs."""
+    for sign, plain in TYPOGRAPHY.items():
+        text = text.replace(sign, plain)
+    return text.encode("latin-1", "replace").decode("latin-1")
+
+
+def _french(day: str | date) -> str:
+    value = date.fromisoformat(day) if isinstance(day, str) else day
+    return value.strftime("%d/%m/%Y")
+
+
+class _Convention(FPDF):
+    def section(self, title: str) -> None:
+        self.ln(3)
+        self.set_font("Helvetica", "B", 12)
+        self.cell(0, 7, _latin1(title), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.set_font("Helvetica", "", 10)
+
+    def line_of(self, label: str, value: str) -> None:
+        self.set_font("Helvetica", "B", 10)
+        self.cell(55, 6, _latin1(label))
+        self.set_font("Helvetica", "", 10)
+        self.multi_cell(0, 6, _latin1(value), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+
+def convention_pdf(document: Document, agency_name: str) -> bytes:
+    terms = Terms.model_validate(document["terms"])
+    job, place = jobs.job(terms.rome_code), places.place(terms.host.place_id)
+    pdf = _Convention(format="A4")
+    pdf.set_title(_latin1(f"Convention PMSMP {document['_id']}"))
+    pdf.add_page()
+    pdf.set_font("Helvetica", "B", 15)
+    pdf.multi_cell(
+        0, 8, _latin1("Convention de période de mise en situation en milieu professionnel (PMSMP)"), align="C"
+    )
+    pdf.set_font("Helvetica", "", 9)
+    pdf.cell(
+        0,
+        6,
+        _latin1(f"Articles L5135-1 et suivants, D5135-1 et suivants du Code du travail - n° {document['_id']}"),
+        align="C",
+        new_x=XPos.LMARGIN,
+        new_y=YPos.NEXT,
+    )
+    pdf.section("Structure prescriptrice")
+    pdf.line_of("Structure", agency_name or document["agency_id"])
+    validated = document.get("validated_at")
+    if isinstance(validated, datetime):
+        pdf.line_of("Validée le", validated.strftime("%d/%m/%Y"))
+    pdf.section("Bénéficiaire")
+    person = terms.beneficiary
+    pdf.line_of("Nom", f"{person.first_name} {person.last_name}")
+    pdf.line_of("Contact", " - ".join(c for c in (person.email, person.phone) if c))
+    if terms.legal_representative is not None:
+        pdf.line_of("Représentant légal", f"{terms.legal_representative.name} ({terms.legal_representative.email})")
+    pdf.section("Structure d'accueil")
+    pdf.line_of("Raison sociale", terms.host.name)
+    pdf.line_of("SIRET", terms.host.siret)
+    pdf.line_of("Adresse", f"{terms.host.address}, {place.name if place else terms.host.place_id}")
+    pdf.line_of("Signataire", f"{terms.host.contact_name} ({terms.host.email})")
+    pdf.line_of("Tuteur", f"{terms.tutor.name}, {terms.tutor.job_title} ({terms.tutor.email})")
+    pdf.section("Objet de la période")
+    pdf.line_of("Objectif", OBJECTIVE_LABELS[terms.objective])
+    pdf.line_of("Métier (ROME)", f"{terms.rome_code} - {job.label if job else ''}")
+    pdf.line_of("Objectifs opérationnels", "\n".join(f"- {o}" for o in terms.operational_objectives))
+    pdf.line_of("Évaluation", terms.evaluation)
+    pdf.line_of("Activités confiées", terms.tasks)
+    pdf.section("Dates, lieu et horaires")
+    days = days_of(terms.start_date, terms.end_date)
+    pdf.line_of("Période", f"du {_french(terms.start_date)} au {_french(terms.end_date)} ({days} jours)")
+    pdf.line_of("Lieu", terms.workplace or terms.host.address)
+    hours = ", ".join(f"{DAY_LABELS[d]} {h:g} h" for d, h in terms.schedule.items() if h)
+    pdf.line_of("Horaires", f"{hours} (total {sum(terms.schedule.values()):g} h par semaine)")
+    pdf.section("Signatures")
+    for role, when in sorted(document.get("signatures", {}).items()):
+        label = {"employer": "Structure d'accueil", "beneficiary": "Bénéficiaire"}.get(role, "Représentant légal")
+        pdf.line_of(label, f"signé électroniquement le {_french(when[:10])}")
+    pdf.line_of("Prescripteur", f"validé par {agency_name}" if validated else "en attente de validation")
+    pdf.ln(4)
+    pdf.set_font("Helvetica", "I", 8)
+    pdf.multi_cell(
+        0,
+        4,
+        _latin1(
+            "La PMSMP n'est pas rémunérée ; le bénéficiaire conserve son statut. Elle ne peut pas pourvoir un poste "
+            "permanent, faire face à un accroissement temporaire d'activité, occuper un emploi saisonnier ou remplacer "
+            "un salarié absent."
+        ),
+    )
+    return bytes(pdf.output())
+
+
+HIRED: dict[object, str] = {True: "oui", False: "non"}
+CSV_COLUMNS = (
+    "convention_id",
+    "statut",
+    "bénéficiaire",
+    "structure d'accueil",
+    "SIRET",
+    "objectif",
+    "métier ROME",
+    "début",
+    "fin",
+    "jours",
+    "renouvellement de",
+    "présence",
+    "embauche",
+    "conclusion du projet",
+    "créée le",
+)
+
+
+def _cell(value: object) -> object:
+    """No cell a spreadsheet would run as a formula."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value
+
+
+def csv_export(conventions: list[Document]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow(CSV_COLUMNS)
+    for d in conventions:
+        terms, assessment = d["terms"], d.get("assessment") or {}
+        start, end = date.fromisoformat(terms["start_date"]), date.fromisoformat(terms["end_date"])
+        person = terms["beneficiary"]
+        row = (
+            d["_id"],
+            STATUS_LABELS[Status(d["status"])],
+            f"{person['first_name']} {person['last_name']}",
+            terms["host"]["name"],
+            terms["host"]["siret"],
+            terms["objective"],
+            terms["rome_code"],
+            start.isoformat(),
+            end.isoformat(),
+            days_of(start, end),
+            d.get("renewal_of") or "",
+            assessment.get("attendance", ""),
+            HIRED.get(assessment.get("hired"), ""),
+            assessment.get("project_conclusion", ""),
+            d["created_at"].date().isoformat() if isinstance(d.get("created_at"), datetime) else "",
+        )
+        writer.writerow([_cell(v) for v in row])
+    return ("\ufeff" + out.getvalue()).encode()
