@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
 from fastapi.responses import Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from services.contracts.events.placements import PartyRole
 from services.kit.auth import require_operator
@@ -39,7 +39,33 @@ PRINTABLE = frozenset(
 )
 
 
+EXAMPLE: dict[str, Any] = {
+    "beneficiary_id": "4f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f",
+    "beneficiary": {"first_name": "Inès", "last_name": "Moreau", "email": "ines.moreau@example.fr", "phone": ""},
+    "host": {
+        "name": "Atelier numérique de l'Erdre",
+        "siret": "73282932000074",
+        "address": "12 quai de Versailles, 44000 Nantes",
+        "place_id": "2990969",
+        "contact_name": "Claire Dupont",
+        "email": "claire.dupont@example.fr",
+        "phone": "02 40 00 00 00",
+    },
+    "tutor": {"name": "Marc Leroy", "job_title": "Développeur senior", "email": "marc.leroy@example.fr"},
+    "objective": "confirm_project",
+    "operational_objectives": ["Participer à une revue de code", "Corriger une anomalie simple avec l'équipe"],
+    "evaluation": "Bilan avec le tuteur en fin de période, sur les deux objectifs",
+    "rome_code": "M1805",
+    "tasks": "Observer l'équipe, tester une application, corriger une anomalie avec un développeur",
+    "workplace": "",
+    "start_date": "2027-03-15",
+    "end_date": "2027-04-14",
+    "schedule": {"monday": 7, "tuesday": 7, "wednesday": 7, "thursday": 7, "friday": 7},
+}
+
+
 class ConventionIn(Terms):
+    model_config = ConfigDict(json_schema_extra={"examples": [EXAMPLE]})
     beneficiary_id: str
 
 

@@ -292,6 +292,7 @@ class ConventionDesk:
         if used_link is not None:
             links_now: Document = changes.get("links") or document.get("links") or {}
             changes["links"] = {**links_now, used_link.value: {**links_now[used_link.value], "used_at": now}}
+            changes["used_links"] = [*document.get("used_links", []), links_now[used_link.value]["hash"]]
         changes["history"] = [*document.get("history", []), self._entry(action.value, party.by, current, target, now)]
         return await self._write(document, changes, action, party, extra, issued, now)
 
@@ -390,6 +391,8 @@ class ConventionDesk:
             document, role = await self.get(convention_id), PartyRole(role_name)
         except (NotFound, ValueError) as error:
             raise LinkRefused(404, "Cette convention n'existe plus.") from error
+        if token_hash(token) in document.get("used_links", []):
+            raise LinkRefused(410, "Ce lien est déjà utilisé : un lien ne sert qu'une fois.")
         record = document.get("links", {}).get(role.value)
         if record is None or record["link_id"] != link_id or record["hash"] != token_hash(token):
             raise LinkRefused(410, "Ce lien a été remplacé par un plus récent : utilisez le dernier reçu.")
@@ -404,7 +407,7 @@ class ConventionDesk:
             raise LinkRefused(403, f"Ce lien est celui {ROLE_NAMES[role]} : il ne permet pas cette action.")
         record = document["links"][role.value]
         if record.get("used_at") is not None:
-            raise LinkRefused(410, "Ce lien a déjà été utilisé.")
+            raise LinkRefused(410, "Ce lien est déjà utilisé : un lien ne sert qu'une fois.")
         if record["purpose"] != purpose.value:
             raise LinkRefused(403, "Ce lien sert à une autre étape de la convention.")
         return await self.act(document, action, Party.link(role), now, used_link=role, **details)

@@ -10,6 +10,7 @@ from pydantic import Field, model_validator
 
 from services.kit.http import create_app
 from services.kit.identity import TokenVerifier
+from services.kit.messaging import EventRouter
 from services.kit.runtime import ServiceRuntime
 from services.kit.settings import ServiceSettings
 from services.profiles import api, beneficiaries_api, peers_api, reference_api, rights_api, staff_api
@@ -22,6 +23,7 @@ from services.profiles.adapters.peers import PeerRepository
 from services.profiles.adapters.staff import COLLECTION as STAFF
 from services.profiles.adapters.staff import StaffRepository, ensure_staff_indexes
 from services.profiles.adapters.tokens import TokenIssuer
+from services.profiles.lived_paths import LivedPaths
 
 
 class ProfilesSettings(ServiceSettings):
@@ -49,8 +51,12 @@ class ProfilesSettings(ServiceSettings):
 
 def build_app(settings: ServiceSettings) -> FastAPI:
     assert isinstance(settings, ProfilesSettings)
+    router = EventRouter()
     runtime = ServiceRuntime(
-        settings, aggregate_collections=[AGENCIES, STAFF, BENEFICIARIES, PEERS], setup_database=ensure_staff_indexes
+        settings,
+        aggregate_collections=[AGENCIES, STAFF, BENEFICIARIES, PEERS],
+        setup_database=ensure_staff_indexes,
+        router=router,
     )
     app = create_app(
         runtime,
@@ -79,6 +85,7 @@ def build_app(settings: ServiceSettings) -> FastAPI:
     app.state.agencies = AgencyRepository(runtime.db, runtime.outbox)
     app.state.staff = StaffRepository(runtime.db, runtime.outbox)
     app.state.beneficiaries = BeneficiaryRepository(runtime.db, runtime.outbox)
+    LivedPaths(app.state.beneficiaries).subscribe(router)
     app.state.peers = PeerRepository(runtime.db, runtime.outbox)
     app.state.db = runtime.db
     runtime.every(

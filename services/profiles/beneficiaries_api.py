@@ -3,6 +3,7 @@ agency get 404, as if it did not exist; regional coordinators get aggregates onl
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
@@ -100,6 +101,18 @@ class CloseIn(BaseModel):
     note: str = Field(default="", max_length=500, description="stays in profiles", examples=["CDI de développeuse"])
 
 
+class LivedStepOut(BaseModel):
+    kind: str
+    start_date: date
+    end_date: date
+    rome_code: str
+    naf_division: str | None
+    place_id: str
+    outcome: str = Field(description="the beneficiary's conclusion: confirmed, adjusted, dropped")
+    hired: bool
+    source_id: str = Field(description="the PMSMP convention in placements")
+
+
 class BeneficiaryOut(BaseModel):
     beneficiary_id: str
     agency_id: str
@@ -113,6 +126,7 @@ class BeneficiaryOut(BaseModel):
     outcome: str
     outcome_note: str
     version: int
+    path: list[LivedStepOut] = Field(description="steps lived during the accompaniment: assessed immersions")
 
     @classmethod
     def of(cls, b: rules.Beneficiary) -> BeneficiaryOut:
@@ -147,6 +161,7 @@ class BeneficiaryOut(BaseModel):
             outcome=b.outcome,
             outcome_note=b.outcome_note,
             version=b.version,
+            path=[LivedStepOut.model_validate(vars(s)) for s in b.path],
         )
 
 

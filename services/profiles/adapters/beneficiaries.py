@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from pymongo.asynchronous.database import AsyncDatabase
 
 from services.contracts.envelope import Envelope
-from services.contracts.events.profiles import EducationLevel, MeetingMode, Situation
+from services.contracts.events.profiles import EducationLevel, MeetingMode, Situation, StepKind
 from services.kit.mongo import Document
 from services.kit.outbox import OutboxWriter
-from services.profiles.domain.beneficiary import Beneficiary, Consent, Guardian, Identity, Project
+from services.profiles.domain.beneficiary import Beneficiary, Consent, Guardian, Identity, LivedStep, Project
 from services.reference.text import fold
 
 COLLECTION = "beneficiaries"
@@ -46,6 +46,10 @@ def to_document(b: Beneficiary) -> Document:
         "outcome_note": b.outcome_note,
         "version": b.version,
         "created_at": b.created_at,
+        "path": [
+            {**vars(step), "start_date": step.start_date.isoformat(), "end_date": step.end_date.isoformat()}
+            for step in b.path
+        ],
     }
 
 
@@ -77,7 +81,13 @@ def from_document(d: Document) -> Beneficiary:
         outcome_note=d.get("outcome_note", ""),
         version=d["version"],
         created_at=_utc(d["created_at"]),
+        path=tuple(_lived_step(s) for s in d.get("path", [])),
     )
+
+
+def _lived_step(d: Document) -> LivedStep:
+    dates = {"start_date": date.fromisoformat(d["start_date"]), "end_date": date.fromisoformat(d["end_date"])}
+    return LivedStep(**{**d, **dates, "kind": StepKind(d["kind"])})
 
 
 def _utc(value: datetime) -> datetime:

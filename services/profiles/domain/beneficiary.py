@@ -16,6 +16,7 @@ from services.contracts.events.profiles import (
     EducationLevel,
     MeetingMode,
     Situation,
+    StepKind,
 )
 from services.profiles.domain.events import InvalidInput, event
 from services.reference import jobs, places
@@ -68,6 +69,22 @@ class Consent:
 
 
 @dataclass(frozen=True)
+class LivedStep:
+    """A step the beneficiary lived during their accompaniment, as another service reported it: for now
+    the PMSMP immersions, once assessed."""
+
+    source_id: str  # the convention: a step is recorded once
+    kind: StepKind
+    start_date: date
+    end_date: date
+    rome_code: str
+    naf_division: str | None
+    place_id: str
+    outcome: str  # the beneficiary's conclusion about their project: confirmed, adjusted, dropped
+    hired: bool = False
+
+
+@dataclass(frozen=True)
 class Beneficiary:
     beneficiary_id: str
     agency_id: str
@@ -80,6 +97,7 @@ class Beneficiary:
     outcome_note: str = ""
     version: int = 1
     created_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    path: tuple[LivedStep, ...] = ()
 
     @property
     def minor(self) -> bool:
@@ -253,3 +271,12 @@ def withdraw_matching_consent(beneficiary: Beneficiary) -> tuple[Beneficiary, li
         beneficiary, consent=replace(beneficiary.consent, matching=False), version=beneficiary.version + 1
     )
     return changed, [_project_changed(changed)]
+
+
+def add_lived_step(beneficiary: Beneficiary, step: LivedStep) -> Beneficiary | None:
+    """The beneficiary with the step in date order, or None when it is already there (events come twice).
+    A closed accompaniment still records what was lived."""
+    if any(s.source_id == step.source_id for s in beneficiary.path):
+        return None
+    path = tuple(sorted((*beneficiary.path, step), key=lambda s: (s.start_date, s.source_id)))
+    return replace(beneficiary, path=path, version=beneficiary.version + 1)

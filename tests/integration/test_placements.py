@@ -1,0 +1,450 @@
+"""PMSMP conventions on the running platform (real Kafka and database): from the counsellor's draft to the
+assessment in the beneficiary's path in profiles; the parties' links and their refusals; the legal limits;
+the scheduler's reminders, once, even after a restart; erasure."""
+
+from __future__ import annotations
+
+import copy
+import io
+import uuid
+from collections.abc import AsyncIterator
+from datetime import datetime
+from typing import Any
+
+import httpx
+import pytest
+from pypdf import PdfReader
+
+from services.contracts.envelope import Envelope
+from services.contracts.links import CONVENTION_PARTY_PURPOSE, convention_link_subject
+from services.kit import links
+from services.kit.dead_letters import read_topic
+from services.placements.api import EXAMPLE
+from tests.conftest import Servers
+from tests.integration.conftest import LINK_KEY, OPERATOR_TOKEN
+from tests.integration.support import ServiceProcess, wait_until
+from tests.integration.test_profiles_beneficiaries_api import Agency, agency, beneficiary
+
+pytestmark = pytest.mark.integration
+
+THREE = ("validation_pending:-3", ["agency"])
+ONE = ("validation_pending:-1", ["agency"])
+TWO = ("signatures_missing:-2", ["employer", "beneficiary"])
+ASSESSMENT = {
+    "attendance": "completed",
+    "objectives_met": False,
+    "hired": False,
+    "skills_observed": ["rigueur", "travail en équipe"],
+    "project_conclusion": "adjusted",
+    "comments": "Bonne intégration ; il faut encore consolider les bases.",
+}
+
+
+@pytest.fixture
+async def profiles(platform: dict[str, ServiceProcess]) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(base_url=platform["profiles"].url, timeout=10) as client:
+        yield client
+
+
+@pytest.fixture
+async def placements(platform: dict[str, ServiceProcess]) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(base_url=platform["placements"].url, timeout=20) as client:
+        yield client
+
+
+def convention(beneficiary_id: str, **changes: Any) -> dict[str, Any]:
+    body = copy.deepcopy(EXAMPLE)
+    body["beneficiary_id"] = beneficiary_id
+    body["beneficiary"]["last_name"] = f"Moreau-{uuid.uuid4().hex[:4]}"
+    body.update(changes)
+    return body
+
+
+async def new_beneficiary(profiles: httpx.AsyncClient, owner: Agency, **identity: Any) -> str:
+    body = beneficiary()
+    body["identity"].update(identity)
+    created = await profiles.post("/beneficiaries", json=body, headers=owner.counsellor)
+    assert created.status_code == 201, created.text
+    return str(created.json()["beneficiary_id"])
+
+
+async def draft(placements: httpx.AsyncClient, owner: Agency, body: dict[str, Any]) -> httpx.Response:
+    """POST /conventions, waiting for placements to learn of a beneficiary just registered in profiles."""
+    answer: httpx.Response | None = None
+
+    async def known() -> bool:
+        nonlocal answer
+        answer = await placements.post("/conventions", json=body, headers=owner.counsellor)
+        return answer.status_code != 404 or "beneficiary" not in answer.text
+
+    await wait_until(known, timeout=60, what="placements to know the beneficiary")
+    assert answer is not None
+    return answer
+
+
+async def created(placements: httpx.AsyncClient, owner: Agency, body: dict[str, Any]) -> dict[str, Any]:
+    answer = await draft(placements, owner, body)
+    assert answer.status_code == 201, answer.text
+    return dict(answer.json())
+
+
+async def events_of(servers: Servers, convention_id: str) -> list[Envelope]:
+    records = await read_topic(
+        servers.kafka_bootstrap_servers, "placements.convention", lambda r: r.key == convention_id.encode()
+    )
+    return [Envelope.from_bytes(r.value) for r in records]
+
+
+async def link(servers: Servers, convention_id: str, role: str, purpose: str = "", replacing: str = "") -> str:
+    """The link notifications e-mails to a party: signed from the latest `link_issued` event for that role
+    (and purpose), waiting for one that differs from `replacing`."""
+    found = ""
+
+    async def there() -> bool:
+        nonlocal found
+        issued = [
+            e.payload
+            for e in await events_of(servers, convention_id)
+            if e.event_type == "placements.convention.link_issued"
+            and e.payload["role"] == role
+            and e.payload["purpose"] == (purpose or e.payload["purpose"])
+        ]
+        found = _url(convention_id, role, issued[-1]) if issued else ""
+        return bool(found) and found != replacing
+
+    await wait_until(there, timeout=30, what=f"a {purpose or 'new'} link for the {role}")
+    return found
+
+
+def _url(convention_id: str, role: str, payload: dict[str, Any]) -> str:
+    subject = convention_link_subject(convention_id, role, payload["link_id"])
+    expires_at = datetime.fromisoformat(payload["expires_at"])
+    token = links.sign(LINK_KEY, CONVENTION_PARTY_PURPOSE, subject, expires_at)
+    return f"/links/conventions/{convention_id}/{token}"
+
+
+async def step(placements: httpx.AsyncClient, who: dict[str, str], convention_id: str, action: str, **body: Any) -> Any:
+    answer = await placements.post(f"/conventions/{convention_id}/{action}", json=body or None, headers=who)
+    assert answer.status_code == 200, answer.text
+    return answer.json()
+
+
+async def sweep(placements: httpx.AsyncClient, day: str) -> dict[str, int]:
+    answer = await placements.post(
+        "/operations/conventions/sweep",
+        params={"as_of": f"{day}T09:00:00+01:00"},
+        headers={"Authorization": f"Bearer {OPERATOR_TOKEN}"},
+    )
+    assert answer.status_code == 200, answer.text
+    return dict(answer.json())
+
+
+async def read(placements: httpx.AsyncClient, owner: Agency, convention_id: str) -> dict[str, Any]:
+    answer = await placements.get(f"/conventions/{convention_id}", headers=owner.counsellor)
+    assert answer.status_code == 200, answer.text
+    return dict(answer.json())
+
+
+async def signed_and_validated(
+    servers: Servers, placements: httpx.AsyncClient, owner: Agency, body: dict[str, Any]
+) -> str:
+    convention_id = (await created(placements, owner, body))["convention_id"]
+    await step(placements, owner.counsellor, convention_id, "send")
+    assert (await placements.post(await link(servers, convention_id, "employer") + "/confirm")).status_code == 200
+    for role in ("employer", "beneficiary"):
+        signed = await placements.post(await link(servers, convention_id, role, "sign") + "/sign")
+        assert signed.status_code == 200, signed.text
+    await step(placements, owner.colleague, convention_id, "validate")
+    return str(convention_id)
+
+
+async def test_a_convention_from_the_draft_to_the_beneficiarys_path(
+    servers: Servers, profiles: httpx.AsyncClient, placements: httpx.AsyncClient
+) -> None:
+    nantes = await agency(profiles, "Mission locale")
+    beneficiary_id = await new_beneficiary(profiles, nantes)
+    made = await created(placements, nantes, convention(beneficiary_id))
+    convention_id = made["convention_id"]
+    assert made["status"] == "draft" and made["waiting_for"] == ["counsellor"] and "send" in made["your_actions"]
+
+    sent = await step(placements, nantes.counsellor, convention_id, "send")
+    assert sent["status"] == "sent_to_employer" and sent["waiting_for"] == ["employer"]
+    employer = await link(servers, convention_id, "employer")
+    seen = (await placements.get(employer)).json()
+    assert seen["you_are"] == "employer" and seen["can"] == ["confirm", "decline"]
+    assert seen["host_name"] == EXAMPLE["host"]["name"] and seen["job_label"].startswith("Développeur")
+    confirmed = await placements.post(employer + "/confirm")
+    assert confirmed.status_code == 200, confirmed.text
+    assert confirmed.json()["status"] == "confirmed_by_employer" and confirmed.json()["link_used"] is True
+
+    first = await placements.post(await link(servers, convention_id, "beneficiary", "sign") + "/sign")
+    assert first.status_code == 200 and first.json()["status"] == "partially_signed"
+    assert (await read(placements, nantes, convention_id))["waiting_for"] == ["employer"]
+    last = await placements.post(await link(servers, convention_id, "employer", "sign") + "/sign")
+    assert last.status_code == 200 and last.json()["status"] == "signed"
+    refused = await placements.post(f"/conventions/{convention_id}/validate", headers=nantes.counsellor)
+    assert refused.status_code == 403 and refused.json()["status"] == "signed"
+    not_yet = await placements.get(f"/conventions/{convention_id}/pdf", headers=nantes.counsellor)
+    assert not_yet.status_code == 409
+    validated = await step(placements, nantes.colleague, convention_id, "validate")
+    assert validated["status"] == "validated" and validated["validated_by"]
+
+    pdf = await placements.get(f"/conventions/{convention_id}/pdf", headers=nantes.counsellor)
+    assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert EXAMPLE["host"]["name"] in text and "73282932000074" in text and "15/03/2027" in text
+
+    await sweep(placements, "2027-03-15")
+    assert (await read(placements, nantes, convention_id))["status"] == "in_progress"
+    await sweep(placements, "2027-04-15")
+    ended = await read(placements, nantes, convention_id)
+    assert ended["status"] == "completed" and ended["waiting_for"] == ["tutor"]
+
+    tutor = await link(servers, convention_id, "tutor")
+    assessed = await placements.post(tutor + "/assessment", json=ASSESSMENT)
+    assert assessed.status_code == 200, assessed.text
+    assert assessed.json()["status"] == "assessment_submitted"
+    agreed = await placements.post(await link(servers, convention_id, "beneficiary", "agree") + "/agree")
+    assert agreed.status_code == 200 and agreed.json()["status"] == "assessed"
+
+    async def in_path() -> bool:
+        record = await profiles.get(f"/beneficiaries/{beneficiary_id}", headers=nantes.counsellor)
+        return bool(record.json()["path"])
+
+    await wait_until(in_path, timeout=30, what="the immersion in the beneficiary's path")
+    record = (await profiles.get(f"/beneficiaries/{beneficiary_id}", headers=nantes.counsellor)).json()
+    assert record["path"] == [
+        {
+            "kind": "immersion",
+            "start_date": "2027-03-15",
+            "end_date": "2027-04-14",
+            "rome_code": "M1805",
+            "naf_division": "62",
+            "place_id": "2990969",
+            "outcome": "adjusted",
+            "hired": False,
+            "source_id": convention_id,
+        }
+    ]
+
+    steps = [e.event_type.rsplit(".", 1)[1] for e in await events_of(servers, convention_id)]
+    transitions = [s for s in steps if s not in ("link_issued", "reminder_due", "contacts_changed")]
+    assert transitions == [
+        "drafted",
+        "sent",
+        "confirmed",
+        "signed",
+        "signed",
+        "validated",
+        "started",
+        "completed",
+        "assessment_submitted",
+        "assessed",
+    ]
+    for envelope in await events_of(servers, convention_id):
+        if envelope.event_type != "placements.convention.contacts_changed":
+            assert made["terms"]["beneficiary"]["last_name"] not in envelope.to_bytes().decode()
+
+    export = await placements.get("/conventions/export.csv", headers=nantes.colleague)
+    assert export.status_code == 200 and convention_id in export.text and "Bilan fait" in export.text
+    other = await agency(profiles, "Cap emploi")
+    assert (await placements.get(f"/conventions/{convention_id}", headers=other.counsellor)).status_code == 404
+    assert convention_id not in (await placements.get("/conventions/export.csv", headers=other.counsellor)).text
+
+
+async def test_links_refuse_every_misuse_and_leave_the_convention_unchanged(
+    servers: Servers, profiles: httpx.AsyncClient, placements: httpx.AsyncClient
+) -> None:
+    nantes = await agency(profiles, "Mission locale")
+    mine = (await created(placements, nantes, convention(await new_beneficiary(profiles, nantes))))["convention_id"]
+    theirs = (await created(placements, nantes, convention(await new_beneficiary(profiles, nantes))))["convention_id"]
+    for convention_id in (mine, theirs):
+        await step(placements, nantes.counsellor, convention_id, "send")
+    employer, other_employer = await link(servers, mine, "employer"), await link(servers, theirs, "employer")
+    before = await read(placements, nantes, mine)
+
+    async def refused(url: str, code: int, words: str, body: dict[str, Any] | None = None) -> None:
+        answer = await placements.post(url, json=body)
+        assert answer.status_code == code, answer.text
+        assert words in answer.json()["detail"]
+        after = await read(placements, nantes, mine)
+        assert (after["status"], after["version"]) == (before["status"], before["version"])
+
+    token = employer.rsplit("/", 1)[1]
+    tampered = token[:-3] + ("AAA" if not token.endswith("AAA") else "BBB")
+    await refused(f"/links/conventions/{mine}/{tampered}/confirm", 403, "pas valide")
+    await refused(f"/links/conventions/{mine}/{other_employer.rsplit('/', 1)[1]}/confirm", 403, "autre convention")
+    await refused(employer + "/assessment", 403, "structure d'accueil", ASSESSMENT)
+    await refused(employer + "/sign", 403, "autre étape")
+    payload_link = [
+        e.payload for e in await events_of(servers, mine) if e.event_type == "placements.convention.link_issued"
+    ][-1]
+    subject = convention_link_subject(mine, "employer", payload_link["link_id"])
+    expired = links.sign(
+        LINK_KEY, CONVENTION_PARTY_PURPOSE, subject, datetime.fromisoformat("2026-01-01T00:00:00+00:00")
+    )
+    await refused(f"/links/conventions/{mine}/{expired}/confirm", 410, "expiré")
+
+    resent = await placements.post(f"/conventions/{mine}/links/employer/resend", headers=nantes.counsellor)
+    assert resent.status_code == 200, resent.text
+    before = resent.json()
+    await refused(employer + "/confirm", 410, "remplacé")
+    newer = await link(servers, mine, "employer", replacing=employer)
+    assert (await placements.post(newer + "/confirm")).status_code == 200
+    before = await read(placements, nantes, mine)
+    await refused(newer + "/confirm", 410, "déjà utilisé")
+    beneficiary_link = await link(servers, mine, "beneficiary", "sign")
+    await refused(beneficiary_link + "/confirm", 403, "bénéficiaire")
+
+
+async def test_legal_limits_are_clear_errors(
+    servers: Servers, profiles: httpx.AsyncClient, placements: httpx.AsyncClient
+) -> None:
+    nantes = await agency(profiles, "Mission locale")
+    person = await new_beneficiary(profiles, nantes)
+    too_long = await draft(placements, nantes, convention(person, end_date="2027-04-15"))
+    assert too_long.status_code == 422
+    assert [p["loc"] for p in too_long.json()["detail"]] == [["body", "end_date"]]
+    bad = convention(person, start_date="2026-01-05", end_date="2026-01-09")
+    bad["host"] = {**bad["host"], "siret": "73282932000075"}
+    problems = {p["loc"][-1]: p["msg"] for p in (await draft(placements, nantes, bad)).json()["detail"]}
+    assert set(problems) == {"siret", "start_date"} and "check digit" in problems["siret"]
+    minor = await new_beneficiary(
+        profiles, nantes, birth_year=2011, guardian={"name": "Paul Moreau", "phone": "0601020304"}
+    )
+    no_guardian = await draft(placements, nantes, convention(minor))
+    assert no_guardian.status_code == 422 and "legal representative" in no_guardian.text
+
+    async def sent(body: dict[str, Any]) -> str:
+        convention_id = str((await created(placements, nantes, body))["convention_id"])
+        await step(placements, nantes.counsellor, convention_id, "send")
+        return convention_id
+
+    await sent(convention(person, objective="discover", start_date="2027-01-04", end_date="2027-02-03"))  # 31 days
+    sixty_one = await draft(
+        placements,
+        nantes,
+        convention(person, objective="confirm_project", start_date="2027-03-01", end_date="2027-03-30"),
+    )
+    assert sixty_one.status_code == 422 and "at most 60 days" in sixty_one.text and "61" in sixty_one.text
+    await sent(convention(person, objective="confirm_project", start_date="2027-03-01", end_date="2027-03-29"))  # 60
+    third = await draft(
+        placements,
+        nantes,
+        convention(person, objective="start_recruitment", start_date="2027-06-01", end_date="2027-06-02"),
+    )
+    assert third.status_code == 422 and "at most 2 conventions" in third.text
+
+    again = await new_beneficiary(profiles, nantes)
+    original = await signed_and_validated(
+        servers, placements, nantes, convention(again, start_date="2027-05-03", end_date="2027-05-14")
+    )
+    early = await placements.post(
+        f"/conventions/{original}/renew",
+        json={"start_date": "2027-05-17", "end_date": "2027-05-28"},
+        headers=nantes.counsellor,
+    )
+    assert early.status_code == 422 and "after the assessment" in early.text
+    await sweep(placements, "2027-05-03")
+    await sweep(placements, "2027-05-15")
+    assert (
+        await placements.post(await link(servers, original, "tutor") + "/assessment", json=ASSESSMENT)
+    ).status_code == 200
+    assert (await placements.post(await link(servers, original, "beneficiary", "agree") + "/agree")).status_code == 200
+    renewal = await placements.post(
+        f"/conventions/{original}/renew",
+        json={"start_date": "2027-05-17", "end_date": "2027-05-28"},
+        headers=nantes.counsellor,
+    )
+    assert renewal.status_code == 201, renewal.text
+    assert renewal.json()["renewal_of"] == original and renewal.json()["terms"]["objective"] == "confirm_project"
+    assert (await read(placements, nantes, original))["status"] == "renewed"
+    twice = await placements.post(
+        f"/conventions/{original}/renew",
+        json={"start_date": "2027-06-01", "end_date": "2027-06-04"},
+        headers=nantes.counsellor,
+    )
+    assert twice.status_code == 422 and "already renewed" in twice.text
+    of_renewal = await placements.post(
+        f"/conventions/{renewal.json()['convention_id']}/renew",
+        json={"start_date": "2027-06-01", "end_date": "2027-06-04"},
+        headers=nantes.counsellor,
+    )
+    assert of_renewal.status_code == 422 and "already a renewal" in of_renewal.text
+
+
+async def test_the_scheduler_reminds_once_at_the_right_time_even_after_a_restart(
+    servers: Servers, profiles: httpx.AsyncClient, placements: httpx.AsyncClient, platform: dict[str, ServiceProcess]
+) -> None:
+    nantes = await agency(profiles, "Mission locale")
+    unsigned = (await created(placements, nantes, convention(await new_beneficiary(profiles, nantes))))["convention_id"]
+    await step(placements, nantes.counsellor, unsigned, "send")
+    assert (await placements.post(await link(servers, unsigned, "employer") + "/confirm")).status_code == 200
+    pending = (await created(placements, nantes, convention(await new_beneficiary(profiles, nantes))))["convention_id"]
+    await step(placements, nantes.counsellor, pending, "send")
+    assert (await placements.post(await link(servers, pending, "employer") + "/confirm")).status_code == 200
+    for role in ("employer", "beneficiary"):
+        assert (await placements.post(await link(servers, pending, role, "sign") + "/sign")).status_code == 200
+
+    async def reminders(convention_id: str, expected: list[tuple[str, list[str]]]) -> list[tuple[str, list[str]]]:
+        """The reminders published, once the expected ones are there (the relay publishes within
+        milliseconds; a duplicate would show as an extra item)."""
+        found: list[tuple[str, list[str]]] = []
+
+        async def published() -> bool:
+            nonlocal found
+            found = [
+                (e.payload["key"], e.payload["recipients"])
+                for e in await events_of(servers, convention_id)
+                if e.event_type == "placements.convention.reminder_due"
+            ]
+            return len(found) >= len(expected)
+
+        await wait_until(published, timeout=15, what=f"{len(expected)} reminders")
+        return found
+
+    await sweep(placements, "2027-03-09")
+    assert await reminders(unsigned, []) == [] and await reminders(pending, []) == []
+    await sweep(placements, "2027-03-10")  # three working days before Monday 15 March
+    assert await reminders(pending, [THREE]) == [THREE]
+    assert await reminders(unsigned, []) == []
+    await sweep(placements, "2027-03-11")  # two working days before
+    await sweep(placements, "2027-03-11")
+    assert await reminders(unsigned, [TWO]) == [TWO]
+
+    platform["placements"].kill()
+    platform["placements"].start()
+    await platform["placements"].wait_ready()
+    await sweep(placements, "2027-03-11")
+    await sweep(placements, "2027-03-12")  # one working day before
+    await sweep(placements, "2027-03-12")
+    assert await reminders(pending, [THREE, ONE]) == [THREE, ONE]
+    assert await reminders(unsigned, [TWO]) == [TWO]
+
+    await sweep(placements, "2027-05-13")
+    assert (await read(placements, nantes, unsigned))["status"] == "confirmed_by_employer"
+    await sweep(placements, "2027-05-14")  # a month after the planned end, still unsigned
+    assert (await read(placements, nantes, unsigned))["status"] == "expired"
+
+
+async def test_erasing_the_beneficiary_cancels_and_scrubs_their_conventions(
+    servers: Servers, profiles: httpx.AsyncClient, placements: httpx.AsyncClient
+) -> None:
+    nantes = await agency(profiles, "Mission locale")
+    person = await new_beneficiary(profiles, nantes)
+    made = await created(placements, nantes, convention(person))
+    convention_id = made["convention_id"]
+    await step(placements, nantes.counsellor, convention_id, "send")
+    assert (await profiles.delete(f"/beneficiaries/{person}", headers=nantes.counsellor)).status_code == 204
+
+    async def scrubbed() -> bool:
+        return (await read(placements, nantes, convention_id))["status"] == "cancelled"
+
+    await wait_until(scrubbed, timeout=30, what="the convention cancelled on erasure")
+    after = await read(placements, nantes, convention_id)
+    assert after["terms"]["beneficiary"]["email"] == "" and made["terms"]["beneficiary"]["last_name"] not in str(after)
+    assert after["reason"]["code"] == "erasure"
+    contacts = [e for e in await events_of(servers, convention_id) if e.event_type.endswith("contacts_changed")]
+    assert [c["role"] for c in contacts[-1].payload["contacts"]] == ["employer", "tutor"]
+    again = await placements.post("/conventions", json=convention(person), headers=nantes.counsellor)
+    assert again.status_code == 404
