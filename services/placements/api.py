@@ -194,10 +194,14 @@ async def conventions(
     request: Request,
     status_: Annotated[Status | None, Query(alias="status")] = None,
     beneficiary_id: str | None = None,
+    waiting_for_: Annotated[
+        str | None, Query(alias="waiting_for", description="counsellor, validator, employer, beneficiary, tutor, ...")
+    ] = None,
 ) -> list[ConventionOut]:
     found = await desk_of(request).of_agency(caller.agency_id, status_, beneficiary_id)
     validation = await projections_of(request).validation_of(caller.agency_id)
-    return [ConventionOut.of(d, validation, actors_of(caller)) for d in found]
+    views = [ConventionOut.of(d, validation, actors_of(caller)) for d in found]
+    return [v for v in views if waiting_for_ is None or waiting_for_ in v.waiting_for]
 
 
 @router.get(
@@ -259,8 +263,6 @@ async def step(
             status.HTTP_404_NOT_FOUND,
             f"{action} is not a staff step here: use /renew, or the parties' links, or let time do it",
         )
-    if body.reason == "other" and not body.note.strip():
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "the reason 'other' needs a note")
     document = await own_convention(request, convention_id, caller)
     party = Party(actors_of(caller), caller.staff_id)
     done = await desk_of(request).act(document, action, party, now(), reason=body.reason, note=body.note)

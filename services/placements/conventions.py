@@ -51,6 +51,7 @@ ENDED = frozenset({Status.ASSESSED, Status.REJECTED, Status.CANCELLED, Status.RE
 OPEN = [s.value for s in Status if s not in ENDED]
 ERASED = "[effacé]"
 ASSESSMENT_LINK_DAYS = 60
+ATTEMPTS = 3
 
 
 class NotFound(Exception):
@@ -251,6 +252,8 @@ class ConventionDesk:
         target = next_status(current, action, party.actors, validation)
         if action in NEEDS_REASON and not reason:
             raise InvalidInput([("reason", "give a reason (a code, and a note if it is 'other')")])
+        if reason == "other" and not note.strip():
+            raise InvalidInput([("note", "the reason 'other' needs a note")])
         changes: Document = {"status": target.value, "updated_at": now}
         issued: list[tuple[PartyRole, LinkPurpose, datetime]] = []
         extra: Document = {}
@@ -399,6 +402,15 @@ class ConventionDesk:
         return document, role
 
     async def act_by_link(
+        self, convention_id: str, token: str, action: Action, now: datetime, **details: Any
+    ) -> Document:
+        """Two parties signing at the same moment both succeed: a lost race is read again and retried."""
+        for _ in range(ATTEMPTS - 1):
+            with contextlib.suppress(ConcurrentUpdate):
+                return await self._act_by_link(convention_id, token, action, now, **details)
+        return await self._act_by_link(convention_id, token, action, now, **details)
+
+    async def _act_by_link(
         self, convention_id: str, token: str, action: Action, now: datetime, **details: Any
     ) -> Document:
         document, role = await self.by_link(convention_id, token, now)

@@ -24,6 +24,7 @@ from tests.conftest import Servers
 from tests.integration.conftest import LINK_KEY, OPERATOR_TOKEN
 from tests.integration.support import ServiceProcess, wait_until
 from tests.integration.test_profiles_beneficiaries_api import Agency, agency, beneficiary
+from tests.integration.test_profiles_staff_api import as_operator, bearer, login, new_staff
 
 pytestmark = pytest.mark.integration
 
@@ -448,3 +449,50 @@ async def test_erasing_the_beneficiary_cancels_and_scrubs_their_conventions(
     assert [c["role"] for c in contacts[-1].payload["contacts"]] == ["employer", "tutor"]
     again = await placements.post("/conventions", json=convention(person), headers=nantes.counsellor)
     assert again.status_code == 404
+
+
+async def test_an_employer_declines_then_a_two_step_agency_validates(
+    servers: Servers, profiles: httpx.AsyncClient, placements: httpx.AsyncClient
+) -> None:
+    nantes = await agency(profiles, "Mission locale")
+    admin = bearer(await login(profiles, await new_staff(profiles, nantes.agency_id, ["agency_admin"], as_operator())))
+    chosen = await placements.put("/agency/validation", json={"validation": "two_step"}, headers=admin)
+    assert chosen.status_code == 200, chosen.text
+    refused = await placements.put("/agency/validation", json={"validation": "one_step"}, headers=nantes.counsellor)
+    assert refused.status_code == 403
+
+    convention_id = (await created(placements, nantes, convention(await new_beneficiary(profiles, nantes))))[
+        "convention_id"
+    ]
+    await step(placements, nantes.counsellor, convention_id, "send")
+    employer = await link(servers, convention_id, "employer")
+    no_reason = await placements.post(employer + "/decline", json={"reason": "other"})
+    assert no_reason.status_code == 422 and "note" in no_reason.text
+    declined = await placements.post(employer + "/decline", json={"reason": "dates", "note": "Pas en mars."})
+    assert declined.status_code == 200 and declined.json()["status"] == "declined_by_employer"
+    waiting = await placements.get("/conventions", params={"waiting_for": "counsellor"}, headers=nantes.counsellor)
+    assert convention_id in [c["convention_id"] for c in waiting.json()]
+
+    revised = await step(placements, nantes.counsellor, convention_id, "revise")
+    assert revised["status"] == "draft" and revised["reason"]["code"] == "dates"
+    body = convention(revised["beneficiary_id"], start_date="2027-04-05", end_date="2027-04-30")
+    body.pop("beneficiary_id")
+    edited = await placements.put(f"/conventions/{convention_id}", json=body, headers=nantes.counsellor)
+    assert edited.status_code == 200 and edited.json()["terms"]["start_date"] == "2027-04-05"
+    await step(placements, nantes.counsellor, convention_id, "send")
+    newer = await link(servers, convention_id, "employer", "confirm", replacing=employer)
+    assert (await placements.post(newer + "/confirm")).status_code == 200
+    for role in ("beneficiary", "employer"):
+        assert (await placements.post(await link(servers, convention_id, role, "sign") + "/sign")).status_code == 200
+
+    first = await placements.post(f"/conventions/{convention_id}/validate", headers=nantes.colleague)
+    assert first.status_code == 409 and first.json()["status"] == "signed"
+    assert "pre_validate" in first.json()["allowed"]
+    assert (await read(placements, nantes, convention_id))["waiting_for"] == ["counsellor"]
+    await step(placements, nantes.counsellor, convention_id, "pre_validate")
+    validated = await step(placements, nantes.colleague, convention_id, "validate")
+    assert validated["status"] == "validated"
+    cancelled = await placements.post(f"/conventions/{convention_id}/cancel", json={}, headers=nantes.counsellor)
+    assert cancelled.status_code == 422 and "reason" in cancelled.text
+    stopped = await step(placements, nantes.counsellor, convention_id, "cancel", reason="found_a_job")
+    assert stopped["status"] == "cancelled" and stopped["your_actions"] == []

@@ -120,6 +120,8 @@ def test_a_counsellor_cannot_confirm_or_sign_for_the_others() -> None:
 def test_final_statuses_and_who_has_to_act() -> None:
     assert {Status.REJECTED, Status.CANCELLED, Status.RENEWED, Status.EXPIRED} == FINAL
     assert waiting_for(Status.SENT_TO_EMPLOYER, Validation.ONE_STEP, ()) == ["employer"]
+    assert waiting_for(Status.DECLINED_BY_EMPLOYER, Validation.ONE_STEP, ()) == ["counsellor"]
+    assert waiting_for(Status.ASSESSED, Validation.ONE_STEP, ()) == []
     assert waiting_for(Status.PARTIALLY_SIGNED, Validation.ONE_STEP, ("beneficiary",)) == ["beneficiary"]
     assert waiting_for(Status.SIGNED, Validation.ONE_STEP, ()) == ["validator"]
     assert waiting_for(Status.SIGNED, Validation.TWO_STEP, ()) == ["counsellor"]

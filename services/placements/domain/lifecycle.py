@@ -191,18 +191,21 @@ def next_status(current: Status, action: Action, actors: frozenset[Actor], valid
     return rule.to
 
 
+SIDE_ACTIONS = frozenset({Action.CANCEL, Action.REJECT, Action.EXPIRE, Action.DECLINE, Action.CONTEST_ASSESSMENT})
+
+
 def waiting_for(current: Status, validation: Validation, unsigned: tuple[str, ...]) -> list[str]:
-    """Who has to act next for the convention to move on (time's own steps are nobody's)."""
+    """Who has to act for the convention to move on: the actors of its forward steps (revising counts only
+    when nothing else moves it, as after a decline; time's own steps are nobody's)."""
+    forward = [a for a in allowed_actions(current, validation) if a not in SIDE_ACTIONS and a is not Action.RENEW]
+    if forward != [Action.REVISE]:
+        forward = [a for a in forward if a is not Action.REVISE]
     waiting: list[str] = []
-    for action in allowed_actions(current, validation):
-        if action in (Action.CANCEL, Action.REVISE, Action.REJECT, Action.EXPIRE, Action.DECLINE, Action.RENEW):
-            continue
+    for action in forward:
         actors = TRANSITIONS[(current, action)].actors - {Actor.SYSTEM}
         if action is Action.SIGN:
             actors = frozenset(a for a in actors if a.value in unsigned)
-        if action is Action.CONTEST_ASSESSMENT:
-            continue
+        if action is Action.AGREE_ASSESSMENT:
+            actors = frozenset({Actor.BENEFICIARY})
         waiting += [a.value for a in sorted(actors) if a.value not in waiting]
-    if current is Status.ASSESSMENT_SUBMITTED:
-        waiting = [Actor.BENEFICIARY.value]
     return waiting
