@@ -19,6 +19,8 @@ bash "$here/services.sh" start
 "${PARCOURS_PYTHON:-$repo_root/.venv/bin/python}" -m services.profiles.demo
 PARCOURS_DATA_DIR="$PARCOURS_DATA_DIR" "${PARCOURS_PYTHON:-$repo_root/.venv/bin/python}" -m services.matching.demo \
   || log "demo introductions skipped (see above); the platform runs all the same"
+PARCOURS_DATA_DIR="$PARCOURS_DATA_DIR" "${PARCOURS_PYTHON:-$repo_root/.venv/bin/python}" -m services.placements.demo \
+  || log "demo conventions skipped (see above); the platform runs all the same"
 cat <<MSG
 
 Parcours is running (Ctrl-C stops everything):

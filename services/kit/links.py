@@ -9,7 +9,11 @@ import base64
 import hashlib
 import hmac
 import json
+import os
 from datetime import UTC, datetime
+from pathlib import Path
+
+from services.contracts.links import CONVENTION_PARTY_PURPOSE, convention_link_subject
 
 MINIMUM_KEY_LENGTH = 32
 
@@ -54,3 +58,17 @@ def verify(key: str, token: str, purpose: str, now: datetime | None = None) -> s
     if (now or datetime.now(UTC)).timestamp() > expires:
         raise LinkExpired("this link has expired")
     return subject
+
+
+def convention_link(key: str, convention_id: str, role: str, link_id: str, expires_at: datetime) -> str:
+    """The token of a party's link to a convention, as `placements.convention.link_issued` describes it."""
+    return sign(key, CONVENTION_PARTY_PURPOSE, convention_link_subject(convention_id, role, link_id), expires_at)
+
+
+def local_key() -> str:
+    """The key of the local platform (`make run` writes it), for demo scripts that print links."""
+    key = os.environ.get("PARCOURS_LINK_SIGNING_KEY", "")
+    if key:
+        return key
+    folder = Path(os.environ.get("PARCOURS_DATA_DIR", ".data/local"))
+    return (folder / "keys" / "link-signing.key").read_text().strip()

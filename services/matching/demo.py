@@ -9,7 +9,6 @@ import os
 import sys
 import time
 from datetime import UTC, date, datetime
-from pathlib import Path
 
 import httpx
 
@@ -25,18 +24,10 @@ PURPOSES = (
 )
 
 
-def link_key() -> str:
-    key = os.environ.get("PARCOURS_LINK_SIGNING_KEY", "")
-    if key:
-        return key
-    folder = Path(os.environ.get("PARCOURS_DATA_DIR", ".data/local"))
-    return (folder / "keys" / "link-signing.key").read_text().strip()
-
-
 def peer_link(matching_url: str, introduction: dict[str, str]) -> str:
     expires = datetime.fromisoformat(introduction["expires_at"].replace("Z", "+00:00"))
     token = links.sign(
-        link_key(),
+        links.local_key(),
         PEER_INTRODUCTION.purpose,
         introduction["introduction_id"],
         PEER_INTRODUCTION.expires_at(expires if expires.tzinfo else expires.replace(tzinfo=UTC)),

@@ -20,7 +20,7 @@ from services.contracts.events import placements as contracts
 from services.contracts.events.placements import LinkPurpose, PartyRole
 from services.contracts.events.profiles import PersonErasedV1, PersonKind
 from services.contracts.events.registry import CONVENTION_STEPS
-from services.contracts.links import CONVENTION_PARTY_PURPOSE, convention_link_subject
+from services.contracts.links import CONVENTION_PARTY_PURPOSE
 from services.kit import links
 from services.kit.domain import InvalidInput
 from services.kit.mongo import Document
@@ -336,8 +336,7 @@ class ConventionDesk:
         """A new link for `role` (replacing any earlier one): only its hash is kept; notifications signs the
         same token from the event and the shared key."""
         link_id = uuid.uuid4().hex[:16]
-        subject = convention_link_subject(document["_id"], role.value, link_id)
-        token = links.sign(self.link_key, CONVENTION_PARTY_PURPOSE, subject, expires_at)
+        token = links.convention_link(self.link_key, document["_id"], role.value, link_id, expires_at)
         record = {
             "link_id": link_id,
             "hash": token_hash(token),

@@ -89,7 +89,8 @@ def convention_pdf(document: Document, agency_name: str) -> bytes:
     pdf.section("Structure d'accueil")
     pdf.line_of("Raison sociale", terms.host.name)
     pdf.line_of("SIRET", terms.host.siret)
-    pdf.line_of("Adresse", f"{terms.host.address}, {place.name if place else terms.host.place_id}")
+    town = place.name if place else terms.host.place_id
+    pdf.line_of("Adresse", terms.host.address if town in terms.host.address else f"{terms.host.address}, {town}")
     pdf.line_of("Signataire", f"{terms.host.contact_name} ({terms.host.email})")
     pdf.line_of("Tuteur", f"{terms.tutor.name}, {terms.tutor.job_title} ({terms.tutor.email})")
     pdf.section("Objet de la période")

@@ -16,7 +16,6 @@ import pytest
 from pypdf import PdfReader
 
 from services.contracts.envelope import Envelope
-from services.contracts.links import CONVENTION_PARTY_PURPOSE, convention_link_subject
 from services.kit import links
 from services.kit.dead_letters import read_topic
 from services.placements.api import EXAMPLE
@@ -118,9 +117,8 @@ async def link(servers: Servers, convention_id: str, role: str, purpose: str = "
 
 
 def _url(convention_id: str, role: str, payload: dict[str, Any]) -> str:
-    subject = convention_link_subject(convention_id, role, payload["link_id"])
     expires_at = datetime.fromisoformat(payload["expires_at"])
-    token = links.sign(LINK_KEY, CONVENTION_PARTY_PURPOSE, subject, expires_at)
+    token = links.convention_link(LINK_KEY, convention_id, role, payload["link_id"], expires_at)
     return f"/links/conventions/{convention_id}/{token}"
 
 
@@ -280,10 +278,8 @@ async def test_links_refuse_every_misuse_and_leave_the_convention_unchanged(
     payload_link = [
         e.payload for e in await events_of(servers, mine) if e.event_type == "placements.convention.link_issued"
     ][-1]
-    subject = convention_link_subject(mine, "employer", payload_link["link_id"])
-    expired = links.sign(
-        LINK_KEY, CONVENTION_PARTY_PURPOSE, subject, datetime.fromisoformat("2026-01-01T00:00:00+00:00")
-    )
+    past = datetime.fromisoformat("2026-01-01T00:00:00+00:00")
+    expired = links.convention_link(LINK_KEY, mine, "employer", payload_link["link_id"], past)
     await refused(f"/links/conventions/{mine}/{expired}/confirm", 410, "expiré")
 
     resent = await placements.post(f"/conventions/{mine}/links/employer/resend", headers=nantes.counsellor)
