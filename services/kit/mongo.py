@@ -25,3 +25,9 @@ def connect(settings: ServiceSettings) -> tuple[AsyncMongoClient[Document], Asyn
 
 async def ping(database: AsyncDatabase[Document]) -> None:
     await database.command("ping")
+
+
+async def is_ferretdb(database: AsyncDatabase[Document]) -> bool:
+    """FerretDB answers buildInfo with its own version beside the MongoDB one it emulates."""
+    info = await database.command("buildInfo")
+    return "ferretdbVersion" in info

@@ -71,10 +71,30 @@ WakeRelay = Callable[[AsyncCollection[Document], str], None]
 
 
 class OutboxWriter:
-    """Writes state and events together, then hints the relay so that the events leave at once."""
+    """Writes state and events together, then hints the relay so that the events leave at once.
 
-    def __init__(self, wake_relay: WakeRelay = lambda collection, aggregate_id: None) -> None:
+    The version guard is the filter `{_id, version}` on MongoDB, an atomic compare-and-set. On FerretDB
+    v1 that filter reads the whole collection (only `{_id}` alone uses the index) and is not atomic
+    anyway, so with `guard_in_process` the writer reads the version by `_id` and writes by `_id` under
+    `document_lock`: the same guarantee FerretDB can give, at the cost of an indexed lookup."""
+
+    def __init__(
+        self, wake_relay: WakeRelay = lambda collection, aggregate_id: None, *, guard_in_process: bool = False
+    ) -> None:
         self._wake_relay = wake_relay
+        self.guard_in_process = guard_in_process
+
+    async def _guarded_filter(
+        self, collection: AsyncCollection[Document], aggregate_id: str, expected_version: int
+    ) -> Document | None:
+        """The filter that writes only over `expected_version`, or None when the aggregate is no longer
+        there (call under `document_lock`)."""
+        if not self.guard_in_process:
+            return {"_id": aggregate_id, VERSION: expected_version}
+        current = await collection.find_one({"_id": aggregate_id}, {VERSION: 1})
+        if current is None or current.get(VERSION) != expected_version:
+            return None
+        return {"_id": aggregate_id}
 
     async def insert(
         self, collection: AsyncCollection[Document], document: Document, events: Sequence[tuple[Envelope, str]]
@@ -101,8 +121,9 @@ class OutboxWriter:
         if events:
             update["$push"] = {OUTBOX: {"$each": [outbox_entry(e, t) for e, t in events]}}
         async with document_lock(collection):
-            result = await collection.update_one({"_id": aggregate_id, VERSION: expected_version}, update)
-        if result.matched_count == 0:
+            guard = await self._guarded_filter(collection, aggregate_id, expected_version)
+            matched = guard is not None and (await collection.update_one(guard, update)).matched_count > 0
+        if not matched:
             raise ConcurrentUpdate(aggregate_id, expected_version)
         if events:
             self._wake_relay(collection, aggregate_id)
@@ -125,8 +146,9 @@ class OutboxWriter:
             OUTBOX: [outbox_entry(e, t) for e, t in events],
         }
         async with document_lock(collection):
-            result = await collection.replace_one({"_id": aggregate_id, VERSION: expected_version}, stored)
-        if result.matched_count == 0:
+            guard = await self._guarded_filter(collection, aggregate_id, expected_version)
+            matched = guard is not None and (await collection.replace_one(guard, stored)).matched_count > 0
+        if not matched:
             raise ConcurrentUpdate(aggregate_id, expected_version)
         if events:
             self._wake_relay(collection, aggregate_id)

@@ -19,7 +19,7 @@ from services.kit import kafka_admin
 from services.kit.inbox import Inbox
 from services.kit.messaging import EventConsumer, EventRouter, build_broker, sender_for
 from services.kit.metrics import Metrics
-from services.kit.mongo import Document, connect, ping
+from services.kit.mongo import Document, connect, is_ferretdb, ping
 from services.kit.outbox import OutboxRelay, OutboxWriter
 from services.kit.settings import ServiceSettings
 
@@ -100,6 +100,7 @@ class ServiceRuntime:
     async def _bring_up_database(self) -> None:
         async def attempt() -> None:
             await ping(self.db)
+            self.outbox.guard_in_process = await is_ferretdb(self.db)
             if self._setup_database is not None:
                 await self._setup_database(self.db)
 

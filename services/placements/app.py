@@ -16,7 +16,14 @@ from services.kit.outbox import ConcurrentUpdate
 from services.kit.settings import ServiceSettings
 from services.placements import api, links_api
 from services.placements.adapters.projections import Projections
-from services.placements.conventions import CONVENTIONS, ConventionDesk, LinkRefused, NotFound, Refused
+from services.placements.conventions import (
+    CONVENTIONS,
+    ConventionDesk,
+    LinkRefused,
+    NotFound,
+    Refused,
+    ensure_indexes,
+)
 from services.placements.domain.lifecycle import NotYours, RefusedTransition
 
 
@@ -69,6 +76,7 @@ def build_app(settings: PlacementsSettings) -> FastAPI:
         router=router,
         routers=[api.router, links_api.router],
         aggregate_collections=[CONVENTIONS],
+        setup_database=ensure_indexes,
     )
     projections = Projections(runtime.db).subscribe(router)
     desk = ConventionDesk(runtime.db, runtime.outbox, projections, settings.link_signing_key)

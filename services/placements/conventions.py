@@ -24,7 +24,7 @@ from services.contracts.links import CONVENTION_PARTY_PURPOSE
 from services.kit import links
 from services.kit.domain import InvalidInput
 from services.kit.mongo import Document
-from services.kit.outbox import ConcurrentUpdate, OutboxWriter
+from services.kit.outbox import ConcurrentUpdate, OutboxWriter, document_lock
 from services.placements.adapters.projections import Projections
 from services.placements.domain import limits
 from services.placements.domain.convention import Assessment, Terms, assessment_problems, signatories, terms_problems
@@ -46,12 +46,20 @@ from services.reference import jobs
 log = logging.getLogger(__name__)
 
 CONVENTIONS = "conventions"
+BY_BENEFICIARY = "conventions_by_beneficiary"
 TOPIC = "placements.convention"
 ENDED = frozenset({Status.ASSESSED, Status.REJECTED, Status.CANCELLED, Status.RENEWED, Status.EXPIRED})
 OPEN = [s.value for s in Status if s not in ENDED]
 ERASED = "[effacé]"
 ASSESSMENT_LINK_DAYS = 60
 ATTEMPTS = 3
+
+
+async def ensure_indexes(database: AsyncDatabase[Document]) -> None:
+    """For MongoDB in production (FerretDB v1 serves only _id lookups from an index): the agency's list and
+    the scheduler's sweep."""
+    await database[CONVENTIONS].create_index([("agency_id", 1), ("created_at", -1)], name="agency_newest_first")
+    await database[CONVENTIONS].create_index([("status", 1)], name="status")
 
 
 class NotFound(Exception):
@@ -124,6 +132,7 @@ class ConventionDesk:
         self, database: AsyncDatabase[Document], outbox: OutboxWriter, projections: Projections, link_key: str
     ) -> None:
         self.conventions = database[CONVENTIONS]
+        self.by_beneficiary = database[BY_BENEFICIARY]
         self.outbox = outbox
         self.projections = projections
         self.link_key = link_key
@@ -135,6 +144,21 @@ class ConventionDesk:
         if document is None or (agency_id is not None and document["agency_id"] != agency_id):
             raise NotFound(convention_id)
         return document
+
+    async def of_beneficiary(self, beneficiary_id: str) -> list[Document]:
+        """A beneficiary's conventions, by _id through their list (a filter on another field would read the
+        whole collection on FerretDB)."""
+        listed = await self.by_beneficiary.find_one({"_id": beneficiary_id})
+        found = [await self.conventions.find_one({"_id": i}) for i in (listed or {}).get("ids", [])]
+        return [d for d in found if d is not None]
+
+    async def _list_for_beneficiary(self, beneficiary_id: str, convention_id: str) -> None:
+        """Written before the convention itself: a crash in between leaves an id that leads nowhere, never
+        a convention the limits would miss."""
+        async with document_lock(self.by_beneficiary):
+            await self.by_beneficiary.update_one(
+                {"_id": beneficiary_id}, {"$addToSet": {"ids": convention_id}}, upsert=True
+            )
 
     async def of_agency(
         self, agency_id: str, status: Status | None = None, beneficiary_id: str | None = None
@@ -178,6 +202,7 @@ class ConventionDesk:
             "history": [self._entry("draft", staff_id, None, Status.DRAFT, now)],
         }
         drafted = self._step_event(document, "drafted", 1, None, "draft", Actor.COUNSELLOR, {})
+        await self._list_for_beneficiary(beneficiary_id, convention_id)
         await self.outbox.insert(self.conventions, document, events_of([drafted, self._contacts_event(document, 1)]))
         document["version"] = 1
         return document
@@ -193,9 +218,7 @@ class ConventionDesk:
     async def _limit_problems(
         self, convention_id: str, beneficiary_id: str, terms: Terms, renewal_of: str | None
     ) -> limits.Problems:
-        others = await self.conventions.find(
-            {"beneficiary_id": beneficiary_id, "status": {"$in": [s.value for s in COUNTS_FOR_LIMITS]}}
-        ).to_list()
+        others = [o for o in await self.of_beneficiary(beneficiary_id) if Status(o["status"]) in COUNTS_FOR_LIMITS]
         stays = [
             limits.Stay(
                 o["_id"],
@@ -544,7 +567,7 @@ class ConventionDesk:
         if payload.person_kind != PersonKind.BENEFICIARY:
             return
         now = datetime.now(UTC)
-        for document in await self.conventions.find({"beneficiary_id": payload.person_id}).to_list():
+        for document in await self.of_beneficiary(payload.person_id):
             if document.get("erased"):
                 continue
             with contextlib.suppress(RefusedTransition):  # completed or assessed: nothing to cancel

@@ -21,7 +21,7 @@ from typing import TextIO
 
 from pymongo.errors import DuplicateKeyError
 
-from services.kit.mongo import connect
+from services.kit.mongo import connect, is_ferretdb
 from services.kit.outbox import OutboxWriter
 from services.kit.settings import ServiceSettings
 from services.profiles.adapters.peers import PeerRepository
@@ -130,7 +130,11 @@ async def run(argv: list[str]) -> int:
             return 2
         progress = Progress(len(rows), sys.stderr)
         outcome = await import_peers(
-            rows, args.agency, agency["region_code"], PeerRepository(database, OutboxWriter()), progress
+            rows,
+            args.agency,
+            agency["region_code"],
+            PeerRepository(database, OutboxWriter(guard_in_process=await is_ferretdb(database))),
+            progress,
         )
         progress.step(force=True)
     finally:
