@@ -22,6 +22,7 @@ from services.placements.conventions import (
     LinkRefused,
     NotFound,
     Refused,
+    UnknownBeneficiary,
     ensure_indexes,
 )
 from services.placements.domain.lifecycle import NotYours, RefusedTransition
@@ -53,7 +54,7 @@ def add_error_handlers(app: FastAPI) -> None:
         return error_response(409, str(error))
 
     async def missing(request: Request, error: Exception) -> JSONResponse:
-        return error_response(404, f"no {error}" if " " in str(error) else f"no convention {error}")
+        return error_response(404, str(error) if isinstance(error, UnknownBeneficiary) else f"no convention {error}")
 
     async def link_refused(request: Request, error: Exception) -> JSONResponse:
         assert isinstance(error, LinkRefused)

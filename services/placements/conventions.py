@@ -66,6 +66,14 @@ class NotFound(Exception):
     pass
 
 
+class UnknownBeneficiary(NotFound):
+    def __init__(self, beneficiary_id: str) -> None:
+        super().__init__(
+            f"no beneficiary {beneficiary_id} in your agency (registered a moment ago? placements learns of it "
+            "within seconds: retry)"
+        )
+
+
 class Refused(Exception):
     """Understood, but the state of things forbids it (409)."""
 
@@ -177,7 +185,7 @@ class ConventionDesk:
     ) -> Document:
         beneficiary = await self.projections.beneficiary(beneficiary_id)
         if beneficiary is None or beneficiary.agency_id != agency_id:
-            raise NotFound(f"beneficiary {beneficiary_id} in your agency (just registered? retry in a moment)")
+            raise UnknownBeneficiary(beneficiary_id)
         if not beneficiary.active:
             raise Refused("this beneficiary's accompaniment is closed")
         convention_id = (

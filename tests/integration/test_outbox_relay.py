@@ -18,7 +18,7 @@ from services.kit.agency_directory import AgencyDirectory
 from services.kit.dead_letters import read_topic
 from services.kit.messaging import EventRouter, build_broker, sender_for
 from services.kit.mongo import Document, connect
-from services.kit.outbox import EventSender, OutboxRelay, OutboxWriter
+from services.kit.outbox import ConcurrentUpdate, EventSender, OutboxRelay, OutboxWriter
 from services.kit.runtime import ServiceRuntime
 from services.profiles.adapters.agencies import COLLECTION, AgencyRepository
 from services.profiles.domain import agency as agencies
@@ -184,3 +184,28 @@ async def test_thousand_events_arrive_in_order_per_aggregate_across_partitions(s
         assert versions == list(range(1, 51)), f"{agency_id} arrived out of order: {versions}"
     records = await read_topic(servers.kafka_bootstrap_servers, TOPIC, lambda r: (r.key or b"").decode() in ids)
     assert len({r.partition for r in records}) > 1, "the keys spread over several partitions"
+
+
+@pytest.mark.parametrize("guard_in_process", [False, True], ids=["compare-and-set", "by-id-under-lock"])
+async def test_a_write_over_a_stale_version_is_refused_and_changes_nothing(
+    servers: Servers, guard_in_process: bool
+) -> None:
+    settings = settings_for(servers, "versions")
+    client, db = connect(settings)
+    writer = OutboxWriter(guard_in_process=guard_in_process)
+    collection = db["aggregates"]
+    try:
+        await writer.insert(collection, {"_id": "a1", "name": "first"}, [])
+        assert await writer.update(collection, "a1", 1, {"name": "second"}, []) == 2
+        with pytest.raises(ConcurrentUpdate):
+            await writer.update(collection, "a1", 1, {"name": "stale"}, [])
+        with pytest.raises(ConcurrentUpdate):
+            await writer.replace(collection, "a1", 1, {"name": "stale"}, [])
+        with pytest.raises(ConcurrentUpdate):
+            await writer.update(collection, "missing", 1, {"name": "nobody"}, [])
+        stored = await collection.find_one({"_id": "a1"})
+        assert stored is not None and (stored["name"], stored["version"]) == ("second", 2)
+        assert await writer.replace(collection, "a1", 2, {"name": "erased"}, []) == 3
+        assert await collection.count_documents({}) == 1
+    finally:
+        await client.drop_database(settings.database_name)
