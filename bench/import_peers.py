@@ -4,14 +4,12 @@ Writes bench/results/import.json.      make bench-import"""
 from __future__ import annotations
 
 import asyncio
-import json
 import os
-import platform
 import tempfile
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
+from bench import report
 from services.kit.mongo import connect
 from services.kit.outbox import OutboxWriter
 from services.kit.settings import ServiceSettings
@@ -42,16 +40,12 @@ async def main() -> None:
             "rows_per_s": round(ROWS / outcome.seconds),
             "seconds": round(outcome.seconds, 2),
             "csv_read_seconds": round(parse_seconds, 3),
-            "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
             "database": settings.mongodb_uri,
         }
     finally:
         await client.drop_database(settings.database_name)
         await client.close()
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(result, indent=2) + "\n")
-    print(json.dumps(result, indent=2))
+    report.record(RESULTS, result)
 
 
 if __name__ == "__main__":

@@ -6,16 +6,14 @@ make bench-matching"""
 from __future__ import annotations
 
 import gc
-import json
 import os
-import platform
 import statistics
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 
+from bench import report
 from services.matching.domain.model import BeneficiaryView, PeerView
 from services.matching.domain.ranking import RankingContext, rank
 from services.matching.domain.score import Scored
@@ -113,12 +111,8 @@ def main() -> None:
         "peers_load_s": round(peers_load_s, 2),
         "beneficiaries_load_s": round(beneficiaries_load_s, 2),
         "queries": QUERIES,
-        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
     }
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(result, indent=2) + "\n")
-    print(json.dumps(result, indent=2))
+    report.record(RESULTS, result)
 
 
 if __name__ == "__main__":

@@ -7,19 +7,18 @@ aiokafka produce -> consume round trip on the same broker. Writes bench/results/
 from __future__ import annotations
 
 import asyncio
-import json
 import os
-import platform
 import statistics
 import time
 import uuid
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from pydantic import BaseModel
 
+from bench import report
+from bench.report import percentile
 from services.contracts.envelope import Envelope
 from services.contracts.events.registry import EventContract, register
 from services.kit import kafka_admin, logs
@@ -39,11 +38,6 @@ THROUGHPUT_EVENTS = int(os.environ.get("BENCH_THROUGHPUT_EVENTS", "5000"))
 
 class ProbeV1(BaseModel):
     sequence: int
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
 
 
 def probe(sequence: int) -> Envelope:
@@ -185,13 +179,9 @@ async def main() -> None:
         "raw_kafka_latency_ms_p99": round(percentile(raw, 99), 2),
         "throughput_events": THROUGHPUT_EVENTS,
         "latency_samples": LATENCY_SAMPLES,
-        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
         "servers": f"Kafka at {settings.kafka_bootstrap_servers}, database at {settings.mongodb_uri}",
     }
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(result, indent=2) + "\n")
-    print(json.dumps(result, indent=2))
+    report.record(RESULTS, result)
 
 
 if __name__ == "__main__":

@@ -7,9 +7,7 @@ action, the scheduler's sweep over every open convention, the PDF. Writes bench/
 from __future__ import annotations
 
 import asyncio
-import json
 import os
-import platform
 import statistics
 import time
 import uuid
@@ -17,6 +15,8 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from bench import report
+from bench.report import percentile
 from services.contracts.events.placements import PartyRole
 from services.kit import links
 from services.kit.mongo import connect, is_ferretdb
@@ -33,11 +33,6 @@ RESULTS = Path(__file__).parent / "results" / "placements.json"
 CONVENTIONS = int(os.environ.get("BENCH_PLACEMENTS_CONVENTIONS", "2000"))
 SAMPLES = int(os.environ.get("BENCH_PLACEMENTS_SAMPLES", "200"))
 KEY = "bench-link-signing-key-of-at-least-32-characters"
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
 
 
 def terms(index: int, start: date) -> Terms:
@@ -116,16 +111,12 @@ async def main() -> None:
             "sweep_reminders_sent": due["reminders"],
             "sweep_idle_counts": idle,
             "pdf_ms_p50": round(percentile(pdf_ms, 50), 2),
-            "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
             "database": settings.mongodb_uri,
         }
     finally:
         await client.drop_database(settings.database_name)
         await client.close()
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(result, indent=2) + "\n")
-    print(json.dumps(result, indent=2))
+    report.record(RESULTS, result)
 
 
 if __name__ == "__main__":

@@ -5,8 +5,10 @@ from __future__ import annotations
 import sys
 from typing import TypeVar
 
-from pydantic import Field, ValidationError
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from services.kit.links import MINIMUM_KEY_LENGTH as MINIMUM_LINK_KEY_LENGTH
 
 
 class ServiceSettings(BaseSettings):
@@ -60,6 +62,20 @@ class ServiceSettings(BaseSettings):
     @property
     def consumer_group(self) -> str:
         return f"parcours.{self.service_name}"
+
+
+class LinkSigningSettings(ServiceSettings):
+    """The settings of a service that acts on secure links or signs them: the key is required."""
+
+    @field_validator("link_signing_key")
+    @classmethod
+    def _link_key(cls, value: str) -> str:
+        if len(value) < MINIMUM_LINK_KEY_LENGTH:
+            raise ValueError(
+                f"set PARCOURS_LINK_SIGNING_KEY to a secret of {MINIMUM_LINK_KEY_LENGTH}+ characters shared by "
+                "matching, placements and notifications (make run makes one)"
+            )
+        return value
 
 
 S = TypeVar("S", bound=ServiceSettings)

@@ -11,10 +11,9 @@ from pydantic import BaseModel, Field, field_validator
 
 from services.kit.consumer_service import build_consumer_app
 from services.kit.http import answer_invalid_input, error_response
-from services.kit.links import MINIMUM_KEY_LENGTH
 from services.kit.messaging import EventRouter
 from services.kit.outbox import ConcurrentUpdate
-from services.kit.settings import ServiceSettings
+from services.kit.settings import LinkSigningSettings
 from services.matching import api, introductions_api, links_api
 from services.matching.adapters.projections import Projections
 from services.matching.domain.fairness import DEFAULT_FAIRNESS
@@ -41,7 +40,7 @@ class WeightsSetting(BaseModel):
         return value
 
 
-class MatchingSettings(ServiceSettings):
+class MatchingSettings(LinkSigningSettings):
     service_name: str = "matching"
     http_port: int = Field(default=8002, ge=1, le=65535)
     agency_weights: dict[str, WeightsSetting] = Field(
@@ -54,16 +53,6 @@ class MatchingSettings(ServiceSettings):
     introduction_reminder_days: int = Field(default=3, ge=0, le=30, description="days before expiry")
     max_pending_introductions: int = Field(default=3, ge=1, le=20, description="per beneficiary")
     introduction_sweep_seconds: float = Field(default=60, gt=0)
-
-    @field_validator("link_signing_key")
-    @classmethod
-    def _link_key(cls, value: str) -> str:
-        if len(value) < MINIMUM_KEY_LENGTH:
-            raise ValueError(
-                f"set PARCOURS_LINK_SIGNING_KEY to a secret of {MINIMUM_KEY_LENGTH}+ characters shared with "
-                "notifications (make run makes one)"
-            )
-        return value
 
 
 def add_error_handlers(app: FastAPI) -> None:

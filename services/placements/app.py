@@ -6,14 +6,13 @@ from datetime import UTC, datetime
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
-from pydantic import Field, field_validator
+from pydantic import Field
 
 from services.kit.consumer_service import build_consumer_app
 from services.kit.http import answer_invalid_input, error_response
-from services.kit.links import MINIMUM_KEY_LENGTH
 from services.kit.messaging import EventRouter
 from services.kit.outbox import ConcurrentUpdate
-from services.kit.settings import ServiceSettings
+from services.kit.settings import LinkSigningSettings
 from services.placements import api, links_api
 from services.placements.adapters.projections import Projections
 from services.placements.conventions import (
@@ -28,20 +27,10 @@ from services.placements.conventions import (
 from services.placements.domain.lifecycle import NotYours, RefusedTransition
 
 
-class PlacementsSettings(ServiceSettings):
+class PlacementsSettings(LinkSigningSettings):
     service_name: str = "placements"
     http_port: int = Field(default=8003, ge=1, le=65535)
     scheduler_seconds: float = Field(default=60, gt=0, description="how often reminders and time's steps are checked")
-
-    @field_validator("link_signing_key")
-    @classmethod
-    def _link_key(cls, value: str) -> str:
-        if len(value) < MINIMUM_KEY_LENGTH:
-            raise ValueError(
-                f"set PARCOURS_LINK_SIGNING_KEY to a secret of {MINIMUM_KEY_LENGTH}+ characters shared with "
-                "notifications (make run makes one)"
-            )
-        return value
 
 
 def add_error_handlers(app: FastAPI) -> None:

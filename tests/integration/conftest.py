@@ -2,8 +2,9 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 
+import httpx
 import pytest
 
 from services.contracts.topics import all_topic_names
@@ -66,3 +67,26 @@ def platform(servers: Servers, tmp_path_factory: pytest.TempPathFactory) -> Iter
 
 async def _all_ready(processes: dict[str, ServiceProcess]) -> None:
     await asyncio.gather(*(p.wait_ready() for p in processes.values()))
+
+
+async def _client(process: ServiceProcess) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(base_url=process.url, timeout=20) as client:
+        yield client
+
+
+@pytest.fixture
+async def profiles(platform: dict[str, ServiceProcess]) -> AsyncIterator[httpx.AsyncClient]:
+    async for client in _client(platform["profiles"]):
+        yield client
+
+
+@pytest.fixture
+async def matching(platform: dict[str, ServiceProcess]) -> AsyncIterator[httpx.AsyncClient]:
+    async for client in _client(platform["matching"]):
+        yield client
+
+
+@pytest.fixture
+async def placements(platform: dict[str, ServiceProcess]) -> AsyncIterator[httpx.AsyncClient]:
+    async for client in _client(platform["placements"]):
+        yield client

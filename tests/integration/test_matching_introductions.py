@@ -4,7 +4,6 @@ capacity follow; requests expire after a reminder; the caps hold."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -17,23 +16,11 @@ from services.kit import links
 from services.kit.dead_letters import read_topic
 from tests.conftest import Servers
 from tests.integration.conftest import LINK_KEY, OPERATOR_TOKEN
-from tests.integration.support import ServiceProcess, wait_until
+from tests.integration.support import wait_until
 from tests.integration.test_profiles_beneficiaries_api import Agency, agency, beneficiary
 from tests.integration.test_profiles_peers_api import peer
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture
-async def profiles(platform: dict[str, ServiceProcess]) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(base_url=platform["profiles"].url, timeout=10) as client:
-        yield client
-
-
-@pytest.fixture
-async def matching(platform: dict[str, ServiceProcess]) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(base_url=platform["matching"].url, timeout=10) as client:
-        yield client
 
 
 async def published_peer(profiles: httpx.AsyncClient, owner: Agency, capacity: int = 3, **changes: Any) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
@@ -23,12 +22,6 @@ from tests.integration.test_profiles_peers_api import peer
 pytestmark = pytest.mark.integration
 
 
-@pytest.fixture
-async def profiles(platform: dict[str, ServiceProcess]) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(base_url=platform["profiles"].url, timeout=10) as client:
-        yield client
-
-
 async def matching_projection_capacity(
     servers: Servers, platform: dict[str, ServiceProcess], peer_id: str
 ) -> int | None:
@@ -40,12 +33,6 @@ async def matching_projection_capacity(
         return None if card is None else int(card["capacity_per_month"])
     finally:
         await client.close()
-
-
-@pytest.fixture
-async def matching(platform: dict[str, ServiceProcess]) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(base_url=platform["matching"].url, timeout=10) as client:
-        yield client
 
 
 async def test_a_peer_of_another_agency_is_suggested_when_visibility_allows_and_leaves_when_erased(

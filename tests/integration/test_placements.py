@@ -7,7 +7,6 @@ from __future__ import annotations
 import copy
 import io
 import uuid
-from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Any
 
@@ -38,18 +37,6 @@ ASSESSMENT = {
     "project_conclusion": "adjusted",
     "comments": "Bonne intégration ; il faut encore consolider les bases.",
 }
-
-
-@pytest.fixture
-async def profiles(platform: dict[str, ServiceProcess]) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(base_url=platform["profiles"].url, timeout=10) as client:
-        yield client
-
-
-@pytest.fixture
-async def placements(platform: dict[str, ServiceProcess]) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(base_url=platform["placements"].url, timeout=20) as client:
-        yield client
 
 
 def convention(beneficiary_id: str, **changes: Any) -> dict[str, Any]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import uuid
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,7 +14,7 @@ from services.contracts.envelope import Envelope
 from services.kit.dead_letters import read_topic
 from services.profiles.beneficiaries_api import EXAMPLE
 from tests.conftest import Servers
-from tests.integration.support import ServiceProcess, wait_until
+from tests.integration.support import wait_until
 from tests.integration.test_profiles_staff_api import as_operator, bearer, login, new_agency, new_staff
 
 pytestmark = pytest.mark.integration
@@ -26,12 +25,6 @@ class Agency:
     agency_id: str
     counsellor: dict[str, str]
     colleague: dict[str, str]
-
-
-@pytest.fixture
-async def profiles(platform: dict[str, ServiceProcess]) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(base_url=platform["profiles"].url, timeout=10) as client:
-        yield client
 
 
 async def agency(profiles: httpx.AsyncClient, name: str) -> Agency:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import uuid
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
@@ -14,16 +13,10 @@ from services.contracts.envelope import Envelope
 from services.kit.dead_letters import read_topic
 from services.profiles.peers_api import PEER_EXAMPLE
 from tests.conftest import Servers
-from tests.integration.support import ServiceProcess, wait_until
+from tests.integration.support import wait_until
 from tests.integration.test_profiles_beneficiaries_api import agency, beneficiary
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture
-async def profiles(platform: dict[str, ServiceProcess]) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(base_url=platform["profiles"].url, timeout=10) as client:
-        yield client
 
 
 def peer(**changes: Any) -> dict[str, Any]:

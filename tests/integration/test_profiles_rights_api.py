@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import httpx
@@ -18,12 +17,6 @@ from tests.integration.test_profiles_peers_api import peer
 from tests.integration.test_profiles_staff_api import as_operator
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture
-async def profiles(platform: dict[str, ServiceProcess]) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(base_url=platform["profiles"].url, timeout=10) as client:
-        yield client
 
 
 async def everything_in_profiles(servers: Servers, platform: dict[str, ServiceProcess]) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
 
 import httpx
 import pytest
@@ -16,12 +15,6 @@ from tests.integration.support import ServiceProcess, wait_until
 
 pytestmark = pytest.mark.integration
 PASSWORD = "un-mot-de-passe-solide"
-
-
-@pytest.fixture
-async def profiles(platform: dict[str, ServiceProcess]) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(base_url=platform["profiles"].url, timeout=10) as client:
-        yield client
 
 
 def as_operator() -> dict[str, str]:

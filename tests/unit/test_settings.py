@@ -34,3 +34,13 @@ def test_profiles_will_not_start_without_a_key_to_sign_tokens(
     with pytest.raises(InvalidSettings):
         load_settings(ProfilesSettings)
     assert "PARCOURS_JWT_PRIVATE_KEY_FILE" in capsys.readouterr().err
+
+
+def test_services_acting_on_links_refuse_to_start_without_a_long_enough_key() -> None:
+    from pydantic import ValidationError
+
+    from services.placements.app import PlacementsSettings
+
+    with pytest.raises(ValidationError, match="PARCOURS_LINK_SIGNING_KEY"):
+        PlacementsSettings(link_signing_key="short")
+    assert PlacementsSettings(link_signing_key="k" * 32).scheduler_seconds == 60
