@@ -28,6 +28,8 @@ from services.placements.conventions import ConventionDesk, Party
 from services.placements.documents import convention_pdf
 from services.placements.domain.convention import Terms
 from services.placements.domain.lifecycle import Action, Actor
+from services.placements.party_links import PartyLinks
+from services.placements.scheduler import Scheduler
 
 RESULTS = Path(__file__).parent / "results" / "placements.json"
 CONVENTIONS = int(os.environ.get("BENCH_PLACEMENTS_CONVENTIONS", "2000"))
@@ -81,14 +83,14 @@ async def main() -> None:
             record = document["links"][PartyRole.EMPLOYER.value]
             token = links.convention_link(KEY, convention_id, "employer", record["link_id"], record["expires_at"])
             t0 = time.perf_counter()
-            await desk.act_by_link(convention_id, token, Action.CONFIRM, datetime.now(UTC))
+            await PartyLinks(desk).act(convention_id, token, Action.CONFIRM, datetime.now(UTC))
             sign_ms.append((time.perf_counter() - t0) * 1000)
 
         t0 = time.perf_counter()
-        idle = await desk.sweep(datetime.now(UTC))
+        idle = await Scheduler(desk).sweep(datetime.now(UTC))
         sweep_idle_s = time.perf_counter() - t0
         t0 = time.perf_counter()
-        due = await desk.sweep(datetime.combine(start - timedelta(days=1), datetime.min.time(), UTC))
+        due = await Scheduler(desk).sweep(datetime.combine(start - timedelta(days=1), datetime.min.time(), UTC))
         sweep_due_s = time.perf_counter() - t0
 
         document = await desk.get(ids[0])

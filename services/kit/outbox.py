@@ -136,14 +136,16 @@ class OutboxWriter:
         expected_version: int,
         document: Document,
         events: Sequence[tuple[Envelope, str]],
+        keep_pending: Sequence[Document] = (),
     ) -> int:
         """Replace the whole document (erasure), dropping events not yet published, which may hold what
-        is being erased, in favour of `events`."""
+        is being erased, in favour of `events`; `keep_pending` are outbox entries, read with the document,
+        known to hold nothing erased (published twice at worst, which consumers' inboxes absorb)."""
         stored = {
             **document,
             "_id": aggregate_id,
             VERSION: expected_version + 1,
-            OUTBOX: [outbox_entry(e, t) for e, t in events],
+            OUTBOX: [*keep_pending, *(outbox_entry(e, t) for e, t in events)],
         }
         async with document_lock(collection):
             guard = await self._guarded_filter(collection, aggregate_id, expected_version)

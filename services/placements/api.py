@@ -28,6 +28,8 @@ from services.placements.domain.lifecycle import (
     allowed_actions,
     waiting_for,
 )
+from services.placements.party_links import LINK_ACTIONS, PartyLinks
+from services.placements.scheduler import Scheduler
 
 router = APIRouter(tags=["conventions"])
 
@@ -35,7 +37,14 @@ AgencyStaff = Annotated[Caller, require(Role.COUNSELLOR, Role.VALIDATOR, Role.AG
 Counsellor = Annotated[Caller, require(Role.COUNSELLOR)]
 STAFF_ACTIONS = (Action.SEND, Action.REVISE, Action.PRE_VALIDATE, Action.VALIDATE, Action.REJECT, Action.CANCEL)
 PRINTABLE = frozenset(
-    {Status.VALIDATED, Status.IN_PROGRESS, Status.COMPLETED, Status.ASSESSMENT_SUBMITTED, Status.ASSESSED}
+    {
+        Status.VALIDATED,
+        Status.IN_PROGRESS,
+        Status.COMPLETED,
+        Status.ASSESSMENT_SUBMITTED,
+        Status.ASSESSED,
+        Status.RENEWED,
+    }
 )
 
 
@@ -247,7 +256,8 @@ async def renew(convention_id: str, body: RenewalIn, caller: Counsellor, request
 )
 async def resend(convention_id: str, role: PartyRole, caller: AgencyStaff, request: Request) -> ConventionOut:
     document = await own_convention(request, convention_id, caller)
-    return await view(request, await desk_of(request).resend_link(document, role, caller.staff_id, now()), caller)
+    party_links: PartyLinks = request.app.state.party_links
+    return await view(request, await party_links.resend(document, role, caller.staff_id, now()), caller)
 
 
 @router.post(
@@ -259,10 +269,8 @@ async def step(
 ) -> ConventionOut:
     body = body or StepIn()
     if action not in STAFF_ACTIONS:
-        raise HTTPException(
-            status.HTTP_404_NOT_FOUND,
-            f"{action} is not a staff step here: use /renew, or the parties' links, or let time do it",
-        )
+        by = "the parties, through their links" if action in LINK_ACTIONS else "POST /renew, or by time"
+        raise HTTPException(status.HTTP_403_FORBIDDEN, f"{action} is not a staff step: it is taken by {by}")
     document = await own_convention(request, convention_id, caller)
     party = Party(actors_of(caller), caller.staff_id)
     done = await desk_of(request).act(document, action, party, now(), reason=body.reason, note=body.note)
@@ -325,4 +333,5 @@ async def transitions(caller: AgencyStaff) -> list[dict[str, Any]]:
 )
 async def sweep(request: Request, as_of: Annotated[datetime | None, Query()] = None) -> dict[str, int]:
     moment = as_of or now()
-    return await desk_of(request).sweep(moment if moment.tzinfo else moment.replace(tzinfo=UTC))
+    scheduler: Scheduler = request.app.state.scheduler
+    return await scheduler.sweep(moment if moment.tzinfo else moment.replace(tzinfo=UTC))

@@ -18,13 +18,15 @@ from services.placements.adapters.projections import Projections
 from services.placements.conventions import (
     CONVENTIONS,
     ConventionDesk,
-    LinkRefused,
     NotFound,
     Refused,
     UnknownBeneficiary,
     ensure_indexes,
 )
 from services.placements.domain.lifecycle import NotYours, RefusedTransition
+from services.placements.erasure import Erasure
+from services.placements.party_links import LinkRefused, PartyLinks
+from services.placements.scheduler import Scheduler
 
 
 class PlacementsSettings(LinkSigningSettings):
@@ -70,8 +72,10 @@ def build_app(settings: PlacementsSettings) -> FastAPI:
     )
     projections = Projections(runtime.db).subscribe(router)
     desk = ConventionDesk(runtime.db, runtime.outbox, projections, settings.link_signing_key)
-    router.on("profiles.person.erased", desk.on_person_erased)
-    runtime.every("conventions-scheduler", settings.scheduler_seconds, lambda: desk.sweep(datetime.now(UTC)))
-    app.state.projections, app.state.conventions = projections, desk
+    scheduler = Scheduler(desk)
+    router.on("profiles.person.erased", Erasure(desk, projections).on_person_erased)
+    runtime.every("conventions-scheduler", settings.scheduler_seconds, lambda: scheduler.sweep(datetime.now(UTC)))
+    app.state.projections, app.state.conventions, app.state.scheduler = projections, desk, scheduler
+    app.state.party_links = PartyLinks(desk)
     add_error_handlers(app)
     return app

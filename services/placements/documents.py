@@ -9,10 +9,12 @@ from datetime import date, datetime
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
+from services.contracts.events.placements import Attendance, Objective, PartyRole, ProjectConclusion
 from services.kit.mongo import Document
-from services.placements.domain.convention import OBJECTIVE_LABELS, Terms
+from services.placements.domain.convention import OBJECTIVE_LABELS, ROLE_LABELS, Terms
 from services.placements.domain.lifecycle import STATUS_LABELS, Status
 from services.placements.domain.limits import WEEKDAYS, days_of
+from services.placements.domain.working_days import FRANCE
 from services.reference import jobs, places
 
 DAY_LABELS = dict(zip(WEEKDAYS, ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"), strict=True))
@@ -79,7 +81,7 @@ def convention_pdf(document: Document, agency_name: str) -> bytes:
     pdf.line_of("Structure", agency_name or document["agency_id"])
     validated = document.get("validated_at")
     if isinstance(validated, datetime):
-        pdf.line_of("Validée le", validated.strftime("%d/%m/%Y"))
+        pdf.line_of("Validée le", validated.astimezone(FRANCE).strftime("%d/%m/%Y"))
     pdf.section("Bénéficiaire")
     person = terms.beneficiary
     pdf.line_of("Nom", f"{person.first_name} {person.last_name}")
@@ -107,8 +109,8 @@ def convention_pdf(document: Document, agency_name: str) -> bytes:
     pdf.line_of("Horaires", f"{hours} (total {sum(terms.schedule.values()):g} h par semaine)")
     pdf.section("Signatures")
     for role, when in sorted(document.get("signatures", {}).items()):
-        label = {"employer": "Structure d'accueil", "beneficiary": "Bénéficiaire"}.get(role, "Représentant légal")
-        pdf.line_of(label, f"signé électroniquement le {_french(when[:10])}")
+        signed_on = datetime.fromisoformat(when).astimezone(FRANCE)
+        pdf.line_of(ROLE_LABELS[PartyRole(role)], f"a signé électroniquement le {signed_on:%d/%m/%Y}")
     pdf.line_of("Prescripteur", f"validé par {agency_name}" if validated else "en attente de validation")
     pdf.ln(4)
     pdf.set_font("Helvetica", "I", 8)
@@ -125,6 +127,16 @@ def convention_pdf(document: Document, agency_name: str) -> bytes:
 
 
 HIRED: dict[object, str] = {True: "oui", False: "non"}
+ATTENDANCE_LABELS: dict[str, str] = {
+    Attendance.COMPLETED: "effectuée",
+    Attendance.PARTLY: "en partie",
+    Attendance.DID_NOT_SHOW: "non venu",
+}
+CONCLUSION_LABELS: dict[str, str] = {
+    ProjectConclusion.CONFIRMED: "confirmé",
+    ProjectConclusion.ADJUSTED: "ajusté",
+    ProjectConclusion.DROPPED: "abandonné",
+}
 CSV_COLUMNS = (
     "convention_id",
     "statut",
@@ -146,7 +158,7 @@ CSV_COLUMNS = (
 
 def _cell(value: object) -> object:
     """No cell a spreadsheet would run as a formula."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value
     return value
 
@@ -165,15 +177,15 @@ def csv_export(conventions: list[Document]) -> bytes:
             f"{person['first_name']} {person['last_name']}",
             terms["host"]["name"],
             terms["host"]["siret"],
-            terms["objective"],
+            OBJECTIVE_LABELS[Objective(terms["objective"])],
             terms["rome_code"],
             start.isoformat(),
             end.isoformat(),
             days_of(start, end),
             d.get("renewal_of") or "",
-            assessment.get("attendance", ""),
+            ATTENDANCE_LABELS.get(assessment.get("attendance", ""), ""),
             HIRED.get(assessment.get("hired"), ""),
-            assessment.get("project_conclusion", ""),
+            CONCLUSION_LABELS.get(assessment.get("project_conclusion", ""), ""),
             d["created_at"].date().isoformat() if isinstance(d.get("created_at"), datetime) else "",
         )
         writer.writerow([_cell(v) for v in row])

@@ -11,11 +11,9 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
 from services.contracts.events.placements import PartyRole
-from services.kit.mongo import Document
-from services.placements.api import desk_of
-from services.placements.conventions import LINK_PURPOSES
 from services.placements.domain.convention import OBJECTIVE_LABELS, ROLE_LABELS, Assessment, Terms
 from services.placements.domain.lifecycle import STATUS_LABELS, Action, Status
+from services.placements.party_links import Opened, PartyLinks
 from services.reference import jobs, places
 
 router = APIRouter(prefix="/links/conventions/{convention_id}/{token}", tags=["party links"])
@@ -27,7 +25,7 @@ class ReasonIn(BaseModel):
 
 
 class ConventionForParty(BaseModel):
-    """What a party reads: the convention's content, without the other parties' phone numbers."""
+    """What a party reads: the convention's content, without the parties' contacts."""
 
     convention_id: str
     you_are: PartyRole
@@ -35,7 +33,7 @@ class ConventionForParty(BaseModel):
     status: Status
     status_label: str
     can: list[Action] = Field(description="what this link lets you do now")
-    link_used: bool
+    link_used: bool = Field(description="this link has served: it only shows what became of the convention")
     beneficiary_name: str
     host_name: str
     host_address: str
@@ -55,24 +53,19 @@ class ConventionForParty(BaseModel):
     assessment: Assessment | None
 
 
-def _for_party(d: Document, role: PartyRole, record: Document) -> ConventionForParty:
-    """`record` is the link's own record (a newer link of the same role may have replaced it since)."""
+def _for_party(opened: Opened) -> ConventionForParty:
+    d, role = opened.document, opened.role
     terms = Terms.model_validate(d["terms"])
     current = Status(d["status"])
     job, place = jobs.job(terms.rome_code), places.place(terms.host.place_id)
-    can = [
-        action
-        for action, (purpose, roles) in LINK_PURPOSES.items()
-        if role in roles and purpose.value == record["purpose"] and record["used_at"] is None
-    ]
     return ConventionForParty(
         convention_id=d["_id"],
         you_are=role,
         you_are_label=ROLE_LABELS[role],
         status=current,
         status_label=STATUS_LABELS[current],
-        can=can,
-        link_used=record["used_at"] is not None,
+        can=list(opened.can),
+        link_used=opened.purpose is None,
         beneficiary_name=f"{terms.beneficiary.first_name} {terms.beneficiary.last_name}",
         host_name=terms.host.name,
         host_address=terms.host.address,
@@ -93,18 +86,20 @@ def _for_party(d: Document, role: PartyRole, record: Document) -> ConventionForP
     )
 
 
+def links_of(request: Request) -> PartyLinks:
+    party_links: PartyLinks = request.app.state.party_links
+    return party_links
+
+
 async def _act(
     request: Request, convention_id: str, token: str, action: Action, **details: object
 ) -> ConventionForParty:
-    before, role = await desk_of(request).by_link(convention_id, token, datetime.now(UTC))
-    done = await desk_of(request).act_by_link(convention_id, token, action, datetime.now(UTC), **details)
-    return _for_party(done, role, {**before["links"][role.value], "used_at": datetime.now(UTC)})
+    return _for_party(await links_of(request).act(convention_id, token, action, datetime.now(UTC), **details))
 
 
 @router.get("", summary="The convention, as the link's holder sees it")
 async def read(convention_id: str, token: str, request: Request) -> ConventionForParty:
-    document, role = await desk_of(request).by_link(convention_id, token, datetime.now(UTC))
-    return _for_party(document, role, document["links"][role.value])
+    return _for_party(await links_of(request).open(convention_id, token, datetime.now(UTC), reading=True))
 
 
 @router.post("/confirm", summary="The employer agrees to host the immersion")

@@ -131,17 +131,28 @@ async def read(placements: httpx.AsyncClient, owner: Agency, convention_id: str)
     return dict(answer.json())
 
 
-async def signed_and_validated(
-    servers: Servers, placements: httpx.AsyncClient, owner: Agency, body: dict[str, Any]
-) -> str:
-    convention_id = (await created(placements, owner, body))["convention_id"]
+async def validate(servers: Servers, placements: httpx.AsyncClient, owner: Agency, convention_id: str) -> None:
+    """A draft through the employer's confirmation, both signatures and the validator."""
     await step(placements, owner.counsellor, convention_id, "send")
     assert (await placements.post(await link(servers, convention_id, "employer") + "/confirm")).status_code == 200
     for role in ("employer", "beneficiary"):
         signed = await placements.post(await link(servers, convention_id, role, "sign") + "/sign")
         assert signed.status_code == 200, signed.text
     await step(placements, owner.colleague, convention_id, "validate")
-    return str(convention_id)
+
+
+async def assess(servers: Servers, placements: httpx.AsyncClient, convention_id: str, start: str, end: str) -> None:
+    """A validated convention through its days, the tutor's assessment and the beneficiary's agreement."""
+    await sweep(placements, start)
+    await sweep(placements, end)
+    tutor = await link(servers, convention_id, "tutor")
+    assert (await placements.post(tutor + "/assessment", json=ASSESSMENT)).status_code == 200
+    agreed = await placements.post(await link(servers, convention_id, "beneficiary", "agree") + "/agree")
+    assert agreed.status_code == 200, agreed.text
+
+
+def renewing(start: str, end: str) -> dict[str, str]:
+    return {"start_date": start, "end_date": end}
 
 
 async def test_a_convention_from_the_draft_to_the_beneficiarys_path(
@@ -182,14 +193,16 @@ async def test_a_convention_from_the_draft_to_the_beneficiarys_path(
 
     await sweep(placements, "2027-03-15")
     assert (await read(placements, nantes, convention_id))["status"] == "in_progress"
-    await sweep(placements, "2027-04-15")
-    ended = await read(placements, nantes, convention_id)
-    assert ended["status"] == "completed" and ended["waiting_for"] == ["tutor"]
-
+    await sweep(placements, "2027-04-14")  # the last day: the tutor is asked for the assessment
+    assert (await read(placements, nantes, convention_id))["status"] == "in_progress"
     tutor = await link(servers, convention_id, "tutor")
+    assert (await placements.get(tutor)).json()["can"] == ["submit_assessment"]
+    unfinished = await placements.post(tutor + "/assessment", json={**ASSESSMENT, "attendance": "partly"})
+    assert unfinished.status_code == 422 and "dernier jour" in unfinished.text
     assessed = await placements.post(tutor + "/assessment", json=ASSESSMENT)
     assert assessed.status_code == 200, assessed.text
-    assert assessed.json()["status"] == "assessment_submitted"
+    assert assessed.json()["status"] == "assessment_submitted" and assessed.json()["link_used"] is True
+    assert (await placements.get(tutor)).json()["link_used"] is True  # a used link still shows the outcome
     agreed = await placements.post(await link(servers, convention_id, "beneficiary", "agree") + "/agree")
     assert agreed.status_code == 200 and agreed.json()["status"] == "assessed"
 
@@ -260,7 +273,7 @@ async def test_links_refuse_every_misuse_and_leave_the_convention_unchanged(
     tampered = token[:-3] + ("AAA" if not token.endswith("AAA") else "BBB")
     await refused(f"/links/conventions/{mine}/{tampered}/confirm", 403, "pas valide")
     await refused(f"/links/conventions/{mine}/{other_employer.rsplit('/', 1)[1]}/confirm", 403, "autre convention")
-    await refused(employer + "/assessment", 403, "structure d'accueil", ASSESSMENT)
+    await refused(employer + "/assessment", 403, "Structure d'accueil", ASSESSMENT)
     await refused(employer + "/sign", 403, "autre étape")
     payload_link = [
         e.payload for e in await events_of(servers, mine) if e.event_type == "placements.convention.link_issued"
@@ -278,7 +291,7 @@ async def test_links_refuse_every_misuse_and_leave_the_convention_unchanged(
     before = await read(placements, nantes, mine)
     await refused(newer + "/confirm", 410, "déjà utilisé")
     beneficiary_link = await link(servers, mine, "beneficiary", "sign")
-    await refused(beneficiary_link + "/confirm", 403, "bénéficiaire")
+    await refused(beneficiary_link + "/confirm", 403, "Bénéficiaire")
 
 
 async def test_legal_limits_are_clear_errors(
@@ -320,41 +333,31 @@ async def test_legal_limits_are_clear_errors(
     assert third.status_code == 422 and "at most 2 conventions" in third.text
 
     again = await new_beneficiary(profiles, nantes)
-    original = await signed_and_validated(
-        servers, placements, nantes, convention(again, start_date="2027-05-03", end_date="2027-05-14")
-    )
-    early = await placements.post(
-        f"/conventions/{original}/renew",
-        json={"start_date": "2027-05-17", "end_date": "2027-05-28"},
-        headers=nantes.counsellor,
-    )
-    assert early.status_code == 422 and "after the assessment" in early.text
-    await sweep(placements, "2027-05-03")
-    await sweep(placements, "2027-05-15")
-    assert (
-        await placements.post(await link(servers, original, "tutor") + "/assessment", json=ASSESSMENT)
-    ).status_code == 200
-    assert (await placements.post(await link(servers, original, "beneficiary", "agree") + "/agree")).status_code == 200
-    renewal = await placements.post(
-        f"/conventions/{original}/renew",
-        json={"start_date": "2027-05-17", "end_date": "2027-05-28"},
-        headers=nantes.counsellor,
-    )
+    original = (await created(placements, nantes, convention(again, start_date="2027-05-03", end_date="2027-05-14")))[
+        "convention_id"
+    ]
+    await validate(servers, placements, nantes, original)
+    url, staff = f"/conventions/{original}/renew", nantes.counsellor
+    early = await placements.post(url, json=renewing("2027-05-17", "2027-05-28"), headers=staff)
+    assert early.status_code == 409 and early.json()["status"] == "validated"
+    await assess(servers, placements, original, "2027-05-03", "2027-05-15")
+    renewal = await placements.post(url, json=renewing("2027-05-17", "2027-05-28"), headers=staff)
     assert renewal.status_code == 201, renewal.text
+    renewal_id = renewal.json()["convention_id"]
     assert renewal.json()["renewal_of"] == original and renewal.json()["terms"]["objective"] == "confirm_project"
     assert (await read(placements, nantes, original))["status"] == "renewed"
-    twice = await placements.post(
-        f"/conventions/{original}/renew",
-        json={"start_date": "2027-06-01", "end_date": "2027-06-04"},
-        headers=nantes.counsellor,
+    twice = await placements.post(url, json=renewing("2027-06-01", "2027-06-04"), headers=staff)
+    assert twice.status_code == 409 and twice.json()["status"] == "renewed"
+
+    moved = {**renewal.json()["terms"], "host": {**renewal.json()["terms"]["host"], "siret": "44306184100047"}}
+    elsewhere = await placements.put(f"/conventions/{renewal_id}", json=moved, headers=staff)
+    assert elsewhere.status_code == 422 and "host of the convention it renews" in elsewhere.text
+    await validate(servers, placements, nantes, renewal_id)
+    await assess(servers, placements, renewal_id, "2027-05-17", "2027-05-29")
+    second = await placements.post(
+        f"/conventions/{renewal_id}/renew", json=renewing("2027-06-01", "2027-06-04"), headers=staff
     )
-    assert twice.status_code == 422 and "already renewed" in twice.text
-    of_renewal = await placements.post(
-        f"/conventions/{renewal.json()['convention_id']}/renew",
-        json={"start_date": "2027-06-01", "end_date": "2027-06-04"},
-        headers=nantes.counsellor,
-    )
-    assert of_renewal.status_code == 422 and "already a renewal" in of_renewal.text
+    assert second.status_code == 422 and "already a renewal" in second.text
 
 
 async def test_the_scheduler_reminds_once_at_the_right_time_even_after_a_restart(
@@ -428,6 +431,14 @@ async def test_erasing_the_beneficiary_cancels_and_scrubs_their_conventions(
     after = await read(placements, nantes, convention_id)
     assert after["terms"]["beneficiary"]["email"] == "" and made["terms"]["beneficiary"]["last_name"] not in str(after)
     assert after["reason"]["code"] == "erasure"
+    employer_link = await link(servers, convention_id, "employer")
+    closed = await placements.get(employer_link)
+    assert closed.status_code == 410 and "close" in closed.json()["detail"]
+
+    async def cancelled_published() -> bool:
+        return "placements.convention.cancelled" in [e.event_type for e in await events_of(servers, convention_id)]
+
+    await wait_until(cancelled_published, timeout=15, what="the cancellation on Kafka")
     contacts = [e for e in await events_of(servers, convention_id) if e.event_type.endswith("contacts_changed")]
     assert [c["role"] for c in contacts[-1].payload["contacts"]] == ["employer", "tutor"]
     again = await placements.post("/conventions", json=convention(person), headers=nantes.counsellor)

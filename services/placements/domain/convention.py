@@ -18,6 +18,7 @@ from services.contracts.events.placements import (
 from services.placements.domain.limits import Problems, period_problems, schedule_problems, siret_problems
 from services.reference import jobs, places
 
+ERASED = "[effacé]"  # what an erased beneficiary's name becomes
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PHONE = re.compile(r"^\+?[0-9 .\-]{8,20}$")
 
@@ -27,10 +28,10 @@ OBJECTIVE_LABELS = {
     Objective.START_RECRUITMENT: "Initier une démarche de recrutement",
 }
 ROLE_LABELS = {
-    PartyRole.EMPLOYER: "la structure d'accueil",
-    PartyRole.TUTOR: "le tuteur ou la tutrice",
-    PartyRole.BENEFICIARY: "le ou la bénéficiaire",
-    PartyRole.LEGAL_REPRESENTATIVE: "le représentant légal",
+    PartyRole.EMPLOYER: "Structure d'accueil",
+    PartyRole.TUTOR: "Tuteur ou tutrice",
+    PartyRole.BENEFICIARY: "Bénéficiaire",
+    PartyRole.LEGAL_REPRESENTATIVE: "Représentant légal",
 }
 
 
@@ -140,20 +141,25 @@ class Assessment(BaseModel):
 
 
 def assessment_problems(assessment: Assessment, start: date, end: date) -> Problems:
+    """In French: the tutor reads them on the assessment form."""
     problems: Problems = []
     if assessment.attendance is Attendance.PARTLY:
         day = assessment.last_day_present
         if day is None:
-            problems.append(("last_day_present", "say the last day the beneficiary was there"))
+            problems.append(("last_day_present", "Indiquez le dernier jour de présence."))
         elif not start <= day <= end:
-            problems.append(("last_day_present", f"must be between {start} and {end}"))
+            problems.append(
+                ("last_day_present", f"Le dernier jour de présence est entre le {start:%d/%m} et le {end:%d/%m}.")
+            )
     if assessment.attendance is Attendance.DID_NOT_SHOW and not assessment.no_show_reason.strip():
-        problems.append(("no_show_reason", "say why the immersion did not take place, if you know"))
+        problems.append(
+            ("no_show_reason", "Indiquez pourquoi la période n'a pas eu lieu (« inconnu » si vous ne savez pas).")
+        )
     if assessment.hired:
         if assessment.contract_kind is None:
-            problems.append(("contract_kind", "which contract was offered"))
+            problems.append(("contract_kind", "Indiquez le type de contrat proposé."))
         if assessment.hiring_start is None:
-            problems.append(("hiring_start", "when the job starts"))
+            problems.append(("hiring_start", "Indiquez la date d'embauche."))
     elif assessment.contract_kind is not None or assessment.hiring_start is not None:
-        problems.append(("hired", "a contract is given: say the beneficiary was hired"))
+        problems.append(("hired", "Un contrat est indiqué : cochez l'embauche."))
     return problems

@@ -104,14 +104,15 @@ TRANSITIONS: dict[tuple[Status, Action], Rule] = {
     (S.DRAFT, A.SEND): _rule(S.SENT_TO_EMPLOYER, Actor.COUNSELLOR),
     (S.SENT_TO_EMPLOYER, A.CONFIRM): _rule(S.CONFIRMED_BY_EMPLOYER, Actor.EMPLOYER),
     (S.SENT_TO_EMPLOYER, A.DECLINE): _rule(S.DECLINED_BY_EMPLOYER, Actor.EMPLOYER),
-    **{(s, A.REVISE): _rule(S.DRAFT, Actor.COUNSELLOR) for s in (*UNSIGNED, S.DECLINED_BY_EMPLOYER)},
+    **{(s, A.REVISE): _rule(S.DRAFT, Actor.COUNSELLOR) for s in (*UNSIGNED, S.DECLINED_BY_EMPLOYER, S.PRE_VALIDATED)},
     (S.CONFIRMED_BY_EMPLOYER, A.SIGN): _rule(S.PARTIALLY_SIGNED, *SIGNATORIES),
     (S.CONFIRMED_BY_EMPLOYER, A.SIGN_LAST): _rule(S.SIGNED, *SIGNATORIES),
     (S.PARTIALLY_SIGNED, A.SIGN): _rule(S.PARTIALLY_SIGNED, *SIGNATORIES),
     (S.PARTIALLY_SIGNED, A.SIGN_LAST): _rule(S.SIGNED, *SIGNATORIES),
     (S.SIGNED, A.PRE_VALIDATE): _rule(S.PRE_VALIDATED, Actor.COUNSELLOR, only_for=Validation.TWO_STEP),
     (S.SIGNED, A.VALIDATE): _rule(S.VALIDATED, Actor.VALIDATOR, only_for=Validation.ONE_STEP),
-    (S.PRE_VALIDATED, A.VALIDATE): _rule(S.VALIDATED, Actor.VALIDATOR, only_for=Validation.TWO_STEP),
+    # not only for two-step agencies: one that switched to one step still validates what was pre-validated
+    (S.PRE_VALIDATED, A.VALIDATE): _rule(S.VALIDATED, Actor.VALIDATOR),
     (S.SIGNED, A.REJECT): _rule(S.REJECTED, *STAFF),
     (S.PRE_VALIDATED, A.REJECT): _rule(S.REJECTED, Actor.VALIDATOR),
     **{
@@ -121,8 +122,8 @@ TRANSITIONS: dict[tuple[Status, Action], Rule] = {
     (S.VALIDATED, A.START): _rule(S.IN_PROGRESS, Actor.SYSTEM),
     (S.IN_PROGRESS, A.END): _rule(S.COMPLETED, Actor.SYSTEM),
     (S.COMPLETED, A.SUBMIT_ASSESSMENT): _rule(S.ASSESSMENT_SUBMITTED, Actor.TUTOR),
-    (S.ASSESSMENT_SUBMITTED, A.AGREE_ASSESSMENT): _rule(S.ASSESSED, Actor.BENEFICIARY, Actor.LEGAL_REPRESENTATIVE),
-    (S.ASSESSMENT_SUBMITTED, A.CONTEST_ASSESSMENT): _rule(S.COMPLETED, Actor.BENEFICIARY, Actor.LEGAL_REPRESENTATIVE),
+    (S.ASSESSMENT_SUBMITTED, A.AGREE_ASSESSMENT): _rule(S.ASSESSED, Actor.BENEFICIARY),
+    (S.ASSESSMENT_SUBMITTED, A.CONTEST_ASSESSMENT): _rule(S.COMPLETED, Actor.BENEFICIARY),
     (S.ASSESSED, A.RENEW): _rule(S.RENEWED, Actor.COUNSELLOR),
     **{(s, A.EXPIRE): _rule(S.EXPIRED, Actor.SYSTEM) for s in (*BEFORE_VALIDATION, *UNSIGNED, S.PRE_VALIDATED)},
 }
@@ -205,7 +206,5 @@ def waiting_for(current: Status, validation: Validation, unsigned: tuple[str, ..
         actors = TRANSITIONS[(current, action)].actors - {Actor.SYSTEM}
         if action is Action.SIGN:
             actors = frozenset(a for a in actors if a.value in unsigned)
-        if action is Action.AGREE_ASSESSMENT:
-            actors = frozenset({Actor.BENEFICIARY})
         waiting += [a.value for a in sorted(actors) if a.value not in waiting]
     return waiting

@@ -1,0 +1,73 @@
+"""The scheduler: on each pass (every minute, or by the operator with a moved clock) it sends the reminders
+due and takes the steps time takes (start, end, expiry). What it sent is written with the events in one
+write, so a restart or a second instance finds it done."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+
+from services.contracts.events.placements import LinkPurpose, PartyRole, ReminderKind
+from services.kit.mongo import Document
+from services.kit.outbox import ConcurrentUpdate
+from services.placements.convention_events import reminder_event
+from services.placements.conventions import ASSESSMENT_LINK_DAYS, SYSTEM, ConventionDesk, Step, missing_signatures
+from services.placements.domain.lifecycle import Status
+from services.placements.domain.reminders import Reminder, Timeline, plan
+from services.placements.domain.working_days import today_in_france
+
+log = logging.getLogger(__name__)
+
+ENDED = frozenset({Status.ASSESSED, Status.REJECTED, Status.CANCELLED, Status.RENEWED, Status.EXPIRED})
+OPEN = [s.value for s in Status if s not in ENDED]
+
+
+def timeline_of(document: Document) -> Timeline:
+    return Timeline(
+        Status(document["status"]),
+        date.fromisoformat(document["terms"]["start_date"]),
+        date.fromisoformat(document["terms"]["end_date"]),
+        missing_signatures(document),
+        frozenset(document.get("reminders_sent", [])),
+    )
+
+
+class Scheduler:
+    def __init__(self, desk: ConventionDesk) -> None:
+        self.desk = desk
+
+    async def sweep(self, now: datetime) -> dict[str, int]:
+        today = today_in_france(now)
+        counts = {"reminders": 0, "steps": 0}
+        for document in await self.desk.conventions.find({"status": {"$in": OPEN}}).to_list():
+            if document.get("erased"):
+                continue
+            try:
+                await self._one(document, today, now, counts)
+            except ConcurrentUpdate:
+                log.info("convention %s changed during the sweep; the next sweep takes it", document["_id"])
+        return counts
+
+    async def _one(self, document: Document, today: date, now: datetime, counts: dict[str, int]) -> None:
+        for _ in range(len(Status)):  # a convention validated late may start and end in one pass
+            due = plan(timeline_of(document), today)
+            if due.action is not None:
+                document = await self.desk.act(document, due.action, SYSTEM, now)
+                counts["steps"] += 1
+                continue
+            if due.reminders:
+                await self._remind(document, due.reminders, now)
+                counts["reminders"] += len(due.reminders)
+            return
+
+    async def _remind(self, document: Document, reminders: Sequence[Reminder], now: datetime) -> None:
+        sent = [*document.get("reminders_sent", []), *(r.key for r in reminders)]
+        step = Step(document, {"reminders_sent": sent})
+        for reminder in reminders:
+            tutor = document.get("links", {}).get(PartyRole.TUTOR.value)
+            if reminder.kind is ReminderKind.ASSESSMENT_REQUEST and (tutor is None or tutor["used_at"]):
+                expires_at = now + timedelta(days=ASSESSMENT_LINK_DAYS)
+                self.desk.issue_link(step, PartyRole.TUTOR, LinkPurpose.ASSESS, expires_at)
+            step.events.append(reminder_event(step.after, step.version, reminder))
+        await self.desk.commit(step)
