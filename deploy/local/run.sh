@@ -28,6 +28,7 @@ Parcours is running (Ctrl-C stops everything):
   matching       http://127.0.0.1:${PARCOURS_MATCHING_PORT:-8002}/docs
   placements     http://127.0.0.1:${PARCOURS_PLACEMENTS_PORT:-8003}/docs
   notifications  http://127.0.0.1:${PARCOURS_NOTIFICATIONS_PORT:-8004}/docs
+  e-mails        http://127.0.0.1:${PARCOURS_MAILCATCHER_HTTP_PORT:-8025}/ (every e-mail sent locally lands here)
   Kafka          127.0.0.1:$PARCOURS_KAFKA_PORT      FerretDB  mongodb://127.0.0.1:$PARCOURS_MONGO_PORT
   operator token ${PARCOURS_OPERATOR_TOKEN:-} (Authorize button in /docs)
   logs           $PARCOURS_DATA_DIR/logs/

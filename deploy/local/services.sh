@@ -18,6 +18,25 @@ export PARCOURS_MONGODB_URI="${PARCOURS_MONGODB_URI:-mongodb://127.0.0.1:$PARCOU
 export PARCOURS_AUTH_JWKS_URL="${PARCOURS_AUTH_JWKS_URL:-http://127.0.0.1:${PORTS[profiles]}/.well-known/jwks.json}"
 
 ready() { curl -fsS -o /dev/null "http://127.0.0.1:$1/readyz" 2>/dev/null; }
+mail_smtp_port="${PARCOURS_MAILCATCHER_SMTP_PORT:-1025}"
+mail_http_port="${PARCOURS_MAILCATCHER_HTTP_PORT:-8025}"
+export PARCOURS_SMTP_HOST="${PARCOURS_SMTP_HOST:-127.0.0.1}" PARCOURS_SMTP_PORT="${PARCOURS_SMTP_PORT:-$mail_smtp_port}"
+
+start_mailcatcher() {
+  # a real SMTP server that catches every e-mail locally, and a page that lists them
+  local pidfile="$run_dir/mailcatcher.pid"
+  if pid_alive "$pidfile"; then return; fi
+  PARCOURS_MAILCATCHER_SMTP_PORT="$mail_smtp_port" PARCOURS_MAILCATCHER_HTTP_PORT="$mail_http_port" \
+    nohup "$python" -m services.notifications.mailcatcher >>"$logs_dir/mailcatcher.log" 2>&1 &
+  echo $! > "$pidfile"
+  local deadline=$((SECONDS + 20))
+  until curl -fsS -o /dev/null "http://127.0.0.1:$mail_http_port/messages" 2>/dev/null; do
+    pid_alive "$pidfile" || die "the mail catcher exited; see $logs_dir/mailcatcher.log"
+    [ $SECONDS -lt $deadline ] || die "the mail catcher does not answer on port $mail_http_port"
+    sleep 0.3
+  done
+  log "mail catcher: SMTP on 127.0.0.1:$mail_smtp_port, caught e-mails on http://127.0.0.1:$mail_http_port/"
+}
 
 prepare_secrets() {
   if [ -z "${PARCOURS_JWT_PRIVATE_KEY:-}" ] && [ -z "${PARCOURS_JWT_PRIVATE_KEY_FILE:-}" ]; then
@@ -38,6 +57,7 @@ start() {
   cd "$repo_root"
   mkdir -p "$run_dir" "$logs_dir"
   prepare_secrets
+  start_mailcatcher
   for name in "${SERVICES[@]}"; do
     local pidfile="$run_dir/$name.pid"
     if pid_alive "$pidfile"; then log "$name already running (pid $(cat "$pidfile"))"; continue; fi
@@ -57,6 +77,7 @@ start() {
 
 stop() {
   for name in "${SERVICES[@]}"; do stop_pidfile "$name" "$run_dir/$name.pid"; done
+  stop_pidfile mailcatcher "$run_dir/mailcatcher.pid"
 }
 
 status() {
@@ -68,6 +89,11 @@ status() {
       printf '%-14s stopped\n' "$name"
     fi
   done
+  if pid_alive "$run_dir/mailcatcher.pid"; then
+    printf '%-14s running  pid %-7s http://127.0.0.1:%s  (SMTP %s)\n' mailcatcher "$(cat "$run_dir/mailcatcher.pid")" "$mail_http_port" "$mail_smtp_port"
+  else
+    printf '%-14s stopped\n' mailcatcher
+  fi
   printf 'logs:          %s\n' "$logs_dir"
 }
 

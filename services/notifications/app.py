@@ -2,20 +2,106 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from datetime import UTC, datetime
+from typing import Annotated, Any, Literal
+
+from fastapi import Depends, FastAPI, Query, Request
 from pydantic import Field
 
+from services.kit.auth import require_operator
 from services.kit.consumer_service import build_consumer_app
-from services.kit.settings import ServiceSettings
+from services.kit.messaging import EventRouter
+from services.kit.settings import LinkSigningSettings
+from services.notifications import api
+from services.notifications.directory import Directory
+from services.notifications.dispatcher import INBOX, Dispatcher
+from services.notifications.live import Hub, broadcast
+from services.notifications.mailer import Mailer, SmtpSettings
 
 
-class NotificationsSettings(ServiceSettings):
+class NotificationsSettings(LinkSigningSettings):
     service_name: str = "notifications"
     http_port: int = Field(default=8004, ge=1, le=65535)
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = Field(default=1025, ge=1, le=65535)
+    smtp_tls: Literal["none", "starttls", "implicit"] = "none"
+    smtp_username: str = ""
+    smtp_password: str = ""
+    smtp_sender: str = "Parcours <ne-pas-repondre@parcours.test>"
+    email_max_attempts: int = Field(default=12, ge=1, description="then the dead-letter topic")
+    email_first_retry_seconds: float = Field(default=2.0, gt=0, description="doubles at each attempt, up to 10 min")
+    matching_public_url: str = "http://127.0.0.1:8002"
+    placements_public_url: str = "http://127.0.0.1:8003"
+    console_public_url: str = "http://127.0.0.1:8004/console"
 
 
-def build_app(settings: ServiceSettings) -> FastAPI:
-    app, _ = build_consumer_app(
-        settings, title="Parcours · notifications", description="Live push, e-mail and inboxes."
+def build_app(settings: NotificationsSettings) -> FastAPI:
+    router = EventRouter()
+    app, runtime = build_consumer_app(
+        settings,
+        title="Parcours · notifications",
+        description="Who hears what: inboxes and live push for staff, e-mail for everyone, once each.",
+        router=router,
+        routers=[api.router],
+        aggregate_collections=[INBOX],
     )
+    smtp = SmtpSettings(
+        settings.smtp_host,
+        settings.smtp_port,
+        tls=settings.smtp_tls,
+        username=settings.smtp_username,
+        password=settings.smtp_password,
+        sender=settings.smtp_sender,
+    )
+
+    async def dead_letter(topic: str, key: str, value: bytes, headers: dict[str, str]) -> None:
+        await runtime.broker.publish(value, topic=topic, key=key.encode(), headers=headers)
+
+    mailer = Mailer(
+        runtime.db,
+        smtp,
+        dead_letter,
+        max_attempts=settings.email_max_attempts,
+        first_delay=settings.email_first_retry_seconds,
+    )
+    directory = Directory(runtime.db).subscribe(router)
+    urls = {
+        "matching": settings.matching_public_url,
+        "placements": settings.placements_public_url,
+        "console": settings.console_public_url,
+    }
+    dispatcher = Dispatcher(runtime.db, directory, runtime.outbox, settings.link_signing_key, urls, mailer.wake)
+    dispatcher.subscribe(router)
+
+    async def on_erased(envelope: object, payload: object) -> None:
+        await directory.forget(payload)  # type: ignore[arg-type]
+
+    router.on("profiles.person.erased", on_erased)
+    hub = Hub()
+    runtime.every("mailer", 1, mailer.run)
+    runtime.every("live-delivery", 1, lambda: broadcast(settings.kafka_bootstrap_servers, hub))
+    app.state.dispatcher, app.state.hub, app.state.mailer = dispatcher, hub, mailer
+
+    @app.post(
+        "/operations/emails/send",
+        dependencies=[Depends(require_operator)],
+        tags=["operations"],
+        summary="Send the e-mails due now (the mailer also runs by itself)",
+    )
+    async def send_due(request: Request, as_of: Annotated[datetime | None, Query()] = None) -> dict[str, int]:
+        return await mailer.send_due(as_of or datetime.now(UTC))
+
+    @app.get(
+        "/operations/emails",
+        dependencies=[Depends(require_operator)],
+        tags=["operations"],
+        summary="The e-mails by status (pending, sending, sent, failed), newest first, without their text",
+    )
+    async def emails(
+        status: str | None = None, limit: Annotated[int, Query(ge=1, le=500)] = 100
+    ) -> list[dict[str, Any]]:
+        query = {"status": status} if status else {}
+        found = await mailer.emails.find(query, {"text": 0}).sort("created_at", -1).limit(limit).to_list()
+        return [{**e, "email_id": e.pop("_id")} for e in found]
+
     return app

@@ -3,6 +3,8 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from typing import Any
 
 import httpx
 import pytest
@@ -34,8 +36,49 @@ def _topics(servers: Servers) -> None:
     kafka_admin.provision_topics(servers.kafka_bootstrap_servers, all_topic_names(), 3, 1)
 
 
+@dataclass(frozen=True)
+class MailCatcher:
+    """The local SMTP server that catches every e-mail (as `make run` starts it)."""
+
+    process: ServiceProcess
+    smtp_port: int
+
+    def start(self) -> None:
+        self.process.start()
+        asyncio.run(self.process.wait_ready())
+
+    async def restart(self) -> None:
+        self.process.start()
+        await self.process.wait_ready()
+
+    async def messages(self) -> list[dict[str, Any]]:
+        async with httpx.AsyncClient(base_url=self.process.url, timeout=5) as client:
+            return list((await client.get("/messages")).json()["messages"])
+
+
 @pytest.fixture(scope="session")
-def platform(servers: Servers, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, ServiceProcess]]:
+def mail(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MailCatcher]:
+    folder = tmp_path_factory.mktemp("mail")
+    http_port, smtp_port = free_port(), free_port()
+    env = {
+        "PARCOURS_DATA_DIR": str(folder),
+        "PARCOURS_MAILCATCHER_HTTP_PORT": str(http_port),
+        "PARCOURS_MAILCATCHER_SMTP_PORT": str(smtp_port),
+    }
+    catcher = MailCatcher(
+        ServiceProcess("services.notifications.mailcatcher", http_port, env, folder / "catcher.log"), smtp_port
+    )
+    catcher.start()
+    try:
+        yield catcher
+    finally:
+        catcher.process.stop()
+
+
+@pytest.fixture(scope="session")
+def platform(
+    servers: Servers, mail: MailCatcher, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[dict[str, ServiceProcess]]:
     """The four services as processes, as `make run` starts them, on databases of their own."""
     run = uuid.uuid4().hex[:6]
     folder = tmp_path_factory.mktemp("platform")
@@ -47,6 +90,10 @@ def platform(servers: Servers, tmp_path_factory: pytest.TempPathFactory) -> Iter
         "PARCOURS_LINK_SIGNING_KEY": LINK_KEY,
         "PARCOURS_JWT_PRIVATE_KEY_FILE": str(ensure_key_file(folder / "jwt.pem")),
         "PARCOURS_AUTH_JWKS_URL": f"http://127.0.0.1:{ports['profiles']}/.well-known/jwks.json",
+        "PARCOURS_SMTP_PORT": str(mail.smtp_port),
+        "PARCOURS_EMAIL_FIRST_RETRY_SECONDS": "0.5",
+        "PARCOURS_PLACEMENTS_PUBLIC_URL": f"http://127.0.0.1:{ports['placements']}",
+        "PARCOURS_MATCHING_PUBLIC_URL": f"http://127.0.0.1:{ports['matching']}",
     }
     processes = {
         name: ServiceProcess(

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pydantic import BaseModel
 
 from services.contracts.envelope import Envelope
-from services.contracts.events import matching, placements, profiles
+from services.contracts.events import matching, notifications, placements, profiles
 
 
 @dataclass(frozen=True)
@@ -76,6 +76,9 @@ REGISTRY: dict[tuple[str, int], EventContract] = {
         EventContract("placements.convention.reminder_due", 1, "placements.convention", placements.ReminderDueV1),
         EventContract(
             "placements.convention.contacts_changed", 1, "placements.convention", placements.ContactsChangedV1
+        ),
+        EventContract(
+            "notifications.delivery.created", 1, "notifications.delivery", notifications.NotificationCreatedV1
         ),
     )
 }

@@ -1,0 +1,24 @@
+"""Payloads published by the notifications service."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class NotificationCreatedV1(BaseModel):
+    """A notification entered a staff member's inbox: every instance of the service pushes it live to that
+    person's open browsers. Its text names no one (events carry ids, not names)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    notification_id: str = Field(description="sortable: the Last-Event-ID a browser resumes from")
+    staff_id: str
+    agency_id: str
+    kind: str
+    title: str
+    body: str
+    url: str = Field(default="", description="where the console shows it")
+    subject_id: str = Field(default="", description="the beneficiary, introduction or convention concerned")
+    created_at: datetime

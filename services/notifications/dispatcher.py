@@ -1,0 +1,175 @@
+"""From an event to what each person receives: the ROUTES table says who and which kind; the directory
+gives the contact; the preferences the channels. Each (event, person, channel) is written once, under an
+id made of both, so a redelivered event changes nothing: an inbox entry (whose event makes every instance
+push it live) and an e-mail to send (`mailer`)."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from datetime import UTC, datetime
+from typing import Any
+
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
+
+from services.contracts.envelope import Envelope
+from services.contracts.events.notifications import NotificationCreatedV1
+from services.contracts.links import PEER_INTRODUCTION
+from services.kit import links
+from services.kit.domain import domain_event
+from services.kit.messaging import EventRouter
+from services.kit.mongo import Document
+from services.kit.outbox import OutboxWriter
+from services.notifications.directory import Contact, Directory
+from services.notifications.domain.messages import Message, message
+from services.notifications.domain.routing import (
+    ROUTES,
+    Audience,
+    Channel,
+    Kind,
+    Preference,
+    Route,
+    channels_for,
+    routes_for,
+)
+
+log = logging.getLogger(__name__)
+
+INBOX = "inbox"
+EMAILS = "emails"
+PREFERENCES = "preferences"
+TOPIC = "notifications.delivery"
+
+
+class MissingContact(Exception):
+    """The recipient's contact point has not arrived yet: the consumer retries, then dead-letters."""
+
+
+class Dispatcher:
+    def __init__(
+        self,
+        database: AsyncDatabase[Document],
+        directory: Directory,
+        outbox: OutboxWriter,
+        link_key: str,
+        public_urls: dict[str, str],
+        wake_mailer: Any = lambda: None,
+    ) -> None:
+        self.inbox = database[INBOX]
+        self.emails = database[EMAILS]
+        self.preferences = database[PREFERENCES]
+        self.directory = directory
+        self.outbox = outbox
+        self.link_key = link_key
+        self.urls = public_urls
+        self.wake_mailer = wake_mailer
+
+    def subscribe(self, router: EventRouter) -> Dispatcher:
+        for event_type in ROUTES:
+            router.on(event_type, self.on_event)
+        return self
+
+    async def on_event(self, envelope: Envelope, payload: Any) -> None:
+        for route in routes_for(envelope.event_type, envelope.payload):
+            for person, link in await self._recipients(route, envelope.payload):
+                text = message(route.kind, envelope.payload, link, self._console(envelope))
+                await self._deliver(envelope, route, person, text)
+
+    async def _recipients(self, route: Route, payload: dict[str, Any]) -> list[tuple[Contact, str]]:
+        if route.audience is Audience.COUNSELLOR:
+            person = await self.directory.staff_member(payload["counsellor_id"])
+            return [(person, "")] if person else []  # a closed account hears nothing
+        if route.audience is Audience.VALIDATORS:
+            return [(v, "") for v in await self.directory.validators(payload["agency_id"])]
+        if route.audience is Audience.PEER:
+            peer = await self.directory.peer(payload["peer_id"])
+            if peer is None:
+                raise MissingContact(f"no contact yet for peer {payload['peer_id']}")
+            return [(peer, self._peer_link(payload))]
+        roles = [payload["role"]] if "role" in payload else [r for r in payload.get("recipients", []) if r != "agency"]
+        found = []
+        for role in roles:
+            person, link = await self.directory.party(payload["convention_id"], role)
+            if person is None:
+                raise MissingContact(f"no contact yet for the {role} of convention {payload['convention_id']}")
+            found.append((person, self._party_link(payload["convention_id"], role, link)))
+        return found
+
+    def _peer_link(self, payload: dict[str, Any]) -> str:
+        expires = datetime.fromisoformat(payload["expires_at"])
+        token = links.sign(
+            self.link_key, PEER_INTRODUCTION.purpose, payload["introduction_id"], PEER_INTRODUCTION.expires_at(expires)
+        )
+        return f"{self.urls['matching']}/links/introductions/{token}"
+
+    def _party_link(self, convention_id: str, role: str, link: Document | None) -> str:
+        if not link:
+            return ""
+        expires = datetime.fromisoformat(link["expires_at"])
+        token = links.convention_link(self.link_key, convention_id, role, link["link_id"], expires)
+        return f"{self.urls['placements']}/links/conventions/{convention_id}/{token}"
+
+    def _console(self, envelope: Envelope) -> str:
+        return f"{self.urls['console']}/{envelope.aggregate_type}s/{envelope.aggregate_id}"
+
+    async def preference(self, staff_id: str, kind: Kind) -> Preference | None:
+        found = await self.preferences.find_one({"_id": staff_id})
+        chosen = (found or {}).get("kinds", {}).get(kind.value)
+        return Preference(chosen) if chosen else None
+
+    async def _deliver(self, envelope: Envelope, route: Route, person: Contact, text: Message) -> None:
+        chosen = await self.preference(person.staff_id, route.kind) if person.staff_id else None
+        channels = channels_for(route.audience, route.kind, chosen)
+        if person.staff_id and channels:
+            await self._into_inbox(envelope, route.kind, person, text, push=Channel.LIVE in channels)
+        if Channel.EMAIL in channels and person.email:
+            subject, body = text.email(person.name)
+            email = {
+                "_id": f"{envelope.event_id}.{person.key}",
+                "to": person.email,
+                "recipient": person.key,
+                "subject": subject,
+                "text": body,
+                "kind": route.kind.value,
+                "event_id": envelope.event_id,
+                "status": "pending",
+                "attempts": 0,
+                "next_at": datetime.now(UTC),
+                "created_at": datetime.now(UTC),
+            }
+            with contextlib.suppress(DuplicateKeyError):  # delivered before: the e-mail exists, sent or on its way
+                await self.emails.insert_one(email)
+                self.wake_mailer()
+
+    async def _into_inbox(self, envelope: Envelope, kind: Kind, person: Contact, text: Message, push: bool) -> None:
+        created = envelope.occurred_at.astimezone(UTC)
+        notification_id = f"{int(created.timestamp() * 1000):013d}.{envelope.event_id}.{person.staff_id}"
+        agency_id = envelope.tenant_id or ""
+        entry: Document = {
+            "_id": notification_id,
+            "staff_id": person.staff_id,
+            "agency_id": agency_id,
+            "kind": kind.value,
+            "title": text.title,
+            "body": text.body,
+            "url": text.url,
+            "subject_id": envelope.aggregate_id,
+            "created_at": created,
+            "read": False,
+        }
+        events = []
+        if push:
+            payload = NotificationCreatedV1.model_validate({**entry, "notification_id": notification_id})
+            created_event = domain_event(
+                "notifications",
+                "notifications.delivery.created",
+                "delivery",
+                notification_id,
+                1,
+                agency_id,
+                payload,
+            )
+            events.append((created_event, TOPIC))
+        with contextlib.suppress(DuplicateKeyError):  # this event was delivered before
+            await self.outbox.insert(self.inbox, entry, events)

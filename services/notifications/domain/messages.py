@@ -1,0 +1,108 @@
+"""What people read, in French: the inbox line (title, body) and the e-mail (subject, text), per kind of
+notification, from the event's payload. Pure; the names come only from the recipient's own contact."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from services.notifications.domain.routing import Kind
+
+PURPOSES = {
+    "job_inquiry": "une enquête métier",
+    "testimony": "un témoignage",
+    "company_visit": "une visite d'entreprise",
+    "mentoring": "un parrainage",
+}
+LINK_PURPOSES = {
+    "confirm": ("Confirmez l'accueil d'une immersion (PMSMP)", "confirmer ou refuser l'accueil"),
+    "sign": ("Signez la convention d'immersion (PMSMP)", "relire et signer la convention"),
+    "assess": ("Le bilan de l'immersion (PMSMP)", "remplir le bilan de l'immersion (5 minutes)"),
+    "agree": ("Votre bilan d'immersion", "lire le bilan et dire si vous êtes d'accord"),
+}
+REMINDERS = {
+    "signatures_missing": "des signatures manquent encore, l'immersion commence bientôt",
+    "validation_pending": "la convention attend encore sa validation, l'immersion commence bientôt",
+    "assessment_request": "l'immersion se termine : le bilan est à remplir",
+    "assessment_overdue": "le bilan de l'immersion n'est pas encore fait",
+}
+SIGNATURE = "\n\n-- \nParcours, la plateforme des structures d'accompagnement des Pays de la Loire"
+
+
+@dataclass(frozen=True)
+class Message:
+    title: str
+    body: str
+    url: str = ""
+
+    def email(self, greeting_name: str) -> tuple[str, str]:
+        hello = f"Bonjour {greeting_name}," if greeting_name else "Bonjour,"
+        link = f"\n\n{self.url}" if self.url else ""
+        return f"[Parcours] {self.title}", f"{hello}\n\n{self.body}{link}{SIGNATURE}"
+
+
+def _dates(payload: dict[str, Any]) -> str:
+    start, end = date.fromisoformat(payload["start_date"]), date.fromisoformat(payload["end_date"])
+    return f"du {start:%d/%m/%Y} au {end:%d/%m/%Y}"
+
+
+def message(kind: Kind, payload: dict[str, Any], link: str = "", console: str = "") -> Message:
+    """`link`: the secure link a person outside the agencies acts from; `console`: where staff see it."""
+    if kind is Kind.SUGGESTION:
+        return Message(
+            "Nouvelle suggestion de pair",
+            f"Un pair entre dans les suggestions d'un de vos bénéficiaires (rang {payload['rank']}) : "
+            + "; ".join(payload.get("reasons", [])[:3]),
+            console,
+        )
+    if kind is Kind.INTRODUCTION_REQUEST:
+        return Message(
+            "Une personne aimerait échanger avec vous",
+            f"Un conseiller vous propose {PURPOSES.get(payload['purpose'], 'une rencontre')} avec une personne qui "
+            f"construit son projet. Vous pouvez accepter ou refuser avant le {_day(payload['expires_at'])} :",
+            link,
+        )
+    if kind is Kind.INTRODUCTION_REMINDER:
+        return Message(
+            "Rappel : une demande de rencontre attend votre réponse",
+            f"Sans réponse, la demande expirera le {_day(payload['expires_at'])}. Répondre :",
+            link,
+        )
+    if kind is Kind.INTRODUCTION_ANSWERED:
+        accepted = payload.get("accepted")
+        return Message(
+            "Mise en relation acceptée" if accepted else "Mise en relation déclinée",
+            "Le pair a accepté la rencontre." if accepted else "Le pair a décliné la demande de rencontre.",
+            console,
+        )
+    if kind is Kind.CONVENTION_LINK:
+        title, what = LINK_PURPOSES[payload["purpose"]]
+        again = " (ce lien remplace le précédent)" if payload.get("reissued") else ""
+        return Message(title, f"Voici votre lien personnel pour {what}{again} :", link)
+    if kind is Kind.CONVENTION_CONFIRMED:
+        return Message(
+            "Convention confirmée par l'entreprise",
+            f"L'entreprise a confirmé l'accueil prévu {_dates(payload)}. Les signatures sont demandées.",
+            console,
+        )
+    if kind is Kind.CONVENTION_DECLINED:
+        return Message(
+            "Convention refusée par l'entreprise",
+            f"L'entreprise a décliné l'accueil prévu {_dates(payload)} (motif : {payload.get('reason', '-')}).",
+            console,
+        )
+    if kind is Kind.CONVENTION_TO_VALIDATE:
+        return Message(
+            "Convention à valider",
+            f"Une convention d'immersion {_dates(payload)} est signée et attend votre validation.",
+            console,
+        )
+    if kind is Kind.CONVENTION_REMINDER:
+        what = REMINDERS.get(payload["kind"], "une étape de la convention attend")
+        return Message(f"Rappel : {what}", f"Immersion prévue {_dates(payload)} : {what}.", link or console)
+    raise ValueError(f"no message for {kind}")
+
+
+def _day(moment: str) -> str:
+    return date.fromisoformat(moment[:10]).strftime("%d/%m/%Y")

@@ -1,0 +1,101 @@
+"""Who hears of which event, how: the ROUTES table (event type -> audience, kind, channels), read by the
+dispatcher and the tests. Pure: recipients are resolved by the adapters from the audience."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+
+class Audience(StrEnum):
+    COUNSELLOR = "counsellor"  # the payload's counsellor_id
+    VALIDATORS = "validators"  # the agency's validators
+    PEER = "peer"  # the payload's peer_id
+    PARTIES = "parties"  # a convention's parties (employer, tutor, beneficiary, legal representative)
+
+
+class Channel(StrEnum):
+    LIVE = "live"  # the inbox, pushed to open browsers
+    EMAIL = "email"
+
+
+class Kind(StrEnum):
+    SUGGESTION = "suggestion"
+    INTRODUCTION_REQUEST = "introduction_request"
+    INTRODUCTION_REMINDER = "introduction_reminder"
+    INTRODUCTION_ANSWERED = "introduction_answered"
+    CONVENTION_LINK = "convention_link"
+    CONVENTION_CONFIRMED = "convention_confirmed"
+    CONVENTION_DECLINED = "convention_declined"
+    CONVENTION_TO_VALIDATE = "convention_to_validate"
+    CONVENTION_REMINDER = "convention_reminder"
+
+
+class Preference(StrEnum):
+    LIVE = "live"
+    EMAIL = "email"
+    BOTH = "both"
+    NONE = "none"
+
+    @property
+    def channels(self) -> frozenset[Channel]:
+        return {
+            Preference.LIVE: frozenset({Channel.LIVE}),
+            Preference.EMAIL: frozenset({Channel.EMAIL}),
+            Preference.BOTH: frozenset({Channel.LIVE, Channel.EMAIL}),
+            Preference.NONE: frozenset(),
+        }[self]
+
+
+# what staff get unless they choose otherwise: live for what happens, also e-mail for what waits on them
+STAFF_DEFAULTS: dict[Kind, Preference] = {
+    Kind.SUGGESTION: Preference.LIVE,
+    Kind.INTRODUCTION_ANSWERED: Preference.LIVE,
+    Kind.CONVENTION_CONFIRMED: Preference.LIVE,
+    Kind.CONVENTION_DECLINED: Preference.BOTH,
+    Kind.CONVENTION_TO_VALIDATE: Preference.BOTH,
+    Kind.CONVENTION_REMINDER: Preference.BOTH,
+}
+STAFF_AUDIENCES = frozenset({Audience.COUNSELLOR, Audience.VALIDATORS})
+
+
+@dataclass(frozen=True)
+class Route:
+    kind: Kind
+    audience: Audience
+    only_if: tuple[tuple[str, Any], ...] = ()  # payload fields that must hold these values
+    listed: str = ""  # a value that must be among the payload's `recipients`
+
+    def applies(self, payload: dict[str, Any]) -> bool:
+        listed = not self.listed or self.listed in payload.get("recipients", [])
+        return listed and all(payload.get(name) == value for name, value in self.only_if)
+
+
+ROUTES: dict[str, tuple[Route, ...]] = {
+    "matching.suggestion.offered": (Route(Kind.SUGGESTION, Audience.COUNSELLOR),),
+    "matching.introduction.proposed": (Route(Kind.INTRODUCTION_REQUEST, Audience.PEER),),
+    "matching.introduction.reminder_due": (Route(Kind.INTRODUCTION_REMINDER, Audience.PEER),),
+    "matching.introduction.answered": (Route(Kind.INTRODUCTION_ANSWERED, Audience.COUNSELLOR),),
+    "placements.convention.link_issued": (Route(Kind.CONVENTION_LINK, Audience.PARTIES),),
+    "placements.convention.confirmed": (Route(Kind.CONVENTION_CONFIRMED, Audience.COUNSELLOR),),
+    "placements.convention.declined": (Route(Kind.CONVENTION_DECLINED, Audience.COUNSELLOR),),
+    "placements.convention.signed": (Route(Kind.CONVENTION_TO_VALIDATE, Audience.VALIDATORS, (("all_signed", True),)),),
+    "placements.convention.pre_validated": (Route(Kind.CONVENTION_TO_VALIDATE, Audience.VALIDATORS),),
+    "placements.convention.reminder_due": (
+        Route(Kind.CONVENTION_REMINDER, Audience.PARTIES),
+        Route(Kind.CONVENTION_REMINDER, Audience.COUNSELLOR, listed="agency"),
+    ),
+}
+
+
+def routes_for(event_type: str, payload: dict[str, Any]) -> list[Route]:
+    return [route for route in ROUTES.get(event_type, ()) if route.applies(payload)]
+
+
+def channels_for(audience: Audience, kind: Kind, chosen: Preference | None) -> frozenset[Channel]:
+    """People outside the agencies have no browser session: e-mail only. Staff: their choice, or the
+    default."""
+    if audience not in STAFF_AUDIENCES:
+        return frozenset({Channel.EMAIL})
+    return (chosen or STAFF_DEFAULTS.get(kind, Preference.LIVE)).channels

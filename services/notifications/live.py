@@ -1,0 +1,78 @@
+"""Live delivery to browsers (Server-Sent Events). The instance that stores a notification publishes
+`notifications.delivery.created`; every instance reads that topic outside any consumer group (each sees
+every record, from the end) and pushes it to the browsers connected to it. A browser that reconnects
+sends the last id it saw (`Last-Event-ID`) and gets what it missed from the inbox first."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections import defaultdict
+from collections.abc import Iterator
+
+from aiokafka import AIOKafkaConsumer
+
+from services.contracts.envelope import Envelope
+from services.contracts.events.notifications import NotificationCreatedV1
+from services.notifications.dispatcher import TOPIC
+
+log = logging.getLogger(__name__)
+HEARTBEAT_SECONDS = 15.0
+QUEUE_SIZE = 1000
+
+
+class Hub:
+    """The browsers connected to this instance, by staff member."""
+
+    def __init__(self) -> None:
+        self._queues: dict[str, set[asyncio.Queue[NotificationCreatedV1]]] = defaultdict(set)
+
+    @contextlib.contextmanager
+    def listen(self, staff_id: str) -> Iterator[asyncio.Queue[NotificationCreatedV1]]:
+        queue: asyncio.Queue[NotificationCreatedV1] = asyncio.Queue(QUEUE_SIZE)
+        self._queues[staff_id].add(queue)
+        try:
+            yield queue
+        finally:
+            self._queues[staff_id].discard(queue)
+            if not self._queues[staff_id]:
+                del self._queues[staff_id]
+
+    def publish(self, notification: NotificationCreatedV1) -> None:
+        for queue in self._queues.get(notification.staff_id, ()):
+            with contextlib.suppress(asyncio.QueueFull):  # a stuck browser catches up by Last-Event-ID
+                queue.put_nowait(notification)
+
+    @property
+    def connections(self) -> int:
+        return sum(len(q) for q in self._queues.values())
+
+
+async def broadcast(bootstrap_servers: str, hub: Hub, ready: asyncio.Event | None = None) -> None:
+    """Every record of the delivery topic, from now on, to this instance's browsers; reconnects forever."""
+    delay = 0.5
+    while True:
+        consumer = AIOKafkaConsumer(
+            TOPIC, bootstrap_servers=bootstrap_servers, group_id=None, auto_offset_reset="latest"
+        )
+        try:
+            await consumer.start()
+            delay = 0.5
+            if ready is not None:
+                ready.set()
+            async for record in consumer:
+                try:
+                    envelope = Envelope.from_bytes(record.value or b"")
+                    hub.publish(NotificationCreatedV1.model_validate(envelope.payload))
+                except Exception as error:  # a bad record must not stop live delivery
+                    log.warning("live delivery skipped a record at %s@%d: %s", record.topic, record.offset, error)
+        except asyncio.CancelledError:
+            raise
+        except Exception as error:
+            log.error("live delivery lost Kafka (%s); again in %.1f s", error, delay)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 30)
+        finally:
+            with contextlib.suppress(Exception):
+                await consumer.stop()

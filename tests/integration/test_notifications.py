@@ -1,0 +1,217 @@
+"""Notifications on the running platform, with a real SMTP server: an employer follows the link of the
+e-mail they received; the counsellor sees it live in the browser (SSE) and in the inbox, a counsellor of
+another agency does not; a redelivered event changes nothing; with the SMTP server down the e-mail waits,
+and arrives once it is back."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import re
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+from aiokafka import AIOKafkaProducer
+
+from services.kit.dead_letters import read_topic
+from services.notifications.mailer import message_id
+from tests.conftest import Servers
+from tests.integration.conftest import OPERATOR_TOKEN, MailCatcher
+from tests.integration.support import ServiceProcess, wait_until
+from tests.integration.test_placements import convention, created, new_beneficiary, step
+from tests.integration.test_profiles_beneficiaries_api import Agency, agency
+
+pytestmark = pytest.mark.integration
+LINK = re.compile(r"(https?://\S+/links/conventions/\S+)")
+OPERATOR = {"Authorization": f"Bearer {OPERATOR_TOKEN}"}
+
+
+@pytest.fixture
+async def notifications(platform: dict[str, ServiceProcess]) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(base_url=platform["notifications"].url, timeout=20) as client:
+        yield client
+
+
+class Browser:
+    """An EventSource: the SSE stream of one staff member, read in the background."""
+
+    def __init__(self, base_url: str, who: dict[str, str]) -> None:
+        self.url = f"{base_url}/inbox/stream"
+        self.token = who["Authorization"].split()[1]
+        self.events: list[dict[str, Any]] = []
+        self.connected = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    async def _read(self) -> None:
+        async with (
+            httpx.AsyncClient(timeout=httpx.Timeout(5, read=None)) as client,
+            client.stream("GET", self.url, params={"access_token": self.token}) as answer,
+        ):
+            assert answer.status_code == 200
+            data = ""
+            async for line in answer.aiter_lines():
+                if line.startswith(": connected"):
+                    self.connected.set()
+                elif line.startswith("data: "):
+                    data = line[6:]
+                elif line == "" and data:
+                    self.events.append(json.loads(data))
+                    data = ""
+
+    async def __aenter__(self) -> Browser:
+        self._task = asyncio.create_task(self._read())
+        await asyncio.wait_for(self.connected.wait(), 10)
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        assert self._task is not None
+        self._task.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await self._task
+
+
+async def mail_to(mail: MailCatcher, address: str, subject_words: str, count: int = 1) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
+
+    async def arrived() -> bool:
+        nonlocal found
+        found = [m for m in await mail.messages() if address in m["to"] and subject_words in m["subject"]]
+        return len(found) >= count
+
+    await wait_until(arrived, timeout=60, what=f"an e-mail to {address} about {subject_words!r}")
+    return found
+
+
+async def duplicates(notifications: httpx.AsyncClient) -> float:
+    """How many redelivered placements events notifications recognised and skipped (its metrics)."""
+    metrics = (await notifications.get("/metrics")).text.splitlines()
+    return sum(
+        float(line.rsplit(" ", 1)[1])
+        for line in metrics
+        if line.startswith("parcours_events_consumed_total{")
+        and 'outcome="duplicate"' in line
+        and 'topic="placements.convention"' in line
+    )
+
+
+async def sent_convention(profiles: httpx.AsyncClient, placements: httpx.AsyncClient, owner: Agency) -> dict[str, Any]:
+    body = convention(await new_beneficiary(profiles, owner))
+    body["host"] = {**body["host"], "email": f"accueil-{body['beneficiary']['last_name'].lower()}@entreprise.test"}
+    made = await created(placements, owner, body)
+    await step(placements, owner.counsellor, made["convention_id"], "send")
+    return made
+
+
+async def test_an_employer_confirms_from_the_e_mail_and_the_counsellor_sees_it_live(
+    servers: Servers,
+    profiles: httpx.AsyncClient,
+    placements: httpx.AsyncClient,
+    notifications: httpx.AsyncClient,
+    mail: MailCatcher,
+) -> None:
+    nantes, angers = await agency(profiles, "Mission locale"), await agency(profiles, "Cap emploi")
+
+    async def staff_known() -> bool:
+        answers = [await notifications.get("/inbox/unread-count", headers=h) for h in (nantes.counsellor,)]
+        return all(a.status_code == 200 for a in answers)
+
+    await wait_until(staff_known, timeout=30, what="notifications to trust the tokens")
+    base = str(notifications.base_url).rstrip("/")
+    async with Browser(base, nantes.counsellor) as mine, Browser(base, angers.counsellor) as theirs:
+        made = await sent_convention(profiles, placements, nantes)
+        employer = made["terms"]["host"]["email"]
+        [invitation] = await mail_to(mail, employer, "Confirmez l'accueil")
+        assert invitation["text"].startswith(f"Bonjour {made['terms']['host']['contact_name']},")
+        url = LINK.search(invitation["text"])
+        assert url is not None, invitation["text"]
+        confirmed = await placements.post(url.group(1) + "/confirm")
+        assert confirmed.status_code == 200, confirmed.text
+
+        async def pushed() -> bool:
+            return any(e["kind"] == "convention_confirmed" for e in mine.events)
+
+        await wait_until(pushed, timeout=30, what="the confirmation pushed to the counsellor's browser")
+        [live] = [e for e in mine.events if e["kind"] == "convention_confirmed"]
+        assert live["title"] == "Convention confirmée par l'entreprise" and live["subject_id"] == made["convention_id"]
+        await mail_to(mail, employer, "Signez la convention")
+        await asyncio.sleep(1)
+        assert theirs.events == []
+
+    inbox = (await notifications.get("/inbox", headers=nantes.counsellor)).json()
+    assert [n["kind"] for n in inbox if n["subject_id"] == made["convention_id"]] == ["convention_confirmed"]
+    unread = (await notifications.get("/inbox/unread-count", headers=nantes.counsellor)).json()["unread"]
+    marked = await notifications.post(f"/inbox/{inbox[0]['notification_id']}/read", headers=nantes.counsellor)
+    assert marked.status_code == 200 and marked.json()["read"] is True
+    assert (await notifications.get("/inbox/unread-count", headers=nantes.counsellor)).json()["unread"] == unread - 1
+    other = await notifications.post(f"/inbox/{inbox[0]['notification_id']}/read", headers=angers.counsellor)
+    assert other.status_code == 404
+
+    # a reconnecting browser gets what it missed since the id it last saw
+    async with httpx.AsyncClient(timeout=httpx.Timeout(5, read=3)) as client:
+        token = nantes.counsellor["Authorization"].split()[1]
+        frames = []
+        with contextlib.suppress(httpx.ReadTimeout):
+            async with client.stream(
+                "GET",
+                f"{base}/inbox/stream",
+                params={"access_token": token},
+                headers={"Last-Event-ID": "0"},
+            ) as answer:
+                async for line in answer.aiter_lines():
+                    if line.startswith("id: "):
+                        frames.append(line[4:])
+        assert inbox[0]["notification_id"] in frames
+
+    # the same event delivered again changes nothing
+    before_mail = len(await mail.messages())
+    before_inbox = len((await notifications.get("/inbox", headers=nantes.counsellor)).json())
+    records = await read_topic(
+        servers.kafka_bootstrap_servers,
+        "placements.convention",
+        lambda r: r.key == made["convention_id"].encode() and b'"placements.convention.confirmed"' in (r.value or b""),
+    )
+    assert records, "the confirmation is on the topic"
+    duplicates_before = await duplicates(notifications)
+    producer = AIOKafkaProducer(bootstrap_servers=servers.kafka_bootstrap_servers)
+    await producer.start()
+    try:
+        for record in records:
+            await producer.send_and_wait(record.topic, record.value, key=record.key, headers=list(record.headers or ()))
+    finally:
+        await producer.stop()
+
+    async def duplicate_seen() -> bool:
+        return await duplicates(notifications) >= duplicates_before + len(records)
+
+    await wait_until(duplicate_seen, timeout=30, what="notifications to see the duplicate")
+    assert len(await mail.messages()) == before_mail
+    assert len((await notifications.get("/inbox", headers=nantes.counsellor)).json()) == before_inbox
+
+
+async def test_with_the_smtp_server_down_the_e_mail_waits_and_arrives_when_it_is_back(
+    profiles: httpx.AsyncClient,
+    placements: httpx.AsyncClient,
+    notifications: httpx.AsyncClient,
+    mail: MailCatcher,
+) -> None:
+    nantes = await agency(profiles, "Mission locale")
+    mail.process.stop()
+    try:
+        made = await sent_convention(profiles, placements, nantes)
+        employer = made["terms"]["host"]["email"]
+
+        async def retried() -> bool:
+            emails = (await notifications.get("/operations/emails", headers=OPERATOR)).json()
+            return any(e["to"] == employer and e["attempts"] >= 2 and e["status"] == "pending" for e in emails)
+
+        await wait_until(retried, timeout=60, what="the e-mail tried twice while the SMTP server is down")
+    finally:
+        await mail.restart()
+    [invitation] = await mail_to(mail, employer, "Confirmez l'accueil")
+    emails = (await notifications.get("/operations/emails", headers=OPERATOR)).json()
+    [record] = [e for e in emails if e["to"] == employer]
+    assert record["status"] == "sent" and record["attempts"] >= 3
+    assert invitation["message_id"] == message_id(record["email_id"])
