@@ -8,6 +8,8 @@ from typing import Annotated, Any, Literal
 from fastapi import Depends, FastAPI, Query, Request
 from pydantic import Field
 
+from services.contracts.envelope import Envelope
+from services.contracts.events.profiles import PersonErasedV1
 from services.kit.auth import require_operator
 from services.kit.consumer_service import build_consumer_app
 from services.kit.messaging import EventRouter
@@ -73,8 +75,11 @@ def build_app(settings: NotificationsSettings) -> FastAPI:
     dispatcher = Dispatcher(runtime.db, directory, runtime.outbox, settings.link_signing_key, urls, mailer.wake)
     dispatcher.subscribe(router)
 
-    async def on_erased(envelope: object, payload: object) -> None:
-        await directory.forget(payload)  # type: ignore[arg-type]
+    async def on_erased(envelope: Envelope, payload: PersonErasedV1) -> None:
+        """Their contact points, and the e-mails to them (which hold their name and address), go."""
+        keys = await directory.forget(payload)
+        if keys:
+            await mailer.emails.delete_many({"recipient": {"$in": keys}})
 
     router.on("profiles.person.erased", on_erased)
     hub = Hub()

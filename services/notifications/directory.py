@@ -90,16 +90,20 @@ class Directory:
         elif fields:
             await self.conventions.update_one({"_id": convention_id}, {"$set": fields})
 
-    async def forget(self, payload: PersonErasedV1) -> None:
+    async def forget(self, payload: PersonErasedV1) -> list[str]:
+        """Deletes the person's contact points; returns the recipient keys they were known by."""
         if payload.person_kind is PersonKind.PEER:
             tombstone = {"_id": payload.person_id, "erased": True, "version": FOREVER}
             await self.peers.replace_one({"_id": payload.person_id}, tombstone, upsert=True)
-            return
+            return [f"peer:{payload.person_id}"]
+        keys = []
         async for convention in self.conventions.find({"beneficiary_id": payload.person_id}, {"_id": 1}):
             await self.conventions.update_one(
                 {"_id": convention["_id"]},
                 {"$unset": {"contacts.beneficiary": "", "contacts.legal_representative": ""}},
             )
+            keys += [f"party:{convention['_id']}:{role}" for role in ("beneficiary", "legal_representative")]
+        return keys
 
     # -- reading --------------------------------------------------------------------------------------
 

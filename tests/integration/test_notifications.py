@@ -215,3 +215,40 @@ async def test_with_the_smtp_server_down_the_e_mail_waits_and_arrives_when_it_is
     [record] = [e for e in emails if e["to"] == employer]
     assert record["status"] == "sent" and record["attempts"] >= 3
     assert invitation["message_id"] == message_id(record["email_id"])
+
+
+async def test_killed_in_the_middle_of_sending_it_sends_each_e_mail_once_after_a_restart(
+    profiles: httpx.AsyncClient,
+    placements: httpx.AsyncClient,
+    notifications: httpx.AsyncClient,
+    mail: MailCatcher,
+    platform: dict[str, ServiceProcess],
+) -> None:
+    nantes = await agency(profiles, "Mission locale")
+    service = platform["notifications"]
+    service.kill()
+    try:
+        made = [await sent_convention(profiles, placements, nantes) for _ in range(12)]
+    finally:
+        service.start()
+    employers = {m["terms"]["host"]["email"] for m in made}
+
+    async def sending() -> bool:
+        with contextlib.suppress(httpx.HTTPError):
+            emails = (await notifications.get("/operations/emails", headers=OPERATOR)).json()
+            return any(e["to"] in employers and e["status"] in ("sending", "sent") for e in emails)
+        return False
+
+    await wait_until(sending, timeout=60, what="the backlog being sent")
+    service.kill()  # in the middle of the batch
+    service.start()
+    await service.wait_ready()
+
+    async def all_sent() -> bool:
+        emails = (await notifications.get("/operations/emails", headers=OPERATOR, params={"limit": 500})).json()
+        ours = [e for e in emails if e["to"] in employers]
+        return len(ours) == len(employers) and all(e["status"] == "sent" for e in ours)
+
+    await wait_until(all_sent, timeout=60, what="every employer's e-mail sent")
+    caught = [m for m in await mail.messages() if set(m["to"]) & employers]
+    assert sorted(address for m in caught for address in m["to"]) == sorted(employers)

@@ -1,0 +1,61 @@
+"""Who hears of what, and what they read: the routing table and the French messages, with plain values."""
+
+from __future__ import annotations
+
+from services.notifications.domain.messages import message
+from services.notifications.domain.routing import (
+    ROUTES,
+    STAFF_DEFAULTS,
+    Audience,
+    Channel,
+    Kind,
+    Preference,
+    channels_for,
+    routes_for,
+)
+
+CONVENTION = {"start_date": "2027-03-15", "end_date": "2027-04-14", "convention_id": "c1", "agency_id": "a1"}
+
+
+def test_each_routed_event_has_a_message_for_each_of_its_kinds() -> None:
+    samples = {
+        "rank": 2,
+        "reasons": ["A exercé le métier visé"],
+        "purpose": "confirm",
+        "expires_at": "2027-03-20T10:00:00+00:00",
+        "accepted": True,
+        "kind": "validation_pending",
+        **CONVENTION,
+    }
+    for routes in ROUTES.values():
+        for route in routes:
+            text = message(route.kind, samples, "https://lien", "https://console")
+            assert text.title and text.body
+
+
+def test_a_convention_waits_for_validation_only_once_everyone_signed() -> None:
+    assert routes_for("placements.convention.signed", {"all_signed": False}) == []
+    [route] = routes_for("placements.convention.signed", {"all_signed": True})
+    assert (route.kind, route.audience) == (Kind.CONVENTION_TO_VALIDATE, Audience.VALIDATORS)
+
+
+def test_a_reminder_reaches_the_counsellor_only_when_the_agency_is_listed() -> None:
+    to_parties = routes_for("placements.convention.reminder_due", {"recipients": ["employer"]})
+    assert [r.audience for r in to_parties] == [Audience.PARTIES]
+    both = routes_for("placements.convention.reminder_due", {"recipients": ["tutor", "agency"]})
+    assert [r.audience for r in both] == [Audience.PARTIES, Audience.COUNSELLOR]
+
+
+def test_people_outside_the_agencies_get_e_mail_and_staff_their_choice_or_the_default() -> None:
+    assert channels_for(Audience.PEER, Kind.INTRODUCTION_REQUEST, Preference.NONE) == {Channel.EMAIL}
+    assert channels_for(Audience.COUNSELLOR, Kind.SUGGESTION, None) == {Channel.LIVE}
+    assert channels_for(Audience.VALIDATORS, Kind.CONVENTION_TO_VALIDATE, None) == {Channel.LIVE, Channel.EMAIL}
+    assert channels_for(Audience.COUNSELLOR, Kind.SUGGESTION, Preference.NONE) == set()
+    assert set(STAFF_DEFAULTS) <= set(Kind)
+
+
+def test_an_e_mail_greets_its_recipient_and_carries_the_link() -> None:
+    text = message(Kind.CONVENTION_LINK, {"purpose": "sign", "reissued": True, **CONVENTION}, "https://lien/x")
+    subject, body = text.email("Claire Dupont")
+    assert subject == "[Parcours] Signez la convention d'immersion (PMSMP)"
+    assert body.startswith("Bonjour Claire Dupont,") and "https://lien/x" in body and "remplace" in body
