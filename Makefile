@@ -7,7 +7,7 @@ LOCAL := deploy/local
 export PARCOURS_OPERATOR_TOKEN ?= local-operator-token
 
 .PHONY: help venv run up down status infra-up infra-down infra-status reset test test-unit test-integration \
-        lint bench-messaging bench-import bench-matching bench-placements evaluate-matching rebuild-matching lock clean-venv
+        lint bench-messaging bench-import bench-matching bench-placements bench-notifications evaluate-matching rebuild-matching lock clean-venv
 
 help:
 	@echo "make run            infrastructure + the four services + demo data, in the foreground (Ctrl-C stops)"
@@ -16,6 +16,7 @@ help:
 	@echo "make infra-up|infra-down|infra-status   Kafka and FerretDB only;  make reset: wipe local data"
 	@echo "make bench-messaging  outbox -> Kafka -> consumer benchmark (bench/results/messaging.json)"
 	@echo "make bench-import   the peers import tool on 10,000 rows (bench/results/import.json)"
+	@echo "make bench-notifications  SSE latency to 200 browsers, e-mails/s (bench/results/notifications.json)"
 	@echo "make bench-placements  conventions on FerretDB: drafts, link actions, the scheduler's sweep (bench/results/placements.json)"
 	@echo "make bench-matching  ten suggestions among 100,000 peers, reverse match over 200,000 (bench/results/matching.json)"
 	@echo "make evaluate-matching  nDCG@10 of the ranking on the evaluation set"
@@ -89,6 +90,11 @@ bench-import: venv
 	@$(BENCH_ENV) bash $(LOCAL)/infra.sh reset >/dev/null
 	@$(BENCH_ENV) bash $(LOCAL)/infra.sh ferretdb-up
 	$(BENCH_ENV) $(PY) -m bench.import_peers; status=$$?; $(BENCH_ENV) bash $(LOCAL)/infra.sh down; exit $$status
+
+bench-notifications: venv
+	@$(BENCH_ENV) bash $(LOCAL)/infra.sh reset >/dev/null
+	@$(BENCH_ENV) bash $(LOCAL)/infra.sh up
+	$(BENCH_ENV) $(PY) -m bench.notifications; status=$$?; $(BENCH_ENV) bash $(LOCAL)/infra.sh down; exit $$status
 
 bench-placements: venv
 	@$(BENCH_ENV) bash $(LOCAL)/infra.sh reset >/dev/null

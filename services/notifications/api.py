@@ -58,7 +58,7 @@ async def inbox(
     query: dict[str, Any] = {"staff_id": caller.staff_id}
     if unread_only:
         query["read"] = False
-    found = await dispatcher_of(request).inbox.find(query, {"outbox": 0}).sort("_id", -1).limit(limit).to_list()
+    found = await dispatcher_of(request).inbox.find(query).sort("_id", -1).limit(limit).to_list()
     return [NotificationOut.of(d) for d in found]
 
 
@@ -71,7 +71,7 @@ async def unread(caller: CurrentCaller, request: Request) -> dict[str, int]:
 @router.post("/inbox/{notification_id}/read", summary="Mark one notification read")
 async def mark_read(notification_id: str, caller: CurrentCaller, request: Request) -> NotificationOut:
     entries = dispatcher_of(request).inbox
-    found = await entries.find_one({"_id": notification_id}, {"outbox": 0})
+    found = await entries.find_one({"_id": notification_id})
     if found is None or found["staff_id"] != caller.staff_id:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no notification {notification_id} in your inbox")
     await entries.update_one({"_id": notification_id}, {"$set": {"read": True}})
@@ -136,7 +136,7 @@ async def stream(
             replayed: set[str] = set()
             if since:
                 query = {"staff_id": caller.staff_id, "_id": {"$gt": since}}
-                for d in await entries.find(query, {"outbox": 0}).sort("_id", 1).to_list():
+                for d in await entries.find(query).sort("_id", 1).to_list():
                     replayed.add(d["_id"])
                     yield _frame(NotificationCreatedV1.model_validate({**d, "notification_id": d["_id"]}))
             while not await request.is_disconnected():

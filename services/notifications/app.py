@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Literal
 
 from fastapi import Depends, FastAPI, Query, Request
@@ -16,7 +16,7 @@ from services.kit.messaging import EventRouter
 from services.kit.settings import LinkSigningSettings
 from services.notifications import api
 from services.notifications.directory import Directory
-from services.notifications.dispatcher import INBOX, Dispatcher
+from services.notifications.dispatcher import PUSHES, Dispatcher
 from services.notifications.live import Hub, broadcast
 from services.notifications.mailer import Mailer, SmtpSettings
 
@@ -45,7 +45,7 @@ def build_app(settings: NotificationsSettings) -> FastAPI:
         description="Who hears what: inboxes and live push for staff, e-mail for everyone, once each.",
         router=router,
         routers=[api.router],
-        aggregate_collections=[INBOX],
+        aggregate_collections=[PUSHES],
     )
     smtp = SmtpSettings(
         settings.smtp_host,
@@ -84,6 +84,7 @@ def build_app(settings: NotificationsSettings) -> FastAPI:
     router.on("profiles.person.erased", on_erased)
     hub = Hub()
     runtime.every("mailer", 1, mailer.run)
+    runtime.every("purge-pushed", 2, lambda: dispatcher.purge_pushed(datetime.now(UTC) - timedelta(seconds=2)))
     runtime.every("live-delivery", 1, lambda: broadcast(settings.kafka_bootstrap_servers, hub))
     app.state.dispatcher, app.state.hub, app.state.mailer = dispatcher, hub, mailer
 

@@ -63,20 +63,43 @@ def build_message(email: Document, sender: str) -> EmailMessage:
     return message
 
 
-def send_now(settings: SmtpSettings, message: EmailMessage) -> None:
-    """One SMTP exchange (blocking: run it in a thread)."""
-    if settings.tls == "implicit":
-        client: smtplib.SMTP = smtplib.SMTP_SSL(
-            settings.host, settings.port, timeout=settings.timeout, context=ssl.create_default_context()
-        )
-    else:
-        client = smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout)
-    with client:
+class Connection:
+    """One SMTP session for a pass over the due e-mails (blocking: use it from a thread), opened at the
+    first message and opened again after a failure."""
+
+    def __init__(self, settings: SmtpSettings) -> None:
+        self.settings = settings
+        self.client: smtplib.SMTP | None = None
+
+    def _open(self) -> smtplib.SMTP:
+        settings = self.settings
+        if settings.tls == "implicit":
+            context = ssl.create_default_context()
+            client: smtplib.SMTP = smtplib.SMTP_SSL(
+                settings.host, settings.port, timeout=settings.timeout, context=context
+            )
+        else:
+            client = smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout)
         if settings.tls == "starttls":
             client.starttls(context=ssl.create_default_context())
         if settings.username:
             client.login(settings.username, settings.password)
-        client.send_message(message)
+        return client
+
+    def send(self, message: EmailMessage) -> None:
+        if self.client is None:
+            self.client = self._open()
+        try:
+            self.client.send_message(message)
+        except (OSError, smtplib.SMTPException):
+            self.close()
+            raise
+
+    def close(self) -> None:
+        if self.client is not None:
+            with contextlib.suppress(OSError, smtplib.SMTPException):
+                self.client.quit()
+            self.client = None
 
 
 class Mailer:
@@ -115,17 +138,21 @@ class Mailer:
     async def send_due(self, now: datetime) -> dict[str, int]:
         counts = {"sent": 0, "retry": 0, "failed": 0}
         due = await self.emails.find({"status": {"$in": ["pending", "sending"]}}).to_list()
-        for email in sorted(due, key=lambda e: e["created_at"]):
-            if email["status"] == "pending" and email["next_at"] > now:
-                continue
-            counts[await self._send(email, now)] += 1
+        connection = Connection(self.settings)
+        try:
+            for email in sorted(due, key=lambda e: e["created_at"]):
+                if email["status"] == "pending" and email["next_at"] > now:
+                    continue
+                counts[await self._send(email, now, connection)] += 1
+        finally:
+            await asyncio.to_thread(connection.close)
         return counts
 
-    async def _send(self, email: Document, now: datetime) -> str:
+    async def _send(self, email: Document, now: datetime, connection: Connection) -> str:
         attempts = email["attempts"] + 1
         await self.emails.update_one({"_id": email["_id"]}, {"$set": {"status": "sending", "attempts": attempts}})
         try:
-            await asyncio.to_thread(send_now, self.settings, build_message(email, self.settings.sender))
+            await asyncio.to_thread(connection.send, build_message(email, self.settings.sender))
         except (OSError, smtplib.SMTPException) as error:
             reason = f"{type(error).__name__}: {error}"
             if attempts >= self.max_attempts:
