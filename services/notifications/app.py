@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Literal
 
-from fastapi import Depends, FastAPI, Query, Request
+from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from pydantic import Field
 
 from services.contracts.envelope import Envelope
@@ -109,5 +109,17 @@ def build_app(settings: NotificationsSettings) -> FastAPI:
         query = {"status": status} if status else {}
         found = await mailer.emails.find(query, {"text": 0}).sort("created_at", -1).limit(limit).to_list()
         return [{**e, "email_id": e.pop("_id")} for e in found]
+
+    @app.get(
+        "/operations/emails/{email_id}",
+        dependencies=[Depends(require_operator)],
+        tags=["operations"],
+        summary="One e-mail, its text included (to follow a link by hand, or check what was sent)",
+    )
+    async def email(email_id: str) -> dict[str, Any]:
+        found = await mailer.emails.find_one({"_id": email_id})
+        if found is None:
+            raise HTTPException(404, f"no e-mail {email_id}")
+        return {**found, "email_id": found.pop("_id")}
 
     return app

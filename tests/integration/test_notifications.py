@@ -10,6 +10,7 @@ import contextlib
 import json
 import re
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -18,7 +19,7 @@ from aiokafka import AIOKafkaProducer
 
 from services.kit.dead_letters import read_topic
 from services.notifications.mailer import message_id
-from tests.conftest import Servers
+from tests.conftest import Servers, free_port
 from tests.integration.conftest import OPERATOR_TOKEN, MailCatcher
 from tests.integration.support import ServiceProcess, wait_until
 from tests.integration.test_placements import convention, created, new_beneficiary, step
@@ -252,3 +253,65 @@ async def test_killed_in_the_middle_of_sending_it_sends_each_e_mail_once_after_a
     await wait_until(all_sent, timeout=60, what="every employer's e-mail sent")
     caught = [m for m in await mail.messages() if set(m["to"]) & employers]
     assert sorted(address for m in caught for address in m["to"]) == sorted(employers)
+
+
+async def test_a_second_instance_delivers_live_to_its_own_browsers_and_preferences_are_honoured(
+    profiles: httpx.AsyncClient,
+    placements: httpx.AsyncClient,
+    notifications: httpx.AsyncClient,
+    platform: dict[str, ServiceProcess],
+    tmp_path: Path,
+) -> None:
+    first = platform["notifications"]
+    second = ServiceProcess(first.module, free_port(), first.env, tmp_path / "notifications-2.log").start()
+    try:
+        await second.wait_ready()
+        nantes = await agency(profiles, "Mission locale")
+        async with Browser(second.url, nantes.counsellor) as browser:
+            made = await sent_convention(profiles, placements, nantes)
+            employer_link = await convention_link(placements, made, notifications)
+            assert (await placements.post(employer_link + "/confirm")).status_code == 200
+
+            async def pushed() -> bool:
+                return any(e["subject_id"] == made["convention_id"] for e in browser.events)
+
+            await wait_until(pushed, timeout=30, what="the confirmation pushed by the second instance")
+
+        quiet = {"kinds": {"convention_confirmed": "none"}}
+        chosen = await notifications.put("/preferences", json=quiet, headers=nantes.counsellor)
+        assert chosen.status_code == 200 and chosen.json()["kinds"]["convention_confirmed"] == "none"
+        assert chosen.json()["kinds"]["convention_to_validate"] == "both"  # the defaults stay
+        other = await sent_convention(profiles, placements, nantes)
+        assert (
+            await placements.post(await convention_link(placements, other, notifications) + "/confirm")
+        ).status_code == 200
+
+        async def signature_links_sent() -> bool:
+            emails = (await notifications.get("/operations/emails", headers=OPERATOR)).json()
+            return any(e["to"] == other["terms"]["host"]["email"] and "Signez" in e["subject"] for e in emails)
+
+        await wait_until(signature_links_sent, timeout=30, what="the confirmation processed")
+        inbox = (await notifications.get("/inbox", headers=nantes.counsellor)).json()
+        assert [n["subject_id"] for n in inbox].count(made["convention_id"]) == 1
+        assert other["convention_id"] not in [n["subject_id"] for n in inbox]
+    finally:
+        second.stop()
+
+
+async def convention_link(placements: httpx.AsyncClient, made: dict[str, Any], notifications: httpx.AsyncClient) -> str:
+    """The employer's confirmation link, from the e-mail notifications wrote for them."""
+    address = made["terms"]["host"]["email"]
+    found = ""
+
+    async def written() -> bool:
+        nonlocal found
+        for email in (await notifications.get("/operations/emails", headers=OPERATOR)).json():
+            if email["to"] == address and "Confirmez" in email["subject"]:
+                found = email["email_id"]
+        return bool(found)
+
+    await wait_until(written, timeout=30, what="the employer's e-mail")
+    texts = (await notifications.get(f"/operations/emails/{found}", headers=OPERATOR)).json()["text"]
+    url = LINK.search(texts)
+    assert url is not None
+    return url.group(1).replace(str(placements.base_url).rstrip("/"), "")
