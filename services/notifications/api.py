@@ -22,10 +22,12 @@ from services.notifications.domain.routing import STAFF_DEFAULTS, Kind, Preferen
 from services.notifications.live import HEARTBEAT_SECONDS, Hub
 
 router = APIRouter(tags=["inbox"])
+REPLAY_LIMIT = 500  # a browser away for longer reloads its inbox
 
 
 class NotificationOut(BaseModel):
     notification_id: str
+    sequence: str
     kind: str
     title: str
     body: str
@@ -58,7 +60,7 @@ async def inbox(
     query: dict[str, Any] = {"staff_id": caller.staff_id}
     if unread_only:
         query["read"] = False
-    found = await dispatcher_of(request).inbox.find(query).sort("_id", -1).limit(limit).to_list()
+    found = await dispatcher_of(request).inbox.find(query).sort("sequence", -1).limit(limit).to_list()
     return [NotificationOut.of(d) for d in found]
 
 
@@ -113,7 +115,7 @@ def stream_caller(
 
 def _frame(notification: NotificationCreatedV1) -> str:
     data = json.dumps(notification.model_dump(mode="json"), ensure_ascii=False)
-    return f"id: {notification.notification_id}\nevent: notification\ndata: {data}\n\n"
+    return f"id: {notification.sequence}\nevent: notification\ndata: {data}\n\n"
 
 
 @router.get(
@@ -135,11 +137,11 @@ async def stream(
             yield ": connected\n\n"
             replayed: set[str] = set()
             if since:
-                query = {"staff_id": caller.staff_id, "_id": {"$gt": since}}
-                for d in await entries.find(query).sort("_id", 1).to_list():
+                query = {"staff_id": caller.staff_id, "sequence": {"$gt": since}}
+                for d in await entries.find(query).sort("sequence", 1).limit(REPLAY_LIMIT).to_list():
                     replayed.add(d["_id"])
                     yield _frame(NotificationCreatedV1.model_validate({**d, "notification_id": d["_id"]}))
-            while not await request.is_disconnected():
+            while not await request.is_disconnected() and not hub.behind(queue):
                 try:
                     notification = await asyncio.wait_for(queue.get(), timeout=HEARTBEAT_SECONDS)
                 except TimeoutError:

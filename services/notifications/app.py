@@ -32,6 +32,9 @@ class NotificationsSettings(LinkSigningSettings):
     smtp_sender: str = "Parcours <ne-pas-repondre@parcours.test>"
     email_max_attempts: int = Field(default=12, ge=1, description="then the dead-letter topic")
     email_first_retry_seconds: float = Field(default=2.0, gt=0, description="doubles at each attempt, up to 10 min")
+    email_sending_lease_seconds: float = Field(
+        default=60, gt=0, description="an e-mail left 'sending' this long is sent again (its sender died)"
+    )
     matching_public_url: str = "http://127.0.0.1:8002"
     placements_public_url: str = "http://127.0.0.1:8003"
     console_public_url: str = "http://127.0.0.1:8004/console"
@@ -65,6 +68,7 @@ def build_app(settings: NotificationsSettings) -> FastAPI:
         dead_letter,
         max_attempts=settings.email_max_attempts,
         first_delay=settings.email_first_retry_seconds,
+        sending_lease=settings.email_sending_lease_seconds,
     )
     directory = Directory(runtime.db).subscribe(router)
     urls = {
@@ -84,6 +88,7 @@ def build_app(settings: NotificationsSettings) -> FastAPI:
     router.on("profiles.person.erased", on_erased)
     hub = Hub()
     runtime.every("mailer", 1, mailer.run)
+    runtime.every("purge-email-claims", 3600, lambda: mailer.purge_claims(datetime.now(UTC) - timedelta(days=1)))
     runtime.every("purge-pushed", 2, lambda: dispatcher.purge_pushed(datetime.now(UTC) - timedelta(seconds=2)))
     runtime.every("live-delivery", 1, lambda: broadcast(settings.kafka_bootstrap_servers, hub))
     app.state.dispatcher, app.state.hub, app.state.mailer = dispatcher, hub, mailer
@@ -109,6 +114,17 @@ def build_app(settings: NotificationsSettings) -> FastAPI:
         query = {"status": status} if status else {}
         found = await mailer.emails.find(query, {"text": 0}).sort("created_at", -1).limit(limit).to_list()
         return [{**e, "email_id": e.pop("_id")} for e in found]
+
+    @app.post(
+        "/operations/emails/{email_id}/retry",
+        dependencies=[Depends(require_operator)],
+        tags=["operations"],
+        summary="Send a failed (dead-lettered) e-mail again, once its cause is fixed",
+    )
+    async def retry(email_id: str) -> dict[str, str]:
+        if not await mailer.retry(email_id):
+            raise HTTPException(409, f"no failed e-mail {email_id}")
+        return {"email_id": email_id, "status": "pending"}
 
     @app.get(
         "/operations/emails/{email_id}",

@@ -28,6 +28,11 @@ CONVENTIONS = "convention_contacts"
 FOREVER = 2**31 - 1
 
 
+class MissingContact(Exception):
+    """The contact point has not arrived yet (events of other topics come in their own time): the consumer
+    tries again, then dead-letters the event with this reason, to be replayed."""
+
+
 @dataclass(frozen=True)
 class Contact:
     key: str  # who, for deduplication: staff:<id>, peer:<id>, party:<convention>:<role>
@@ -108,8 +113,11 @@ class Directory:
     # -- reading --------------------------------------------------------------------------------------
 
     async def staff_member(self, staff_id: str) -> Contact | None:
+        """None for a closed account (it hears nothing)."""
         found = await self.staff.find_one({"_id": staff_id})
-        if found is None or not found.get("active"):
+        if found is None:
+            raise MissingContact(f"no contact yet for staff member {staff_id}")
+        if not found.get("active"):
             return None
         return Contact(f"staff:{staff_id}", found["name"], found["email"], staff_id)
 
@@ -120,8 +128,11 @@ class Directory:
         ]
 
     async def peer(self, peer_id: str) -> Contact | None:
+        """None for an erased peer (nothing goes to them any more)."""
         found = await self.peers.find_one({"_id": peer_id})
-        if found is None or found.get("erased") or not found.get("email"):
+        if found is None:
+            raise MissingContact(f"no contact yet for peer {peer_id}")
+        if found.get("erased") or not found.get("email"):
             return None
         return Contact(f"peer:{peer_id}", found["name"], found["email"])
 

@@ -21,10 +21,11 @@ from services.kit.domain import domain_event
 from services.kit.messaging import EventRouter
 from services.kit.mongo import Document
 from services.kit.outbox import OutboxWriter
-from services.notifications.directory import Contact, Directory
+from services.notifications.directory import Contact, Directory, MissingContact
 from services.notifications.domain.messages import Message, message
 from services.notifications.domain.routing import (
     ROUTES,
+    STAFF_AUDIENCES,
     Audience,
     Channel,
     Kind,
@@ -36,15 +37,11 @@ from services.notifications.domain.routing import (
 
 log = logging.getLogger(__name__)
 
-INBOX = "inbox"
+INBOX = "staff_inbox"  # not "inbox": the kit keeps the processed events there
 PUSHES = "live_pushes"
 EMAILS = "emails"
 PREFERENCES = "preferences"
 TOPIC = "notifications.delivery"
-
-
-class MissingContact(Exception):
-    """The recipient's contact point has not arrived yet: the consumer retries, then dead-letters."""
 
 
 class Dispatcher:
@@ -74,8 +71,9 @@ class Dispatcher:
 
     async def on_event(self, envelope: Envelope, payload: Any) -> None:
         for route in routes_for(envelope.event_type, envelope.payload):
+            console = self._console(envelope) if route.audience in STAFF_AUDIENCES else ""
             for person, link in await self._recipients(route, envelope.payload):
-                text = message(route.kind, envelope.payload, link, self._console(envelope))
+                text = message(route.kind, envelope.payload, link, console)
                 await self._deliver(envelope, route, person, text)
 
     async def _recipients(self, route: Route, payload: dict[str, Any]) -> list[tuple[Contact, str]]:
@@ -86,9 +84,7 @@ class Dispatcher:
             return [(v, "") for v in await self.directory.validators(payload["agency_id"])]
         if route.audience is Audience.PEER:
             peer = await self.directory.peer(payload["peer_id"])
-            if peer is None:
-                raise MissingContact(f"no contact yet for peer {payload['peer_id']}")
-            return [(peer, self._peer_link(payload))]
+            return [(peer, self._peer_link(payload))] if peer else []
         roles = [payload["role"]] if "role" in payload else [r for r in payload.get("recipients", []) if r != "agency"]
         found = []
         for role in roles:
@@ -145,35 +141,49 @@ class Dispatcher:
                 self.wake_mailer()
 
     async def _into_inbox(self, envelope: Envelope, kind: Kind, person: Contact, text: Message, push: bool) -> None:
-        created = envelope.occurred_at.astimezone(UTC)
-        notification_id = f"{int(created.timestamp() * 1000):013d}.{envelope.event_id}.{person.staff_id}"
-        agency_id = envelope.tenant_id or ""
+        """The entry's id comes from the event and the person (a redelivery finds it); its sequence from
+        the moment it is stored (the order a reconnecting browser resumes in)."""
+        notification_id = f"{envelope.event_id}.{person.staff_id}"
+        now = datetime.now(UTC)
         entry: Document = {
             "_id": notification_id,
+            "sequence": f"{int(now.timestamp() * 1000):013d}.{notification_id}",
             "staff_id": person.staff_id,
-            "agency_id": agency_id,
+            "agency_id": envelope.tenant_id or "",
             "kind": kind.value,
             "title": text.title,
             "body": text.body,
             "url": text.url,
             "subject_id": envelope.aggregate_id,
-            "created_at": created,
+            "created_at": now,
             "read": False,
+            "pushed": not push,
         }
-        with contextlib.suppress(DuplicateKeyError):  # this event was delivered before
+        try:
             await self.inbox.insert_one(entry)
+        except DuplicateKeyError:  # delivered before: push it only if that did not happen then
+            stored = await self.inbox.find_one({"_id": notification_id})
+            if stored is None or stored.get("pushed"):
+                return
+            entry = stored
         if not push:
             return
         # The push travels through a small outbox collection of its own, not the inbox: the relay's
         # recovery sweep reads its aggregates every second, and on FerretDB that read grows with the
-        # collection (an inbox of thousands made the live p99 jump from 35 to 317 ms). Written after the
-        # entry and under the same id, so a redelivery after a crash in between still pushes it once.
+        # collection (an inbox of thousands made the live p99 jump from 35 to 317 ms).
         payload = NotificationCreatedV1.model_validate({**entry, "notification_id": notification_id})
         pushed = domain_event(
-            "notifications", "notifications.delivery.created", "delivery", notification_id, 1, agency_id, payload
+            "notifications",
+            "notifications.delivery.created",
+            "delivery",
+            notification_id,
+            1,
+            entry["agency_id"],
+            payload,
         )
         with contextlib.suppress(DuplicateKeyError):
-            await self.outbox.insert(self.pushes, {"_id": notification_id, "created_at": created}, [(pushed, TOPIC)])
+            await self.outbox.insert(self.pushes, {"_id": notification_id, "created_at": now}, [(pushed, TOPIC)])
+        await self.inbox.update_one({"_id": notification_id}, {"$set": {"pushed": True}})
 
     async def purge_pushed(self, older_than: datetime) -> int:
         """Push records whose event left: they only served to publish it."""

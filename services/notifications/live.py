@@ -27,6 +27,7 @@ class Hub:
 
     def __init__(self) -> None:
         self._queues: dict[str, set[asyncio.Queue[NotificationCreatedV1]]] = defaultdict(set)
+        self._behind: set[int] = set()  # queues that missed a frame: their stream ends, the browser resumes
 
     @contextlib.contextmanager
     def listen(self, staff_id: str) -> Iterator[asyncio.Queue[NotificationCreatedV1]]:
@@ -35,14 +36,25 @@ class Hub:
         try:
             yield queue
         finally:
+            self._behind.discard(id(queue))
             self._queues[staff_id].discard(queue)
             if not self._queues[staff_id]:
                 del self._queues[staff_id]
 
     def publish(self, notification: NotificationCreatedV1) -> None:
         for queue in self._queues.get(notification.staff_id, ()):
-            with contextlib.suppress(asyncio.QueueFull):  # a stuck browser catches up by Last-Event-ID
+            try:
                 queue.put_nowait(notification)
+            except asyncio.QueueFull:
+                self._behind.add(id(queue))
+
+    def behind(self, queue: asyncio.Queue[NotificationCreatedV1]) -> bool:
+        """This browser missed frames: its stream should end, so that it reconnects with Last-Event-ID."""
+        return id(queue) in self._behind
+
+    def all_behind(self) -> None:
+        """The live reader lost frames (it reconnected to Kafka): every browser resumes from its inbox."""
+        self._behind.update(id(q) for queues in self._queues.values() for q in queues)
 
     @property
     def connections(self) -> int:
@@ -58,6 +70,7 @@ async def broadcast(bootstrap_servers: str, hub: Hub, ready: asyncio.Event | Non
         )
         try:
             await consumer.start()
+            hub.all_behind()  # what was published while the reader was away is in the inboxes: resume from them
             delay = 0.5
             if ready is not None:
                 ready.set()

@@ -38,6 +38,7 @@ from services.placements.domain.lifecycle import (
     Actor,
     Status,
     next_status,
+    waiting_for,
 )
 from services.placements.domain.working_days import FRANCE, today_in_france
 
@@ -336,6 +337,8 @@ class ConventionDesk:
             changes["used_links"] = [*document.get("used_links", []), records[used_link.value]["hash"]]
         changes["history"] = [*document.get("history", []), entry(action.value, party.by, current, target, now)]
         step = Step(document, changes)
+        unsigned = tuple(r.value for r in missing_signatures(step.after))
+        extra["waiting_for"] = waiting_for(target, validation, unsigned)
         actor = Actor.SYSTEM if Actor.SYSTEM in party.actors else min(party.actors)
         step.events.append(
             step_event(step.after, STEP_OF_ACTION[action], step.version, current.value, action, actor, extra)

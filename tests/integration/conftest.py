@@ -92,6 +92,7 @@ def platform(
         "PARCOURS_AUTH_JWKS_URL": f"http://127.0.0.1:{ports['profiles']}/.well-known/jwks.json",
         "PARCOURS_SMTP_PORT": str(mail.smtp_port),
         "PARCOURS_EMAIL_FIRST_RETRY_SECONDS": "0.5",
+        "PARCOURS_EMAIL_SENDING_LEASE_SECONDS": "5",
         "PARCOURS_PLACEMENTS_PUBLIC_URL": f"http://127.0.0.1:{ports['placements']}",
         "PARCOURS_MATCHING_PUBLIC_URL": f"http://127.0.0.1:{ports['matching']}",
     }

@@ -9,7 +9,9 @@ import asyncio
 import contextlib
 import json
 import re
+import uuid
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,10 +20,12 @@ import pytest
 from aiokafka import AIOKafkaProducer
 
 from services.kit.dead_letters import read_topic
-from services.notifications.mailer import message_id
+from services.kit.mongo import connect
+from services.notifications.dispatcher import EMAILS
+from services.notifications.mailer import Mailer, SmtpSettings, message_id
 from tests.conftest import Servers, free_port
 from tests.integration.conftest import OPERATOR_TOKEN, MailCatcher
-from tests.integration.support import ServiceProcess, wait_until
+from tests.integration.support import ServiceProcess, settings_for, wait_until
 from tests.integration.test_placements import convention, created, new_beneficiary, step
 from tests.integration.test_profiles_beneficiaries_api import Agency, agency
 
@@ -164,7 +168,7 @@ async def test_an_employer_confirms_from_the_e_mail_and_the_counsellor_sees_it_l
                 async for line in answer.aiter_lines():
                     if line.startswith("id: "):
                         frames.append(line[4:])
-        assert inbox[0]["notification_id"] in frames
+        assert inbox[0]["sequence"] in frames
 
     # the same event delivered again changes nothing
     before_mail = len(await mail.messages())
@@ -315,3 +319,48 @@ async def convention_link(placements: httpx.AsyncClient, made: dict[str, Any], n
     url = LINK.search(texts)
     assert url is not None
     return url.group(1).replace(str(placements.base_url).rstrip("/"), "")
+
+
+async def test_two_mailers_on_one_database_send_each_e_mail_once(servers: Servers, mail: MailCatcher) -> None:
+    settings = settings_for(servers, "mailers")
+    client, database = connect(settings)
+    smtp = SmtpSettings("127.0.0.1", mail.smtp_port)
+
+    async def nowhere(topic: str, key: str, value: bytes, headers: dict[str, str]) -> None:
+        raise AssertionError("nothing should be dead-lettered")
+
+    first, second = Mailer(database, smtp, nowhere), Mailer(database, smtp, nowhere)
+    run = uuid.uuid4().hex[:6]
+    addresses = [f"personne-{run}-{i}@exemple.fr" for i in range(20)]
+    now = datetime.now(UTC)
+    try:
+        await database[EMAILS].insert_many(
+            [
+                {
+                    "_id": f"{run}.{i}",
+                    "to": address,
+                    "recipient": f"test:{i}",
+                    "subject": "Essai",
+                    "text": "Bonjour",
+                    "kind": "test",
+                    "status": "pending",
+                    "attempts": 0,
+                    "next_at": now,
+                    "created_at": now,
+                }
+                for i, address in enumerate(addresses)
+            ]
+        )
+        async with httpx.AsyncClient(base_url=mail.process.url) as web:
+            refused_before = (await web.get("/messages")).json()["duplicates_refused"]
+        await asyncio.gather(first.send_due(now), second.send_due(now), first.send_due(now))
+        stored = await database[EMAILS].find({"_id": {"$regex": f"^{run}"}}).to_list()
+        assert {e["status"] for e in stored} == {"sent"} and {e["attempts"] for e in stored} == {1}
+        caught = await mail.messages()
+        assert sorted(a for m in caught for a in m["to"] if run in a) == sorted(addresses)
+        async with httpx.AsyncClient(base_url=mail.process.url) as web:
+            refused = (await web.get("/messages")).json()["duplicates_refused"] - refused_before
+            assert refused == 0, "no e-mail was sent twice"
+    finally:
+        await client.drop_database(settings.database_name)
+        await client.close()

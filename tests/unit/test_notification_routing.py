@@ -33,17 +33,21 @@ def test_each_routed_event_has_a_message_for_each_of_its_kinds() -> None:
             assert text.title and text.body
 
 
-def test_a_convention_waits_for_validation_only_once_everyone_signed() -> None:
-    assert routes_for("placements.convention.signed", {"all_signed": False}) == []
-    [route] = routes_for("placements.convention.signed", {"all_signed": True})
-    assert (route.kind, route.audience) == (Kind.CONVENTION_TO_VALIDATE, Audience.VALIDATORS)
+def test_a_signed_convention_is_announced_to_whoever_validates_next() -> None:
+    assert routes_for("placements.convention.signed", {"waiting_for": ["employer"]}) == []
+    [one_step] = routes_for("placements.convention.signed", {"waiting_for": ["validator"]})
+    assert (one_step.kind, one_step.audience) == (Kind.CONVENTION_TO_VALIDATE, Audience.VALIDATORS)
+    [two_step] = routes_for("placements.convention.signed", {"waiting_for": ["counsellor"]})
+    assert two_step.audience is Audience.COUNSELLOR
 
 
 def test_a_reminder_reaches_the_counsellor_only_when_the_agency_is_listed() -> None:
     to_parties = routes_for("placements.convention.reminder_due", {"recipients": ["employer"]})
     assert [r.audience for r in to_parties] == [Audience.PARTIES]
-    both = routes_for("placements.convention.reminder_due", {"recipients": ["tutor", "agency"]})
+    both = routes_for("placements.convention.reminder_due", {"recipients": ["tutor", "agency"], "kind": "x"})
     assert [r.audience for r in both] == [Audience.PARTIES, Audience.COUNSELLOR]
+    pending = routes_for("placements.convention.reminder_due", {"recipients": ["agency"], "kind": "validation_pending"})
+    assert [r.audience for r in pending] == [Audience.PARTIES, Audience.COUNSELLOR, Audience.VALIDATORS]
 
 
 def test_people_outside_the_agencies_get_e_mail_and_staff_their_choice_or_the_default() -> None:

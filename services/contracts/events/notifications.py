@@ -13,7 +13,8 @@ class NotificationCreatedV1(BaseModel):
 
     model_config = ConfigDict(extra="ignore")
 
-    notification_id: str = Field(description="sortable: the Last-Event-ID a browser resumes from")
+    notification_id: str = Field(description="the inbox entry (mark it read with it)")
+    sequence: str = Field(default="", description="in the order entries were stored: the Last-Event-ID to resume from")
     staff_id: str
     agency_id: str
     kind: str

@@ -71,6 +71,9 @@ class ConventionEventV1(BaseModel):
     start_date: date
     end_date: date
     renewal_of: str | None = Field(default=None, description="the convention this one renews")
+    waiting_for: list[str] = Field(
+        default_factory=list, description="who has to act next: counsellor, validator, employer, tutor, ..."
+    )
 
 
 class ConventionSignedV1(ConventionEventV1):

@@ -4,8 +4,9 @@ notification, from the event's payload. Pure; the names come only from the recip
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from services.notifications.domain.routing import Kind
 
@@ -27,6 +28,7 @@ REMINDERS = {
     "assessment_request": "l'immersion se termine : le bilan est à remplir",
     "assessment_overdue": "le bilan de l'immersion n'est pas encore fait",
 }
+FRANCE = ZoneInfo("Europe/Paris")
 SIGNATURE = "\n\n-- \nParcours, la plateforme des structures d'accompagnement des Pays de la Loire"
 
 
@@ -52,15 +54,15 @@ def message(kind: Kind, payload: dict[str, Any], link: str = "", console: str = 
     if kind is Kind.SUGGESTION:
         return Message(
             "Nouvelle suggestion de pair",
-            f"Un pair entre dans les suggestions d'un de vos bénéficiaires (rang {payload['rank']}) : "
-            + "; ".join(payload.get("reasons", [])[:3]),
+            f"Un pair entre dans les suggestions d'un de vos bénéficiaires (rang {payload['rank']})."
+            + "".join(f" {reason}." for reason in payload.get("reasons", [])[:3]),
             console,
         )
     if kind is Kind.INTRODUCTION_REQUEST:
         return Message(
             "Une personne aimerait échanger avec vous",
             f"Un conseiller vous propose {PURPOSES.get(payload['purpose'], 'une rencontre')} avec une personne qui "
-            f"construit son projet. Vous pouvez accepter ou refuser avant le {_day(payload['expires_at'])} :",
+            f"construit son projet. Vous pouvez accepter ou refuser jusqu'au {_day(payload['expires_at'])} :",
             link,
         )
     if kind is Kind.INTRODUCTION_REMINDER:
@@ -89,7 +91,7 @@ def message(kind: Kind, payload: dict[str, Any], link: str = "", console: str = 
     if kind is Kind.CONVENTION_DECLINED:
         return Message(
             "Convention refusée par l'entreprise",
-            f"L'entreprise a décliné l'accueil prévu {_dates(payload)} (motif : {payload.get('reason', '-')}).",
+            f"L'entreprise a décliné l'accueil prévu {_dates(payload)}. Son motif est dans la convention.",
             console,
         )
     if kind is Kind.CONVENTION_TO_VALIDATE:
@@ -105,4 +107,5 @@ def message(kind: Kind, payload: dict[str, Any], link: str = "", console: str = 
 
 
 def _day(moment: str) -> str:
-    return date.fromisoformat(moment[:10]).strftime("%d/%m/%Y")
+    """The day and hour in France of an instant."""
+    return datetime.fromisoformat(moment).astimezone(FRANCE).strftime("%d/%m/%Y à %H h %M")

@@ -65,11 +65,12 @@ class Route:
     kind: Kind
     audience: Audience
     only_if: tuple[tuple[str, Any], ...] = ()  # payload fields that must hold these values
-    listed: str = ""  # a value that must be among the payload's `recipients`
+    listing: tuple[tuple[str, str], ...] = ()  # payload lists that must hold these values
 
     def applies(self, payload: dict[str, Any]) -> bool:
-        listed = not self.listed or self.listed in payload.get("recipients", [])
-        return listed and all(payload.get(name) == value for name, value in self.only_if)
+        return all(payload.get(name) == value for name, value in self.only_if) and all(
+            value in payload.get(name, []) for name, value in self.listing
+        )
 
 
 ROUTES: dict[str, tuple[Route, ...]] = {
@@ -80,11 +81,21 @@ ROUTES: dict[str, tuple[Route, ...]] = {
     "placements.convention.link_issued": (Route(Kind.CONVENTION_LINK, Audience.PARTIES),),
     "placements.convention.confirmed": (Route(Kind.CONVENTION_CONFIRMED, Audience.COUNSELLOR),),
     "placements.convention.declined": (Route(Kind.CONVENTION_DECLINED, Audience.COUNSELLOR),),
-    "placements.convention.signed": (Route(Kind.CONVENTION_TO_VALIDATE, Audience.VALIDATORS, (("all_signed", True),)),),
+    # once everyone signed: the validator, or in a two-step agency the counsellor first
+    "placements.convention.signed": (
+        Route(Kind.CONVENTION_TO_VALIDATE, Audience.VALIDATORS, listing=(("waiting_for", "validator"),)),
+        Route(Kind.CONVENTION_TO_VALIDATE, Audience.COUNSELLOR, listing=(("waiting_for", "counsellor"),)),
+    ),
     "placements.convention.pre_validated": (Route(Kind.CONVENTION_TO_VALIDATE, Audience.VALIDATORS),),
     "placements.convention.reminder_due": (
         Route(Kind.CONVENTION_REMINDER, Audience.PARTIES),
-        Route(Kind.CONVENTION_REMINDER, Audience.COUNSELLOR, listed="agency"),
+        Route(Kind.CONVENTION_REMINDER, Audience.COUNSELLOR, listing=(("recipients", "agency"),)),
+        Route(
+            Kind.CONVENTION_REMINDER,
+            Audience.VALIDATORS,
+            (("kind", "validation_pending"),),
+            (("recipients", "agency"),),
+        ),
     ),
 }
 
