@@ -16,7 +16,7 @@ from services.kit.messaging import EventRouter
 from services.kit.settings import LinkSigningSettings
 from services.notifications import api
 from services.notifications.directory import Directory
-from services.notifications.dispatcher import PUSHES, Dispatcher
+from services.notifications.dispatcher import PUSHES, Dispatcher, ensure_indexes
 from services.notifications.live import Hub, broadcast
 from services.notifications.mailer import Mailer, SmtpSettings
 
@@ -49,6 +49,7 @@ def build_app(settings: NotificationsSettings) -> FastAPI:
         router=router,
         routers=[api.router],
         aggregate_collections=[PUSHES],
+        setup_database=ensure_indexes,
     )
     smtp = SmtpSettings(
         settings.smtp_host,

@@ -44,6 +44,14 @@ PREFERENCES = "preferences"
 TOPIC = "notifications.delivery"
 
 
+async def ensure_indexes(database: AsyncDatabase[Document]) -> None:
+    """For MongoDB in production (FerretDB v1 serves only _id lookups from an index)."""
+    await database[INBOX].create_index([("staff_id", 1), ("sequence", -1)], name="staff_newest_first")
+    await database[INBOX].create_index([("staff_id", 1), ("read", 1)], name="staff_unread")
+    await database[EMAILS].create_index([("status", 1), ("next_at", 1)], name="due")
+    await database[EMAILS].create_index([("recipient", 1)], name="recipient")
+
+
 class Dispatcher:
     def __init__(
         self,
