@@ -40,6 +40,11 @@ class NotificationsSettings(LinkSigningSettings):
     console_public_url: str = "http://127.0.0.1:8004/console"
 
 
+def as_seen(email: dict[str, Any]) -> dict[str, Any]:
+    """An e-mail as operators see it: its id under a name that says what it is."""
+    return {"email_id": email["_id"], **{k: v for k, v in email.items() if k != "_id"}}
+
+
 def build_app(settings: NotificationsSettings) -> FastAPI:
     router = EventRouter()
     app, runtime = build_consumer_app(
@@ -114,7 +119,7 @@ def build_app(settings: NotificationsSettings) -> FastAPI:
     ) -> list[dict[str, Any]]:
         query = {"status": status} if status else {}
         found = await mailer.emails.find(query, {"text": 0}).sort("created_at", -1).limit(limit).to_list()
-        return [{**e, "email_id": e.pop("_id")} for e in found]
+        return [as_seen(e) for e in found]
 
     @app.post(
         "/operations/emails/{email_id}/retry",
@@ -137,6 +142,6 @@ def build_app(settings: NotificationsSettings) -> FastAPI:
         found = await mailer.emails.find_one({"_id": email_id})
         if found is None:
             raise HTTPException(404, f"no e-mail {email_id}")
-        return {**found, "email_id": found.pop("_id")}
+        return as_seen(found)
 
     return app

@@ -250,23 +250,10 @@ class ConventionDesk:
 
     # -- steps ------------------------------------------------------------------------------------
 
-    async def act(
-        self,
-        document: Document,
-        action: Action,
-        party: Party,
-        now: datetime,
-        *,
-        reason: str = "",
-        note: str = "",
-        assessment: Assessment | None = None,
-        used_link: PartyRole | None = None,
-    ) -> Document:
-        """Take one step of the table, with what it needs and what follows from it, in one write."""
-        step = await self.decide(
-            document, action, party, now, reason=reason, note=note, assessment=assessment, used_link=used_link
-        )
-        return await self.commit(step)
+    async def act(self, document: Document, action: Action, party: Party, now: datetime, **details: Any) -> Document:
+        """Take one step of the table, with what it needs and what follows from it, in one write
+        (`details`: those of `decide`)."""
+        return await self.commit(await self.decide(document, action, party, now, **details))
 
     async def commit(self, step: Step) -> Document:
         document = step.document
