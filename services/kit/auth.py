@@ -4,6 +4,7 @@ settings. People's authentication (JWT, roles, agencies) is built on top in the 
 from __future__ import annotations
 
 import hmac
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request, status
@@ -31,3 +32,15 @@ def require_operator(
             "a valid operator bearer token is required",
             headers={"WWW-Authenticate": "Bearer"},
         )
+
+
+def operator_moment(request: Request, as_of: datetime | None) -> datetime:
+    """The moment an operator runs a scheduler as of: now, or `as_of` when the settings allow moving the
+    clock (UTC when no zone is given)."""
+    if as_of is None:
+        return datetime.now(UTC)
+    if not request.app.state.settings.operator_clock:
+        raise HTTPException(
+            status.HTTP_403_FORBIDDEN, "as_of is disabled here (PARCOURS_OPERATOR_CLOCK=false): the clock is real"
+        )
+    return as_of if as_of.tzinfo else as_of.replace(tzinfo=UTC)

@@ -5,6 +5,7 @@ agency and role."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -29,6 +30,7 @@ class Caller:
     region_code: str
     roles: frozenset[Role]
     name: str = ""
+    expires_at: datetime | None = None
 
     def has(self, *roles: Role) -> bool:
         return bool(self.roles.intersection(roles))
@@ -75,6 +77,7 @@ class TokenVerifier:
             region_code=str(claims.get(self.region_claim, "")),
             roles=frozenset(Role(r) for r in roles if r in Role._value2member_map_),
             name=str(claims.get("name", "")),
+            expires_at=datetime.fromtimestamp(int(claims["exp"]), UTC),
         )
 
 

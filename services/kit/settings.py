@@ -49,6 +49,11 @@ class ServiceSettings(BaseSettings):
     auth_region_claim: str = "region_code"
 
     operator_token: str = Field(default="", description="bearer token for operator endpoints; empty disables them")
+    operator_clock: bool = Field(
+        default=True,
+        description="operators may run the schedulers as of another moment (as_of), for tests and demos: "
+        "what it does is real, so turn it off in production",
+    )
     link_signing_key: str = Field(
         default="", description="shared secret signing the links e-mailed to peers and employers (32+ characters)"
     )

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
 from pydantic import BaseModel, Field
 
 from services.contracts.events.profiles import MeetingMode
-from services.kit.auth import require_operator
+from services.kit.auth import operator_moment, require_operator
 from services.kit.identity import Caller
 from services.kit.mongo import Document
 from services.matching.api import AgencyStaff, own_beneficiary
@@ -172,5 +172,4 @@ async def feedback(introduction_id: str, body: FeedbackIn, caller: AgencyStaff, 
     summary="Send due reminders and expire late requests now (it also runs every minute); `as_of` moves the clock",
 )
 async def sweep(request: Request, as_of: Annotated[datetime | None, Query()] = None) -> dict[str, int]:
-    now = as_of or datetime.now(UTC)
-    return await desk_of(request).sweep(now if now.tzinfo else now.replace(tzinfo=UTC))
+    return await desk_of(request).sweep(operator_moment(request, as_of))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
@@ -113,6 +113,11 @@ def stream_caller(
     return current_caller(request, credentials)
 
 
+def expired(caller: Caller) -> bool:
+    """A stream lives no longer than its token: the browser reconnects with a fresh one."""
+    return caller.expires_at is not None and datetime.now(UTC) >= caller.expires_at
+
+
 def _frame(notification: NotificationCreatedV1) -> str:
     data = json.dumps(notification.model_dump(mode="json"), ensure_ascii=False)
     return f"id: {notification.sequence}\nevent: notification\ndata: {data}\n\n"
@@ -141,7 +146,7 @@ async def stream(
                 for d in await entries.find(query).sort("sequence", 1).limit(REPLAY_LIMIT).to_list():
                     replayed.add(d["_id"])
                     yield _frame(NotificationCreatedV1.model_validate({**d, "notification_id": d["_id"]}))
-            while not await request.is_disconnected() and not hub.behind(queue):
+            while not await request.is_disconnected() and not hub.behind(queue) and not expired(caller):
                 try:
                     notification = await asyncio.wait_for(queue.get(), timeout=HEARTBEAT_SECONDS)
                 except TimeoutError:

@@ -32,6 +32,9 @@ class NotificationsSettings(LinkSigningSettings):
     smtp_sender: str = "Parcours <ne-pas-repondre@parcours.test>"
     email_max_attempts: int = Field(default=12, ge=1, description="then the dead-letter topic")
     email_first_retry_seconds: float = Field(default=2.0, gt=0, description="doubles at each attempt, up to 10 min")
+    email_retention_days: int = Field(
+        default=90, ge=1, description="sent e-mails (their text names the recipient) are deleted after this"
+    )
     email_sending_lease_seconds: float = Field(
         default=60, gt=0, description="an e-mail left 'sending' this long is sent again (its sender died)"
     )
@@ -95,6 +98,8 @@ def build_app(settings: NotificationsSettings) -> FastAPI:
     hub = Hub()
     runtime.every("mailer", 1, mailer.run)
     runtime.every("purge-email-claims", 3600, lambda: mailer.purge_claims(datetime.now(UTC) - timedelta(days=1)))
+    retention = timedelta(days=settings.email_retention_days)
+    runtime.every("purge-sent-emails", 3600, lambda: mailer.purge_sent(datetime.now(UTC) - retention))
     runtime.every("purge-pushed", 2, lambda: dispatcher.purge_pushed(datetime.now(UTC) - timedelta(seconds=2)))
     runtime.every("live-delivery", 1, lambda: broadcast(settings.kafka_bootstrap_servers, hub))
     app.state.dispatcher, app.state.hub, app.state.mailer = dispatcher, hub, mailer

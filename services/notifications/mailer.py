@@ -172,6 +172,10 @@ class Mailer:
             await asyncio.to_thread(connection.close)
         return counts
 
+    async def purge_sent(self, older_than: datetime) -> int:
+        """Sent e-mails past the retention period: their text names the recipient."""
+        return (await self.emails.delete_many({"status": "sent", "sent_at": {"$lt": older_than}})).deleted_count
+
     async def purge_claims(self, older_than: datetime) -> int:
         """Claims older than any pass can last: only their ids mattered, while a pass could be running."""
         return (await self.claims.delete_many({"at": {"$lt": older_than}})).deleted_count

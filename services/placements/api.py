@@ -11,7 +11,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.contracts.events.placements import PartyRole
-from services.kit.auth import require_operator
+from services.kit.auth import operator_moment, require_operator
 from services.kit.identity import Caller, Role, require
 from services.kit.mongo import Document
 from services.placements import documents
@@ -332,6 +332,5 @@ async def transitions(caller: AgencyStaff) -> list[dict[str, Any]]:
     summary="Run the scheduler now (reminders, start, end, expiry; it also runs every minute); `as_of` moves the clock",
 )
 async def sweep(request: Request, as_of: Annotated[datetime | None, Query()] = None) -> dict[str, int]:
-    moment = as_of or now()
     scheduler: Scheduler = request.app.state.scheduler
-    return await scheduler.sweep(moment if moment.tzinfo else moment.replace(tzinfo=UTC))
+    return await scheduler.sweep(operator_moment(request, as_of))

@@ -11,7 +11,7 @@ import json
 import re
 import uuid
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -361,6 +361,8 @@ async def test_two_mailers_on_one_database_send_each_e_mail_once(servers: Server
         async with httpx.AsyncClient(base_url=mail.process.url) as web:
             refused = (await web.get("/messages")).json()["duplicates_refused"] - refused_before
             assert refused == 0, "no e-mail was sent twice"
+        assert await first.purge_sent(datetime.now(UTC) - timedelta(days=1)) == 0, "recent e-mails are kept"
+        assert await first.purge_sent(datetime.now(UTC) + timedelta(seconds=1)) >= len(addresses)
     finally:
         await client.drop_database(settings.database_name)
         await client.close()

@@ -22,6 +22,8 @@ def test_a_profiles_token_gives_the_callers_agency_roles_and_region() -> None:
     caller = TokenVerifier(issuer="parcours-profiles", audience="parcours", public_key=issuer.public_key).verify(token)
     assert (caller.staff_id, caller.agency_id, caller.region_code) == ("staff-1", "a-1", "52")
     assert caller.roles == {Role.COUNSELLOR} and lifetime == 300, "unknown roles are ignored"
+    assert caller.expires_at is not None, "a live stream ends with its token"
+    assert 295 <= (caller.expires_at - datetime.now(UTC)).total_seconds() <= 300
     assert issuer.jwks()["keys"][0]["kid"] == jwt.get_unverified_header(token)["kid"]
 
 

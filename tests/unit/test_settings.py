@@ -44,3 +44,24 @@ def test_services_acting_on_links_refuse_to_start_without_a_long_enough_key() ->
     with pytest.raises(ValidationError, match="PARCOURS_LINK_SIGNING_KEY"):
         PlacementsSettings(link_signing_key="short")
     assert PlacementsSettings(link_signing_key="k" * 32).scheduler_seconds == 60
+
+
+def test_the_operator_clock_can_be_turned_off_for_production() -> None:
+    from datetime import UTC, datetime
+    from types import SimpleNamespace
+
+    from fastapi import HTTPException
+
+    from services.kit.auth import operator_moment
+
+    def request(clock: bool) -> object:
+        return SimpleNamespace(
+            app=SimpleNamespace(state=SimpleNamespace(settings=SimpleNamespace(operator_clock=clock)))
+        )
+
+    moment = datetime(2027, 3, 11, 9, 0)
+    assert operator_moment(request(True), moment) == moment.replace(tzinfo=UTC)  # type: ignore[arg-type]
+    with pytest.raises(HTTPException) as refused:
+        operator_moment(request(False), moment)  # type: ignore[arg-type]
+    assert refused.value.status_code == 403
+    assert (datetime.now(UTC) - operator_moment(request(False), None)).total_seconds() < 5  # type: ignore[arg-type]
