@@ -56,12 +56,8 @@ class Hub:
         """The live reader lost frames (it reconnected to Kafka): every browser resumes from its inbox."""
         self._behind.update(id(q) for queues in self._queues.values() for q in queues)
 
-    @property
-    def connections(self) -> int:
-        return sum(len(q) for q in self._queues.values())
 
-
-async def broadcast(bootstrap_servers: str, hub: Hub, ready: asyncio.Event | None = None) -> None:
+async def broadcast(bootstrap_servers: str, hub: Hub) -> None:
     """Every record of the delivery topic, from now on, to this instance's browsers; reconnects forever."""
     delay = 0.5
     while True:
@@ -72,8 +68,6 @@ async def broadcast(bootstrap_servers: str, hub: Hub, ready: asyncio.Event | Non
             await consumer.start()
             hub.all_behind()  # what was published while the reader was away is in the inboxes: resume from them
             delay = 0.5
-            if ready is not None:
-                ready.set()
             async for record in consumer:
                 try:
                     envelope = Envelope.from_bytes(record.value or b"")

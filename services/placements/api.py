@@ -28,7 +28,7 @@ from services.placements.domain.lifecycle import (
     allowed_actions,
     waiting_for,
 )
-from services.placements.party_links import LINK_ACTIONS, PartyLinks
+from services.placements.party_links import LINK_PURPOSE, PartyLinks
 from services.placements.scheduler import Scheduler
 
 router = APIRouter(tags=["conventions"])
@@ -269,7 +269,7 @@ async def step(
 ) -> ConventionOut:
     body = body or StepIn()
     if action not in STAFF_ACTIONS:
-        by = "the parties, through their links" if action in LINK_ACTIONS else "POST /renew, or by time"
+        by = "the parties, through their links" if action in LINK_PURPOSE else "POST /renew, or by time"
         raise HTTPException(status.HTTP_403_FORBIDDEN, f"{action} is not a staff step: it is taken by {by}")
     document = await own_convention(request, convention_id, caller)
     party = Party(actors_of(caller), caller.staff_id)

@@ -39,9 +39,8 @@ def _latin1(text: str) -> str:
     return text.encode("latin-1", "replace").decode("latin-1")
 
 
-def _french(day: str | date) -> str:
-    value = date.fromisoformat(day) if isinstance(day, str) else day
-    return value.strftime("%d/%m/%Y")
+def _french(day: date) -> str:
+    return day.strftime("%d/%m/%Y")
 
 
 class _Convention(FPDF):

@@ -39,18 +39,21 @@ from services.placements.domain.lifecycle import (
 ATTEMPTS = 3
 RESEND_MINIMUM = timedelta(days=2)
 
-# what each link lets its holder do: (purpose of the link, the roles that may)
-LINK_ACTIONS: dict[Action, tuple[LinkPurpose, frozenset[PartyRole]]] = {
-    Action.CONFIRM: (LinkPurpose.CONFIRM, frozenset({PartyRole.EMPLOYER})),
-    Action.DECLINE: (LinkPurpose.CONFIRM, frozenset({PartyRole.EMPLOYER})),
-    Action.SIGN: (
-        LinkPurpose.SIGN,
-        frozenset({PartyRole.EMPLOYER, PartyRole.BENEFICIARY, PartyRole.LEGAL_REPRESENTATIVE}),
-    ),
-    Action.SUBMIT_ASSESSMENT: (LinkPurpose.ASSESS, frozenset({PartyRole.TUTOR})),
-    Action.AGREE_ASSESSMENT: (LinkPurpose.AGREE, frozenset({PartyRole.BENEFICIARY})),
-    Action.CONTEST_ASSESSMENT: (LinkPurpose.AGREE, frozenset({PartyRole.BENEFICIARY})),
+# which link each party step is taken with; who may take it is the TRANSITIONS table's to say
+LINK_PURPOSE: dict[Action, LinkPurpose] = {
+    Action.CONFIRM: LinkPurpose.CONFIRM,
+    Action.DECLINE: LinkPurpose.CONFIRM,
+    Action.SIGN: LinkPurpose.SIGN,
+    Action.SUBMIT_ASSESSMENT: LinkPurpose.ASSESS,
+    Action.AGREE_ASSESSMENT: LinkPurpose.AGREE,
+    Action.CONTEST_ASSESSMENT: LinkPurpose.AGREE,
 }
+
+
+def roles_for(action: Action) -> frozenset[PartyRole]:
+    """The parties the table lets take `action`, from any status."""
+    actors = {actor for (_, step), rule in TRANSITIONS.items() if step is action for actor in rule.actors}
+    return frozenset(PartyRole(a.value) for a in actors if a.value in PartyRole._value2member_map_)
 
 
 class LinkRefused(Exception):
@@ -75,8 +78,8 @@ def possible(document: Document, role: PartyRole, purpose: LinkPurpose) -> tuple
     immersion (the scheduler issues it), so it may act while the convention is still in progress."""
     status, actor = Status(document["status"]), Actor(role.value)
     can = []
-    for action, (needed, roles) in LINK_ACTIONS.items():
-        if needed is not purpose or role not in roles:
+    for action, needed in LINK_PURPOSE.items():
+        if needed is not purpose or role not in roles_for(action):
             continue
         rule = TRANSITIONS.get((status, action))
         last_day = action is Action.SUBMIT_ASSESSMENT and status is Status.IN_PROGRESS
@@ -127,8 +130,8 @@ class PartyLinks:
     async def _act(self, convention_id: str, token: str, action: Action, now: datetime, **details: Any) -> Opened:
         opened = await self.open(convention_id, token, now)
         document, role = opened.document, opened.role
-        needed, roles = LINK_ACTIONS[action]
-        if role not in roles:
+        needed = LINK_PURPOSE[action]
+        if role not in roles_for(action):
             raise LinkRefused(403, f"Ce lien ne permet pas cette action : c'est un lien « {ROLE_LABELS[role]} ».")
         if opened.purpose is not needed:
             raise LinkRefused(403, "Ce lien sert à une autre étape de la convention.")
