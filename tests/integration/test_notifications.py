@@ -19,9 +19,14 @@ import httpx
 import pytest
 from aiokafka import AIOKafkaProducer
 
+from services.contracts.events.placements import ConventionSignedV1
+from services.contracts.events.profiles import StaffRegisteredV1
 from services.kit.dead_letters import read_topic
+from services.kit.domain import domain_event
 from services.kit.mongo import connect
-from services.notifications.dispatcher import EMAILS
+from services.kit.outbox import OutboxWriter
+from services.notifications.directory import Directory
+from services.notifications.dispatcher import EMAILS, INBOX, PUSHES, Dispatcher
 from services.notifications.mailer import Mailer, SmtpSettings, message_id
 from tests.conftest import Servers, free_port
 from tests.integration.conftest import OPERATOR_TOKEN, MailCatcher
@@ -363,6 +368,57 @@ async def test_two_mailers_on_one_database_send_each_e_mail_once(servers: Server
             assert refused == 0, "no e-mail was sent twice"
         assert await first.purge_sent(datetime.now(UTC) - timedelta(days=1)) == 0, "recent e-mails are kept"
         assert await first.purge_sent(datetime.now(UTC) + timedelta(seconds=1)) >= len(addresses)
+    finally:
+        await client.drop_database(settings.database_name)
+        await client.close()
+
+
+async def test_the_dispatcher_applies_an_event_twice_as_once(servers: Servers) -> None:
+    """Below the kit's check of processed events (a crash before it records a batch redelivers it): one
+    inbox entry, one push, one e-mail per person."""
+    settings = settings_for(servers, "dispatch")
+    client, database = connect(settings)
+    directory = Directory(database)
+    urls = {"matching": "http://m", "placements": "http://p", "console": "http://c"}
+    dispatcher = Dispatcher(database, directory, OutboxWriter(), "k" * 32, urls)
+    staff_id, agency_id = str(uuid.uuid4()), str(uuid.uuid4())
+    try:
+        registered = StaffRegisteredV1(
+            staff_id=staff_id, agency_id=agency_id, name="Valérie", email="valerie@ml.fr", roles=["validator"]
+        )
+        await directory.on_staff(
+            domain_event("profiles", "profiles.staff.registered", "staff", staff_id, 1, agency_id, registered),
+            registered,
+        )
+        signed = {
+            "convention_id": "c1",
+            "agency_id": agency_id,
+            "beneficiary_id": "b1",
+            "counsellor_id": "x",
+            "status": "signed",
+            "previous_status": "partially_signed",
+            "action": "sign_last",
+            "actor": "employer",
+            "objective": "discover",
+            "rome_code": "M1805",
+            "host_siret": "73282932000074",
+            "place_id": "2990969",
+            "start_date": "2027-03-15",
+            "end_date": "2027-04-14",
+            "signed_by": "employer",
+            "all_signed": True,
+            "waiting_for": ["validator"],
+        }
+        payload = ConventionSignedV1.model_validate(signed)
+        envelope = domain_event("placements", "placements.convention.signed", "convention", "c1", 5, agency_id, payload)
+        await dispatcher.on_event(envelope, payload)
+        await dispatcher.on_event(envelope, payload)
+        entries = await database[INBOX].find({"staff_id": staff_id}).to_list()
+        assert [(e["kind"], e["pushed"]) for e in entries] == [("convention_to_validate", True)]
+        pushes = await database[PUSHES].find({}).to_list()
+        assert [len(p["outbox"]) for p in pushes] == [1]
+        emails = await database[EMAILS].find({"to": "valerie@ml.fr"}).to_list()
+        assert [e["subject"] for e in emails] == ["[Parcours] Convention à valider"]
     finally:
         await client.drop_database(settings.database_name)
         await client.close()
