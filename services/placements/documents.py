@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date, datetime
 
 from fpdf import FPDF
@@ -11,6 +9,7 @@ from fpdf.enums import XPos, YPos
 
 from services.contracts.events.placements import Attendance, Objective, PartyRole, ProjectConclusion
 from services.kit.mongo import Document
+from services.kit.spreadsheet import spreadsheet_csv
 from services.placements.domain.convention import OBJECTIVE_LABELS, ROLE_LABELS, Terms
 from services.placements.domain.lifecycle import STATUS_LABELS, Status
 from services.placements.domain.limits import WEEKDAYS, days_of
@@ -155,37 +154,28 @@ CSV_COLUMNS = (
 )
 
 
-def _cell(value: object) -> object:
-    """No cell a spreadsheet would run as a formula."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def csv_export(conventions: list[Document]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
-    writer.writerow(CSV_COLUMNS)
-    for d in conventions:
-        terms, assessment = d["terms"], d.get("assessment") or {}
-        start, end = date.fromisoformat(terms["start_date"]), date.fromisoformat(terms["end_date"])
-        person = terms["beneficiary"]
-        row = (
-            d["_id"],
-            STATUS_LABELS[Status(d["status"])],
-            f"{person['first_name']} {person['last_name']}",
-            terms["host"]["name"],
-            terms["host"]["siret"],
-            OBJECTIVE_LABELS[Objective(terms["objective"])],
-            terms["rome_code"],
-            start.isoformat(),
-            end.isoformat(),
-            days_of(start, end),
-            d.get("renewal_of") or "",
-            ATTENDANCE_LABELS.get(assessment.get("attendance", ""), ""),
-            HIRED.get(assessment.get("hired"), ""),
-            CONCLUSION_LABELS.get(assessment.get("project_conclusion", ""), ""),
-            d["created_at"].date().isoformat() if isinstance(d.get("created_at"), datetime) else "",
-        )
-        writer.writerow([_cell(v) for v in row])
-    return ("\ufeff" + out.getvalue()).encode()
+    return spreadsheet_csv(CSV_COLUMNS, (_csv_row(d) for d in conventions))
+
+
+def _csv_row(d: Document) -> tuple[object, ...]:
+    terms, assessment = d["terms"], d.get("assessment") or {}
+    start, end = date.fromisoformat(terms["start_date"]), date.fromisoformat(terms["end_date"])
+    person = terms["beneficiary"]
+    return (
+        d["_id"],
+        STATUS_LABELS[Status(d["status"])],
+        f"{person['first_name']} {person['last_name']}",
+        terms["host"]["name"],
+        terms["host"]["siret"],
+        OBJECTIVE_LABELS[Objective(terms["objective"])],
+        terms["rome_code"],
+        start.isoformat(),
+        end.isoformat(),
+        days_of(start, end),
+        d.get("renewal_of") or "",
+        ATTENDANCE_LABELS.get(assessment.get("attendance", ""), ""),
+        HIRED.get(assessment.get("hired"), ""),
+        CONCLUSION_LABELS.get(assessment.get("project_conclusion", ""), ""),
+        d["created_at"].date().isoformat() if isinstance(d.get("created_at"), datetime) else "",
+    )

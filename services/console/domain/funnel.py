@@ -1,0 +1,123 @@
+"""The region's funnel, as plain values: which stage an event counts for, in which sector and month, and
+the table the dashboard and its CSV show. Counts only: nothing here names or contacts a person."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+PARIS = ZoneInfo("Europe/Paris")
+UNKNOWN_SECTOR = "?"
+
+
+class Stage(StrEnum):
+    SUGGESTIONS = "suggestions"
+    INTRODUCTIONS = "introductions"
+    ACCEPTED = "accepted"
+    MEETINGS = "meetings"
+    CONVENTIONS = "conventions"
+    CONFIRMED = "confirmed"
+    ADJUSTED = "adjusted"
+    DROPPED = "dropped"
+    HIRED = "hired"
+
+
+STAGE_LABELS: dict[Stage, str] = {
+    Stage.SUGGESTIONS: "Pairs suggérés",
+    Stage.INTRODUCTIONS: "Mises en relation proposées",
+    Stage.ACCEPTED: "Mises en relation acceptées",
+    Stage.MEETINGS: "Rencontres",
+    Stage.CONVENTIONS: "Conventions PMSMP validées",
+    Stage.CONFIRMED: "Projets confirmés",
+    Stage.ADJUSTED: "Projets ajustés",
+    Stage.DROPPED: "Projets abandonnés",
+    Stage.HIRED: "Embauches",
+}
+
+# ROME's fourteen professional families (the letter that starts a ROME code)
+SECTOR_LABELS: dict[str, str] = {
+    "A": "Agriculture, pêche, espaces verts, soins aux animaux",
+    "B": "Arts et façonnage d'ouvrages d'art",
+    "C": "Banque, assurance, immobilier",
+    "D": "Commerce, vente et grande distribution",
+    "E": "Communication, média et multimédia",
+    "F": "Construction, bâtiment et travaux publics",
+    "G": "Hôtellerie-restauration, tourisme, loisirs et animation",
+    "H": "Industrie",
+    "I": "Installation et maintenance",
+    "J": "Santé",
+    "K": "Services à la personne et à la collectivité",
+    "L": "Spectacle",
+    "M": "Support à l'entreprise",
+    "N": "Transport et logistique",
+    UNKNOWN_SECTOR: "Non renseigné",
+}
+
+CONCLUSION_STAGES = {"confirmed": Stage.CONFIRMED, "adjusted": Stage.ADJUSTED, "dropped": Stage.DROPPED}
+
+
+def sector_of(rome_code: str | None) -> str:
+    letter = (rome_code or "")[:1].upper()
+    return letter if letter in SECTOR_LABELS else UNKNOWN_SECTOR
+
+
+def month_of(moment: datetime) -> str:
+    """The month an event counts in, as people in the region live it (Paris time): `2026-11`."""
+    return moment.astimezone(PARIS).strftime("%Y-%m")
+
+
+def assessment_stages(project_conclusion: str, hired: bool) -> list[Stage]:
+    stages = [CONCLUSION_STAGES[project_conclusion]] if project_conclusion in CONCLUSION_STAGES else []
+    return [*stages, Stage.HIRED] if hired else stages
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One counted step: `key` makes counting it twice impossible (the event id and the stage)."""
+
+    key: str
+    agency_id: str
+    sector: str
+    month: str
+    stage: Stage
+
+
+@dataclass
+class Row:
+    agency_id: str
+    sector: str
+    month: str
+    counts: dict[Stage, int] = field(default_factory=lambda: dict.fromkeys(Stage, 0))
+
+
+@dataclass(frozen=True)
+class Grouping:
+    by_agency: bool = True
+    by_sector: bool = True
+    by_month: bool = True
+
+
+def table(counted: Iterable[Mapping[str, object]], grouping: Grouping = Grouping()) -> list[Row]:
+    """Rows of counts from `{agency_id, sector, month, stage, count}` groups, summed over what the
+    grouping leaves out ("*" in that column), sorted by month, agency and sector."""
+    rows: dict[tuple[str, str, str], Row] = {}
+    for group in counted:
+        agency = str(group["agency_id"]) if grouping.by_agency else "*"
+        sector = str(group["sector"]) if grouping.by_sector else "*"
+        month = str(group["month"]) if grouping.by_month else "*"
+        row = rows.setdefault((month, agency, sector), Row(agency, sector, month))
+        stage = Stage(str(group["stage"]))
+        count = group["count"]
+        row.counts[stage] += count if isinstance(count, int) else 0
+    return [rows[key] for key in sorted(rows)]
+
+
+def totals(rows: Iterable[Row]) -> dict[Stage, int]:
+    summed = dict.fromkeys(Stage, 0)
+    for row in rows:
+        for stage, count in row.counts.items():
+            summed[stage] += count
+    return summed

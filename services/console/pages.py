@@ -1,0 +1,107 @@
+"""The web pages: each is the same accessible shell (French, a title of its own, a skip link, a live
+region for messages) around one script that reads the APIs through `/api/<service>/`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+
+from fastapi import APIRouter
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+router = APIRouter(include_in_schema=False)
+
+
+@dataclass(frozen=True)
+class Page:
+    script: str
+    title: str
+    staff: bool = True  # staff pages have the navigation and the live notification area
+
+
+NAVIGATION = (
+    ("/console/beneficiaries", "Bénéficiaires"),
+    ("/console/introductions", "Mises en relation"),
+    ("/console/conventions", "Immersions PMSMP"),
+    ("/console/dashboard", "Tableau de bord"),
+)
+
+
+def shell(page: Page) -> HTMLResponse:
+    title = escape(page.title)
+    header = (
+        """<header class="bar"><a class="brand" href="/console">Parcours</a>
+<nav aria-label="Navigation principale"><ul>"""
+        + "".join(f'<li><a href="{href}">{label}</a></li>' for href, label in NAVIGATION)
+        + """</ul></nav>
+<div class="who"><span id="who"></span>
+<button type="button" id="bell" class="bell" aria-expanded="false" aria-controls="inbox-panel">
+Notifications <span id="unread" class="badge">0</span><span class="visually-hidden"> non lues</span></button>
+<button type="button" id="logout" class="link">Se déconnecter</button></div>
+<section id="inbox-panel" class="inbox-panel" hidden aria-label="Notifications"></section>
+</header>"""
+        if page.staff
+        else '<header class="bar"><span class="brand">Parcours</span></header>'
+    )
+    return HTMLResponse(
+        f"""<!doctype html>
+<html lang="fr">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title} · Parcours</title>
+<link rel="stylesheet" href="/static/app.css">
+</head>
+<body data-staff="{str(page.staff).lower()}">
+<a class="skip" href="#main">Aller au contenu</a>
+{header}
+<main id="main" tabindex="-1">
+<h1 id="title">{title}</h1>
+<div id="page" aria-busy="true"><p>Chargement…</p></div>
+</main>
+<div id="toasts" class="toasts" role="status" aria-live="polite"></div>
+<script type="module" src="/static/pages/{page.script}.js"></script>
+</body>
+</html>""",
+        headers={"Cache-Control": "no-store"},
+    )
+
+
+def _add(path: str, page: Page) -> None:
+    async def render() -> HTMLResponse:
+        return shell(page)
+
+    router.add_api_route(path, render, methods=["GET"], response_class=HTMLResponse, name=path)
+
+
+for _path, _page in {
+    "/console/login": Page("login", "Connexion", staff=False),
+    "/console/beneficiaries": Page("beneficiaries", "Mes bénéficiaires"),
+    "/console/beneficiaries/new": Page("beneficiary_form", "Nouveau bénéficiaire"),
+    "/console/beneficiaries/{beneficiary_id}": Page("beneficiary", "Bénéficiaire"),
+    "/console/beneficiaries/{beneficiary_id}/edit": Page("beneficiary_form", "Modifier le bénéficiaire"),
+    "/console/peers/{peer_id}": Page("peer", "Parcours d'un pair"),
+    "/console/introductions": Page("introductions", "Suivi des mises en relation"),
+    "/console/introductions/{introduction_id}": Page("introductions", "Suivi des mises en relation"),
+    "/console/conventions": Page("conventions", "Immersions PMSMP"),
+    "/console/conventions/new": Page("convention_form", "Nouvelle convention d'immersion"),
+    "/console/conventions/{convention_id}": Page("convention", "Convention d'immersion"),
+    "/console/notifications": Page("notifications", "Mes notifications"),
+    "/console/dashboard": Page("dashboard", "Tableau de bord régional"),
+    "/links/conventions/{convention_id}/{token}": Page("link_convention", "Convention d'immersion", staff=False),
+    "/links/introductions/{token}": Page("link_introduction", "Demande de rencontre", staff=False),
+    "/links/peers/{token}": Page("link_peer", "Mon profil de pair", staff=False),
+}.items():
+    _add(_path, _page)
+
+
+@router.get("/")
+@router.get("/console")
+async def home() -> RedirectResponse:
+    return RedirectResponse("/console/beneficiaries")
+
+
+@router.get("/console/suggestions/{beneficiary_id}")
+async def suggestions(beneficiary_id: str) -> RedirectResponse:
+    """Where a suggestion's notification points: the beneficiary's page lists their suggestions."""
+    return RedirectResponse(f"/console/beneficiaries/{beneficiary_id}#suggestions")

@@ -1,0 +1,248 @@
+// Parcours console: what every page shares — the session, the API through the one address, building
+// elements safely (text only, never HTML from data), forms whose errors sit on their fields, the live
+// notification area.
+
+const TOKEN = "parcours.token";
+
+export class ApiError extends Error {
+  constructor(status, detail) {
+    super(typeof detail === "string" ? detail : "La demande n'a pas abouti.");
+    this.status = status;
+    this.detail = detail;
+  }
+}
+
+export const session = {
+  get token() { return localStorage.getItem(TOKEN); },
+  set token(value) { value ? localStorage.setItem(TOKEN, value) : localStorage.removeItem(TOKEN); },
+};
+
+export async function api(service, path, { method = "GET", body, query, token = session.token } = {}) {
+  const url = new URL(`/api/${service}${path}`, location.origin);
+  for (const [key, value] of Object.entries(query || {})) {
+    if (value !== undefined && value !== null && value !== "") url.searchParams.set(key, value);
+  }
+  const headers = { Accept: "application/json" };
+  if (token) headers.Authorization = `Bearer ${token}`;
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  let answer;
+  try {
+    answer = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  } catch {
+    throw new ApiError(0, "Le service ne répond pas. Vérifiez votre connexion et réessayez.");
+  }
+  if (answer.status === 401 && document.body.dataset.staff === "true") {
+    session.token = null;
+    location.assign(`/console/login?next=${encodeURIComponent(location.pathname + location.search)}`);
+    throw new ApiError(401, "Votre session a expiré : reconnectez-vous.");
+  }
+  const data = answer.headers.get("content-type")?.includes("json") ? await answer.json() : await answer.text();
+  if (!answer.ok) throw new ApiError(answer.status, data?.detail ?? data);
+  return data;
+}
+
+// h("p", {class: "x"}, "text", child): an element; strings become text nodes, never markup
+export function h(tag, attributes = {}, ...children) {
+  const element = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes || {})) {
+    if (value === undefined || value === null || value === false) continue;
+    if (name.startsWith("on")) element.addEventListener(name.slice(2), value);
+    else if (name === "dataset") Object.assign(element.dataset, value);
+    else element.setAttribute(name, value === true ? "" : value);
+  }
+  for (const child of children.flat(Infinity)) {
+    if (child === undefined || child === null || child === false) continue;
+    element.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return element;
+}
+
+export function show(...nodes) {
+  const page = document.getElementById("page");
+  page.replaceChildren(...nodes.flat());
+  page.setAttribute("aria-busy", "false");
+}
+
+export function setTitle(text) {
+  document.getElementById("title").textContent = text;
+  document.title = `${text} · Parcours`;
+}
+
+export function toast(text, href) {
+  const box = document.getElementById("toasts");
+  const item = h("div", { class: "toast" }, href ? h("a", { href }, text) : text);
+  box.append(item);
+  setTimeout(() => item.remove(), 8000);
+}
+
+export function failure(error) {
+  return h("div", { class: "errors", role: "alert" }, h("p", {}, describe(error)));
+}
+
+const PYDANTIC = {
+  missing: "Ce champ est obligatoire.",
+  string_too_short: "Ce champ est obligatoire.",
+  string_too_long: "Ce texte est trop long.",
+  int_parsing: "Indiquez un nombre entier.",
+  int_type: "Indiquez un nombre entier.",
+  string_type: "Ce champ est obligatoire.",
+  list_type: "Choisissez au moins une valeur.",
+  float_parsing: "Indiquez un nombre.",
+  date_from_datetime_parsing: "Indiquez une date.",
+  date_parsing: "Indiquez une date.",
+  enum: "Choisissez une valeur de la liste.",
+  literal_error: "Choisissez une valeur de la liste.",
+  bool_parsing: "Indiquez oui ou non.",
+  greater_than_equal: "Cette valeur est trop petite.",
+  less_than_equal: "Cette valeur est trop grande.",
+};
+
+export function describe(error) {
+  if (!(error instanceof ApiError)) return "Une erreur inattendue est survenue. Réessayez.";
+  if (typeof error.detail === "string") return error.detail;
+  if (Array.isArray(error.detail)) return "Certains champs sont à corriger.";
+  return error.message;
+}
+
+// A form field: label tied to its input, an optional hint, and a slot for its error
+let fieldCount = 0;
+export function field(label, control, { hint, name } = {}) {
+  const id = control.id || `f${++fieldCount}`;
+  control.id = id;
+  if (name) control.name = name;
+  const hintNode = hint ? h("p", { class: "hint", id: `${id}-hint` }, hint) : null;
+  if (hintNode) control.setAttribute("aria-describedby", `${id}-hint`);
+  return h("div", { class: "field", dataset: { field: control.name || "" } }, h("label", { for: id }, label), hintNode, control);
+}
+
+export function input(name, attributes = {}) {
+  return h("input", { name, type: "text", ...attributes });
+}
+
+export function select(name, options, chosen, attributes = {}) {
+  return h("select", { name, ...attributes },
+    Object.entries(options).map(([value, label]) => h("option", { value, selected: value === chosen }, label)));
+}
+
+export function choices(legend, name, options, chosen = [], type = "checkbox") {
+  return h("fieldset", { dataset: { field: name } }, h("legend", {}, legend),
+    Object.entries(options).map(([value, label]) =>
+      h("label", { class: "inline" }, h("input", { type, name, value, checked: chosen.includes(value) }), label)));
+}
+
+// Errors of a 422 on their fields (by the last parts of their `loc`), and a summary that takes the focus
+export function showErrors(form, error) {
+  form.querySelectorAll(".field-error").forEach((node) => node.remove());
+  form.querySelectorAll("[aria-invalid]").forEach((node) => {
+    node.removeAttribute("aria-invalid");
+    const described = (node.getAttribute("aria-describedby") || "").split(" ").filter((id) => !id.endsWith("-error"));
+    described.length ? node.setAttribute("aria-describedby", described.join(" ")) : node.removeAttribute("aria-describedby");
+  });
+  form.querySelector(".errors")?.remove();
+  const problems = Array.isArray(error?.detail) ? error.detail : [];
+  const summary = h("div", { class: "errors", role: "alert", tabindex: "-1" },
+    h("p", {}, problems.length ? "Le formulaire contient des erreurs :" : describe(error)));
+  const list = h("ul");
+  for (const problem of problems) {
+    const path = (problem.loc || []).filter((part) => part !== "body").join(".");
+    const text = problem.msg && problem.type === "value_error" ? problem.msg.replace(/^Value error, /, "")
+      : PYDANTIC[problem.type] || problem.msg;
+    const target = findField(form, path);
+    if (target) {
+      const control = target.matches("fieldset") ? target.querySelector("input") : target.querySelector("input, select, textarea");
+      const errorId = `${control.id || control.name}-error`;
+      target.append(h("p", { class: "field-error", id: errorId }, text));
+      control.setAttribute("aria-invalid", "true");
+      control.setAttribute("aria-describedby", [control.getAttribute("aria-describedby"), errorId].filter(Boolean).join(" "));
+      const label = target.querySelector("label, legend")?.textContent || path;
+      list.append(h("li", {}, h("a", { href: `#${control.id}` }, `${label} : ${text}`)));
+    } else {
+      list.append(h("li", {}, path ? `${path} : ${text}` : text));
+    }
+  }
+  if (problems.length) summary.append(list);
+  form.prepend(summary);
+  summary.focus();
+}
+
+function findField(form, path) {
+  const parts = path.split(".");
+  for (let i = 0; i < parts.length; i++) {
+    const candidate = parts.slice(i).join(".");
+    const found = form.querySelector(`[data-field="${CSS.escape(candidate)}"]`);
+    if (found) return found;
+  }
+  return null;
+}
+
+export function values(form) {
+  const data = new FormData(form);
+  const out = {};
+  for (const key of new Set(data.keys())) {
+    const all = data.getAll(key);
+    const multiple = form.querySelectorAll(`[name="${CSS.escape(key)}"][type="checkbox"]`).length > 1;
+    out[key] = multiple ? all : all[0];
+  }
+  return out;
+}
+
+export function busy(button, working) {
+  button.disabled = working;
+  button.setAttribute("aria-busy", String(working));
+}
+
+export const dateFr = (value) => value ? new Date(value.length === 10 ? `${value}T12:00:00` : value)
+  .toLocaleDateString("fr-FR", { day: "numeric", month: "long", year: "numeric" }) : "";
+export const timeFr = (value) => new Date(value).toLocaleString("fr-FR", { dateStyle: "short", timeStyle: "short" });
+export const monthFr = (value) => value ? new Date(`${value}-01T12:00:00`).toLocaleDateString("fr-FR", { month: "long", year: "numeric" }) : "aujourd'hui";
+
+// Autocomplete of ROME jobs or places: a text input with a suggestion list (datalist) filled as one types;
+// the chosen entry's code goes into a hidden field.
+export function autocomplete(name, label, { search, describe: text, initial = "", initialLabel = "", hint }) {
+  const list = h("datalist", { id: `${name}-options` });
+  const hidden = h("input", { type: "hidden", name, value: initial });
+  const box = h("input", { type: "text", list: list.id, autocomplete: "off", value: initialLabel || initial, dataset: { code: initial } });
+  let found = new Map();
+  let timer;
+  box.addEventListener("input", () => {
+    const chosen = found.get(box.value);
+    hidden.value = chosen ? chosen : (/^[A-N]\d{4}$|^\d+$/.test(box.value.trim()) ? box.value.trim() : "");
+    clearTimeout(timer);
+    if (chosen || box.value.trim().length < 2) return;
+    timer = setTimeout(async () => {
+      try {
+        const items = await search(box.value.trim());
+        found = new Map(items.map((item) => [text(item), item.code || item.place_id]));
+        list.replaceChildren(...[...found.keys()].map((value) => h("option", { value })));
+      } catch { /* the field keeps what was typed; the server says if it is wrong */ }
+    }, 150);
+  });
+  const wrapper = field(label, box, { hint: hint || "Tapez au moins deux lettres puis choisissez dans la liste." });
+  wrapper.dataset.field = name;
+  wrapper.append(list, hidden);
+  return wrapper;
+}
+
+export const searchJobs = (q) => api("profiles", "/reference/jobs", { query: { q, limit: 10 } });
+export const searchPlaces = (q) => api("profiles", "/reference/places", { query: { q, limit: 10 } });
+export const jobText = (job) => `${job.label} (${job.code})`;
+export const placeText = (place) => `${place.name} (${place.region})`;
+
+export async function staffPage() {
+  if (!session.token) {
+    location.assign(`/console/login?next=${encodeURIComponent(location.pathname + location.search)}`);
+    return new Promise(() => {});
+  }
+  for (const link of document.querySelectorAll(".bar nav a")) {
+    if (location.pathname.startsWith(link.getAttribute("href"))) link.setAttribute("aria-current", "page");
+  }
+  document.getElementById("logout").addEventListener("click", () => {
+    session.token = null;
+    location.assign("/console/login");
+  });
+  const me = await api("profiles", "/auth/me");
+  document.getElementById("who").textContent = me.name;
+  const { startInbox } = await import("./inbox.js");
+  startInbox();
+  return me;
+}

@@ -1,0 +1,122 @@
+// A beneficiary: who they are, their ranked peers with the reasons, each peer's lived path as a timeline,
+// dismiss or propose an introduction; their introductions and immersions.
+import { api, busy, dateFr, failure, field, h, input, select, setTitle, show, showErrors, staffPage, toast } from "../app.js";
+import { INTRODUCTION_STATUS, LEVELS, MODES, PEER_KINDS, PURPOSES, SITUATIONS } from "../labels.js";
+import { timeline } from "../path.js";
+
+await staffPage();
+const id = location.pathname.split("/")[3];
+const suggestionsBox = h("section", { id: "suggestions", "aria-labelledby": "suggestions-title" });
+const introductionsBox = h("section", { "aria-labelledby": "introductions-title" });
+const conventionsBox = h("section", { "aria-labelledby": "conventions-title" });
+
+let b;
+try {
+  b = await api("profiles", `/beneficiaries/${id}`);
+} catch (error) {
+  show(failure(error));
+  throw error;
+}
+const name = `${b.identity.first_name} ${b.identity.last_name}`;
+setTitle(name);
+
+function summary() {
+  const p = b.project;
+  return h("section", { class: "card", "aria-label": "Résumé" },
+    h("p", {}, SITUATIONS[p.situation], " · ", LEVELS[p.education_level], b.minor ? " · mineur" : ""),
+    h("p", {}, "Métier visé : ", p.target_jobs.join(", "), " · déplacement jusqu'à ", `${p.mobility_km} km`),
+    h("p", {}, "Rencontres : ", p.meeting_modes.map((m) => MODES[m]).join(", ")),
+    b.matching_consent ? null : h("p", { class: "tag warn" }, "Pas de consentement à la mise en relation : aucune suggestion."),
+    b.path?.length ? h("div", {}, h("h2", {}, "Étapes vécues pendant l'accompagnement"), timeline(b.path)) : null,
+    h("div", { class: "actions" },
+      h("a", { class: "button secondary", href: `/console/beneficiaries/${id}/edit` }, "Modifier"),
+      h("a", { class: "button secondary", href: `/console/conventions/new?beneficiary=${id}` }, "Préparer une immersion PMSMP")));
+}
+
+function proposal(peer) {
+  const purpose = select("purpose", PURPOSES, "job_inquiry");
+  const message = h("textarea", { name: "message", maxlength: 2000 });
+  const submit = h("button", { type: "submit" }, "Envoyer la demande");
+  const form = h("form", { class: "card", novalidate: true },
+    field("Objet de la rencontre", purpose),
+    field("Message pour le pair", message, { hint: "Sans nom ni coordonnées : le pair les découvre s'il accepte." }),
+    h("div", { class: "actions" }, submit));
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    busy(submit, true);
+    try {
+      await api("matching", `/beneficiaries/${id}/introductions`, { method: "POST",
+        body: { peer_id: peer.peer_id, purpose: purpose.value, message: message.value } });
+      form.replaceWith(h("p", { class: "notice", role: "status" }, "Demande envoyée : le pair la reçoit par e-mail."));
+      toast("Demande de mise en relation envoyée.");
+      loadIntroductions();
+    } catch (error) {
+      showErrors(form, error);
+    } finally {
+      busy(submit, false);
+    }
+  });
+  return form;
+}
+
+function suggestionCard(rank, suggestion, peer) {
+  const title = peer ? `${peer.first_name} ${peer.last_name}` : "Pair";
+  const details = h("div", { hidden: true, id: `path-${suggestion.peer_id}` },
+    peer?.testimony ? h("blockquote", {}, peer.testimony) : null, peer ? timeline(peer.path) : null);
+  const toggle = h("button", { type: "button", class: "secondary", "aria-expanded": "false", "aria-controls": details.id,
+    onclick: () => {
+      details.hidden = !details.hidden;
+      toggle.setAttribute("aria-expanded", String(!details.hidden));
+    } }, "Voir son parcours");
+  const slot = h("div");
+  const propose = h("button", { type: "button", onclick: () => { slot.replaceChildren(proposal(suggestion)); slot.querySelector("select").focus(); } },
+    "Proposer une rencontre");
+  const dismiss = h("button", { type: "button", class: "secondary", onclick: async () => {
+    if (!confirm(`Ne plus suggérer ${title} pour ${name} ?`)) return;
+    await api("matching", `/beneficiaries/${id}/suggestions/${suggestion.peer_id}/dismiss`, { method: "POST" });
+    toast(`${title} ne sera plus suggéré.`);
+    loadSuggestions();
+  } }, "Écarter");
+  return h("li", { class: "card" },
+    h("h3", {}, `${rank}. ${title}`, " ", h("span", { class: "tag" }, PEER_KINDS[peer?.kind] || ""),
+      peer?.paused ? h("span", { class: "tag warn" }, " en pause") : null),
+    h("p", { class: "muted" }, `Score ${Math.round(suggestion.score * 100)} / 100`),
+    h("ul", { class: "reasons", "aria-label": "Pourquoi ce pair" }, suggestion.reasons.map((r) => h("li", {}, r))),
+    h("div", { class: "actions" }, toggle, h("a", { href: `/console/peers/${suggestion.peer_id}` }, "Fiche du pair"), propose, dismiss),
+    details, slot);
+}
+
+async function loadSuggestions() {
+  suggestionsBox.replaceChildren(h("h2", { id: "suggestions-title" }, "Pairs suggérés"), h("p", {}, "Recherche des pairs…"));
+  try {
+    const found = await api("matching", `/beneficiaries/${id}/suggestions`);
+    const peers = await Promise.all(found.map((s) => api("profiles", `/peers/${s.peer_id}`).catch(() => null)));
+    suggestionsBox.replaceChildren(h("h2", { id: "suggestions-title" }, "Pairs suggérés"),
+      found.length ? h("ol", { class: "grid", style: "list-style:none;padding:0" }, found.map((s, i) => suggestionCard(i + 1, s, peers[i])))
+        : h("p", {}, "Aucun pair ne correspond encore. Les suggestions arrivent d'elles-mêmes quand un pair est publié."));
+  } catch (error) {
+    suggestionsBox.replaceChildren(h("h2", { id: "suggestions-title" }, "Pairs suggérés"), failure(error));
+  }
+}
+
+async function loadIntroductions() {
+  const found = await api("matching", "/introductions", { query: { beneficiary_id: id } }).catch(() => []);
+  introductionsBox.replaceChildren(h("h2", { id: "introductions-title" }, "Mises en relation"),
+    found.length ? h("ul", {}, found.map((i) => h("li", {}, `${PURPOSES[i.purpose]} · ${INTRODUCTION_STATUS[i.status] || i.status} · proposée le ${dateFr(i.proposed_at)} `,
+      h("a", { href: `/console/introductions/${i.introduction_id}` }, "suivre")))) : h("p", {}, "Aucune pour l'instant."));
+}
+
+async function loadConventions() {
+  const found = await api("placements", "/conventions", { query: { beneficiary_id: id } }).catch(() => []);
+  conventionsBox.replaceChildren(h("h2", { id: "conventions-title" }, "Immersions PMSMP"),
+    found.length ? h("ul", {}, found.map((c) => h("li", {}, h("a", { href: `/console/conventions/${c.convention_id}` },
+      `${c.terms.host.name} · du ${dateFr(c.terms.start_date)} au ${dateFr(c.terms.end_date)}`), ` · ${c.status_label}`)))
+      : h("p", {}, "Aucune pour l'instant."));
+}
+
+show(summary(), suggestionsBox, introductionsBox, conventionsBox);
+document.addEventListener("parcours:notification", (event) => {
+  if (event.detail.subject_id === id || event.detail.url?.includes(id)) loadSuggestions();
+});
+await Promise.all([loadSuggestions(), loadIntroductions(), loadConventions()]);
+if (location.hash === "#suggestions") suggestionsBox.scrollIntoView();

@@ -1,0 +1,77 @@
+// One convention for the agency: its content, who has to act, and the steps the caller may take.
+import { api, busy, dateFr, failure, field, h, select, session, setTitle, show, showErrors, staffPage, toast } from "../app.js";
+import { ACTIONS, ATTENDANCE, CONCLUSIONS, DONE, OBJECTIVES, PARTIES, STOP_REASONS, WEEKDAYS } from "../labels.js";
+
+await staffPage();
+const id = location.pathname.split("/")[3];
+const STAFF_STEPS = ["send", "revise", "pre_validate", "validate", "reject", "cancel"];
+
+function stepForm(action) {
+  const needsReason = ["reject", "cancel"].includes(action);
+  const reason = needsReason ? select("reason", STOP_REASONS, "other") : null;
+  const note = needsReason ? h("textarea", { name: "note" }) : null;
+  const submit = h("button", { type: "submit", class: needsReason ? "danger" : "" }, ACTIONS[action]);
+  const form = h("form", { class: needsReason ? "card" : "", novalidate: true },
+    needsReason ? field("Motif", reason) : null, needsReason ? field("Précision", note) : null, submit);
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    busy(submit, true);
+    try {
+      await api("placements", `/conventions/${id}/${action}`, { method: "POST",
+        body: needsReason ? { reason: reason.value, note: note.value } : {} });
+      toast(`${ACTIONS[action]} : fait.`);
+      await load();
+    } catch (error) {
+      showErrors(form, error);
+      busy(submit, false);
+    }
+  });
+  return form;
+}
+
+async function pdf() {
+  const answer = await fetch(`/api/placements/conventions/${id}/pdf`, { headers: { Authorization: `Bearer ${session.token}` } });
+  if (!answer.ok) { toast("Le PDF n'est disponible qu'une fois la convention validée."); return; }
+  h("a", { href: URL.createObjectURL(await answer.blob()), download: `convention-${id}.pdf` }).click();
+}
+
+async function load() {
+  let c;
+  try {
+    c = await api("placements", `/conventions/${id}`);
+  } catch (error) {
+    show(failure(error));
+    return;
+  }
+  const t = c.terms;
+  setTitle(`Convention de ${t.beneficiary.first_name} ${t.beneficiary.last_name}`);
+  const steps = c.your_actions.filter((a) => STAFF_STEPS.includes(a));
+  show(
+    h("section", { class: "card", "aria-label": "Où en est la convention" },
+      h("p", {}, "Statut : ", h("strong", {}, c.status_label)),
+      c.waiting_for.length ? h("p", {}, "En attente de : ", c.waiting_for.map((w) => PARTIES[w] || w).join(", ")) : null,
+      Object.keys(c.signatures).length ? h("p", {}, "Signée par : ", Object.keys(c.signatures).map((w) => PARTIES[w] || w).join(", ")) : null,
+      c.reason ? h("p", {}, "Motif : ", STOP_REASONS[c.reason.code] || c.reason.code || "", c.reason.note ? ` — ${c.reason.note}` : "") : null,
+      h("div", { class: "actions" }, steps.map(stepForm),
+        ["validated", "in_progress", "completed", "assessment_submitted", "assessed"].includes(c.status)
+          ? h("button", { type: "button", class: "secondary", onclick: pdf }, "Télécharger la convention (PDF)") : null,
+        h("a", { class: "button secondary", href: `/console/beneficiaries/${c.beneficiary_id}` }, "Page du bénéficiaire"))),
+    h("section", { class: "card", "aria-labelledby": "terms" }, h("h2", { id: "terms" }, "Contenu"),
+      h("dl", {},
+        h("dt", {}, "Structure d'accueil"), h("dd", {}, `${t.host.name} (SIRET ${t.host.siret}), ${t.host.address}`),
+        h("dt", {}, "Tuteur"), h("dd", {}, `${t.tutor.name}, ${t.tutor.job_title}`),
+        h("dt", {}, "Objectif"), h("dd", {}, OBJECTIVES[t.objective]),
+        h("dt", {}, "Objectifs opérationnels"), h("dd", {}, h("ul", {}, t.operational_objectives.map((o) => h("li", {}, o)))),
+        h("dt", {}, "Métier"), h("dd", {}, t.rome_code),
+        h("dt", {}, "Activités"), h("dd", {}, t.tasks),
+        h("dt", {}, "Dates"), h("dd", {}, `du ${dateFr(t.start_date)} au ${dateFr(t.end_date)}`),
+        h("dt", {}, "Horaires"), h("dd", {}, Object.entries(t.schedule).map(([d, hours]) => `${WEEKDAYS[d]} ${hours} h`).join(", ")))),
+    c.assessment ? h("section", { class: "card", "aria-labelledby": "bilan" }, h("h2", { id: "bilan" }, "Bilan"),
+      h("p", {}, ATTENDANCE[c.assessment.attendance], " · objectifs ", c.assessment.objectives_met ? "atteints" : "non atteints"),
+      h("p", {}, CONCLUSIONS[c.assessment.project_conclusion], c.assessment.hired ? " · embauche prévue" : ""),
+      c.assessment.comments ? h("blockquote", {}, c.assessment.comments) : null) : null,
+    h("section", { class: "card", "aria-labelledby": "history" }, h("h2", { id: "history" }, "Historique"),
+      h("ol", {}, c.history.map((step) => h("li", {}, `${dateFr(step.at)} · ${DONE[step.action] || step.action}`)))));
+}
+document.addEventListener("parcours:notification", (event) => { if (event.detail.subject_id === id) load(); });
+await load();

@@ -1,0 +1,74 @@
+// A peer's page, from the link in their e-mail: read the request, accept or decline, then give feedback.
+import { api, busy, choices, dateFr, failure, field, h, select, setTitle, show, showErrors } from "../app.js";
+import { INTRODUCTION_STATUS, MODES, PEER_DECLINE } from "../labels.js";
+
+const token = location.pathname.split("/")[3];
+const path = `/links/introductions/${token}`;
+
+function answerForm() {
+  const message = h("textarea", { name: "message", maxlength: 2000 });
+  const reason = select("reason", PEER_DECLINE, "no_time");
+  const accept = h("button", { type: "submit", value: "accept" }, "J'accepte");
+  const decline = h("button", { type: "submit", value: "decline", class: "secondary" }, "Je refuse");
+  const form = h("form", { class: "card", novalidate: true }, h("h2", {}, "Votre réponse"),
+    field("Un mot pour le conseiller (facultatif)", message), field("Si vous refusez, pourquoi ?", reason), h("div", { class: "actions" }, accept, decline));
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const accepting = event.submitter?.value !== "decline";
+    busy(event.submitter, true);
+    try {
+      render(await api("matching", `${path}/answer`, { method: "POST", token: null,
+        body: { accept: accepting, reason: accepting ? null : reason.value, message: message.value } }),
+      accepting ? "Merci ! Le conseiller vous contacte pour organiser la rencontre." : "C'est noté, merci d'avoir répondu.");
+    } catch (error) {
+      showErrors(form, error);
+      busy(event.submitter, false);
+    }
+  });
+  return form;
+}
+
+function feedbackForm() {
+  const submit = h("button", { type: "submit" }, "Envoyer mon retour");
+  const form = h("form", { class: "card", novalidate: true }, h("h2", {}, "Après la rencontre"),
+    choices("La rencontre a-t-elle eu lieu ?", "took_place", { true: "Oui", false: "Non" }, ["true"], "radio"),
+    choices("Utilité pour la personne (1 à 5)", "usefulness", { 1: "1", 2: "2", 3: "3", 4: "4", 5: "5" }, ["4"], "radio"),
+    field("Commentaire", h("textarea", { name: "comment", maxlength: 2000 })), submit);
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    busy(submit, true);
+    const data = new FormData(form);
+    try {
+      render(await api("matching", `${path}/feedback`, { method: "POST", token: null, body: {
+        took_place: data.get("took_place") === "true", usefulness: Number(data.get("usefulness")), comment: data.get("comment") } }),
+      "Merci pour votre retour.");
+    } catch (error) {
+      showErrors(form, error);
+      busy(submit, false);
+    }
+  });
+  return form;
+}
+
+function render(r, done) {
+  setTitle(`Demande de rencontre : ${r.purpose_label}`);
+  show(done ? h("p", { class: "notice", role: "status", tabindex: "-1", id: "done" }, done) : null,
+    h("section", { class: "card" },
+      h("p", {}, "Une personne qui construit son projet aimerait échanger avec vous sur le métier : ", h("strong", {}, r.target_job_label), "."),
+      h("p", {}, "Modes de rencontre possibles : ", r.meeting_modes.map((m) => MODES[m] || m).join(", ")),
+      r.counsellor_present ? h("p", {}, "La personne est mineure : son conseiller participe à la rencontre.") : null,
+      r.message ? h("blockquote", {}, r.message) : null,
+      r.questions.length ? h("ul", {}, r.questions.map((q) => h("li", {}, q))) : null,
+      h("p", {}, "Statut : ", h("strong", {}, INTRODUCTION_STATUS[r.status] || r.status),
+        r.status === "proposed" ? ` · à donner avant le ${dateFr(r.expires_at)}` : "")),
+    r.status === "proposed" ? answerForm() : null,
+    ["accepted", "met"].includes(r.status) && !r.feedback_given ? feedbackForm() : null);
+  document.getElementById("done")?.focus();
+}
+
+try {
+  render(await api("matching", path, { token: null }));
+} catch (error) {
+  setTitle("Lien indisponible");
+  show(failure(error));
+}
