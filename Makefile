@@ -6,13 +6,13 @@ PY := $(VENV)/bin/python
 LOCAL := deploy/local
 export PARCOURS_OPERATOR_TOKEN ?= local-operator-token
 
-.PHONY: help venv run up down status infra-up infra-down infra-status reset test test-unit test-integration \
+.PHONY: help venv run up down status infra-up infra-down infra-status reset test test-unit test-integration browser \
         lint bench-messaging bench-import bench-matching bench-placements bench-notifications evaluate-matching rebuild-matching lock clean-venv
 
 help:
 	@echo "make run            infrastructure + the four services + demo data, in the foreground (Ctrl-C stops)"
 	@echo "make up / down      the same in the background / stop everything;  make status: what runs where"
-	@echo "make test           unit and contract tests, then integration tests on real Kafka and FerretDB"
+	@echo "make test           unit and contract tests, then integration and browser tests on real Kafka and FerretDB"
 	@echo "make infra-up|infra-down|infra-status   Kafka and FerretDB only;  make reset: wipe local data"
 	@echo "make bench-messaging  outbox -> Kafka -> consumer benchmark (bench/results/messaging.json)"
 	@echo "make bench-import   the peers import tool on 10,000 rows (bench/results/import.json)"
@@ -62,14 +62,17 @@ reset:
 	@bash $(LOCAL)/services.sh stop
 	@bash $(LOCAL)/infra.sh reset
 
-test: venv
+test: venv browser
 	$(PY) -m pytest -q tests/unit tests/contract
 	$(PY) -m pytest -q tests/integration
+
+browser:
+	@bash $(LOCAL)/install-chromium.sh
 
 test-unit: venv
 	$(PY) -m pytest -q tests/unit tests/contract
 
-test-integration: venv
+test-integration: venv browser
 	$(PY) -m pytest -q tests/integration
 
 lint: venv

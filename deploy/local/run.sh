@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `make run`: infrastructure, the four services and the demo data, in the foreground until Ctrl-C.
+# `make run`: infrastructure, the four services, the console and the demo data, in the foreground until Ctrl-C.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 source "$here/settings.sh"
@@ -24,6 +24,7 @@ PARCOURS_DATA_DIR="$PARCOURS_DATA_DIR" "${PARCOURS_PYTHON:-$repo_root/.venv/bin/
 cat <<MSG
 
 Parcours is running (Ctrl-C stops everything):
+  console        http://127.0.0.1:${PARCOURS_CONSOLE_PORT:-8000}/  (the one address: pages, and /api/<service>/...)
   profiles       http://127.0.0.1:${PARCOURS_PROFILES_PORT:-8001}/docs
   matching       http://127.0.0.1:${PARCOURS_MATCHING_PORT:-8002}/docs
   placements     http://127.0.0.1:${PARCOURS_PLACEMENTS_PORT:-8003}/docs

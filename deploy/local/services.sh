@@ -1,20 +1,31 @@
 #!/usr/bin/env bash
-# The four Parcours services as local processes. usage: services.sh start | stop | status | rebuild-matching
+# The four Parcours services and the console (the one web address) as local processes. usage: services.sh start | stop | status | rebuild-matching
 set -euo pipefail
 source "$(dirname "$0")/settings.sh"
 
-SERVICES=(profiles matching placements notifications)
+SERVICES=(profiles matching placements notifications console)
 declare -A PORTS=(
   [profiles]="${PARCOURS_PROFILES_PORT:-8001}"
   [matching]="${PARCOURS_MATCHING_PORT:-8002}"
   [placements]="${PARCOURS_PLACEMENTS_PORT:-8003}"
   [notifications]="${PARCOURS_NOTIFICATIONS_PORT:-8004}"
+  [console]="${PARCOURS_CONSOLE_PORT:-8000}"
 )
 python="${PARCOURS_PYTHON:-$repo_root/.venv/bin/python}"
 run_dir="$PARCOURS_DATA_DIR/run"
 logs_dir="$PARCOURS_DATA_DIR/logs"
 export PARCOURS_KAFKA_BOOTSTRAP_SERVERS="${PARCOURS_KAFKA_BOOTSTRAP_SERVERS:-127.0.0.1:$PARCOURS_KAFKA_PORT}"
 export PARCOURS_MONGODB_URI="${PARCOURS_MONGODB_URI:-mongodb://127.0.0.1:$PARCOURS_MONGO_PORT}"
+# the console is the one address people use: the links in e-mails open its pages, and it forwards
+# /api/<service>/ to each service
+console_url="${PARCOURS_PUBLIC_URL:-http://127.0.0.1:${PORTS[console]}}"
+export PARCOURS_MATCHING_PUBLIC_URL="${PARCOURS_MATCHING_PUBLIC_URL:-$console_url}"
+export PARCOURS_PLACEMENTS_PUBLIC_URL="${PARCOURS_PLACEMENTS_PUBLIC_URL:-$console_url}"
+export PARCOURS_CONSOLE_PUBLIC_URL="$console_url/console"
+export PARCOURS_PROFILES_URL="${PARCOURS_PROFILES_URL:-http://127.0.0.1:${PORTS[profiles]}}"
+export PARCOURS_MATCHING_URL="${PARCOURS_MATCHING_URL:-http://127.0.0.1:${PORTS[matching]}}"
+export PARCOURS_PLACEMENTS_URL="${PARCOURS_PLACEMENTS_URL:-http://127.0.0.1:${PORTS[placements]}}"
+export PARCOURS_NOTIFICATIONS_URL="${PARCOURS_NOTIFICATIONS_URL:-http://127.0.0.1:${PORTS[notifications]}}"
 export PARCOURS_AUTH_JWKS_URL="${PARCOURS_AUTH_JWKS_URL:-http://127.0.0.1:${PORTS[profiles]}/.well-known/jwks.json}"
 
 ready() { curl -fsS -o /dev/null "http://127.0.0.1:$1/readyz" 2>/dev/null; }

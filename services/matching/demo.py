@@ -82,7 +82,8 @@ def main() -> int:
         )
     print(f"demo introductions: {len(made)} added (1 met and rated, 1 declined, the others wait for an answer)")
     if len(made) > 2:
-        print(f"  a peer's link, to open in the browser: {peer_link(matching_url, made[2])}")
+        console_url = f"http://127.0.0.1:{os.environ.get('PARCOURS_CONSOLE_PORT', '8000')}"
+        print(f"  a peer's link, to open in the browser: {peer_link(console_url, made[2])}")
     return 0
 
 

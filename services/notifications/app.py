@@ -38,9 +38,10 @@ class NotificationsSettings(LinkSigningSettings):
     email_sending_lease_seconds: float = Field(
         default=60, gt=0, description="an e-mail left 'sending' this long is sent again (its sender died)"
     )
-    matching_public_url: str = "http://127.0.0.1:8002"
-    placements_public_url: str = "http://127.0.0.1:8003"
-    console_public_url: str = "http://127.0.0.1:8004/console"
+    # where people open the links: the console's pages (the one address of the platform)
+    matching_public_url: str = "http://127.0.0.1:8000"
+    placements_public_url: str = "http://127.0.0.1:8000"
+    console_public_url: str = "http://127.0.0.1:8000/console"
 
 
 def as_seen(email: dict[str, Any]) -> dict[str, Any]:

@@ -158,7 +158,8 @@ def main() -> int:
         for convention_id in made[4:]:
             placements.post(f"/conventions/{convention_id}/validate", headers=validator).raise_for_status()
     print(f"demo conventions: {len(made)} added ({', '.join(STAGES[: len(made)])})")
-    print(f"  the employer's confirmation link, to open in the browser: {placements_url}{employer_link}")
+    console_url = f"http://127.0.0.1:{os.environ.get('PARCOURS_CONSOLE_PORT', '8000')}"
+    print(f"  the employer's confirmation link, to open in the browser: {console_url}{employer_link}")
     return 0
 
 

@@ -17,7 +17,7 @@ from tests.integration.support import ServiceProcess
 
 OPERATOR_TOKEN = "test-operator-token"
 LINK_KEY = "test-link-signing-key-of-at-least-32-characters"
-SERVICES = ("profiles", "matching", "placements", "notifications")
+SERVICES = ("profiles", "matching", "placements", "notifications", "console")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -79,7 +79,8 @@ def mail(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MailCatcher]:
 def platform(
     servers: Servers, mail: MailCatcher, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[dict[str, ServiceProcess]]:
-    """The four services as processes, as `make run` starts them, on databases of their own."""
+    """The four services and the console as processes, as `make run` starts them, on databases of their own.
+    As in `make run`, the links in e-mails open the console's pages."""
     run = uuid.uuid4().hex[:6]
     folder = tmp_path_factory.mktemp("platform")
     ports = {name: free_port() for name in SERVICES}
@@ -93,8 +94,10 @@ def platform(
         "PARCOURS_SMTP_PORT": str(mail.smtp_port),
         "PARCOURS_EMAIL_FIRST_RETRY_SECONDS": "0.5",
         "PARCOURS_EMAIL_SENDING_LEASE_SECONDS": "5",
-        "PARCOURS_PLACEMENTS_PUBLIC_URL": f"http://127.0.0.1:{ports['placements']}",
-        "PARCOURS_MATCHING_PUBLIC_URL": f"http://127.0.0.1:{ports['matching']}",
+        "PARCOURS_PLACEMENTS_PUBLIC_URL": f"http://127.0.0.1:{ports['console']}",
+        "PARCOURS_MATCHING_PUBLIC_URL": f"http://127.0.0.1:{ports['console']}",
+        "PARCOURS_CONSOLE_PUBLIC_URL": f"http://127.0.0.1:{ports['console']}/console",
+        **{f"PARCOURS_{name.upper()}_URL": f"http://127.0.0.1:{ports[name]}" for name in SERVICES},
     }
     processes = {
         name: ServiceProcess(

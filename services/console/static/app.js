@@ -59,7 +59,7 @@ export function h(tag, attributes = {}, ...children) {
 
 export function show(...nodes) {
   const page = document.getElementById("page");
-  page.replaceChildren(...nodes.flat());
+  page.replaceChildren(...nodes.flat(Infinity).filter((node) => node !== null && node !== undefined && node !== false && node !== ""));
   page.setAttribute("aria-busy", "false");
 }
 
@@ -245,4 +245,10 @@ export async function staffPage() {
   const { startInbox } = await import("./inbox.js");
   startInbox();
   return me;
+}
+
+// Required fields left empty, as the API would list them, so the form says so before sending anything
+export function missing(form) {
+  const empty = [...form.querySelectorAll("[required]")].filter((control) => !String(control.value).trim());
+  return empty.length ? new ApiError(422, empty.map((control) => ({ loc: [control.name], type: "missing" }))) : null;
 }

@@ -14,8 +14,8 @@ export const INTRODUCTION_STATUS = { proposed: "En attente de réponse", accepte
   expired: "Expirée", cancelled: "Annulée", met: "Rencontre faite" };
 export const OBJECTIVES = { discover: "Découvrir un métier ou un secteur d'activité",
   confirm_project: "Confirmer un projet professionnel", start_recruitment: "Initier une démarche de recrutement" };
-export const PARTIES = { counsellor: "le conseiller", validator: "le valideur", employer: "l'employeur", tutor: "le tuteur",
-  beneficiary: "le bénéficiaire", legal_representative: "le représentant légal", system: "la plateforme" };
+export const PARTIES = { counsellor: "Conseiller", validator: "Valideur", employer: "Employeur", tutor: "Tuteur",
+  beneficiary: "Bénéficiaire", legal_representative: "Représentant légal", system: "Plateforme" };
 export const ACTIONS = { send: "Envoyer à l'employeur", revise: "Reprendre en brouillon", pre_validate: "Pré-valider",
   validate: "Valider", reject: "Refuser", cancel: "Annuler la convention" };
 export const ATTENDANCE = { completed: "Présent sur toute la période", partly: "Présent une partie de la période",

@@ -21,7 +21,7 @@ async function load() {
 }
 
 function table(found) {
-  return h("div", { class: "table-wrap" }, h("table", { class: "stack" },
+  return h("div", { class: "table-wrap", tabindex: "0", role: "region", "aria-label": "Liste des bénéficiaires" }, h("table", { class: "stack" },
     h("caption", { class: "visually-hidden" }, "Bénéficiaires"),
     h("thead", {}, h("tr", {}, ["Nom", "Situation", "Projet", "Statut"].map((t) => h("th", { scope: "col" }, t)))),
     h("tbody", {}, found.map((b) => h("tr", {},

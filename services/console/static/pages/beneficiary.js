@@ -86,10 +86,15 @@ function suggestionCard(rank, suggestion, peer) {
     details, slot);
 }
 
-async function loadSuggestions() {
-  suggestionsBox.replaceChildren(h("h2", { id: "suggestions-title" }, "Pairs suggérés"), h("p", {}, "Recherche des pairs…"));
+async function loadSuggestions(attempt = 0) {
+  if (!attempt) suggestionsBox.replaceChildren(h("h2", { id: "suggestions-title" }, "Pairs suggérés"), h("p", {}, "Recherche des pairs…"));
   try {
-    const found = await api("matching", `/beneficiaries/${id}/suggestions`);
+    const found = await api("matching", `/beneficiaries/${id}/suggestions`).catch((error) => {
+      // a beneficiary just registered reaches matching a moment later
+      if (error.status === 404 && attempt < 30) return new Promise((resolve) => setTimeout(() => resolve(loadSuggestions(attempt + 1)), 1000)).then(() => null);
+      throw error;
+    });
+    if (found === null) return;
     const peers = await Promise.all(found.map((s) => api("profiles", `/peers/${s.peer_id}`).catch(() => null)));
     suggestionsBox.replaceChildren(h("h2", { id: "suggestions-title" }, "Pairs suggérés"),
       found.length ? h("ol", { class: "grid", style: "list-style:none;padding:0" }, found.map((s, i) => suggestionCard(i + 1, s, peers[i])))

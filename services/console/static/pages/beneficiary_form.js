@@ -1,5 +1,5 @@
 // Create or edit a beneficiary: identity, project (ROME job and place with autocomplete), consent.
-import { api, autocomplete, busy, choices, field, h, input, jobText, placeText, searchJobs, searchPlaces, select, setTitle,
+import { api, missing, autocomplete, busy, choices, field, h, input, jobText, placeText, searchJobs, searchPlaces, select, setTitle,
   show, showErrors, staffPage, values } from "../app.js";
 import { LEVELS, MODES, SITUATIONS } from "../labels.js";
 
@@ -57,6 +57,8 @@ form.addEventListener("submit", async (event) => {
   event.preventDefault();
   busy(submit, true);
   try {
+    const incomplete = missing(form);
+    if (incomplete) throw incomplete;
     const v = body(values(form));
     const saved = current
       ? await api("profiles", `/beneficiaries/${editing}`, { method: "PATCH", body: { identity: v.identity, project: v.project } })

@@ -23,7 +23,7 @@ function item(c) {
     h("a", { href: `/console/conventions/${c.convention_id}` }, `${c.terms.beneficiary.first_name} ${c.terms.beneficiary.last_name}`),
     h("br"), h("span", {}, c.terms.host.name),
     h("br"), h("span", { class: "muted" }, `du ${dateFr(c.terms.start_date)} au ${dateFr(c.terms.end_date)}`),
-    c.waiting_for.length ? h("p", { class: "hint" }, "En attente de ", c.waiting_for.map((w) => PARTIES[w] || w).join(", ")) : null);
+    c.waiting_for.length ? h("p", { class: "hint" }, "En attente de : ", c.waiting_for.map((w) => PARTIES[w] || w).join(", ")) : null);
 }
 
 async function load() {

@@ -4,6 +4,7 @@ import { api, failure, field, h, input, select, session, show, staffPage } from 
 
 await staffPage();
 const agency = select("agency", { "": "Toutes mes structures" }, "");
+const wanted = new URLSearchParams(location.search).get("agency") || "";
 const since = input("from", { type: "month" });
 const until = input("to", { type: "month" });
 const by = select("by", { "agency,sector,month": "Structure, secteur et mois", "agency,month": "Structure et mois",
@@ -22,7 +23,7 @@ function chart(title, entries) {
 
 function tableOf(funnel) {
   const stages = Object.keys(funnel.stages);
-  return h("div", { class: "table-wrap card" }, h("table", { class: "stack" },
+  return h("div", { class: "table-wrap card", tabindex: "0", role: "region", "aria-label": "Détail des chiffres" }, h("table", { class: "stack" },
     h("caption", {}, "Détail"),
     h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Mois"), h("th", { scope: "col" }, "Structure"), h("th", { scope: "col" }, "Secteur"),
       stages.map((s) => h("th", { scope: "col", class: "num" }, funnel.stages[s])))),
@@ -34,10 +35,11 @@ function tableOf(funnel) {
 
 async function load() {
   try {
-    const funnel = await api("console", "/insights/funnel", { query: query() });
     if (agency.options.length === 1) {
-      for (const [id, name] of Object.entries(funnel.agencies)) agency.append(h("option", { value: id }, name));
+      const all = await api("console", "/insights/funnel", { query: { by: "agency", from: "9999-01" } });
+      for (const [id, name] of Object.entries(all.agencies)) agency.append(h("option", { value: id, selected: id === wanted }, name));
     }
+    const funnel = await api("console", "/insights/funnel", { query: query() });
     const perAgency = {};
     for (const row of funnel.rows) perAgency[row.agency_name] = (perAgency[row.agency_name] || 0) + row.counts.introductions;
     result.replaceChildren(

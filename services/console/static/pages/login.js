@@ -1,4 +1,4 @@
-import { api, busy, field, h, input, session, show, showErrors } from "../app.js";
+import { api, missing, busy, field, h, input, session, show, showErrors } from "../app.js";
 
 const email = input("email", { type: "email", autocomplete: "username", required: true });
 const password = input("password", { type: "password", autocomplete: "current-password", required: true });
@@ -13,6 +13,8 @@ form.addEventListener("submit", async (event) => {
   event.preventDefault();
   busy(submit, true);
   try {
+    const incomplete = missing(form);
+    if (incomplete) throw incomplete;
     const answer = await api("profiles", "/auth/login", { method: "POST", token: null,
       body: { email: email.value.trim(), password: password.value } });
     session.token = answer.access_token;

@@ -1,0 +1,331 @@
+"""The web console in a real headless Chromium against the running platform (the four services and the
+console as processes, real Kafka and FerretDB, a real SMTP server): what a counsellor, an employer, a
+tutor and a regional coordinator see and do. The tests save screenshots of the main pages (desktop and
+phone) in docs/screenshots and run axe-core on them: no serious or critical violation."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+import pytest
+from axe_playwright_python.async_playwright import Axe
+from playwright.async_api import Browser, Page, async_playwright, expect
+
+from services.profiles.peers_api import PEER_EXAMPLE
+from tests.conftest import Servers
+from tests.integration.conftest import MailCatcher
+from tests.integration.support import ServiceProcess, wait_until
+from tests.integration.test_notifications import mail_to
+from tests.integration.test_placements import convention, created, link, new_beneficiary, step, sweep
+from tests.integration.test_profiles_beneficiaries_api import Agency
+from tests.integration.test_profiles_staff_api import PASSWORD, as_operator, bearer, login, new_agency, new_staff
+
+pytestmark = pytest.mark.integration
+
+SCREENSHOTS = Path(__file__).parents[2] / "docs" / "screenshots"
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+LINK = re.compile(r"(https?://\S+/links/conventions/\S+)")
+
+
+def chromium_path() -> str:
+    found = os.environ.get("PARCOURS_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    if not found:
+        pytest.fail("Chromium is missing: `make test` installs Debian's chromium package (scripts in deploy/local)")
+    return found
+
+
+@pytest.fixture(scope="session")
+async def browser() -> AsyncIterator[Browser]:
+    async with async_playwright() as playwright:
+        launched = await playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
+        yield launched
+        await launched.close()
+
+
+@pytest.fixture
+def console(platform: dict[str, ServiceProcess]) -> str:
+    return platform["console"].url
+
+
+@dataclass
+class Person:
+    """A staff member who signs in with e-mail and password, as in the browser."""
+
+    email: str
+    headers: dict[str, str]
+
+
+@dataclass
+class Team:
+    agency_id: str
+    counsellor: Person
+    validator: Person
+
+
+async def team(profiles: httpx.AsyncClient, name: str) -> Team:
+    agency_id = await new_agency(profiles, f"{name} {uuid.uuid4().hex[:4]}")
+    people = []
+    for roles in (["counsellor"], ["validator"]):
+        email = await new_staff(profiles, agency_id, roles, as_operator())
+        people.append(Person(email, bearer(await login(profiles, email))))
+    return Team(agency_id, *people)
+
+
+def as_agency(members: Team) -> Agency:
+    return Agency(members.agency_id, members.counsellor.headers, members.validator.headers)
+
+
+async def signed_in(browser: Browser, console: str, who: Person, viewport: dict[str, int] = DESKTOP) -> Page:
+    context = await browser.new_context(viewport=viewport, base_url=console, locale="fr-FR")
+    page = await context.new_page()
+    await page.goto("/console/login")
+    await page.get_by_label("Adresse e-mail").fill(who.email)
+    await page.get_by_label("Mot de passe").fill(PASSWORD)
+    await page.get_by_role("button", name="Se connecter").click()
+    await page.wait_for_url("**/console/beneficiaries**")
+    await expect(page.locator("#unread")).to_have_text(re.compile(r"^\d+$"))
+    return page
+
+
+async def shoot(page: Page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    await page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+async def accessible(page: Page) -> None:
+    results = await Axe().run(page)
+    serious = [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert not serious, f"{page.url}: {serious}"
+
+
+async def pick(page: Page, label: str, typed: str, wanted: str) -> None:
+    """An autocomplete field: type, wait for the list, choose the entry that contains `wanted`."""
+    box = page.get_by_label(label)
+    await box.fill(typed)
+    options = page.locator(f"datalist#{await box.get_attribute('list')} option")
+    await expect(
+        options.filter(has_text=wanted).or_(options.and_(page.locator(f"[value*='{wanted}']"))).first
+    ).to_be_attached()
+    value = await options.evaluate_all(f"(all) => all.map(o => o.value).find(v => v.includes({wanted!r}))")
+    await box.fill(value)
+
+
+def regional_peer(last_name: str = "Benali") -> dict[str, Any]:
+    identity = {**PEER_EXAMPLE["identity"], "last_name": last_name, "email": f"{uuid.uuid4().hex[:8]}@example.org"}
+    return {**PEER_EXAMPLE, "visibility": "region", "consent_to_region": True, "identity": identity}
+
+
+async def test_a_counsellor_logs_in_creates_a_beneficiary_and_sees_suggestions_with_reasons(
+    browser: Browser, console: str, profiles: httpx.AsyncClient
+) -> None:
+    nantes = await team(profiles, "Mission locale")
+    surname = f"Benali{uuid.uuid4().hex[:4]}"
+    published = await profiles.post(
+        "/peers",
+        json=regional_peer(surname),
+        headers=nantes.counsellor.headers,
+    )
+    assert published.status_code == 201, published.text
+
+    login_page = await (await browser.new_context(viewport=PHONE, base_url=console)).new_page()
+    await login_page.goto("/console/login")
+    await expect(login_page).to_have_title("Connexion · Parcours")
+    await shoot(login_page, "login-phone")
+    await accessible(login_page)
+
+    page = await signed_in(browser, console, nantes.counsellor)
+    await page.get_by_role("link", name="Nouveau bénéficiaire").click()
+    await expect(page).to_have_title("Nouveau bénéficiaire · Parcours")
+    await page.get_by_role("button", name="Créer le bénéficiaire").click()
+    first_name = page.get_by_label("Prénom")
+    await expect(first_name).to_have_attribute("aria-invalid", "true")
+    await expect(page.locator(f"#{await first_name.get_attribute('id')}-error")).to_be_visible()
+    await accessible(page)
+
+    await first_name.fill("Inès")
+    await page.get_by_label("Nom", exact=True).fill(f"Moreau{uuid.uuid4().hex[:4]}")
+    await page.get_by_label("Année de naissance").fill("2001")
+    await pick(page, "Métier visé (fiche ROME)", "développeur", "M1805")
+    await pick(page, "Commune de résidence", "Nantes", "Nantes")
+    await page.get_by_label("En visio").check()
+    await page.get_by_label("La personne accepte d'être mise en relation avec des pairs").check()
+    await shoot(page, "beneficiary-form-desktop")
+    await page.get_by_role("button", name="Créer le bénéficiaire").click()
+
+    await page.wait_for_url(re.compile(r"/console/beneficiaries/[0-9a-f-]{36}$"))
+    suggestion = page.locator("#suggestions li.card").filter(has_text=surname)
+    await expect(suggestion).to_be_visible(timeout=30_000)
+    reasons = suggestion.get_by_role("list", name="Pourquoi ce pair")
+    await expect(reasons.get_by_role("listitem").first).to_be_visible()
+    assert await reasons.get_by_role("listitem").count() >= 2
+    await suggestion.get_by_role("button", name="Voir son parcours").click()
+    await expect(suggestion.get_by_role("list", name="Parcours vécu").get_by_role("listitem")).to_have_count(3)
+    await shoot(page, "beneficiary-suggestions-desktop")
+    await accessible(page)
+
+    await suggestion.get_by_role("button", name="Proposer une rencontre").click()
+    await suggestion.get_by_label("Message pour le pair").fill("Inès aimerait comprendre votre reconversion.")
+    await suggestion.get_by_role("button", name="Envoyer la demande").click()
+    await expect(suggestion.get_by_text("Demande envoyée")).to_be_visible()
+    await page.get_by_role("link", name="Mises en relation").first.click()
+    await expect(page.locator("li.card").filter(has_text="En attente de réponse").first).to_be_visible()
+    await shoot(page, "introductions-desktop")
+    await page.context.close()
+
+
+async def test_a_peer_published_by_another_agency_appears_live_in_the_counsellors_notifications(
+    browser: Browser, console: str, profiles: httpx.AsyncClient
+) -> None:
+    nantes, angers = await team(profiles, "Mission locale"), await team(profiles, "France Travail")
+    person = await new_beneficiary(profiles, as_agency(nantes))
+    mine = await signed_in(browser, console, nantes.counsellor)
+    theirs = await signed_in(browser, console, angers.counsellor)
+    await mine.goto(f"/console/beneficiaries/{person}")
+    await expect(mine.locator("#suggestions h2")).to_be_visible()
+    before = int(await mine.locator("#unread").inner_text())
+
+    published = await profiles.post("/peers", json=regional_peer(), headers=angers.counsellor.headers)
+    assert published.status_code == 201, published.text
+
+    toast = mine.locator("#toasts .toast").filter(has_text="Nouvelle suggestion de pair")
+    await expect(toast).to_be_visible(timeout=30_000)
+    await expect(mine.locator("#unread")).not_to_have_text(str(before))
+    await expect(mine.locator("#suggestions li.card").first).to_be_visible()  # the list refreshed by itself
+    await shoot(mine, "live-notification-desktop")
+    await mine.locator("#bell").click()
+    await expect(
+        mine.locator("#inbox-panel").get_by_role("link", name="Nouvelle suggestion de pair").first
+    ).to_be_visible()
+    await accessible(mine)
+    assert await theirs.locator("#toasts .toast").count() == 0, "the other agency hears nothing of our beneficiary"
+    await mine.context.close()
+    await theirs.context.close()
+
+
+async def test_an_employer_confirms_on_a_phone_from_the_e_mail_and_the_counsellor_sees_it_live(
+    browser: Browser, console: str, profiles: httpx.AsyncClient, placements: httpx.AsyncClient, mail: MailCatcher
+) -> None:
+    nantes = await team(profiles, "Mission locale")
+    body = convention(await new_beneficiary(profiles, as_agency(nantes)))
+    body["host"] = {**body["host"], "email": f"accueil-{uuid.uuid4().hex[:6]}@entreprise.test"}
+    made = await created(placements, as_agency(nantes), body)
+    counsellor = await signed_in(browser, console, nantes.counsellor)
+    await counsellor.goto("/console/conventions")
+    await expect(counsellor.get_by_role("heading", name=re.compile(r"^Brouillons \(1\)"))).to_be_visible()
+    await shoot(counsellor, "conventions-board-desktop")
+    await accessible(counsellor)
+    await counsellor.goto(f"/console/conventions/{made['convention_id']}")
+    await counsellor.get_by_role("button", name="Envoyer à l'employeur").click()
+    await expect(counsellor.get_by_text("En attente de : Employeur")).to_be_visible()
+
+    [invitation] = await mail_to(mail, body["host"]["email"], "Confirmez l'accueil")
+    url = LINK.search(invitation["text"])
+    assert url is not None and url.group(1).startswith(console), invitation["text"]
+    phone = await (
+        await browser.new_context(viewport=PHONE, base_url=console, is_mobile=True, has_touch=True)
+    ).new_page()
+    await phone.goto(url.group(1))
+    await expect(phone.get_by_role("heading", level=1)).to_have_text(
+        f"Convention d'immersion chez {body['host']['name']}"
+    )
+    await expect(phone.get_by_text("Développeur / Développeuse informatique")).to_be_visible()
+    await shoot(phone, "employer-link-phone")
+    await accessible(phone)
+    await phone.get_by_role("button", name="Je confirme accueillir cette immersion").click()
+    await expect(phone.get_by_text("Merci, c'est enregistré.")).to_be_visible()
+    await expect(phone.get_by_text("Confirmée par l'entreprise")).to_be_visible()
+
+    toast = counsellor.locator("#toasts .toast").filter(has_text="confirm")
+    await expect(toast).to_be_visible(timeout=30_000)
+    await expect(counsellor.get_by_text("Confirmée par l'entreprise").first).to_be_visible()
+    await counsellor.context.close()
+    await phone.context.close()
+
+
+async def test_a_tutor_fills_in_the_assessment_and_the_regional_dashboard_counts_move(
+    browser: Browser,
+    console: str,
+    profiles: httpx.AsyncClient,
+    placements: httpx.AsyncClient,
+    mail: MailCatcher,
+    servers: Servers,
+) -> None:
+    nantes = await team(profiles, "Mission locale")
+    coordinator_email = await new_staff(profiles, nantes.agency_id, ["regional_coordinator"], as_operator())
+    coordinator = Person(coordinator_email, bearer(await login(profiles, coordinator_email)))
+    body = convention(await new_beneficiary(profiles, as_agency(nantes)))
+    body["tutor"] = {**body["tutor"], "email": f"tuteur-{uuid.uuid4().hex[:6]}@entreprise.test"}
+    made = await created(placements, as_agency(nantes), body)
+    convention_id = made["convention_id"]
+    await step(placements, nantes.counsellor.headers, convention_id, "send")
+    assert (await placements.post(await link(servers, convention_id, "employer") + "/confirm")).status_code == 200
+    for role in ("employer", "beneficiary"):
+        assert (await placements.post(await link(servers, convention_id, role, "sign") + "/sign")).status_code == 200
+    await step(placements, nantes.validator.headers, convention_id, "validate")
+
+    dashboard = await signed_in(browser, console, coordinator)
+    await dashboard.goto(f"/console/dashboard?agency={nantes.agency_id}")
+    funnel = dashboard.get_by_role("figure", name="De la suggestion à l'issue")
+    conventions = funnel.get_by_role("listitem").filter(has_text="Conventions PMSMP validées").locator("strong")
+    await expect(conventions).to_have_text("1", timeout=30_000)
+    adjusted = funnel.get_by_role("listitem").filter(has_text="Projets ajustés").locator("strong")
+    await expect(adjusted).to_have_text("0")
+
+    await sweep(placements, body["start_date"])
+    await sweep(placements, body["end_date"])
+    [request] = await mail_to(mail, body["tutor"]["email"], "Le bilan de l'immersion")
+    url = LINK.search(request["text"])
+    assert url is not None, request["text"]
+    tutor = await (await browser.new_context(viewport=PHONE, base_url=console, is_mobile=True)).new_page()
+    await tutor.goto(urlsplit(url.group(1)).path)
+    await expect(tutor.get_by_role("heading", name="Le bilan de l'immersion")).to_be_visible()
+    await tutor.get_by_label("Non").first.check()  # objectives not met
+    await tutor.get_by_label("Projet ajusté").check()
+    await tutor.get_by_label("Compétences observées").fill("rigueur\ntravail en équipe")
+    await shoot(tutor, "tutor-assessment-phone")
+    await accessible(tutor)
+    await tutor.get_by_role("button", name="Envoyer le bilan").click()
+    await expect(tutor.get_by_text("Merci, c'est enregistré.")).to_be_visible()
+
+    async def counted() -> bool:
+        await dashboard.get_by_role("button", name="Afficher").click()
+        await dashboard.wait_for_load_state("networkidle")
+        return await adjusted.inner_text() == "1"
+
+    await wait_until(counted, timeout=30, what="the assessment counted on the dashboard")
+    await shoot(dashboard, "dashboard-desktop")
+    await accessible(dashboard)
+    await dashboard.set_viewport_size(PHONE)
+    await shoot(dashboard, "dashboard-phone")
+    async with dashboard.expect_download() as download:
+        await dashboard.get_by_role("button", name="Exporter (CSV)").click()
+    exported = (await (await download.value).path()).read_text(encoding="utf-8-sig")
+    header, *rows = exported.splitlines()
+    assert header.startswith("Mois;Structure;Secteur;") and "Projets ajustés" in header
+    assert any(";Support à l'entreprise;" in row for row in rows), exported
+    assert body["beneficiary"]["last_name"] not in exported
+    await dashboard.context.close()
+    await tutor.context.close()
