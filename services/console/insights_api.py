@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query, Request, Response, status
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response, status
 from pydantic import BaseModel
 
 from services.console.domain.funnel import SECTOR_LABELS, STAGE_LABELS, Grouping, Row, Stage, table, totals
@@ -56,7 +56,12 @@ def _months(since: str | None, until: str | None) -> tuple[str, str] | None:
 
 
 async def _funnel(
-    request: Request, caller: CurrentCaller, agency: str | None, since: str | None, until: str | None, by: str
+    request: Request,
+    caller: CurrentCaller,
+    agency: Annotated[str | None, Query(description="one agency's id; all you may see when absent")] = None,
+    since: Annotated[str | None, Query(alias="from", description="first month, YYYY-MM")] = None,
+    until: Annotated[str | None, Query(alias="to", description="last month, YYYY-MM")] = None,
+    by: Annotated[str, Query(description="comma-separated: agency, sector, month")] = "agency,sector,month",
 ) -> Funnel:
     agencies = await _agencies(request, caller)
     if agency is not None:
@@ -88,34 +93,16 @@ def _row(row: Row, agencies: dict[str, str]) -> FunnelRow:
     )
 
 
-Agency = Annotated[str | None, Query(description="one agency's id; all you may see when absent")]
-Since = Annotated[str | None, Query(alias="from", description="first month, YYYY-MM")]
-Until = Annotated[str | None, Query(alias="to", description="last month, YYYY-MM")]
-By = Annotated[str, Query(description="comma-separated: agency, sector, month")]
+Counted = Annotated[Funnel, Depends(_funnel)]
 
 
 @router.get("/funnel", summary="Suggestions → introductions → meetings → conventions → outcomes, counted")
-async def funnel(
-    request: Request,
-    caller: CurrentCaller,
-    agency: Agency = None,
-    since: Since = None,
-    until: Until = None,
-    by: By = "agency,sector,month",
-) -> Funnel:
-    return await _funnel(request, caller, agency, since, until, by)
+async def funnel(counted: Counted) -> Funnel:
+    return counted
 
 
 @router.get("/funnel.csv", summary="The same counts as a spreadsheet (UTF-8, `;`)", response_class=Response)
-async def funnel_csv(
-    request: Request,
-    caller: CurrentCaller,
-    agency: Agency = None,
-    since: Since = None,
-    until: Until = None,
-    by: By = "agency,sector,month",
-) -> Response:
-    counted = await _funnel(request, caller, agency, since, until, by)
+async def funnel_csv(counted: Counted) -> Response:
     header = ["Mois", "Structure", "Secteur", *(STAGE_LABELS[stage] for stage in Stage)]
     lines = ([r.month, r.agency_name, r.sector_label, *(r.counts[stage] for stage in Stage)] for r in counted.rows)
     return Response(

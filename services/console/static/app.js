@@ -242,6 +242,9 @@ export async function staffPage() {
   });
   const me = await api("profiles", "/auth/me");
   document.getElementById("who").textContent = me.name;
+  if (!me.roles.some((role) => ["regional_coordinator", "agency_admin"].includes(role))) {
+    document.querySelector('.bar nav a[href="/console/dashboard"]')?.parentElement.remove();
+  }
   const { startInbox } = await import("./inbox.js");
   startInbox();
   return me;
