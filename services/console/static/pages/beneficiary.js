@@ -86,8 +86,8 @@ function suggestionCard(rank, suggestion, peer) {
     details, slot);
 }
 
-async function loadSuggestions(attempt = 0) {
-  if (!attempt) suggestionsBox.replaceChildren(h("h2", { id: "suggestions-title" }, "Pairs suggérés"), h("p", {}, "Recherche des pairs…"));
+async function loadSuggestions(attempt = 0, refresh = false) {
+  if (!attempt && !refresh) suggestionsBox.replaceChildren(h("h2", { id: "suggestions-title" }, "Pairs suggérés"), h("p", {}, "Recherche des pairs…"));
   try {
     const found = await api("matching", `/beneficiaries/${id}/suggestions`).catch((error) => {
       // a beneficiary just registered reaches matching a moment later
@@ -121,7 +121,7 @@ async function loadConventions() {
 
 show(summary(), suggestionsBox, introductionsBox, conventionsBox);
 document.addEventListener("parcours:notification", (event) => {
-  if (event.detail.subject_id === id || event.detail.url?.includes(id)) loadSuggestions();
+  if (event.detail.subject_id === id || event.detail.url?.includes(id)) loadSuggestions(0, true);
 });
 await Promise.all([loadSuggestions(), loadIntroductions(), loadConventions()]);
 if (location.hash === "#suggestions") suggestionsBox.scrollIntoView();
