@@ -18,10 +18,7 @@ export PARCOURS_KAFKA_BOOTSTRAP_SERVERS="${PARCOURS_KAFKA_BOOTSTRAP_SERVERS:-127
 export PARCOURS_MONGODB_URI="${PARCOURS_MONGODB_URI:-mongodb://127.0.0.1:$PARCOURS_MONGO_PORT}"
 # the console is the one address people use: the links in e-mails open its pages, and it forwards
 # /api/<service>/ to each service
-console_url="${PARCOURS_PUBLIC_URL:-http://127.0.0.1:${PORTS[console]}}"
-export PARCOURS_MATCHING_PUBLIC_URL="${PARCOURS_MATCHING_PUBLIC_URL:-$console_url}"
-export PARCOURS_PLACEMENTS_PUBLIC_URL="${PARCOURS_PLACEMENTS_PUBLIC_URL:-$console_url}"
-export PARCOURS_CONSOLE_PUBLIC_URL="$console_url/console"
+export PARCOURS_PUBLIC_URL="${PARCOURS_PUBLIC_URL:-http://127.0.0.1:${PORTS[console]}}"
 export PARCOURS_PROFILES_URL="${PARCOURS_PROFILES_URL:-http://127.0.0.1:${PORTS[profiles]}}"
 export PARCOURS_MATCHING_URL="${PARCOURS_MATCHING_URL:-http://127.0.0.1:${PORTS[matching]}}"
 export PARCOURS_PLACEMENTS_URL="${PARCOURS_PLACEMENTS_URL:-http://127.0.0.1:${PORTS[placements]}}"

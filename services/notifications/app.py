@@ -38,10 +38,9 @@ class NotificationsSettings(LinkSigningSettings):
     email_sending_lease_seconds: float = Field(
         default=60, gt=0, description="an e-mail left 'sending' this long is sent again (its sender died)"
     )
-    # where people open the links: the console's pages (the one address of the platform)
-    matching_public_url: str = "http://127.0.0.1:8000"
-    placements_public_url: str = "http://127.0.0.1:8000"
-    console_public_url: str = "http://127.0.0.1:8000/console"
+    public_url: str = Field(
+        default="http://127.0.0.1:8000", description="the console's address: the links in e-mails open its pages"
+    )
 
 
 def as_seen(email: dict[str, Any]) -> dict[str, Any]:
@@ -81,12 +80,9 @@ def build_app(settings: NotificationsSettings) -> FastAPI:
         sending_lease=settings.email_sending_lease_seconds,
     )
     directory = Directory(runtime.db).subscribe(router)
-    urls = {
-        "matching": settings.matching_public_url,
-        "placements": settings.placements_public_url,
-        "console": settings.console_public_url,
-    }
-    dispatcher = Dispatcher(runtime.db, directory, runtime.outbox, settings.link_signing_key, urls, mailer.wake)
+    dispatcher = Dispatcher(
+        runtime.db, directory, runtime.outbox, settings.link_signing_key, settings.public_url, mailer.wake
+    )
     dispatcher.subscribe(router)
 
     async def on_erased(envelope: Envelope, payload: PersonErasedV1) -> None:

@@ -59,7 +59,7 @@ class Dispatcher:
         directory: Directory,
         outbox: OutboxWriter,
         link_key: str,
-        public_urls: dict[str, str],
+        public_url: str,
         wake_mailer: Any = lambda: None,
     ) -> None:
         self.inbox = database[INBOX]
@@ -69,7 +69,7 @@ class Dispatcher:
         self.directory = directory
         self.outbox = outbox
         self.link_key = link_key
-        self.urls = public_urls
+        self.public_url = public_url.rstrip("/")  # the console: the pages the links open
         self.wake_mailer = wake_mailer
 
     def subscribe(self, router: EventRouter) -> Dispatcher:
@@ -107,17 +107,17 @@ class Dispatcher:
         token = links.sign(
             self.link_key, PEER_INTRODUCTION.purpose, payload["introduction_id"], PEER_INTRODUCTION.expires_at(expires)
         )
-        return f"{self.urls['matching']}/links/introductions/{token}"
+        return f"{self.public_url}/links/introductions/{token}"
 
     def _party_link(self, convention_id: str, role: str, link: Document | None) -> str:
         if not link:
             return ""
         expires = datetime.fromisoformat(link["expires_at"])
         token = links.convention_link(self.link_key, convention_id, role, link["link_id"], expires)
-        return f"{self.urls['placements']}/links/conventions/{convention_id}/{token}"
+        return f"{self.public_url}/links/conventions/{convention_id}/{token}"
 
     def _console(self, envelope: Envelope) -> str:
-        return f"{self.urls['console']}/{envelope.aggregate_type}s/{envelope.aggregate_id}"
+        return f"{self.public_url}/console/{envelope.aggregate_type}s/{envelope.aggregate_id}"
 
     async def preference(self, staff_id: str, kind: Kind) -> Preference | None:
         found = await self.preferences.find_one({"_id": staff_id})

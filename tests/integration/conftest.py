@@ -94,9 +94,7 @@ def platform(
         "PARCOURS_SMTP_PORT": str(mail.smtp_port),
         "PARCOURS_EMAIL_FIRST_RETRY_SECONDS": "0.5",
         "PARCOURS_EMAIL_SENDING_LEASE_SECONDS": "5",
-        "PARCOURS_PLACEMENTS_PUBLIC_URL": f"http://127.0.0.1:{ports['console']}",
-        "PARCOURS_MATCHING_PUBLIC_URL": f"http://127.0.0.1:{ports['console']}",
-        "PARCOURS_CONSOLE_PUBLIC_URL": f"http://127.0.0.1:{ports['console']}/console",
+        "PARCOURS_PUBLIC_URL": f"http://127.0.0.1:{ports['console']}",
         **{f"PARCOURS_{name.upper()}_URL": f"http://127.0.0.1:{ports[name]}" for name in SERVICES},
     }
     processes = {

@@ -380,8 +380,7 @@ async def test_the_dispatcher_applies_an_event_twice_as_once(servers: Servers) -
     settings = settings_for(servers, "dispatch")
     client, database = connect(settings)
     directory = Directory(database)
-    urls = {"matching": "http://m", "placements": "http://p", "console": "http://c"}
-    dispatcher = Dispatcher(database, directory, OutboxWriter(), "k" * 32, urls)
+    dispatcher = Dispatcher(database, directory, OutboxWriter(), "k" * 32, "http://console")
     staff_id, agency_id = str(uuid.uuid4()), str(uuid.uuid4())
     try:
         registered = StaffRegisteredV1(
