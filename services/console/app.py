@@ -60,4 +60,5 @@ def build_app(settings: ConsoleSettings) -> FastAPI:
     }
     timeout = settings.proxy_timeout_seconds
     app.state.http = httpx.AsyncClient(timeout=httpx.Timeout(timeout, read=None), follow_redirects=False)
+    runtime.on_stop.append(app.state.http.aclose)
     return app

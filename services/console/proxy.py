@@ -4,6 +4,7 @@ notifications and PDF files included). The services keep checking every token th
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 
 import httpx
 from fastapi import APIRouter, HTTPException, Request, status
@@ -20,8 +21,8 @@ NOT_FORWARDED = frozenset(
 )  # fmt: skip
 
 
-def _forwarded(headers: httpx.Headers | dict[str, str]) -> list[tuple[str, str]]:
-    return [(name, value) for name, value in headers.items() if name.lower() not in NOT_FORWARDED]
+def _forwarded(headers: Mapping[str, str]) -> dict[str, str]:
+    return {name: value for name, value in headers.items() if name.lower() not in NOT_FORWARDED}
 
 
 @router.api_route("/api/{service}/{path:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
@@ -30,8 +31,7 @@ async def forward(service: str, path: str, request: Request) -> StreamingRespons
     if service not in upstreams:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no service {service!r}: one of {', '.join(upstreams)}")
     client: httpx.AsyncClient = request.app.state.http
-    headers = dict(_forwarded(dict(request.headers)))
-    headers["x-forwarded-for"] = request.client.host if request.client else ""
+    headers = _forwarded(request.headers) | {"x-forwarded-for": request.client.host if request.client else ""}
     outgoing = client.build_request(
         request.method,
         f"{upstreams[service]}/{path}",
@@ -49,6 +49,6 @@ async def forward(service: str, path: str, request: Request) -> StreamingRespons
     return StreamingResponse(
         answer.aiter_raw(),
         status_code=answer.status_code,
-        headers=dict(_forwarded(answer.headers)),
+        headers=_forwarded(answer.headers),
         background=BackgroundTask(answer.aclose),
     )

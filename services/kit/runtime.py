@@ -57,6 +57,7 @@ class ServiceRuntime:
         self._setup_database = setup_database
         self._tasks: list[asyncio.Task[None]] = []
         self._periodic: list[tuple[str, float, Callable[[], Awaitable[object]]]] = []
+        self.on_stop: list[Callable[[], Awaitable[object]]] = []  # resources of the composition root
         self.database_ready = False
         self._database_up = asyncio.Event()
         self.kafka_ready = False
@@ -76,6 +77,9 @@ class ServiceRuntime:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
         self._tasks.clear()
+        for close in self.on_stop:
+            with contextlib.suppress(Exception):
+                await close()
         if self.kafka_ready:
             with contextlib.suppress(Exception):
                 await self.broker.stop()
