@@ -7,7 +7,7 @@ import re
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response, status
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from services.console.domain.funnel import SECTOR_LABELS, STAGE_LABELS, Grouping, Row, Stage, table, totals
 from services.console.insights import Insights
@@ -29,7 +29,7 @@ class FunnelRow(BaseModel):
 
 class Funnel(BaseModel):
     stages: dict[Stage, str]
-    agencies: dict[str, str]
+    agencies: dict[str, str] = Field(description="every agency the caller may count (for a choice of one)")
     rows: list[FunnelRow]
     totals: dict[Stage, int]
 
@@ -64,16 +64,15 @@ async def _funnel(
     by: Annotated[str, Query(description="comma-separated: agency, sector, month")] = "agency,sector,month",
 ) -> Funnel:
     agencies = await _agencies(request, caller)
-    if agency is not None:
-        if agency not in agencies:
-            raise HTTPException(status.HTTP_404_NOT_FOUND, "no such agency among those you may see")
-        agencies = {agency: agencies[agency]}
+    if agency is not None and agency not in agencies:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "no such agency among those you may see")
+    counted_agencies = [agency] if agency is not None else sorted(agencies)
     unknown = set(by.split(",")) - {"agency", "sector", "month", ""}
     if unknown:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, f"group by agency, sector or month, not {unknown}")
     grouping = Grouping("agency" in by, "sector" in by, "month" in by)
     insights: Insights = request.app.state.insights
-    rows = table(await insights.counted(sorted(agencies), _months(since, until)), grouping)
+    rows = table(await insights.counted(counted_agencies, _months(since, until)), grouping)
     return Funnel(
         stages=STAGE_LABELS,
         agencies=agencies,

@@ -130,6 +130,25 @@ export function choices(legend, name, options, chosen = [], type = "checkbox") {
       h("label", { class: "inline" }, h("input", { type, name, value, checked: chosen.includes(value) }), label)));
 }
 
+// A form's submission: required fields checked first, the button busy meanwhile, any refusal shown on
+// the fields it names
+export function onSubmit(form, action) {
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const button = event.submitter || form.querySelector('[type="submit"]');
+    busy(button, true);
+    try {
+      const incomplete = missing(form);
+      if (incomplete) throw incomplete;
+      await action(event);
+    } catch (error) {
+      showErrors(form, error);
+    } finally {
+      busy(button, false);
+    }
+  });
+}
+
 // Errors of a 422 on their fields (by the last parts of their `loc`), and a summary that takes the focus
 export function showErrors(form, error) {
   form.querySelectorAll(".field-error").forEach((node) => node.remove());
@@ -189,6 +208,15 @@ export function values(form) {
 export function busy(button, working) {
   button.disabled = working;
   button.setAttribute("aria-busy", String(working));
+}
+
+// A file from an API that needs the token (CSV, PDF): fetched, then handed to the browser to save
+export async function download(service, path, filename, query = {}) {
+  const url = new URL(`/api/${service}${path}`, location.origin);
+  for (const [key, value] of Object.entries(query)) if (value) url.searchParams.set(key, value);
+  const answer = await fetch(url, { headers: { Authorization: `Bearer ${session.token}` } });
+  if (!answer.ok) throw new ApiError(answer.status, (await answer.json().catch(() => ({}))).detail);
+  h("a", { href: URL.createObjectURL(await answer.blob()), download: filename }).click();
 }
 
 export const dateFr = (value) => value ? new Date(value.length === 10 ? `${value}T12:00:00` : value)

@@ -1,6 +1,6 @@
 // A beneficiary: who they are, their ranked peers with the reasons, each peer's lived path as a timeline,
 // dismiss or propose an introduction; their introductions and immersions.
-import { api, busy, dateFr, failure, field, h, input, select, setTitle, show, showErrors, staffPage, toast } from "../app.js";
+import { api, dateFr, failure, field, h, onSubmit, select, setTitle, show, staffPage, toast } from "../app.js";
 import { INTRODUCTION_STATUS, LEVELS, MODES, PEER_KINDS, PURPOSES, SITUATIONS } from "../labels.js";
 import { timeline } from "../path.js";
 
@@ -41,20 +41,12 @@ function proposal(peer) {
     field("Objet de la rencontre", purpose),
     field("Message pour le pair", message, { hint: "Sans nom ni coordonnées : le pair les découvre s'il accepte." }),
     h("div", { class: "actions" }, submit));
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    busy(submit, true);
-    try {
-      await api("matching", `/beneficiaries/${id}/introductions`, { method: "POST",
-        body: { peer_id: peer.peer_id, purpose: purpose.value, message: message.value } });
-      form.replaceWith(h("p", { class: "notice", role: "status" }, "Demande envoyée : le pair la reçoit par e-mail."));
-      toast("Demande de mise en relation envoyée.");
-      loadIntroductions();
-    } catch (error) {
-      showErrors(form, error);
-    } finally {
-      busy(submit, false);
-    }
+  onSubmit(form, async (event) => {
+    await api("matching", `/beneficiaries/${id}/introductions`, { method: "POST",
+      body: { peer_id: peer.peer_id, purpose: purpose.value, message: message.value } });
+    form.replaceWith(h("p", { class: "notice", role: "status" }, "Demande envoyée : le pair la reçoit par e-mail."));
+    toast("Demande de mise en relation envoyée.");
+    loadIntroductions();
   });
   return form;
 }

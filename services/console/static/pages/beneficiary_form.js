@@ -1,6 +1,6 @@
 // Create or edit a beneficiary: identity, project (ROME job and place with autocomplete), consent.
-import { api, missing, autocomplete, busy, choices, field, h, input, jobText, placeText, searchJobs, searchPlaces, select, setTitle,
-  show, showErrors, staffPage, values } from "../app.js";
+import { api, autocomplete, choices, field, h, input, jobText, onSubmit, placeText, searchJobs,
+  searchPlaces, select, setTitle, show, staffPage, values } from "../app.js";
 import { LEVELS, MODES, SITUATIONS } from "../labels.js";
 
 await staffPage();
@@ -13,7 +13,7 @@ let placeLabel = "";
 if (current) {
   const job = await api("profiles", `/reference/jobs/${p.target_jobs[0]}`).catch(() => null);
   jobLabel = job ? jobText(job) : p.target_jobs[0];
-  placeLabel = current.place_name || p.place_id;
+  placeLabel = p.place_id;  // profiles has no lookup of a place by its id
   setTitle(`Modifier ${i.first_name} ${i.last_name}`);
 }
 
@@ -53,21 +53,11 @@ function body(v) {
   return { identity, project, matching_consent: Boolean(v.matching_consent) };
 }
 
-form.addEventListener("submit", async (event) => {
-  event.preventDefault();
-  busy(submit, true);
-  try {
-    const incomplete = missing(form);
-    if (incomplete) throw incomplete;
-    const v = body(values(form));
-    const saved = current
-      ? await api("profiles", `/beneficiaries/${editing}`, { method: "PATCH", body: { identity: v.identity, project: v.project } })
-      : await api("profiles", "/beneficiaries", { method: "POST", body: v });
-    location.assign(`/console/beneficiaries/${saved.beneficiary_id}`);
-  } catch (error) {
-    showErrors(form, error);
-  } finally {
-    busy(submit, false);
-  }
+onSubmit(form, async () => {
+  const v = body(values(form));
+  const saved = current
+    ? await api("profiles", `/beneficiaries/${editing}`, { method: "PATCH", body: { identity: v.identity, project: v.project } })
+    : await api("profiles", "/beneficiaries", { method: "POST", body: v });
+  location.assign(`/console/beneficiaries/${saved.beneficiary_id}`);
 });
 show(form);

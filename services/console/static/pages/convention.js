@@ -1,5 +1,6 @@
 // One convention for the agency: its content, who has to act, and the steps the caller may take.
-import { api, busy, dateFr, failure, field, h, select, session, setTitle, show, showErrors, staffPage, toast } from "../app.js";
+
+import { api, dateFr, download, failure, field, h, onSubmit, select, setTitle, show, staffPage, toast } from "../app.js";
 import { ACTIONS, ATTENDANCE, CONCLUSIONS, DONE, OBJECTIVES, PARTIES, STOP_REASONS, WEEKDAYS } from "../labels.js";
 
 await staffPage();
@@ -13,26 +14,17 @@ function stepForm(action) {
   const submit = h("button", { type: "submit", class: needsReason ? "danger" : "" }, ACTIONS[action]);
   const form = h("form", { class: needsReason ? "card" : "", novalidate: true },
     needsReason ? field("Motif", reason) : null, needsReason ? field("Précision", note) : null, submit);
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    busy(submit, true);
-    try {
-      await api("placements", `/conventions/${id}/${action}`, { method: "POST",
-        body: needsReason ? { reason: reason.value, note: note.value } : {} });
-      toast(`${ACTIONS[action]} : fait.`);
-      await load();
-    } catch (error) {
-      showErrors(form, error);
-      busy(submit, false);
-    }
+  onSubmit(form, async (event) => {
+    await api("placements", `/conventions/${id}/${action}`, { method: "POST",
+      body: needsReason ? { reason: reason.value, note: note.value } : {} });
+    toast(`${ACTIONS[action]} : fait.`);
+    await load();
   });
   return form;
 }
 
 async function pdf() {
-  const answer = await fetch(`/api/placements/conventions/${id}/pdf`, { headers: { Authorization: `Bearer ${session.token}` } });
-  if (!answer.ok) { toast("Le PDF n'est disponible qu'une fois la convention validée."); return; }
-  h("a", { href: URL.createObjectURL(await answer.blob()), download: `convention-${id}.pdf` }).click();
+  await download("placements", `/conventions/${id}/pdf`, `convention-${id}.pdf`).catch((error) => toast(error.message));
 }
 
 async function load() {

@@ -1,7 +1,7 @@
 // Write a PMSMP convention (a draft): the beneficiary, the host and its tutor, the objective, the job, dates
 // and hours. Every problem comes back on its field.
-import { api, autocomplete, busy, field, h, input, jobText, placeText, searchJobs, searchPlaces, select, show, showErrors,
-  staffPage, values } from "../app.js";
+import { api, autocomplete, field, h, input, jobText, onSubmit, placeText, searchJobs, searchPlaces,
+  select, show, staffPage, values } from "../app.js";
 import { OBJECTIVES, WEEKDAYS } from "../labels.js";
 
 await staffPage();
@@ -50,9 +50,7 @@ if (!b) {
         field(label, input(`schedule.${day}`, { type: "number", min: 0, max: 10, step: 0.5, value: ["saturday", "sunday"].includes(day) ? 0 : 7, inputmode: "decimal" }))))),
     h("div", { class: "actions" }, submit, h("a", { class: "button secondary", href: `/console/beneficiaries/${b.beneficiary_id}` }, "Annuler")));
 
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    busy(submit, true);
+  onSubmit(form, async (event) => {
     const body = { beneficiary_id: b.beneficiary_id, schedule: {} };
     for (const [key, value] of Object.entries(values(form))) {
       const [head, tail] = key.split(".");
@@ -61,14 +59,8 @@ if (!b) {
       else body[head] = String(value).trim();
     }
     body.operational_objectives = body.operational_objectives.split("\n").map((line) => line.trim()).filter(Boolean);
-    try {
-      const saved = await api("placements", "/conventions", { method: "POST", body });
-      location.assign(`/console/conventions/${saved.convention_id}`);
-    } catch (error) {
-      showErrors(form, error);
-    } finally {
-      busy(submit, false);
-    }
+    const saved = await api("placements", "/conventions", { method: "POST", body });
+    location.assign(`/console/conventions/${saved.convention_id}`);
   });
   show(form);
 }

@@ -1,5 +1,5 @@
 // The PMSMP board: conventions by stage, who still has to act on each.
-import { api, dateFr, failure, field, h, select, show, staffPage } from "../app.js";
+import { api, dateFr, download, failure, field, h, select, show, staffPage } from "../app.js";
 import { PARTIES } from "../labels.js";
 
 await staffPage();
@@ -42,14 +42,7 @@ async function load() {
 waiting.addEventListener("change", load);
 document.addEventListener("parcours:notification", load);
 show(h("div", { class: "card row" }, field("Qui doit agir", waiting),
-  h("a", { class: "button secondary", href: "/api/placements/conventions/export.csv", onclick: download }, "Exporter (CSV)"),
+  h("button", { type: "button", class: "secondary", onclick: () => download("placements", "/conventions/export.csv", "conventions.csv") },
+    "Exporter (CSV)"),
   h("p", { class: "hint" }, "Pour créer une convention, ouvrez la page du bénéficiaire.")), board);
 await load();
-
-async function download(event) {
-  event.preventDefault();
-  const { session } = await import("../app.js");
-  const answer = await fetch("/api/placements/conventions/export.csv", { headers: { Authorization: `Bearer ${session.token}` } });
-  const link = h("a", { href: URL.createObjectURL(await answer.blob()), download: "conventions.csv" });
-  link.click();
-}

@@ -1,6 +1,6 @@
 // The region's dashboard: the funnel from suggestions to outcomes, per agency, sector and month, as charts,
 // a table and a CSV file. Counts only: no person is named.
-import { api, failure, field, h, input, select, session, show, staffPage } from "../app.js";
+import { api, download, failure, field, h, input, select, show, staffPage } from "../app.js";
 
 await staffPage();
 const agency = select("agency", { "": "Toutes mes structures" }, "");
@@ -35,11 +35,10 @@ function tableOf(funnel) {
 
 async function load() {
   try {
+    const funnel = await api("console", "/insights/funnel", { query: { ...query(), agency: agency.value || wanted } });
     if (agency.options.length === 1) {
-      const all = await api("console", "/insights/funnel", { query: { by: "agency", from: "9999-01" } });
-      for (const [id, name] of Object.entries(all.agencies)) agency.append(h("option", { value: id, selected: id === wanted }, name));
+      for (const [id, name] of Object.entries(funnel.agencies)) agency.append(h("option", { value: id, selected: id === wanted }, name));
     }
-    const funnel = await api("console", "/insights/funnel", { query: query() });
     const perAgency = {};
     for (const row of funnel.rows) perAgency[row.agency_name] = (perAgency[row.agency_name] || 0) + row.counts.introductions;
     result.replaceChildren(
@@ -51,16 +50,10 @@ async function load() {
   }
 }
 
-async function download() {
-  const url = new URL("/api/console/insights/funnel.csv", location.origin);
-  for (const [key, value] of Object.entries(query())) if (value) url.searchParams.set(key, value);
-  const answer = await fetch(url, { headers: { Authorization: `Bearer ${session.token}` } });
-  h("a", { href: URL.createObjectURL(await answer.blob()), download: "parcours-tableau-de-bord.csv" }).click();
-}
-
 const form = h("form", { class: "card row" }, field("Structure", agency), field("Du mois", since), field("Au mois", until),
   field("Regrouper par", by), h("button", { type: "submit" }, "Afficher"),
-  h("button", { type: "button", class: "secondary", onclick: download }, "Exporter (CSV)"));
+  h("button", { type: "button", class: "secondary",
+    onclick: () => download("console", "/insights/funnel.csv", "parcours-tableau-de-bord.csv", query()) }, "Exporter (CSV)"));
 form.addEventListener("submit", (event) => { event.preventDefault(); load(); });
 show(h("p", { class: "muted" }, "Des nombres seulement : aucune donnée personnelle."), form, result);
 await load();

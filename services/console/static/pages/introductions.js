@@ -1,5 +1,5 @@
 // The follow-up of introductions: by status, with the meeting to record once the peer accepted.
-import { api, busy, dateFr, failure, field, h, input, select, show, showErrors, staffPage, toast } from "../app.js";
+import { api, dateFr, failure, field, h, input, onSubmit, select, show, staffPage, toast } from "../app.js";
 import { INTRODUCTION_STATUS, MODES, PURPOSES } from "../labels.js";
 
 await staffPage();
@@ -12,17 +12,10 @@ function meetingForm(introduction) {
   const mode = select("mode", MODES, introduction.meeting_modes[0]);
   const submit = h("button", { type: "submit" }, "Enregistrer la rencontre");
   const form = h("form", { novalidate: true }, field("Date de la rencontre", held), field("Mode", mode), h("div", { class: "actions" }, submit));
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    busy(submit, true);
-    try {
-      await api("matching", `/introductions/${introduction.introduction_id}/meeting`, { method: "POST", body: { held_on: held.value, mode: mode.value } });
-      toast("Rencontre enregistrée.");
-      load();
-    } catch (error) {
-      showErrors(form, error);
-      busy(submit, false);
-    }
+  onSubmit(form, async (event) => {
+    await api("matching", `/introductions/${introduction.introduction_id}/meeting`, { method: "POST", body: { held_on: held.value, mode: mode.value } });
+    toast("Rencontre enregistrée.");
+    load();
   });
   return form;
 }

@@ -1,6 +1,6 @@
 // A party's page, opened from the link in their e-mail, without an account: the employer confirms or
 // declines and signs, the beneficiary signs and agrees with the assessment, the tutor fills it in.
-import { api, busy, choices, dateFr, failure, field, h, input, select, setTitle, show, showErrors } from "../app.js";
+import { api, choices, dateFr, failure, field, h, input, onSubmit, select, setTitle, show } from "../app.js";
 import { ATTENDANCE, CONCLUSIONS, CONTRACTS, DECLINE_REASONS, WEEKDAYS } from "../labels.js";
 
 const [, , , conventionId, token] = location.pathname.split("/");
@@ -25,7 +25,7 @@ function content(c) {
 function simple(label, step, description) {
   const submit = h("button", { type: "submit" }, label);
   const form = h("form", { class: "card", novalidate: true }, description ? h("p", {}, description) : null, submit);
-  form.addEventListener("submit", (event) => act(event, form, submit, step, undefined));
+  onSubmit(form, () => act(step));
   return form;
 }
 
@@ -34,7 +34,7 @@ function withReason(label, step, reasons, legend) {
   const note = h("textarea", { name: "note", maxlength: 2000 });
   const submit = h("button", { type: "submit", class: "danger" }, label);
   const form = h("form", { class: "card", novalidate: true }, h("h2", {}, legend), field("Motif", reason), field("Précisions", note), submit);
-  form.addEventListener("submit", (event) => act(event, form, submit, step, () => ({ reason: reason.value, note: note.value })));
+  onSubmit(form, () => act(step, { reason: reason.value, note: note.value }));
   return form;
 }
 
@@ -52,9 +52,9 @@ function assessmentForm(c) {
     field("Compétences observées", h("textarea", { name: "skills_observed" }), { hint: "Une par ligne." }),
     field("Commentaires", h("textarea", { name: "comments", maxlength: 4000 })),
     submit);
-  form.addEventListener("submit", (event) => act(event, form, submit, "assessment", () => {
+  onSubmit(form, () => {
     const data = new FormData(form);
-    return {
+    return act("assessment", {
       attendance: data.get("attendance"),
       last_day_present: data.get("last_day_present") || null,
       objectives_met: data.get("objectives_met") === "true",
@@ -64,21 +64,13 @@ function assessmentForm(c) {
       hiring_start: data.get("hiring_start") || null,
       skills_observed: String(data.get("skills_observed")).split("\n").map((s) => s.trim()).filter(Boolean),
       comments: data.get("comments"),
-    };
-  }));
+    });
+  });
   return form;
 }
 
-async function act(event, form, submit, step, body) {
-  event.preventDefault();
-  busy(submit, true);
-  try {
-    const c = await api("placements", `${path}/${step}`, { method: "POST", body: body ? body() : undefined });
-    render(c, "Merci, c'est enregistré.");
-  } catch (error) {
-    showErrors(form, error);
-    busy(submit, false);
-  }
+async function act(step, body) {
+  render(await api("placements", `${path}/${step}`, { method: "POST", body }), "Merci, c'est enregistré.");
 }
 
 function render(c, done) {

@@ -1,5 +1,5 @@
 // A peer's page, from the link in their e-mail: read the request, accept or decline, then give feedback.
-import { api, busy, choices, dateFr, failure, field, h, select, setTitle, show, showErrors } from "../app.js";
+import { api, choices, dateFr, failure, field, h, onSubmit, select, setTitle, show } from "../app.js";
 import { INTRODUCTION_STATUS, MODES, PEER_DECLINE } from "../labels.js";
 
 const token = location.pathname.split("/")[3];
@@ -12,18 +12,11 @@ function answerForm() {
   const decline = h("button", { type: "submit", value: "decline", class: "secondary" }, "Je refuse");
   const form = h("form", { class: "card", novalidate: true }, h("h2", {}, "Votre réponse"),
     field("Un mot pour le conseiller (facultatif)", message), field("Si vous refusez, pourquoi ?", reason), h("div", { class: "actions" }, accept, decline));
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
+  onSubmit(form, async (event) => {
     const accepting = event.submitter?.value !== "decline";
-    busy(event.submitter, true);
-    try {
-      render(await api("matching", `${path}/answer`, { method: "POST", token: null,
-        body: { accept: accepting, reason: accepting ? null : reason.value, message: message.value } }),
-      accepting ? "Merci ! Le conseiller vous contacte pour organiser la rencontre." : "C'est noté, merci d'avoir répondu.");
-    } catch (error) {
-      showErrors(form, error);
-      busy(event.submitter, false);
-    }
+    render(await api("matching", `${path}/answer`, { method: "POST", token: null,
+      body: { accept: accepting, reason: accepting ? null : reason.value, message: message.value } }),
+    accepting ? "Merci ! Le conseiller vous contacte pour organiser la rencontre." : "C'est noté, merci d'avoir répondu.");
   });
   return form;
 }
@@ -34,18 +27,11 @@ function feedbackForm() {
     choices("La rencontre a-t-elle eu lieu ?", "took_place", { true: "Oui", false: "Non" }, ["true"], "radio"),
     choices("Utilité pour la personne (1 à 5)", "usefulness", { 1: "1", 2: "2", 3: "3", 4: "4", 5: "5" }, ["4"], "radio"),
     field("Commentaire", h("textarea", { name: "comment", maxlength: 2000 })), submit);
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    busy(submit, true);
+  onSubmit(form, async (event) => {
     const data = new FormData(form);
-    try {
-      render(await api("matching", `${path}/feedback`, { method: "POST", token: null, body: {
-        took_place: data.get("took_place") === "true", usefulness: Number(data.get("usefulness")), comment: data.get("comment") } }),
-      "Merci pour votre retour.");
-    } catch (error) {
-      showErrors(form, error);
-      busy(submit, false);
-    }
+    render(await api("matching", `${path}/feedback`, { method: "POST", token: null, body: {
+      took_place: data.get("took_place") === "true", usefulness: Number(data.get("usefulness")), comment: data.get("comment") } }),
+    "Merci pour votre retour.");
   });
   return form;
 }
