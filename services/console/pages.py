@@ -90,6 +90,7 @@ for _path, _page in {
     "/console/dashboard": Page("dashboard", "Tableau de bord régional"),
     "/links/conventions/{convention_id}/{token}": Page("link_convention", "Convention d'immersion", staff=False),
     "/links/introductions/{token}": Page("link_introduction", "Demande de rencontre", staff=False),
+    "/links/peers/{token}": Page("link_peer", "Mon profil de pair", staff=False),
 }.items():
     _add(_path, _page)
 

@@ -21,6 +21,11 @@ class LinkKind:
 PEER_INTRODUCTION = LinkKind("introduction-peer", 120)
 
 
+# the peer looks after their own profile (pause, capacity, testimony, their path): e-mailed with each
+# introduction request, signed over the peer id, valid until 90 days after the request's `expires_at`
+PEER_PROFILE = LinkKind("peer-profile", 90)
+
+
 # a party acts on a PMSMP convention (confirm, sign, assess, agree): from `placements.convention.link_issued`,
 # signed over `convention_link_subject(...)`, valid until the event's `expires_at`. Placements stores only
 # the link's hash, and a link works once.

@@ -78,7 +78,7 @@ class LinkSigningSettings(ServiceSettings):
         if len(value) < MINIMUM_LINK_KEY_LENGTH:
             raise ValueError(
                 f"set PARCOURS_LINK_SIGNING_KEY to a secret of {MINIMUM_LINK_KEY_LENGTH}+ characters shared by "
-                "matching, placements and notifications (make run makes one)"
+                "profiles, matching, placements and notifications (make run makes one)"
             )
         return value
 

@@ -15,7 +15,7 @@ from pymongo.errors import DuplicateKeyError
 
 from services.contracts.envelope import Envelope
 from services.contracts.events.notifications import NotificationCreatedV1
-from services.contracts.links import PEER_INTRODUCTION
+from services.contracts.links import PEER_INTRODUCTION, PEER_PROFILE
 from services.kit import links
 from services.kit.domain import domain_event
 from services.kit.messaging import EventRouter
@@ -80,8 +80,9 @@ class Dispatcher:
     async def on_event(self, envelope: Envelope, payload: Any) -> None:
         for route in routes_for(envelope.event_type, envelope.payload):
             console = self._console(envelope) if route.audience in STAFF_AUDIENCES else ""
+            own_profile = self._peer_profile_link(envelope.payload) if route.audience is Audience.PEER else ""
             for person, link in await self._recipients(route, envelope.payload):
-                text = message(route.kind, envelope.payload, link, console)
+                text = message(route.kind, envelope.payload, link, console, own_profile)
                 await self._deliver(envelope, route, person, text)
 
     async def _recipients(self, route: Route, payload: dict[str, Any]) -> list[tuple[Contact, str]]:
@@ -108,6 +109,11 @@ class Dispatcher:
             self.link_key, PEER_INTRODUCTION.purpose, payload["introduction_id"], PEER_INTRODUCTION.expires_at(expires)
         )
         return f"{self.public_url}/links/introductions/{token}"
+
+    def _peer_profile_link(self, payload: dict[str, Any]) -> str:
+        expires = PEER_PROFILE.expires_at(datetime.fromisoformat(payload["expires_at"]))
+        token = links.sign(self.link_key, PEER_PROFILE.purpose, payload["peer_id"], expires)
+        return f"{self.public_url}/links/peers/{token}"
 
     def _party_link(self, convention_id: str, role: str, link: Document | None) -> str:
         if not link:

@@ -12,8 +12,16 @@ from services.kit.http import create_app
 from services.kit.identity import TokenVerifier
 from services.kit.messaging import EventRouter
 from services.kit.runtime import ServiceRuntime
-from services.kit.settings import ServiceSettings
-from services.profiles import api, beneficiaries_api, peers_api, reference_api, rights_api, staff_api
+from services.kit.settings import LinkSigningSettings, ServiceSettings
+from services.profiles import (
+    api,
+    beneficiaries_api,
+    peer_links_api,
+    peers_api,
+    reference_api,
+    rights_api,
+    staff_api,
+)
 from services.profiles.adapters.agencies import COLLECTION as AGENCIES
 from services.profiles.adapters.agencies import AgencyRepository
 from services.profiles.adapters.beneficiaries import COLLECTION as BENEFICIARIES
@@ -26,7 +34,7 @@ from services.profiles.adapters.tokens import TokenIssuer
 from services.profiles.lived_paths import LivedPaths
 
 
-class ProfilesSettings(ServiceSettings):
+class ProfilesSettings(LinkSigningSettings):
     service_name: str = "profiles"
     http_port: int = Field(default=8001, ge=1, le=65535)
     jwt_private_key: str = Field(default="", description="PEM of the RSA key that signs staff tokens")
@@ -67,6 +75,7 @@ def build_app(settings: ServiceSettings) -> FastAPI:
             api.router,
             beneficiaries_api.router,
             peers_api.router,
+            peer_links_api.router,
             rights_api.router,
             reference_api.router,
         ],
@@ -88,6 +97,7 @@ def build_app(settings: ServiceSettings) -> FastAPI:
     LivedPaths(app.state.beneficiaries).subscribe(router)
     app.state.peers = PeerRepository(runtime.db, runtime.outbox)
     app.state.db = runtime.db
+    app.state.link_key = settings.link_signing_key
     runtime.every(
         "consent-expiry",
         settings.consent_check_seconds,

@@ -339,3 +339,71 @@ async def test_a_tutor_fills_in_the_assessment_and_the_regional_dashboard_counts
     assert body["beneficiary"]["last_name"] not in exported
     await dashboard.context.close()
     await tutor.context.close()
+
+
+PEER_LINKS = re.compile(r"(https?://\S+/links/(?:introductions|peers)/\S+)")
+
+
+async def test_a_peer_answers_on_a_phone_then_pauses_and_sets_their_capacity_from_their_own_link(
+    browser: Browser,
+    console: str,
+    profiles: httpx.AsyncClient,
+    matching: httpx.AsyncClient,
+    mail: MailCatcher,
+) -> None:
+    nantes = await team(profiles, "Mission locale")
+    body = regional_peer(f"Pair{uuid.uuid4().hex[:4]}")
+    published = await profiles.post("/peers", json=body, headers=nantes.counsellor.headers)
+    assert published.status_code == 201, published.text
+    peer_id = published.json()["peer_id"]
+    beneficiary_id = await new_beneficiary(profiles, as_agency(nantes))
+    proposal = {"peer_id": peer_id, "purpose": "testimony", "message": "Elle hésite entre deux métiers."}
+
+    async def proposed() -> bool:
+        url = f"/beneficiaries/{beneficiary_id}/introductions"
+        answer = await matching.post(url, json=proposal, headers=nantes.counsellor.headers)
+        assert answer.status_code in (201, 404), answer.text  # 404 until matching knows the beneficiary
+        return answer.status_code == 201
+
+    await wait_until(proposed, timeout=60, what="the introduction proposed")
+    counsellor = await signed_in(browser, console, nantes.counsellor)
+    await counsellor.goto("/console/introductions")
+    await expect(counsellor.locator("li.card").filter(has_text="En attente de réponse")).to_have_count(1)
+
+    [request] = await mail_to(mail, body["identity"]["email"], "Une personne aimerait échanger")
+    answer_link, profile_link = PEER_LINKS.findall(request["text"])
+    assert "/links/introductions/" in answer_link and "/links/peers/" in profile_link, request["text"]
+    phone = await (await browser.new_context(viewport=PHONE, base_url=console, is_mobile=True)).new_page()
+    await phone.goto(answer_link)
+    await expect(phone.get_by_text("Elle hésite entre deux métiers.")).to_be_visible()
+    await shoot(phone, "peer-request-phone")
+    await accessible(phone)
+    await phone.get_by_role("button", name="J'accepte").click()
+    await expect(phone.get_by_role("status").filter(has_text="Merci !")).to_be_visible()
+    toast = counsellor.locator("#toasts .toast").filter(has_text="Mise en relation acceptée")
+    await expect(toast).to_be_visible(timeout=30_000)
+    await expect(counsellor.locator("li.card").filter(has_text="Acceptée")).to_have_count(1)
+
+    await phone.goto(profile_link)
+    await expect(phone.get_by_role("heading", level=1)).to_have_text("Mon profil de pair · Karim")
+    await expect(phone.get_by_role("list", name="Parcours vécu").get_by_role("listitem")).to_have_count(3)
+    await expect(phone.get_by_label("Votre témoignage")).to_have_value(PEER_EXAMPLE["testimony"])
+    await phone.get_by_role("button", name="Faire une pause").click()
+    await expect(phone.get_by_role("status").filter(has_text="vous êtes en pause")).to_be_visible()
+    await phone.get_by_label("Nombre de rencontres par mois, au plus").fill("99")
+    await phone.get_by_role("button", name="Enregistrer").click()
+    await expect(phone.get_by_label("Nombre de rencontres par mois, au plus")).to_have_attribute("aria-invalid", "true")
+    await phone.get_by_label("Nombre de rencontres par mois, au plus").fill("1")
+    await phone.get_by_label("Votre témoignage").fill("Je réponds surtout le soir, en visio.")
+    await phone.get_by_role("button", name="Enregistrer").click()
+    await expect(phone.get_by_role("status").filter(has_text="Vos changements sont enregistrés")).to_be_visible()
+    await shoot(phone, "peer-profile-phone")
+    await accessible(phone)
+
+    seen = (await profiles.get(f"/peers/{peer_id}", headers=nantes.counsellor.headers)).json()
+    assert seen["paused"] is True and seen["offer"]["capacity_per_month"] == 1
+    assert seen["testimony"] == "Je réponds surtout le soir, en visio."
+    await phone.goto(profile_link[:-3] + ("abc" if not profile_link.endswith("abc") else "xyz"))
+    await expect(phone.get_by_role("alert")).to_have_text("Ce lien n'est pas valide (incomplet ou modifié).")
+    await counsellor.context.close()
+    await phone.context.close()

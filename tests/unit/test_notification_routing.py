@@ -63,3 +63,12 @@ def test_an_e_mail_greets_its_recipient_and_carries_the_link() -> None:
     subject, body = text.email("Claire Dupont")
     assert subject == "[Parcours] Signez la convention d'immersion (PMSMP)"
     assert body.startswith("Bonjour Claire Dupont,") and "https://lien/x" in body and "remplace" in body
+
+
+def test_a_peers_request_carries_the_answer_link_then_the_link_to_their_own_profile() -> None:
+    request = {"purpose": "testimony", "expires_at": "2027-03-15T10:00:00+00:00", "peer_id": "p1"}
+    _, body = message(Kind.INTRODUCTION_REQUEST, request, "https://x/answer", "", "https://x/links/peers/t").email("")
+    assert body.index("https://x/answer") < body.index("https://x/links/peers/t")
+    assert "faire une pause" in body
+    _, without = message(Kind.INTRODUCTION_REQUEST, request, "https://x/answer").email("")
+    assert "faire une pause" not in without

@@ -8,6 +8,7 @@ from services.profiles.app import ProfilesSettings
 
 def test_defaults_name_the_database_and_consumer_group_after_the_service(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PARCOURS_JWT_PRIVATE_KEY", "-----BEGIN PRIVATE KEY-----")
+    monkeypatch.setenv("PARCOURS_LINK_SIGNING_KEY", "k" * 32)
     settings = ProfilesSettings()
     assert settings.database_name == "parcours_profiles"
     assert settings.consumer_group == "parcours.profiles"
@@ -31,6 +32,7 @@ def test_profiles_will_not_start_without_a_key_to_sign_tokens(
 ) -> None:
     monkeypatch.delenv("PARCOURS_JWT_PRIVATE_KEY", raising=False)
     monkeypatch.delenv("PARCOURS_JWT_PRIVATE_KEY_FILE", raising=False)
+    monkeypatch.setenv("PARCOURS_LINK_SIGNING_KEY", "k" * 32)
     with pytest.raises(InvalidSettings):
         load_settings(ProfilesSettings)
     assert "PARCOURS_JWT_PRIVATE_KEY_FILE" in capsys.readouterr().err

@@ -37,11 +37,21 @@ class Message:
     title: str
     body: str
     url: str = ""
+    footer: str = ""
 
     def email(self, greeting_name: str) -> tuple[str, str]:
         hello = f"Bonjour {greeting_name}," if greeting_name else "Bonjour,"
         link = f"\n\n{self.url}" if self.url else ""
-        return f"[Parcours] {self.title}", f"{hello}\n\n{self.body}{link}{SIGNATURE}"
+        footer = f"\n\n{self.footer}" if self.footer else ""
+        return f"[Parcours] {self.title}", f"{hello}\n\n{self.body}{link}{footer}{SIGNATURE}"
+
+
+def _own_profile(link: str) -> str:
+    """For a peer: where they look after their profile themselves."""
+    if not link:
+        return ""
+    what = "faire une pause, dire combien de rencontres vous pouvez donner par mois ou relire votre parcours"
+    return f"Pour {what} : {link}"
 
 
 def _dates(payload: dict[str, Any]) -> str:
@@ -49,8 +59,9 @@ def _dates(payload: dict[str, Any]) -> str:
     return f"du {start:%d/%m/%Y} au {end:%d/%m/%Y}"
 
 
-def message(kind: Kind, payload: dict[str, Any], link: str = "", console: str = "") -> Message:
-    """`link`: the secure link a person outside the agencies acts from; `console`: where staff see it."""
+def message(kind: Kind, payload: dict[str, Any], link: str = "", console: str = "", own_profile: str = "") -> Message:
+    """`link`: the secure link a person outside the agencies acts from; `console`: where staff see it;
+    `own_profile`: a peer's link to their own profile."""
     if kind is Kind.SUGGESTION:
         return Message(
             "Nouvelle suggestion de pair",
@@ -64,12 +75,14 @@ def message(kind: Kind, payload: dict[str, Any], link: str = "", console: str = 
             f"Un conseiller vous propose {PURPOSES.get(payload['purpose'], 'une rencontre')} avec une personne qui "
             f"construit son projet. Vous pouvez accepter ou refuser jusqu'au {_day(payload['expires_at'])} :",
             link,
+            _own_profile(own_profile),
         )
     if kind is Kind.INTRODUCTION_REMINDER:
         return Message(
             "Rappel : une demande de rencontre attend votre réponse",
             f"Sans réponse, la demande expirera le {_day(payload['expires_at'])}. Répondre :",
             link,
+            _own_profile(own_profile),
         )
     if kind is Kind.INTRODUCTION_ANSWERED:
         accepted = payload.get("accepted")
