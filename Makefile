@@ -7,7 +7,7 @@ LOCAL := deploy/local
 export PARCOURS_OPERATOR_TOKEN ?= local-operator-token
 
 .PHONY: help venv run up down status infra-up infra-down infra-status reset test test-unit test-integration browser \
-        lint bench-messaging bench-import bench-matching bench-placements bench-notifications evaluate-matching rebuild-matching lock clean-venv
+        lint bench-messaging bench-import bench-matching bench-placements bench-notifications bench-dashboard evaluate-matching rebuild-matching lock clean-venv
 
 help:
 	@echo "make run            infrastructure + the four services + demo data, in the foreground (Ctrl-C stops)"
@@ -19,6 +19,7 @@ help:
 	@echo "make bench-notifications  SSE latency to 200 browsers, e-mails/s (bench/results/notifications.json)"
 	@echo "make bench-placements  conventions on FerretDB: drafts, link actions, the scheduler's sweep (bench/results/placements.json)"
 	@echo "make bench-matching  ten suggestions among 100,000 peers, reverse match over 200,000 (bench/results/matching.json)"
+	@echo "make bench-dashboard  the region's funnel on FerretDB: events counted/s, reads at 10,000 and 100,000 steps"
 	@echo "make evaluate-matching  nDCG@10 of the ranking on the evaluation set"
 	@echo "make rebuild-matching  rebuild matching's projections from profiles' topics (stops and restarts matching)"
 	@echo "make lint           ruff and mypy"
@@ -103,6 +104,11 @@ bench-placements: venv
 	@$(BENCH_ENV) bash $(LOCAL)/infra.sh reset >/dev/null
 	@$(BENCH_ENV) bash $(LOCAL)/infra.sh ferretdb-up
 	$(BENCH_ENV) $(PY) -m bench.placements; status=$$?; $(BENCH_ENV) bash $(LOCAL)/infra.sh down; exit $$status
+
+bench-dashboard: venv
+	@$(BENCH_ENV) bash $(LOCAL)/infra.sh reset >/dev/null
+	@$(BENCH_ENV) bash $(LOCAL)/infra.sh ferretdb-up
+	$(BENCH_ENV) $(PY) -m bench.dashboard; status=$$?; $(BENCH_ENV) bash $(LOCAL)/infra.sh down; exit $$status
 
 evaluate-matching: venv
 	$(PY) -m services.matching.evaluation.evaluate

@@ -28,6 +28,9 @@ class ConsoleSettings(ServiceSettings):
     matching_url: str = "http://127.0.0.1:8002"
     placements_url: str = "http://127.0.0.1:8003"
     notifications_url: str = "http://127.0.0.1:8004"
+    funnel_recount_seconds: float = Field(
+        default=3600, gt=0, description="how often the dashboard's counts are checked against the counted steps"
+    )
     proxy_timeout_seconds: float = Field(default=30, gt=0, description="to connect and to write; live streams read on")
 
 
@@ -47,6 +50,7 @@ def build_app(settings: ConsoleSettings) -> FastAPI:
         await insights.beneficiaries.delete_one({"_id": payload.person_id})
 
     router.on("profiles.person.erased", on_erased)
+    runtime.every("recount-funnel", settings.funnel_recount_seconds, insights.store.recount)
     app.include_router(insights_api.router, prefix="/api/console")
     app.include_router(pages.router)
     app.include_router(proxy.router)

@@ -1,5 +1,5 @@
-"""The region's funnel as a projection of matching's and placements' events: one small document per
-counted step, keyed so that a redelivered or repeated event counts once, and counted on demand."""
+"""The region's funnel as a projection of matching's and placements' events: each step counted once, in
+its agency, ROME family and month (see `funnel_store`)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Any
 from pymongo.asynchronous.database import AsyncDatabase
 
 from services.console.domain.funnel import Fact, Stage, assessment_stages, month_of, sector_of
+from services.console.funnel_store import FunnelStore
 from services.contracts.envelope import Envelope
 from services.contracts.events.matching import (
     IntroductionAnsweredV1,
@@ -21,19 +22,15 @@ from services.kit.messaging import EventRouter
 from services.kit.mongo import Document
 from services.kit.projection import apply_if_newer
 
-FACTS = "funnel_facts"
-
 
 class Insights:
     def __init__(self, database: AsyncDatabase[Document]) -> None:
-        self.facts = database[FACTS]
+        self.store = FunnelStore(database)
         self.beneficiaries = database["funnel_beneficiaries"]  # the sector each beneficiary explores
         self.introductions = database["funnel_introductions"]  # the sector of each introduction's job
 
     async def _count(self, key: str, envelope: Envelope, agency_id: str, sector: str, stage: Stage) -> None:
-        fact = Fact(key, agency_id, sector, month_of(envelope.occurred_at), stage)
-        fields = {"agency_id": fact.agency_id, "sector": fact.sector, "month": fact.month, "stage": fact.stage.value}
-        await self.facts.update_one({"_id": fact.key}, {"$set": fields}, upsert=True)
+        await self.store.count(Fact(key, agency_id, sector, month_of(envelope.occurred_at), stage))
 
     async def _sector_of(self, collection: Any, key: str) -> str:
         found = await collection.find_one({"_id": key}, {"sector": 1})
@@ -75,7 +72,7 @@ class Insights:
             key = hired if stage is Stage.HIRED else outcome
             await self._count(key, envelope, payload.agency_id, sector, stage)
         if not payload.hired:
-            await self.facts.delete_one({"_id": hired})
+            await self.store.uncount(hired)
 
     def subscribe(self, router: EventRouter) -> EventRouter:
         return (
@@ -89,20 +86,3 @@ class Insights:
             .on("placements.convention.assessment_submitted", self.on_assessment)
             .on("placements.convention.assessed", self.on_assessment)
         )
-
-    async def counted(self, agency_ids: list[str], months: tuple[str, str] | None) -> list[Document]:
-        """`{agency_id, sector, month, stage, count}` groups for these agencies (and months, inclusive)."""
-        match: dict[str, Any] = {"agency_id": {"$in": agency_ids}}
-        if months:
-            match["month"] = {"$gte": months[0], "$lte": months[1]}
-        pipeline: list[dict[str, Any]] = [
-            {"$match": match},
-            {
-                "$group": {
-                    "_id": {"agency_id": "$agency_id", "sector": "$sector", "month": "$month", "stage": "$stage"},
-                    "count": {"$sum": 1},
-                }
-            },
-        ]
-        groups = await (await self.facts.aggregate(pipeline)).to_list()
-        return [{**group["_id"], "count": group["count"]} for group in groups]

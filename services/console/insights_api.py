@@ -72,7 +72,7 @@ async def _funnel(
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, f"group by agency, sector or month, not {unknown}")
     grouping = Grouping("agency" in by, "sector" in by, "month" in by)
     insights: Insights = request.app.state.insights
-    rows = table(await insights.counted(counted_agencies, _months(since, until)), grouping)
+    rows = table(await insights.store.counted(counted_agencies, _months(since, until)), grouping)
     return Funnel(
         stages=STAGE_LABELS,
         agencies=agencies,
