@@ -12,8 +12,11 @@ Two facts about FerretDB v1 shape this module (MongoDB has neither problem, and 
   update of an aggregate document in this process goes through `document_lock`, and coordination
   between processes uses only unique inserts, which both servers make atomic;
 - only a filter on `_id` alone uses an index; any other filter reads the whole collection. So the relay
-  finds fresh work by the ids its writers hint (`wake(collection, id)`), reads them by _id, and scans
-  the collection only in its periodic sweep, for what other processes or a crash left behind."""
+  finds fresh work by the ids its writers hint (`wake(collection, id)`), reads them by _id, and finds
+  what other processes wrote (the import tool, an instance that does not lead) in a small collection
+  of pending-work markers (`outbox_pending`), which a writer adds after its write when no leading relay
+  of its own process took the hint. What a crash leaves (a hint never published, a write never marked)
+  waits for the full scan of the aggregate collections: at start-up, then every `full_sweep_seconds`."""
 
 from __future__ import annotations
 
@@ -35,6 +38,22 @@ from services.kit.mongo import Document
 OUTBOX = "outbox"
 VERSION = "version"
 PENDING = {f"{OUTBOX}.0": {"$exists": True}}
+MARKERS = "outbox_pending"
+
+
+def marker_id(collection: AsyncCollection[Document], aggregate_id: str) -> str:
+    return f"{collection.name}:{aggregate_id}"
+
+
+async def mark_pending(collection: AsyncCollection[Document], aggregate_id: str) -> None:
+    """Tell whichever relay leads that this aggregate has events to publish (after the write: the relay
+    removes the marker before it reads the aggregate, so a marker it removed saw the write)."""
+    await collection.database[MARKERS].update_one(
+        {"_id": marker_id(collection, aggregate_id)},
+        {"$setOnInsert": {"collection": collection.name, "aggregate_id": aggregate_id}},
+        upsert=True,
+    )
+
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +86,8 @@ def outbox_entry(envelope: Envelope, topic: str) -> Document:
     }
 
 
-WakeRelay = Callable[[AsyncCollection[Document], str], None]
+# hints this process's relay; True when it leads and will publish the aggregate itself
+WakeRelay = Callable[[AsyncCollection[Document], str], bool | None]
 
 
 class OutboxWriter:
@@ -83,6 +103,10 @@ class OutboxWriter:
     ) -> None:
         self._wake_relay = wake_relay
         self.guard_in_process = guard_in_process
+
+    async def _announce(self, collection: AsyncCollection[Document], aggregate_id: str) -> None:
+        if not self._wake_relay(collection, aggregate_id):
+            await mark_pending(collection, aggregate_id)
 
     async def _guarded_filter(
         self, collection: AsyncCollection[Document], aggregate_id: str, expected_version: int
@@ -103,7 +127,7 @@ class OutboxWriter:
         stored = {**document, VERSION: document.get(VERSION, 1), OUTBOX: [outbox_entry(e, t) for e, t in events]}
         await collection.insert_one(stored)
         if events:
-            self._wake_relay(collection, stored["_id"])
+            await self._announce(collection, stored["_id"])
 
     async def update(
         self,
@@ -126,7 +150,7 @@ class OutboxWriter:
         if not matched:
             raise ConcurrentUpdate(aggregate_id, expected_version)
         if events:
-            self._wake_relay(collection, aggregate_id)
+            await self._announce(collection, aggregate_id)
         return expected_version + 1
 
     async def replace(
@@ -152,8 +176,8 @@ class OutboxWriter:
             matched = guard is not None and (await collection.replace_one(guard, stored)).matched_count > 0
         if not matched:
             raise ConcurrentUpdate(aggregate_id, expected_version)
-        if events:
-            self._wake_relay(collection, aggregate_id)
+        if stored[OUTBOX]:
+            await self._announce(collection, aggregate_id)
         return expected_version + 1
 
 
@@ -209,6 +233,7 @@ class OutboxRelay:
         owner: str | None = None,
         lease_seconds: float = 15.0,
         sweep_seconds: float = 1.0,
+        full_sweep_seconds: float = 60.0,
         batch_size: int = 500,
         on_published: Callable[[str, int], None] = lambda topic, count: None,
     ) -> None:
@@ -217,6 +242,9 @@ class OutboxRelay:
         self.owner = owner or f"relay-{uuid.uuid4()}"
         self.leadership = RelayLeadership(leadership, self.owner, lease_seconds)
         self.sweep_seconds = sweep_seconds
+        self.full_sweep_seconds = full_sweep_seconds
+        self.by_name = {c.name: c for c in collections}
+        self.markers = collections[0].database[MARKERS] if collections else None
         self.batch_size = batch_size
         self.on_published = on_published
         self._hints: dict[str, set[str]] = {name: set() for name in self.collections}
@@ -224,24 +252,31 @@ class OutboxRelay:
         self._one_round_at_a_time = asyncio.Lock()
         self.leading = False
 
-    def wake(self, collection: AsyncCollection[Document] | None = None, aggregate_id: str | None = None) -> None:
-        """Called after a write: the aggregate's events are published at once, without a sweep."""
-        if collection is not None and aggregate_id is not None and collection.full_name in self._hints:
-            self._hints[collection.full_name].add(aggregate_id)
+    def wake(self, collection: AsyncCollection[Document] | None = None, aggregate_id: str | None = None) -> bool:
+        """Called after a write: the aggregate's events are published at once, without a sweep. True when
+        this relay leads, so the writer need not mark the aggregate for another process's relay."""
         self._wake.set()
+        if collection is None or aggregate_id is None or collection.full_name not in self._hints:
+            return False
+        self._hints[collection.full_name].add(aggregate_id)
+        return self.leading
 
     async def run(self) -> None:
-        """Until cancelled: publish hinted aggregates on every wake-up, and sweep every `sweep_seconds`."""
+        """Until cancelled: publish hinted aggregates on every wake-up, the marked ones every
+        `sweep_seconds`, and scan the collections every `full_sweep_seconds`."""
         failures = 0
-        next_sweep = 0.0
+        next_sweep = next_full_sweep = 0.0
         while True:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=max(0.0, next_sweep - time.monotonic()))
             self._wake.clear()
             sweep = time.monotonic() >= next_sweep
+            full = time.monotonic() >= next_full_sweep
             try:
-                while await self.relay_once(sweep=sweep) > 0:
+                while await self.relay_once(sweep=sweep, full=full) > 0:
                     pass
+                if full:
+                    next_full_sweep = time.monotonic() + self.full_sweep_seconds
                 failures = 0
                 if self.leading and any(self._hints.values()):
                     self._wake.set()  # more was hinted than one batch holds
@@ -255,11 +290,33 @@ class OutboxRelay:
             if sweep:
                 next_sweep = time.monotonic() + self.sweep_seconds
 
-    async def relay_once(self, sweep: bool = True) -> int:
-        """If this relay leads, publish and remove one batch per collection: the hinted aggregates, and with
-        `sweep` any aggregate with pending events. Returns how many events were published."""
+    async def relay_once(self, sweep: bool = True, full: bool = True) -> int:
+        """If this relay leads, publish and remove one batch per collection: the hinted aggregates, with
+        `sweep` the marked ones, and with `full` any aggregate with pending events, found by reading the
+        collections. Returns how many events were published."""
         async with self._one_round_at_a_time:
-            return await self._relay_round(sweep)
+            published = await self._relay_round(sweep and full)
+            if self.leading and sweep:
+                published += await self._relay_marked()
+            return published
+
+    async def _relay_marked(self) -> int:
+        """Publish the aggregates that writers marked. Each marker is removed (by `_id`) before its
+        aggregate is read: a write marked again after that is found at the next sweep."""
+        if self.markers is None:
+            return 0
+        mine = {"collection": {"$in": list(self.by_name)}}  # a small collection: read whole on FerretDB
+        markers = await self.markers.find(mine).limit(self.batch_size).to_list()
+        await asyncio.gather(*(self.markers.delete_one({"_id": m["_id"]}) for m in markers))
+        published = 0
+        for name, collection in self.by_name.items():
+            ids = {m["aggregate_id"] for m in markers if m["collection"] == name}
+            try:
+                published += await self._publish(collection, await self._hinted(collection, ids))
+            except Exception:
+                await asyncio.gather(*(mark_pending(collection, i) for i in ids))  # for the next try
+                raise
+        return published
 
     async def _relay_round(self, sweep: bool) -> int:
         self.leading = bool(self.collections) and await self.leadership.holds()

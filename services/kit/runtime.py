@@ -47,6 +47,7 @@ class ServiceRuntime:
             self.db["outbox_leadership"],
             lease_seconds=settings.relay_lease_seconds,
             sweep_seconds=settings.relay_sweep_seconds,
+            full_sweep_seconds=settings.relay_full_sweep_seconds,
             batch_size=settings.relay_batch_size,
             on_published=self.metrics.published,
         )

@@ -28,7 +28,12 @@ class ServiceSettings(BaseSettings):
     mongodb_database: str = Field(default="", description="defaults to parcours_<service_name>")
     mongodb_timeout_ms: int = Field(default=3000, ge=100)
 
-    relay_sweep_seconds: float = Field(default=1.0, gt=0, description="periodic outbox sweep (recovery)")
+    relay_sweep_seconds: float = Field(
+        default=1.0, gt=0, description="how often the relay publishes what writers marked (other processes)"
+    )
+    relay_full_sweep_seconds: float = Field(
+        default=60.0, gt=0, description="how often it reads the aggregate collections (a crash's leftovers)"
+    )
     relay_lease_seconds: float = Field(default=15.0, gt=0, description="how long a relay owns claimed work")
     relay_batch_size: int = Field(default=500, ge=1, le=5000)
 

@@ -209,3 +209,27 @@ async def test_a_write_over_a_stale_version_is_refused_and_changes_nothing(
         assert await collection.count_documents({}) == 1
     finally:
         await client.drop_database(settings.database_name)
+
+
+async def test_another_processs_write_is_found_by_its_marker_and_a_crashs_leftover_by_the_full_scan(
+    producer: Producer,
+) -> None:
+    """A writer with no relay beside it (the import tool, another instance) marks its aggregate: the
+    leader publishes it without reading the collection. An event left by a crash between the write and its
+    marker waits for the full scan, which reads the collection."""
+    relay = producer.relay()
+    marked = await register(producer, f"Agence {uuid.uuid4()}")  # OutboxWriter() without a relay: no hint
+    markers = producer.collection.database["outbox_pending"]
+    assert await markers.count_documents({"aggregate_id": marked.agency_id}) == 1
+    assert await relay.relay_once(sweep=True, full=False) == 1
+    assert await markers.count_documents({"aggregate_id": marked.agency_id}) == 0, "the marker is gone once done"
+
+    crashed = await register(producer, f"Agence {uuid.uuid4()}")
+    await markers.delete_one({"aggregate_id": crashed.agency_id})  # as if it died before marking
+    assert await relay.relay_once(sweep=True, full=False) == 0
+    assert await relay.relay_once(sweep=True, full=True) == 1
+    assert await relay.pending() == 0
+    on_kafka = await read_topic(
+        producer.bootstrap, TOPIC, lambda r: r.key in (marked.agency_id.encode(), crashed.agency_id.encode())
+    )
+    assert len(on_kafka) == 2, "each event once"
