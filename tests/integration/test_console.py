@@ -207,7 +207,7 @@ async def test_a_counsellor_logs_in_creates_a_beneficiary_and_sees_suggestions_w
 
 
 async def test_a_peer_published_by_another_agency_appears_live_in_the_counsellors_notifications(
-    browser: Browser, console: str, profiles: httpx.AsyncClient
+    browser: Browser, console: str, profiles: httpx.AsyncClient, platform: dict[str, ServiceProcess]
 ) -> None:
     nantes, angers = await team(profiles, "Mission locale"), await team(profiles, "France Travail")
     person = await new_beneficiary(profiles, as_agency(nantes))
@@ -230,7 +230,10 @@ async def test_a_peer_published_by_another_agency_appears_live_in_the_counsellor
         mine.locator("#inbox-panel").get_by_role("link", name="Nouvelle suggestion de pair").first
     ).to_be_visible()
     await accessible(mine)
-    assert await theirs.locator("#toasts .toast").count() == 0, "the other agency hears nothing of our beneficiary"
+    async with httpx.AsyncClient(base_url=platform["notifications"].url, timeout=10) as notifications:
+        heard = (await notifications.get("/inbox", headers=angers.counsellor.headers)).json()
+    assert all(n["subject_id"] != person for n in heard), "the other agency hears nothing of our beneficiary"
+    assert await theirs.locator("#toasts .toast").filter(has_text="Nouvelle suggestion").count() == 0
     await mine.context.close()
     await theirs.context.close()
 

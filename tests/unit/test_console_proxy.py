@@ -1,0 +1,49 @@
+"""The console's proxy with a stand-in upstream (the browser tests prove it against the real services):
+what it forwards, what it leaves out, and what a caller reads when a service does not answer."""
+
+from __future__ import annotations
+
+import httpx
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from services.console import proxy
+from tests.conftest import free_port
+
+
+def console(transport: httpx.AsyncBaseTransport | None = None) -> TestClient:
+    app = FastAPI()
+    app.include_router(proxy.router)
+    app.state.upstreams = {"profiles": "http://profiles.test", "matching": f"http://127.0.0.1:{free_port()}"}
+    app.state.http = httpx.AsyncClient(transport=transport)
+    return TestClient(app)
+
+
+def test_a_request_goes_to_its_service_with_its_method_path_query_body_and_token() -> None:
+    seen: list[tuple[httpx.Request, bytes]] = []
+
+    def upstream(request: httpx.Request) -> httpx.Response:
+        seen.append((request, request.read()))
+        headers = {"content-type": "application/json", "connection": "close", "x-correlation-id": "c1"}
+        return httpx.Response(201, headers=headers, stream=httpx.ByteStream(b'{"ok": true}'))
+
+    answer = console(httpx.MockTransport(upstream)).post(
+        "/api/profiles/beneficiaries?mine=true&q=in%C3%A8s",
+        json={"a": 1},
+        headers={"Authorization": "Bearer t", "Proxy-Authorization": "Basic c2VjcmV0"},
+    )
+    assert answer.status_code == 201 and answer.json() == {"ok": True}
+    assert answer.headers["x-correlation-id"] == "c1" and "connection" not in answer.headers
+    [(request, body)] = seen
+    assert request.method == "POST" and str(request.url) == "http://profiles.test/beneficiaries?mine=true&q=in%C3%A8s"
+    assert request.headers["authorization"] == "Bearer t" and body == b'{"a":1}'
+    assert "proxy-authorization" not in request.headers, "hop-by-hop headers stay on their hop"
+    assert request.headers["x-forwarded-for"] == "testclient"
+
+
+def test_an_unknown_service_is_a_404_and_a_silent_one_a_502_that_says_which() -> None:
+    client = console()
+    unknown = client.get("/api/billing/invoices")
+    assert unknown.status_code == 404 and "billing" in unknown.json()["detail"]
+    silent = client.get("/api/matching/introductions")
+    assert silent.status_code == 502 and "matching" in silent.json()["detail"]
