@@ -11,12 +11,14 @@ import asyncio
 import contextlib
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
 import uuid
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +34,10 @@ from services.contracts.envelope import Envelope
 from services.contracts.events.registry import REGISTRY
 from services.contracts.topics import all_topic_names
 from services.kit import kafka_admin
+from services.kit.mongo import connect
+from services.kit.settings import ServiceSettings
+from services.notifications.dispatcher import EMAILS as EMAILS_COLLECTION
+from services.notifications.mailer import Mailer, SmtpSettings
 from services.profiles.adapters.tokens import TokenIssuer, generate_private_key_pem
 
 RESULTS = Path(__file__).parent / "results" / "notifications.json"
@@ -40,6 +46,7 @@ BROWSERS = int(os.environ.get("BENCH_SSE_CLIENTS", "200"))
 LIVE_EVENTS = int(os.environ.get("BENCH_LIVE_EVENTS", "1000"))
 LIVE_RATE = float(os.environ.get("BENCH_LIVE_PER_S", "50"))
 EMAILS = int(os.environ.get("BENCH_EMAILS", "500"))
+KEPT_EMAILS = int(os.environ.get("BENCH_KEPT_EMAILS", "20000"))
 KAFKA = os.environ.get("PARCOURS_KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:29092")
 MONGO = os.environ.get("PARCOURS_MONGODB_URI", "mongodb://127.0.0.1:27029")
 AGENCY = "bench-agency"
@@ -118,8 +125,37 @@ class Browsers:
         await asyncio.gather(*self.tasks, return_exceptions=True)
 
 
+async def mailer_pass_ms(database_name: str) -> dict[str, float]:
+    """What a mailer pass reads when KEPT_EMAILS sent e-mails are kept (90 days by default): the due
+    markers and their e-mails, beside the read of every pending e-mail the pass did before."""
+    settings = ServiceSettings(mongodb_uri=MONGO, mongodb_database=database_name)
+    client, database = connect(settings)
+    try:
+        now = datetime.now(UTC)
+        kept = [
+            {"_id": f"kept-{i}", "to": "x@bench.fr", "recipient": "x", "subject": "s", "text": "t", "kind": "k",
+             "status": "sent", "attempts": 1, "next_at": now, "created_at": now, "sent_at": now}
+            for i in range(KEPT_EMAILS)
+        ]  # fmt: skip
+        for start in range(0, KEPT_EMAILS, 5000):
+            await database[EMAILS_COLLECTION].insert_many(kept[start : start + 5000])
+        mailer = Mailer(database, SmtpSettings("127.0.0.1", PORTS["smtp"]), lambda *args: asyncio.sleep(0))
+        timings: dict[str, list[float]] = {"by_markers": [], "reading_every_pending": []}
+        for _ in range(5):
+            begin = time.perf_counter()
+            await mailer._due()
+            timings["by_markers"].append((time.perf_counter() - begin) * 1000)
+            begin = time.perf_counter()
+            await database[EMAILS_COLLECTION].find({"status": {"$in": ["pending", "sending"]}}).to_list()
+            timings["reading_every_pending"].append((time.perf_counter() - begin) * 1000)
+        return {f"mailer_pass_ms_{k}_{KEPT_EMAILS}_kept": round(statistics.median(v), 1) for k, v in timings.items()}
+    finally:
+        await client.close()
+
+
 async def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="bench-notifications-"))
+    database_name = f"bench_notifications_{uuid.uuid4().hex[:6]}"
     kafka_admin.provision_topics(KAFKA, all_topic_names(), 3, 1)
     issuer = TokenIssuer(generate_private_key_pem(), issuer="parcours-profiles", audience="parcours", minutes=60)
     serve_jwks(issuer)
@@ -140,7 +176,7 @@ async def main() -> None:
             "PARCOURS_HTTP_PORT": str(PORTS["notifications"]),
             "PARCOURS_KAFKA_BOOTSTRAP_SERVERS": KAFKA,
             "PARCOURS_MONGODB_URI": MONGO,
-            "PARCOURS_MONGODB_DATABASE": f"bench_notifications_{uuid.uuid4().hex[:6]}",
+            "PARCOURS_MONGODB_DATABASE": database_name,
             "PARCOURS_AUTH_JWKS_URL": f"http://127.0.0.1:{PORTS['jwks']}/.well-known/jwks.json",
             "PARCOURS_LINK_SIGNING_KEY": "bench-link-signing-key-of-at-least-32-characters",
             "PARCOURS_SMTP_PORT": str(PORTS["smtp"]),
@@ -238,7 +274,9 @@ async def main() -> None:
                 caught = len((await client.get(f"http://127.0.0.1:{PORTS['mail']}/messages")).json()["messages"])
                 await asyncio.sleep(0.2)
         email_seconds = time.perf_counter() - started
+        pass_ms = await mailer_pass_ms(database_name)
         result = {
+            **pass_ms,
             "sse_clients": BROWSERS,
             "live_events": LIVE_EVENTS,
             "live_events_per_s": LIVE_RATE,

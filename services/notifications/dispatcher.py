@@ -40,6 +40,7 @@ log = logging.getLogger(__name__)
 INBOX = "staff_inbox"  # not "inbox": the kit keeps the processed events there
 PUSHES = "live_pushes"
 EMAILS = "emails"
+EMAILS_DUE = "emails_due"  # one small document per e-mail still to send: what the mailer reads each pass
 PREFERENCES = "preferences"
 TOPIC = "notifications.delivery"
 
@@ -50,6 +51,21 @@ async def ensure_indexes(database: AsyncDatabase[Document]) -> None:
     await database[INBOX].create_index([("staff_id", 1), ("read", 1)], name="staff_unread")
     await database[EMAILS].create_index([("status", 1), ("next_at", 1)], name="due")
     await database[EMAILS].create_index([("recipient", 1)], name="recipient")
+
+
+async def mark_due(database: AsyncDatabase[Document], email_id: str, at: datetime) -> None:
+    await database[EMAILS_DUE].update_one({"_id": email_id}, {"$setOnInsert": {"at": at}}, upsert=True)
+
+
+async def queue_email(database: AsyncDatabase[Document], email: Document) -> bool:
+    """Store an e-mail for the mailer; False when it exists already (sent or on its way). Its due marker
+    is written first: a crash between the two leaves a marker the mailer drops, never an e-mail it misses."""
+    await mark_due(database, email["_id"], email["created_at"])
+    try:
+        await database[EMAILS].insert_one(email)
+    except DuplicateKeyError:
+        return False
+    return True
 
 
 class Dispatcher:
@@ -150,8 +166,7 @@ class Dispatcher:
                 "next_at": datetime.now(UTC),
                 "created_at": datetime.now(UTC),
             }
-            with contextlib.suppress(DuplicateKeyError):  # delivered before: the e-mail exists, sent or on its way
-                await self.emails.insert_one(email)
+            if await queue_email(self.emails.database, email):
                 self.wake_mailer()
 
     async def _into_inbox(self, envelope: Envelope, kind: Kind, person: Contact, text: Message, push: bool) -> None:

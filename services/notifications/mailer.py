@@ -28,7 +28,7 @@ from pymongo.errors import DuplicateKeyError
 from services.contracts.topics import dead_letter_topic
 from services.kit.messaging import DLQ_ATTEMPTS, DLQ_ERROR, DLQ_FAILED_AT, DLQ_GROUP, DLQ_TOPIC
 from services.kit.mongo import Document
-from services.notifications.dispatcher import EMAILS, TOPIC
+from services.notifications.dispatcher import EMAILS, EMAILS_DUE, TOPIC, mark_due
 
 CLAIMS = "email_claims"
 
@@ -128,6 +128,7 @@ class Mailer:
         sending_lease: float = 60.0,
     ) -> None:
         self.emails = database[EMAILS]
+        self.due = database[EMAILS_DUE]
         self.claims = database[CLAIMS]
         self.sending_lease = timedelta(seconds=sending_lease)
         self.settings = settings
@@ -138,7 +139,15 @@ class Mailer:
     def wake(self) -> None:
         self._wake.set()
 
+    async def adopt_pending(self) -> int:
+        """E-mails queued before the due markers existed (one read of the e-mails, at start-up)."""
+        waiting = await self.emails.find({"status": {"$in": ["pending", "sending"]}}, {"created_at": 1}).to_list()
+        for email in waiting:
+            await mark_due(self.emails.database, email["_id"], email["created_at"])
+        return len(waiting)
+
     async def run(self) -> None:
+        await self.adopt_pending()
         while True:
             self._wake.clear()  # before the pass: a wake during it means another pass
             try:
@@ -152,7 +161,7 @@ class Mailer:
 
     async def send_due(self, now: datetime) -> dict[str, int]:
         counts = {"sent": 0, "retry": 0, "failed": 0}
-        due = await self.emails.find({"status": {"$in": ["pending", "sending"]}}).to_list()
+        due = await self._due()
         connection = Connection(self.settings)
         try:
             for email in sorted(due, key=lambda e: e["created_at"]):
@@ -171,6 +180,19 @@ class Mailer:
         finally:
             await asyncio.to_thread(connection.close)
         return counts
+
+    async def _due(self) -> list[Document]:
+        """The e-mails still to send, read by `_id` from their markers (the e-mails themselves are kept
+        for months once sent; reading them all each pass would grow with them on FerretDB)."""
+        markers = await self.due.find({}, {"_id": 1}).to_list()
+        found = await asyncio.gather(*(self.emails.find_one({"_id": m["_id"]}) for m in markers))
+        due = []
+        for marker, email in zip(markers, found, strict=True):
+            if email is None or email["status"] not in ("pending", "sending"):
+                await self.due.delete_one({"_id": marker["_id"]})  # sent, failed or erased
+            else:
+                due.append(email)
+        return due
 
     async def purge_sent(self, older_than: datetime) -> int:
         """Sent e-mails past the retention period: their text names the recipient."""
@@ -214,6 +236,7 @@ class Mailer:
             if not connection.unreachable and attempts - email.get("attempts_before", 0) >= self.max_attempts:
                 await self._dead_letter(email, reason, attempts)
                 await self.emails.update_one({"_id": email["_id"]}, {"$set": {"status": "failed", "error": reason}})
+                await self.due.delete_one({"_id": email["_id"]})
                 return "failed"
             doublings = min(attempts - email.get("attempts_before", 0) - 1, 20)
             delay = min(self.first_delay * 2**doublings, self.max_delay)
@@ -222,6 +245,7 @@ class Mailer:
             await self.emails.update_one({"_id": email["_id"]}, {"$set": changes})
             return "retry"
         await self.emails.update_one({"_id": email["_id"]}, {"$set": {"status": "sent", "sent_at": datetime.now(UTC)}})
+        await self.due.delete_one({"_id": email["_id"]})
         return "sent"
 
     async def _dead_letter(self, email: Document, reason: str, attempts: int) -> None:
@@ -245,6 +269,7 @@ class Mailer:
             return False
         # the attempt counter keeps growing (claims are per attempt); the limit counts from here
         changes["attempts_before"] = found["attempts"]
+        await mark_due(self.emails.database, email_id, found["created_at"])
         await self.emails.update_one({"_id": email_id}, {"$set": changes})
         self.wake()
         return True

@@ -27,7 +27,7 @@ from services.kit.domain import domain_event
 from services.kit.mongo import connect
 from services.kit.outbox import OutboxWriter
 from services.notifications.directory import Directory
-from services.notifications.dispatcher import EMAILS, INBOX, PUSHES, Dispatcher
+from services.notifications.dispatcher import EMAILS, INBOX, PUSHES, Dispatcher, queue_email
 from services.notifications.mailer import Mailer, SmtpSettings, message_id
 from tests.conftest import Servers, free_port
 from tests.integration.conftest import OPERATOR_TOKEN, MailCatcher
@@ -340,23 +340,22 @@ async def test_two_mailers_on_one_database_send_each_e_mail_once(servers: Server
     addresses = [f"personne-{run}-{i}@exemple.fr" for i in range(20)]
     now = datetime.now(UTC)
     try:
-        await database[EMAILS].insert_many(
-            [
-                {
-                    "_id": f"{run}.{i}",
-                    "to": address,
-                    "recipient": f"test:{i}",
-                    "subject": "Essai",
-                    "text": "Bonjour",
-                    "kind": "test",
-                    "status": "pending",
-                    "attempts": 0,
-                    "next_at": now,
-                    "created_at": now,
-                }
-                for i, address in enumerate(addresses)
-            ]
-        )
+        for email in [
+            {
+                "_id": f"{run}.{i}",
+                "to": address,
+                "recipient": f"test:{i}",
+                "subject": "Essai",
+                "text": "Bonjour",
+                "kind": "test",
+                "status": "pending",
+                "attempts": 0,
+                "next_at": now,
+                "created_at": now,
+            }
+            for i, address in enumerate(addresses)
+        ]:
+            assert await queue_email(database, email)
         async with httpx.AsyncClient(base_url=mail.process.url) as web:
             refused_before = (await web.get("/messages")).json()["duplicates_refused"]
         await asyncio.gather(first.send_due(now), second.send_due(now), first.send_due(now))
