@@ -66,8 +66,8 @@ async def inbox(
 
 @router.get("/inbox/unread-count", summary="How many notifications you have not read")
 async def unread(caller: CurrentCaller, request: Request) -> dict[str, int]:
-    count = await dispatcher_of(request).inbox.count_documents({"staff_id": caller.staff_id, "read": False})
-    return {"unread": count}
+    found = await dispatcher_of(request).unread.find_one({"_id": caller.staff_id})
+    return {"unread": len((found or {}).get("ids", []))}
 
 
 @router.post("/inbox/{notification_id}/read", summary="Mark one notification read")
@@ -77,15 +77,17 @@ async def mark_read(notification_id: str, caller: CurrentCaller, request: Reques
     if found is None or found["staff_id"] != caller.staff_id:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no notification {notification_id} in your inbox")
     await entries.update_one({"_id": notification_id}, {"$set": {"read": True}})
+    await dispatcher_of(request).unread.update_one({"_id": caller.staff_id}, {"$pull": {"ids": notification_id}})
     return NotificationOut.of({**found, "read": True})
 
 
 @router.post("/inbox/read-all", summary="Mark every notification read")
 async def mark_all_read(caller: CurrentCaller, request: Request) -> dict[str, int]:
-    result = await dispatcher_of(request).inbox.update_many(
-        {"staff_id": caller.staff_id, "read": False}, {"$set": {"read": True}}
-    )
-    return {"marked": result.modified_count}
+    dispatcher = dispatcher_of(request)
+    ids = ((await dispatcher.unread.find_one({"_id": caller.staff_id})) or {}).get("ids", [])
+    await asyncio.gather(*(dispatcher.inbox.update_one({"_id": i}, {"$set": {"read": True}}) for i in ids))
+    await dispatcher.unread.update_one({"_id": caller.staff_id}, {"$pullAll": {"ids": ids}})
+    return {"marked": len(ids)}
 
 
 @router.get("/preferences", summary="How you hear of each kind of notification (defaults included)")

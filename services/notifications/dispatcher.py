@@ -39,6 +39,7 @@ log = logging.getLogger(__name__)
 
 INBOX = "staff_inbox"  # not "inbox": the kit keeps the processed events there
 PUSHES = "live_pushes"
+UNREAD = "staff_unread"  # per staff member, the ids of their unread entries: read by _id on every page
 EMAILS = "emails"
 EMAILS_DUE = "emails_due"  # one small document per e-mail still to send: what the mailer reads each pass
 PREFERENCES = "preferences"
@@ -80,6 +81,7 @@ class Dispatcher:
     ) -> None:
         self.inbox = database[INBOX]
         self.pushes = database[PUSHES]
+        self.unread = database[UNREAD]
         self.emails = database[EMAILS]
         self.preferences = database[PREFERENCES]
         self.directory = directory
@@ -190,11 +192,15 @@ class Dispatcher:
         }
         try:
             await self.inbox.insert_one(entry)
-        except DuplicateKeyError:  # delivered before: push it only if that did not happen then
+        except DuplicateKeyError:  # delivered before: counted and pushed only if that did not happen then
             stored = await self.inbox.find_one({"_id": notification_id})
-            if stored is None or stored.get("pushed"):
+            if stored is None:
                 return
             entry = stored
+        if not entry["read"]:
+            await self.unread.update_one({"_id": person.staff_id}, {"$addToSet": {"ids": notification_id}}, upsert=True)
+        if entry.get("pushed"):
+            return
         if not push:
             return
         # The push travels through a small outbox collection of its own, not the inbox: the relay's

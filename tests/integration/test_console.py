@@ -226,10 +226,13 @@ async def test_a_peer_published_by_another_agency_appears_live_in_the_counsellor
     await expect(mine.locator("#suggestions li.card").first).to_be_visible()  # the list refreshed by itself
     await shoot(mine, "live-notification-desktop")
     await mine.locator("#bell").click()
-    await expect(
-        mine.locator("#inbox-panel").get_by_role("link", name="Nouvelle suggestion de pair").first
-    ).to_be_visible()
+    panel = mine.locator("#inbox-panel")
+    await expect(panel.get_by_role("link", name="Nouvelle suggestion de pair").first).to_be_visible()
     await accessible(mine)
+    await panel.get_by_role("button", name="Tout marquer comme lu").click()
+    await expect(mine.locator("#unread")).to_have_text("0")
+    await mine.reload()
+    await expect(mine.locator("#unread")).to_have_text("0")  # stored, not only shown
     async with httpx.AsyncClient(base_url=platform["notifications"].url, timeout=10) as notifications:
         heard = (await notifications.get("/inbox", headers=angers.counsellor.headers)).json()
     assert all(n["subject_id"] != person for n in heard), "the other agency hears nothing of our beneficiary"

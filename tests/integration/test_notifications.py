@@ -27,7 +27,7 @@ from services.kit.domain import domain_event
 from services.kit.mongo import connect
 from services.kit.outbox import OutboxWriter
 from services.notifications.directory import Directory
-from services.notifications.dispatcher import EMAILS, INBOX, PUSHES, Dispatcher, queue_email
+from services.notifications.dispatcher import EMAILS, INBOX, PUSHES, UNREAD, Dispatcher, queue_email
 from services.notifications.mailer import Mailer, SmtpSettings, message_id
 from tests.conftest import Servers, free_port
 from tests.integration.conftest import OPERATOR_TOKEN, MailCatcher
@@ -418,6 +418,12 @@ async def test_the_dispatcher_applies_an_event_twice_as_once(servers: Servers) -
         assert [len(p["outbox"]) for p in pushes] == [1]
         emails = await database[EMAILS].find({"to": "valerie@ml.fr"}).to_list()
         assert [e["subject"] for e in emails] == ["[Parcours] Convention à valider"]
+        unread = await database[UNREAD].find_one({"_id": staff_id})
+        assert unread is not None and unread["ids"] == [entries[0]["_id"]], "counted unread once"
+        await database[INBOX].update_one({"_id": entries[0]["_id"]}, {"$set": {"read": True}})
+        await database[UNREAD].update_one({"_id": staff_id}, {"$pull": {"ids": entries[0]["_id"]}})
+        await dispatcher.on_event(envelope, payload)  # once more, after she read it
+        assert (await database[UNREAD].find_one({"_id": staff_id}))["ids"] == [], "a read entry stays read"  # type: ignore[index]
     finally:
         await client.drop_database(settings.database_name)
         await client.close()
