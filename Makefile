@@ -92,7 +92,7 @@ bench-messaging: venv
 
 bench-import: venv
 	@$(BENCH_ENV) bash $(LOCAL)/infra.sh reset >/dev/null
-	@$(BENCH_ENV) bash $(LOCAL)/infra.sh ferretdb-up
+	@$(BENCH_ENV) bash $(LOCAL)/infra.sh database-up
 	$(BENCH_ENV) $(PY) -m bench.import_peers; status=$$?; $(BENCH_ENV) bash $(LOCAL)/infra.sh down; exit $$status
 
 bench-notifications: venv
@@ -102,12 +102,12 @@ bench-notifications: venv
 
 bench-placements: venv
 	@$(BENCH_ENV) bash $(LOCAL)/infra.sh reset >/dev/null
-	@$(BENCH_ENV) bash $(LOCAL)/infra.sh ferretdb-up
+	@$(BENCH_ENV) bash $(LOCAL)/infra.sh database-up
 	$(BENCH_ENV) $(PY) -m bench.placements; status=$$?; $(BENCH_ENV) bash $(LOCAL)/infra.sh down; exit $$status
 
 bench-dashboard: venv
 	@$(BENCH_ENV) bash $(LOCAL)/infra.sh reset >/dev/null
-	@$(BENCH_ENV) bash $(LOCAL)/infra.sh ferretdb-up
+	@$(BENCH_ENV) bash $(LOCAL)/infra.sh database-up
 	$(BENCH_ENV) $(PY) -m bench.dashboard; status=$$?; $(BENCH_ENV) bash $(LOCAL)/infra.sh down; exit $$status
 
 evaluate-matching: venv

@@ -19,7 +19,7 @@ from bench import report
 from bench.report import percentile
 from services.contracts.events.placements import PartyRole
 from services.kit import links
-from services.kit.mongo import connect, is_ferretdb
+from services.kit.mongo import connect
 from services.kit.outbox import OutboxWriter
 from services.kit.settings import ServiceSettings
 from services.placements.adapters.projections import Projections
@@ -49,7 +49,7 @@ async def main() -> None:
     client, database = connect(settings)
     await client.drop_database(settings.database_name)
     projections = Projections(database)
-    desk = ConventionDesk(database, OutboxWriter(guard_in_process=await is_ferretdb(database)), projections, KEY)
+    desk = ConventionDesk(database, OutboxWriter(), projections, KEY)
     counsellor = Party(frozenset({Actor.COUNSELLOR}), "bench-counsellor")
     start = date.today() + timedelta(days=30)
     try:

@@ -1,7 +1,8 @@
 """Real servers for the integration tests, found or started once per session.
 
 Order: KAFKA_BOOTSTRAP_SERVERS and MONGODB_URI when both are set; else testcontainers when a Docker
-engine answers; else the local Kafka and FerretDB of deploy/local, on test ports and a test data folder.
+engine answers; else the local Kafka and database engine of deploy/local (FerretDB v2 on PostgreSQL with
+DocumentDB), on test ports and a test data folder (PARCOURS_TEST_DATA_DIR, default .data/test).
 With CI=true (or PARCOURS_REQUIRE_SERVERS=1) a server that cannot be had is an error, never a skip."""
 
 from __future__ import annotations
@@ -101,7 +102,7 @@ def servers() -> Iterator[Servers]:
             )
         return
     env = local_infra_env(
-        ROOT / ".data/test",
+        Path(os.environ.get("PARCOURS_TEST_DATA_DIR", ROOT / ".data/test")),
         int(os.environ.get("PARCOURS_TEST_KAFKA_PORT", "19092")),
         int(os.environ.get("PARCOURS_TEST_KAFKA_CONTROLLER_PORT", "19093")),
         int(os.environ.get("PARCOURS_TEST_MONGO_PORT", "27019")),

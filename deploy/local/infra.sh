@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Local infrastructure without Docker: Kafka (KRaft, single node) and FerretDB v1 (SQLite).
-# usage: infra.sh up | down | status | reset   (kafka-up, ferretdb-up: one server)
+# Local infrastructure without Docker: Kafka (KRaft, single node) and the database engine
+# (FerretDB v2 on PostgreSQL 18 with DocumentDB, see install-documentdb.sh).
+# usage: infra.sh up | down | status | reset   (kafka-up, database-up: one server)
 set -euo pipefail
 source "$(dirname "$0")/settings.sh"
 
 kafka_dir="$PARCOURS_DATA_DIR/kafka"
 ferret_dir="$PARCOURS_DATA_DIR/ferretdb"
+pg_dir="$PARCOURS_DATA_DIR/postgres"
 run_dir="$PARCOURS_DATA_DIR/run"
 logs_dir="$PARCOURS_DATA_DIR/logs"
 
@@ -61,19 +63,86 @@ PROPS
   log "Kafka $KAFKA_VERSION up on 127.0.0.1:$PARCOURS_KAFKA_PORT (logs: $logfile)"
 }
 
-ferretdb_up() {
-  local pidfile="$run_dir/ferretdb.pid" logfile="$logs_dir/ferretdb.log"
-  if pid_alive "$pidfile"; then log "FerretDB already running (pid $(cat "$pidfile"))"; return; fi
+database_up() { # PostgreSQL 18 + DocumentDB in its chroot, then FerretDB v2 in front of it
+  local pg_pidfile="$run_dir/postgres.pid" pidfile="$run_dir/ferretdb.pid" logfile="$logs_dir/ferretdb.log"
+  if pid_alive "$pidfile"; then log "database already running (pid $(cat "$pidfile"))"; return; fi
   port_open "$PARCOURS_MONGO_PORT" && die "port $PARCOURS_MONGO_PORT is taken by another process; set PARCOURS_MONGO_PORT"
-  bash "$here/install-ferretdb.sh"
-  mkdir -p "$ferret_dir/sqlite" "$ferret_dir/state" "$run_dir" "$logs_dir"
-  # WAL with synchronous=normal: a crashed process loses nothing; only a power cut may lose the last commits.
-  nohup "$FERRETDB_BIN" --handler=sqlite --sqlite-url="file:$ferret_dir/sqlite/?_pragma=synchronous($PARCOURS_SQLITE_SYNCHRONOUS)" \
-    --listen-addr="127.0.0.1:$PARCOURS_MONGO_PORT" --telemetry=disable --state-dir="$ferret_dir/state" \
+  bash "$here/install-documentdb.sh"
+  mkdir -p "$run_dir" "$logs_dir" "$ferret_dir/state"
+  postgres_up
+  nohup "$FERRETDB_BIN" --postgresql-url="postgres://postgres@127.0.0.1:$PARCOURS_POSTGRES_PORT/postgres" \
+    --listen-addr="127.0.0.1:$PARCOURS_MONGO_PORT" --no-auth --telemetry=disable --state-dir="$ferret_dir/state" \
     --debug-addr=- --log-level=warn >>"$logfile" 2>&1 &
   echo $! > "$pidfile"
-  wait_for_port FerretDB "$PARCOURS_MONGO_PORT" "$pidfile" 30 "$logfile"
-  log "FerretDB $FERRETDB_VERSION up on 127.0.0.1:$PARCOURS_MONGO_PORT (logs: $logfile)"
+  wait_for_port FerretDB "$PARCOURS_MONGO_PORT" "$pidfile" 60 "$logfile"
+  engine_check
+  log "FerretDB $FERRETDB_VERSION on PostgreSQL 18 + DocumentDB $(cat "$DOCUMENTDB_ROOT/.documentdb-version") up on 127.0.0.1:$PARCOURS_MONGO_PORT"
+}
+
+# The cluster's files live in $PARCOURS_DATA_DIR/postgres, bind-mounted into the chroot while it runs.
+postgres_up() {
+  local pg_pidfile="$run_dir/postgres.pid" pg_log="$logs_dir/postgres.log" mount
+  mount=$(pgdata_mount)
+  pid_alive "$pg_pidfile" && return 0
+  port_open "$PARCOURS_POSTGRES_PORT" && die "port $PARCOURS_POSTGRES_PORT is taken by another process; set PARCOURS_POSTGRES_PORT"
+  local uid gid
+  uid=$(chroot "$DOCUMENTDB_ROOT" id -u postgres) gid=$(chroot "$DOCUMENTDB_ROOT" id -g postgres)
+  mkdir -p "$pg_dir" "$mount"
+  chown "$uid:$gid" "$pg_dir"
+  mountpoint -q "$mount" || mount --bind "$pg_dir" "$mount"
+  local in_root=${mount#"$DOCUMENTDB_ROOT"}
+  if [ ! -f "$pg_dir/PG_VERSION" ]; then
+    chroot --userspec=postgres:postgres "$DOCUMENTDB_ROOT" /usr/lib/postgresql/18/bin/initdb -D "$in_root" \
+      --auth=trust --encoding=UTF8 --locale=C.UTF-8 >>"$pg_log" 2>&1 || die "initdb failed; see $pg_log"
+    cat >> "$pg_dir/postgresql.conf" <<CONF
+# Parcours: DocumentDB behind FerretDB, on loopback only
+listen_addresses = '127.0.0.1'
+unix_socket_directories = ''
+dynamic_shared_memory_type = mmap
+max_connections = 300
+shared_buffers = 256MB
+synchronous_commit = $PARCOURS_POSTGRES_SYNCHRONOUS_COMMIT
+shared_preload_libraries = 'pg_cron, pg_documentdb_core, pg_documentdb'
+cron.database_name = 'postgres'
+cron.use_background_workers = on
+cron.log_run = off
+cron.log_statement = off
+CONF
+    local fresh=1
+  fi
+  chroot --userspec=postgres:postgres "$DOCUMENTDB_ROOT" /usr/lib/postgresql/18/bin/postgres -D "$in_root" \
+    -p "$PARCOURS_POSTGRES_PORT" >>"$pg_log" 2>&1 &
+  echo $! > "$pg_pidfile"
+  wait_for_port PostgreSQL "$PARCOURS_POSTGRES_PORT" "$pg_pidfile" 60 "$pg_log"
+  until psql_do "SELECT 1" >/dev/null 2>&1; do
+    pid_alive "$pg_pidfile" || die "PostgreSQL exited during start-up; see $pg_log"; sleep 0.3
+  done
+  if [ -n "${fresh:-}" ]; then
+    psql_do "CREATE EXTENSION IF NOT EXISTS documentdb CASCADE" >>"$pg_log" 2>&1 || die "CREATE EXTENSION documentdb failed; see $pg_log"
+  fi
+  # TTL indexes are applied by a pg_cron job of the extension: every minute unless told otherwise.
+  psql_do "SELECT cron.alter_job(jobid, schedule := '$PARCOURS_TTL_SCHEDULE') FROM cron.job WHERE command LIKE '%ttl_task%'" \
+    >>"$pg_log" 2>&1 || log "warning: could not reschedule the TTL job; see $pg_log"
+}
+
+psql_do() {
+  chroot --userspec=postgres:postgres "$DOCUMENTDB_ROOT" /usr/lib/postgresql/18/bin/psql -h 127.0.0.1 \
+    -p "$PARCOURS_POSTGRES_PORT" -U postgres -d postgres -v ON_ERROR_STOP=1 -qAt -c "$1"
+}
+
+# What the platform relies on, tried once the gateway answers: fails loudly if the extension and the gateway disagree.
+engine_check() {
+  local python="$repo_root/.venv/bin/python"
+  [ -x "$python" ] || { log "no .venv yet: the engine's smoke check runs at the next start"; return 0; }
+  (cd "$repo_root" && "$python" -m services.kit.engine_check "mongodb://127.0.0.1:$PARCOURS_MONGO_PORT") \
+    || { [ -n "${PARCOURS_ENGINE_CHECK_KEEP:-}" ] || "$0" down; die "the database engine failed its smoke check (above); it was stopped"; }
+}
+
+database_down() {
+  stop_one FerretDB ferretdb
+  stop_one PostgreSQL postgres
+  local mount; mount=$(pgdata_mount)
+  if mountpoint -q "$mount" 2>/dev/null; then umount "$mount" && rmdir "$mount"; fi
 }
 
 stop_one() { stop_pidfile "$1" "$run_dir/$2.pid"; }
@@ -87,18 +156,25 @@ status_one() { # name pidfile port
 }
 
 case "${1:-}" in
-  up) kafka_up & k=$!; ferretdb_up & f=$!; wait $k; wait $f ;;
+  up) kafka_up & k=$!; database_up & f=$!; wait $k; wait $f ;;
   kafka-up) kafka_up ;;
-  ferretdb-up) ferretdb_up ;;
-  down) stop_one FerretDB ferretdb; stop_one Kafka kafka ;;
+  database-up) database_up ;;
+  down) database_down; stop_one Kafka kafka ;;
   status)
     status_one Kafka kafka "$PARCOURS_KAFKA_PORT"
     status_one FerretDB ferretdb "$PARCOURS_MONGO_PORT"
+    status_one PostgreSQL postgres "$PARCOURS_POSTGRES_PORT"
+    if [ -f "$DOCUMENTDB_ROOT/.complete" ]; then
+      printf 'engine:   FerretDB %s, PostgreSQL 18 + DocumentDB %s (%s)\n' "$FERRETDB_VERSION" \
+        "$(cat "$DOCUMENTDB_ROOT/.documentdb-version")" "$DOCUMENTDB_ROOT"
+    else
+      printf 'engine:   not built yet (make infra-up builds it)\n'
+    fi
     printf 'data:     %s\ncache:    %s\n' "$PARCOURS_DATA_DIR" "$PARCOURS_CACHE_DIR" ;;
   reset)
     log "this stops the local infrastructure and wipes $PARCOURS_DATA_DIR:"
-    log "  Kafka topics and offsets, every service database (FerretDB/SQLite), logs and pid files"
-    log "  (the downloaded jars and the FerretDB build in $PARCOURS_CACHE_DIR are kept)"
+    log "  Kafka topics and offsets, every service database (the PostgreSQL cluster), logs and pid files"
+    log "  (the Kafka jars and the database engine built in $PARCOURS_CACHE_DIR are kept)"
     "$0" down
     rm -rf "$PARCOURS_DATA_DIR"
     log "wiped" ;;

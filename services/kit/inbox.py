@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
+from pymongo import IndexModel
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from services.contracts.envelope import Envelope
-from services.kit.mongo import Document
+from services.kit.mongo import Document, IndexDeclarations
 
 INBOX_COLLECTION = "inbox"
 
 
 class Inbox:
-    """One document per (consumer, event), whose _id is both: its uniqueness is the _id index, and each
-    lookup is by _id alone, which FerretDB v1 answers from the index (any other filter scans)."""
+    """One document per (consumer, event), whose _id is both: the _id index keeps them unique and answers
+    the lookups. A TTL index forgets them once the topics no longer hold the event (see `indexes`)."""
 
     def __init__(self, database: AsyncDatabase[Document], consumer: str) -> None:
         self.collection = database[INBOX_COLLECTION]
@@ -26,10 +26,15 @@ class Inbox:
     def _id(self, event_id: str) -> str:
         return f"{self.consumer}/{event_id}"
 
+    @staticmethod
+    def indexes(retention_days: float) -> IndexDeclarations:
+        expiry = IndexModel("processed_at", expireAfterSeconds=int(retention_days * 86400), name="forget_after")
+        return {INBOX_COLLECTION: [expiry]}
+
     async def already_processed(self, event_ids: Iterable[str]) -> set[str]:
-        ids = list(dict.fromkeys(event_ids))
-        found = await asyncio.gather(*(self.collection.find_one({"_id": self._id(i)}, {"_id": 1}) for i in ids))
-        return {event_id for event_id, document in zip(ids, found, strict=True) if document is not None}
+        ids = {self._id(i): i for i in event_ids}
+        found = self.collection.find({"_id": {"$in": list(ids)}}, {"_id": 1})
+        return {ids[document["_id"]] async for document in found}
 
     async def record(self, envelopes: Iterable[Envelope]) -> None:
         now = datetime.now(UTC)

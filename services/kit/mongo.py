@@ -1,15 +1,41 @@
-"""The connection to the service's own database (MongoDB wire protocol: MongoDB or FerretDB)."""
+"""The connection to the service's own database (MongoDB wire protocol: MongoDB, or FerretDB v2 on
+PostgreSQL with DocumentDB), and the service's index declarations.
+
+The code never starts a transaction: the local engine has none (worse, writes inside one apply at once
+and its commit fails), and none is needed since every state change is one document. A command that
+starts one is logged as an error (and `tests/unit/test_no_transactions.py` fails on code that could)."""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from pymongo import AsyncMongoClient
+from pymongo import AsyncMongoClient, IndexModel, monitoring
 from pymongo.asynchronous.database import AsyncDatabase
 
 from services.kit.settings import ServiceSettings
 
 Document = dict[str, Any]
+IndexDeclarations = Mapping[str, Sequence[IndexModel]]
+
+log = logging.getLogger(__name__)
+
+
+class _NoTransactions(monitoring.CommandListener):
+    def started(self, event: monitoring.CommandStartedEvent) -> None:
+        if event.command.get("startTransaction"):
+            log.error(
+                "a transaction was started (%s on %s): the database engine has none",
+                event.command_name,
+                event.database_name,
+            )
+
+    def succeeded(self, event: monitoring.CommandSucceededEvent) -> None:
+        pass
+
+    def failed(self, event: monitoring.CommandFailedEvent) -> None:
+        pass
 
 
 def connect(settings: ServiceSettings) -> tuple[AsyncMongoClient[Document], AsyncDatabase[Document]]:
@@ -19,6 +45,7 @@ def connect(settings: ServiceSettings) -> tuple[AsyncMongoClient[Document], Asyn
         connectTimeoutMS=settings.mongodb_timeout_ms,
         tz_aware=True,
         appname=f"parcours-{settings.service_name}",
+        event_listeners=[_NoTransactions()],
     )
     return client, client[settings.database_name]
 
@@ -27,7 +54,8 @@ async def ping(database: AsyncDatabase[Document]) -> None:
     await database.command("ping")
 
 
-async def is_ferretdb(database: AsyncDatabase[Document]) -> bool:
-    """FerretDB answers buildInfo with its own version beside the MongoDB one it emulates."""
-    info = await database.command("buildInfo")
-    return "ferretdbVersion" in info
+async def create_indexes(database: AsyncDatabase[Document], declarations: IndexDeclarations) -> None:
+    """Every declared index, made if missing (an index of the same name and keys is left as it is)."""
+    for collection, models in declarations.items():
+        if models:
+            await database[collection].create_indexes(list(models))

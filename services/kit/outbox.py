@@ -1,68 +1,43 @@
 """The transactional outbox: events stored in the aggregate's own document, in the same single-document
 write as the state change, then published by a relay.
 
-One relay at a time publishes a service's outboxes: relays elect a leader with a lease (see
-`RelayLeadership`). Delivery is at-least-once: a relay that dies after publishing and before removing
-its events lets its lease expire, and the next leader publishes them again; consumers deduplicate with
-their inbox.
+Every write of an aggregate is an atomic compare-and-set on its version (the filter `{_id, version}`):
+the engine has no multi-document transactions, and needs none, since a state change and its events are
+one document. A write that adds events also sets `outbox_since`; an index on it is how the relay finds
+pending work, whichever process wrote it, in one small query per collection. Its writers wake the relay
+of their own process so that events leave at once; the relay also looks every `sweep_seconds` for what
+other processes (a second instance, the import tool) or a crash left.
 
-Two facts about FerretDB v1 shape this module (MongoDB has neither problem, and the code is right on both):
-- every update is a read, then a write of the whole document by _id, outside any transaction: two
-  concurrent updates of one document can lose one of them, and a version guard is not atomic. So every
-  update of an aggregate document in this process goes through `document_lock`, and coordination
-  between processes uses only unique inserts, which both servers make atomic;
-- only a filter on `_id` alone uses an index; any other filter reads the whole collection. So the relay
-  finds fresh work by the ids its writers hint (`wake(collection, id)`), reads them by _id, and finds
-  what other processes wrote (the import tool, an instance that does not lead) in a small collection
-  of pending-work markers (`outbox_pending`), which a writer adds after its write when no leading relay
-  of its own process took the hint. What a crash leaves (a hint never published, a write never marked)
-  waits for the full scan of the aggregate collections: at start-up, then every `full_sweep_seconds`."""
+One relay at a time publishes a service's outboxes: the one holding the `outbox-relay` lease (see
+`services.kit.lease`). Delivery is at-least-once: a relay that dies after publishing and before removing
+its events lets its lease expire, and the next leader publishes them again; consumers deduplicate with
+their inbox."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
-import time
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
+from pymongo import ASCENDING, IndexModel, UpdateOne
 from pymongo.asynchronous.collection import AsyncCollection
-from pymongo.errors import DuplicateKeyError
 
 from services.contracts.envelope import Envelope
+from services.kit.lease import Lease
 from services.kit.mongo import Document
 
 OUTBOX = "outbox"
 VERSION = "version"
-PENDING = {f"{OUTBOX}.0": {"$exists": True}}
-MARKERS = "outbox_pending"
-
-
-def marker_id(collection: AsyncCollection[Document], aggregate_id: str) -> str:
-    return f"{collection.name}:{aggregate_id}"
-
-
-async def mark_pending(collection: AsyncCollection[Document], aggregate_id: str) -> None:
-    """Tell whichever relay leads that this aggregate has events to publish (after the write: the relay
-    removes the marker before it reads the aggregate, so a marker it removed saw the write)."""
-    await collection.database[MARKERS].update_one(
-        {"_id": marker_id(collection, aggregate_id)},
-        {"$setOnInsert": {"collection": collection.name, "aggregate_id": aggregate_id}},
-        upsert=True,
-    )
-
+SINCE = "outbox_since"
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+PENDING = {SINCE: {"$gt": EPOCH}}  # a range on the indexed field: documents without it are not read
+PENDING_INDEX = IndexModel([(SINCE, ASCENDING)], name="outbox_pending")
 
 log = logging.getLogger(__name__)
-
-_locks: dict[str, asyncio.Lock] = {}
-
-
-def document_lock(collection: AsyncCollection[Document]) -> asyncio.Lock:
-    """Serializes this process's read-modify-write updates of one collection (see the module's note)."""
-    return _locks.setdefault(collection.full_name, asyncio.Lock())
 
 
 class ConcurrentUpdate(Exception):
@@ -75,8 +50,7 @@ class ConcurrentUpdate(Exception):
 
 
 def outbox_entry(envelope: Envelope, topic: str) -> Document:
-    """What is stored per pending event. Plain strings only, so that the relay can remove an entry by
-    exact equality ($pullAll), which both MongoDB and FerretDB v1 support."""
+    """What is stored per pending event. The relay removes published entries by exact equality ($pullAll)."""
     return {
         "event_id": envelope.event_id,
         "topic": topic,
@@ -86,48 +60,25 @@ def outbox_entry(envelope: Envelope, topic: str) -> Document:
     }
 
 
-# hints this process's relay; True when it leads and will publish the aggregate itself
-WakeRelay = Callable[[AsyncCollection[Document], str], bool | None]
+WakeRelay = Callable[[], None]
 
 
 class OutboxWriter:
-    """Writes state and events together, then hints the relay so that the events leave at once.
+    """Writes state and events together (a compare-and-set on the version), then wakes the relay."""
 
-    The version guard is the filter `{_id, version}` on MongoDB, an atomic compare-and-set. On FerretDB
-    v1 that filter reads the whole collection (only `{_id}` alone uses the index) and is not atomic
-    anyway, so with `guard_in_process` the writer reads the version by `_id` and writes by `_id` under
-    `document_lock`: the same guarantee FerretDB can give, at the cost of an indexed lookup."""
-
-    def __init__(
-        self, wake_relay: WakeRelay = lambda collection, aggregate_id: None, *, guard_in_process: bool = False
-    ) -> None:
+    def __init__(self, wake_relay: WakeRelay = lambda: None) -> None:
         self._wake_relay = wake_relay
-        self.guard_in_process = guard_in_process
-
-    async def _announce(self, collection: AsyncCollection[Document], aggregate_id: str) -> None:
-        if not self._wake_relay(collection, aggregate_id):
-            await mark_pending(collection, aggregate_id)
-
-    async def _guarded_filter(
-        self, collection: AsyncCollection[Document], aggregate_id: str, expected_version: int
-    ) -> Document | None:
-        """The filter that writes only over `expected_version`, or None when the aggregate is no longer
-        there (call under `document_lock`)."""
-        if not self.guard_in_process:
-            return {"_id": aggregate_id, VERSION: expected_version}
-        current = await collection.find_one({"_id": aggregate_id}, {VERSION: 1})
-        if current is None or current.get(VERSION) != expected_version:
-            return None
-        return {"_id": aggregate_id}
 
     async def insert(
         self, collection: AsyncCollection[Document], document: Document, events: Sequence[tuple[Envelope, str]]
     ) -> None:
         """A new aggregate at version 1 with its first events. Raises DuplicateKeyError if it exists."""
         stored = {**document, VERSION: document.get(VERSION, 1), OUTBOX: [outbox_entry(e, t) for e, t in events]}
+        if events:
+            stored[SINCE] = datetime.now(UTC)
         await collection.insert_one(stored)
         if events:
-            await self._announce(collection, stored["_id"])
+            self._wake_relay()
 
     async def update(
         self,
@@ -144,13 +95,12 @@ class OutboxWriter:
             update["$set"] = changes
         if events:
             update["$push"] = {OUTBOX: {"$each": [outbox_entry(e, t) for e, t in events]}}
-        async with document_lock(collection):
-            guard = await self._guarded_filter(collection, aggregate_id, expected_version)
-            matched = guard is not None and (await collection.update_one(guard, update)).matched_count > 0
-        if not matched:
+            update["$min"] = {SINCE: datetime.now(UTC)}
+        result = await collection.update_one({"_id": aggregate_id, VERSION: expected_version}, update)
+        if result.matched_count == 0:
             raise ConcurrentUpdate(aggregate_id, expected_version)
         if events:
-            await self._announce(collection, aggregate_id)
+            self._wake_relay()
         return expected_version + 1
 
     async def replace(
@@ -171,13 +121,14 @@ class OutboxWriter:
             VERSION: expected_version + 1,
             OUTBOX: [*keep_pending, *(outbox_entry(e, t) for e, t in events)],
         }
-        async with document_lock(collection):
-            guard = await self._guarded_filter(collection, aggregate_id, expected_version)
-            matched = guard is not None and (await collection.replace_one(guard, stored)).matched_count > 0
-        if not matched:
+        stored.pop(SINCE, None)
+        if stored[OUTBOX]:
+            stored[SINCE] = datetime.now(UTC)
+        result = await collection.replace_one({"_id": aggregate_id, VERSION: expected_version}, stored)
+        if result.matched_count == 0:
             raise ConcurrentUpdate(aggregate_id, expected_version)
         if stored[OUTBOX]:
-            await self._announce(collection, aggregate_id)
+            self._wake_relay()
         return expected_version + 1
 
 
@@ -187,194 +138,105 @@ class EventSender(Protocol):
     async def __call__(self, topic: str, key: str, value: bytes, headers: dict[str, str]) -> Awaitable[Any]: ...
 
 
-class RelayLeadership:
-    """Which relay publishes, elected with unique inserts: term N is won by the one relay whose insert
-    of document N succeeds once term N-1 has expired. The leader renews its own term's document."""
-
-    def __init__(self, collection: AsyncCollection[Document], owner: str, lease_seconds: float) -> None:
-        self.collection = collection
-        self.owner = owner
-        self.lease = timedelta(seconds=lease_seconds)
-        self._term: int | None = None
-        self._until = datetime.min.replace(tzinfo=UTC)
-
-    async def holds(self) -> bool:
-        now = datetime.now(UTC)
-        if self._term is not None and self._until - now > self.lease / 2:
-            return True  # renewed recently: no round trip on the hot path
-        latest = await self.collection.find_one({}, sort=[("_id", -1)])
-        if latest is not None and latest["owner"] == self.owner and latest["_id"] == self._term:
-            self._until = now + self.lease
-            await self.collection.update_one({"_id": self._term}, {"$set": {"until": self._until}})
-            return True
-        self._term = None
-        if latest is not None and latest["until"] > now:
-            return False  # another relay leads
-        term = (latest["_id"] + 1) if latest is not None else 1
-        try:
-            await self.collection.insert_one({"_id": term, "owner": self.owner, "until": now + self.lease})
-        except DuplicateKeyError:
-            return False  # another relay won this term
-        self._term, self._until = term, now + self.lease
-        await self.collection.delete_many({"_id": {"$lt": term - 10}})
-        log.info("outbox relay %s leads (term %d)", self.owner, term)
-        return True
-
-
 class OutboxRelay:
     """Publishes pending outbox entries of some collections, in order per aggregate."""
+
+    LEASE = "outbox-relay"
 
     def __init__(
         self,
         collections: Sequence[AsyncCollection[Document]],
         send: EventSender,
-        leadership: AsyncCollection[Document],
+        leases: AsyncCollection[Document],
         *,
         owner: str | None = None,
         lease_seconds: float = 15.0,
-        sweep_seconds: float = 1.0,
-        full_sweep_seconds: float = 60.0,
+        sweep_seconds: float = 0.5,
         batch_size: int = 500,
         on_published: Callable[[str, int], None] = lambda topic, count: None,
     ) -> None:
-        self.collections = {c.full_name: c for c in collections}
+        self.collections = list(collections)
         self.send = send
         self.owner = owner or f"relay-{uuid.uuid4()}"
-        self.leadership = RelayLeadership(leadership, self.owner, lease_seconds)
+        self.lease = Lease(leases, self.LEASE, self.owner, lease_seconds)
         self.sweep_seconds = sweep_seconds
-        self.full_sweep_seconds = full_sweep_seconds
-        self.by_name = {c.name: c for c in collections}
-        self.markers = collections[0].database[MARKERS] if collections else None
         self.batch_size = batch_size
         self.on_published = on_published
-        self._hints: dict[str, set[str]] = {name: set() for name in self.collections}
         self._wake = asyncio.Event()
         self._one_round_at_a_time = asyncio.Lock()
         self.leading = False
 
-    def wake(self, collection: AsyncCollection[Document] | None = None, aggregate_id: str | None = None) -> bool:
-        """Called after a write: the aggregate's events are published at once, without a sweep. True when
-        this relay leads, so the writer need not mark the aggregate for another process's relay."""
+    def wake(self) -> None:
+        """Called after a write with events: they are published at once rather than at the next sweep."""
         self._wake.set()
-        if collection is None or aggregate_id is None or collection.full_name not in self._hints:
-            return False
-        self._hints[collection.full_name].add(aggregate_id)
-        return self.leading
 
     async def run(self) -> None:
-        """Until cancelled: publish hinted aggregates on every wake-up, the marked ones every
-        `sweep_seconds`, and scan the collections every `full_sweep_seconds`."""
+        """Until cancelled: publish what is pending on every wake-up and at least every `sweep_seconds`."""
         failures = 0
-        next_sweep = next_full_sweep = 0.0
-        while True:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=max(0.0, next_sweep - time.monotonic()))
-            self._wake.clear()
-            sweep = time.monotonic() >= next_sweep
-            full = time.monotonic() >= next_full_sweep
-            try:
-                while await self.relay_once(sweep=sweep, full=full) > 0:
-                    pass
-                if full:
-                    next_full_sweep = time.monotonic() + self.full_sweep_seconds
-                failures = 0
-                if self.leading and any(self._hints.values()):
-                    self._wake.set()  # more was hinted than one batch holds
-            except asyncio.CancelledError:
-                raise
-            except Exception as error:
-                failures += 1
-                delay = min(0.2 * 2**failures, 10.0)
-                log.warning("outbox relay failed, retrying in %.1f s: %s", delay, error)
-                await asyncio.sleep(delay)
-            if sweep:
-                next_sweep = time.monotonic() + self.sweep_seconds
+        try:
+            while True:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), timeout=self.sweep_seconds)
+                self._wake.clear()
+                try:
+                    while await self.relay_once() > 0:
+                        pass
+                    failures = 0
+                except asyncio.CancelledError:
+                    raise
+                except Exception as error:
+                    failures += 1
+                    delay = min(0.2 * 2**failures, 10.0)
+                    log.warning("outbox relay failed, retrying in %.1f s: %s", delay, error)
+                    await asyncio.sleep(delay)
+        finally:
+            with contextlib.suppress(Exception):
+                await asyncio.shield(self.lease.release())
 
-    async def relay_once(self, sweep: bool = True, full: bool = True) -> int:
-        """If this relay leads, publish and remove one batch per collection: the hinted aggregates, with
-        `sweep` the marked ones, and with `full` any aggregate with pending events, found by reading the
-        collections. Returns how many events were published."""
+    async def relay_once(self) -> int:
+        """If this relay leads, publish and remove one batch per collection, found by the pending index.
+        Returns how many events were published."""
         async with self._one_round_at_a_time:
-            published = await self._relay_round(sweep and full)
-            if self.leading and sweep:
-                published += await self._relay_marked()
+            self.leading = bool(self.collections) and await self.lease.holds()
+            if not self.leading:
+                return 0
+            published = 0
+            for collection in self.collections:
+                pending = (
+                    await collection.find(PENDING, {OUTBOX: 1}).sort(SINCE, ASCENDING).limit(self.batch_size).to_list()
+                )
+                published += await self._publish(collection, pending)
             return published
 
-    async def _relay_marked(self) -> int:
-        """Publish the aggregates that writers marked. Each marker is removed (by `_id`) before its
-        aggregate is read: a write marked again after that is found at the next sweep."""
-        if self.markers is None:
-            return 0
-        mine = {"collection": {"$in": list(self.by_name)}}  # a small collection: read whole on FerretDB
-        markers = await self.markers.find(mine).limit(self.batch_size).to_list()
-        await asyncio.gather(*(self.markers.delete_one({"_id": m["_id"]}) for m in markers))
-        published = 0
-        for name, collection in self.by_name.items():
-            ids = {m["aggregate_id"] for m in markers if m["collection"] == name}
-            try:
-                published += await self._publish(collection, await self._hinted(collection, ids))
-            except Exception:
-                await asyncio.gather(*(mark_pending(collection, i) for i in ids))  # for the next try
-                raise
-        return published
-
-    async def _relay_round(self, sweep: bool) -> int:
-        self.leading = bool(self.collections) and await self.leadership.holds()
-        if not self.leading:
-            for ids in self._hints.values():
-                ids.clear()  # the leader's sweep publishes what this process wrote
-            return 0
-        published = 0
-        for name, collection in self.collections.items():
-            hinted: set[str] = set()
-            while self._hints[name] and len(hinted) < self.batch_size:
-                hinted.add(self._hints[name].pop())
-            try:
-                pending = await self._hinted(collection, hinted)
-                if sweep and len(pending) < self.batch_size:
-                    seen = {document["_id"] for document in pending}
-                    found = await collection.find(PENDING, {OUTBOX: 1}).limit(self.batch_size).to_list()
-                    pending += [document for document in found if document["_id"] not in seen]
-                published += await self._publish(collection, pending)
-            except BaseException:
-                self._hints[name] |= hinted  # try them again next time
-                raise
-        return published
-
-    async def _hinted(self, collection: AsyncCollection[Document], ids: set[str]) -> list[Document]:
-        found = await asyncio.gather(*(collection.find_one({"_id": i}, {OUTBOX: 1}) for i in ids))
-        return [document for document in found if document and document.get(OUTBOX)]
-
     async def _publish(self, collection: AsyncCollection[Document], pending: list[Document]) -> int:
-        if not pending:
-            return 0
-        entries = [entry for document in pending for entry in document[OUTBOX]]
-        acknowledgements = [
-            await self.send(entry["topic"], entry["key"], entry["value"].encode(), entry["headers"])
-            for entry in entries
-        ]
-        await asyncio.gather(*acknowledgements)
-        await self._remove(collection, pending)
+        entries = [entry for document in pending for entry in document.get(OUTBOX) or ()]
+        if entries:
+            acknowledgements = [
+                await self.send(entry["topic"], entry["key"], entry["value"].encode(), entry["headers"])
+                for entry in entries
+            ]
+            await asyncio.gather(*acknowledgements)
+        if pending:
+            await self._remove(collection, pending)
         for topic in {entry["topic"] for entry in entries}:
             self.on_published(topic, sum(1 for entry in entries if entry["topic"] == topic))
         return len(entries)
 
-    async def _remove(self, collection: AsyncCollection[Document], pending: list[Document]) -> None:
-        """One update by _id per aggregate (indexed on FerretDB too), in chunks, so that writers of this
-        process wait for one chunk at most."""
-        for start in range(0, len(pending), 50):
-            async with document_lock(collection):
-                await asyncio.gather(
-                    *(
-                        collection.update_one({"_id": d["_id"]}, {"$pullAll": {OUTBOX: d[OUTBOX]}})
-                        for d in pending[start : start + 50]
-                    )
-                )
+    @staticmethod
+    async def _remove(collection: AsyncCollection[Document], pending: list[Document]) -> None:
+        """One bulk write: pull what was published, then clear the pending mark of each aggregate whose
+        outbox is now empty (a writer that appended meanwhile keeps it marked)."""
+        operations: list[UpdateOne] = []
+        for document in pending:
+            if document.get(OUTBOX):
+                operations.append(UpdateOne({"_id": document["_id"]}, {"$pullAll": {OUTBOX: document[OUTBOX]}}))
+            operations.append(UpdateOne({"_id": document["_id"], OUTBOX: {"$size": 0}}, {"$unset": {SINCE: ""}}))
+        await collection.bulk_write(operations, ordered=True)
 
     async def pending(self) -> int:
-        """How many events wait in the outboxes (for metrics and tests)."""
+        """How many events wait in the outboxes (for metrics and tests), read through the pending index."""
         total = 0
-        for collection in self.collections.values():
+        for collection in self.collections:
             async for document in collection.find(PENDING, {OUTBOX: 1}):
-                total += len(document[OUTBOX])
+                total += len(document.get(OUTBOX) or ())
         return total

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
@@ -17,10 +18,11 @@ from faststream.kafka import KafkaBroker
 from services.contracts.topics import all_topic_names
 from services.kit import kafka_admin
 from services.kit.inbox import Inbox
+from services.kit.lease import LEASES, Lease
 from services.kit.messaging import EventConsumer, EventRouter, build_broker, sender_for
 from services.kit.metrics import Metrics
-from services.kit.mongo import Document, connect, is_ferretdb, ping
-from services.kit.outbox import OutboxRelay, OutboxWriter
+from services.kit.mongo import Document, IndexDeclarations, connect, create_indexes, ping
+from services.kit.outbox import PENDING_INDEX, OutboxRelay, OutboxWriter
 from services.kit.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
@@ -35,24 +37,33 @@ class ServiceRuntime:
         *,
         aggregate_collections: Sequence[str] = (),
         router: EventRouter | None = None,
+        indexes: IndexDeclarations | None = None,
         setup_database: DatabaseSetup | None = None,
     ) -> None:
+        """`indexes` are every index of the service's collections, declared in one place and created at
+        start-up; the kit adds its own (pending outboxes, the inbox's expiry)."""
         self.settings = settings
+        self.instance = f"{settings.service_name}-{uuid.uuid4().hex[:8]}"
         self.metrics = Metrics(settings.service_name)
         self.client, self.db = connect(settings)
         self.broker: KafkaBroker = build_broker(settings)
         self.relay = OutboxRelay(
             [self.db[name] for name in aggregate_collections],
             sender_for(self.broker),
-            self.db["outbox_leadership"],
+            self.db[LEASES],
+            owner=self.instance,
             lease_seconds=settings.relay_lease_seconds,
             sweep_seconds=settings.relay_sweep_seconds,
-            full_sweep_seconds=settings.relay_full_sweep_seconds,
             batch_size=settings.relay_batch_size,
             on_published=self.metrics.published,
         )
         self.outbox = OutboxWriter(self.relay.wake)
         self.inbox = Inbox(self.db, consumer=settings.consumer_group)
+        self.indexes = _merge(
+            {name: [PENDING_INDEX] for name in aggregate_collections},
+            self.inbox.indexes(settings.inbox_retention_days),
+            indexes or {},
+        )
         self.router = router or EventRouter()
         self.consumer = EventConsumer(self.broker, self.router, self.inbox, settings, self.metrics)
         self._setup_database = setup_database
@@ -105,7 +116,7 @@ class ServiceRuntime:
     async def _bring_up_database(self) -> None:
         async def attempt() -> None:
             await ping(self.db)
-            self.outbox.guard_in_process = await is_ferretdb(self.db)
+            await create_indexes(self.db, self.indexes)
             if self._setup_database is not None:
                 await self._setup_database(self.db)
 
@@ -116,20 +127,26 @@ class ServiceRuntime:
             self._tasks.append(asyncio.create_task(self._every(name, seconds, job), name=name))
 
     def every(self, name: str, seconds: float, job: Callable[[], Awaitable[object]]) -> None:
-        """A time-based job of this service, run every `seconds` once the database answers. Jobs must be
-        idempotent: every instance of the service runs them."""
+        """A time-based job of this service, run every `seconds` once the database answers, by one
+        instance at a time: the one holding the job's lease (another takes over if it dies)."""
         self._periodic.append((name, seconds, job))
 
     async def _every(self, name: str, seconds: float, job: Callable[[], Awaitable[object]]) -> None:
-        while True:
-            try:
-                result = await job()
-                log.info("%s: %s", name, result)
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                log.exception("%s failed; next run in %.0f s", name, seconds)
-            await asyncio.sleep(seconds)
+        lease = Lease(self.db[LEASES], f"job:{name}", self.instance, max(3 * seconds, 30.0))
+        try:
+            while True:
+                try:
+                    if await lease.holds():
+                        result = await job()
+                        log.info("%s: %s", name, result)
+                except asyncio.CancelledError:
+                    raise
+                except Exception:
+                    log.exception("%s failed; next run in %.0f s", name, seconds)
+                await asyncio.sleep(seconds)
+        finally:
+            with contextlib.suppress(Exception):
+                await asyncio.shield(lease.release())
 
     async def _bring_up_kafka(self) -> None:
         settings = self.settings
@@ -186,3 +203,11 @@ class ServiceRuntime:
             ok = await self.broker.ping(timeout=2)
             checks["kafka"] = {"ok": ok, "detail": "ready" if ok else "broker does not answer"}
         return checks
+
+
+def _merge(*declarations: IndexDeclarations) -> dict[str, list[Any]]:
+    merged: dict[str, list[Any]] = {}
+    for declaration in declarations:
+        for collection, models in declaration.items():
+            merged.setdefault(collection, []).extend(models)
+    return merged

@@ -29,17 +29,17 @@ class ServiceSettings(BaseSettings):
     mongodb_timeout_ms: int = Field(default=3000, ge=100)
 
     relay_sweep_seconds: float = Field(
-        default=1.0, gt=0, description="how often the relay publishes what writers marked (other processes)"
+        default=0.5, gt=0, description="how often the relay looks for what other processes wrote (an indexed query)"
     )
-    relay_full_sweep_seconds: float = Field(
-        default=60.0, gt=0, description="how often it reads the aggregate collections (a crash's leftovers)"
-    )
-    relay_lease_seconds: float = Field(default=15.0, gt=0, description="how long a relay owns claimed work")
+    relay_lease_seconds: float = Field(default=15.0, gt=0, description="how long the leading relay's lease lasts")
     relay_batch_size: int = Field(default=500, ge=1, le=5000)
 
     consumer_max_attempts: int = Field(default=3, ge=1, description="attempts before the dead-letter topic")
     consumer_retry_backoff_seconds: float = Field(default=0.2, ge=0)
     consumer_batch_size: int = Field(default=200, ge=1)
+    inbox_retention_days: float = Field(
+        default=8.0, gt=0, description="how long applied events are remembered: longer than the topics' retention (7 d)"
+    )
 
     startup_backoff_max_seconds: float = Field(default=10.0, gt=0, description="ceiling of the reconnect backoff")
 

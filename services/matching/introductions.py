@@ -19,7 +19,7 @@ from services.contracts.events import matching as contracts
 from services.contracts.events.profiles import PersonErasedV1
 from services.kit.domain import InvalidInput
 from services.kit.mongo import Document
-from services.kit.outbox import OutboxWriter, document_lock
+from services.kit.outbox import OutboxWriter
 from services.matching.domain import introduction as rules
 from services.matching.domain.introduction import Action, Purpose, Side, Status
 from services.matching.domain.model import BeneficiaryView, PeerView, Reliability
@@ -326,22 +326,21 @@ class IntroductionDesk:
         return await self.get(document["_id"])
 
     async def _stats(self, peer_id: str, change: Callable[[Reliability], Reliability]) -> None:
-        async with document_lock(self.reliability):
-            stored = await self.reliability.find_one({"_id": peer_id})
-            stats = change(reliability_of(stored or {}))
-            await self.reliability.replace_one(
-                {"_id": peer_id},
-                {
-                    "_id": peer_id,
-                    "proposed": stats.proposed,
-                    "answered": stats.answered,
-                    "answer_hours": stats.answer_hours,
-                    "meetings": stats.meetings,
-                    "useful_sum": stats.useful_sum,
-                    "ratings": stats.ratings,
-                },
-                upsert=True,
-            )
+        stored = await self.reliability.find_one({"_id": peer_id})
+        stats = change(reliability_of(stored or {}))
+        await self.reliability.replace_one(
+            {"_id": peer_id},
+            {
+                "_id": peer_id,
+                "proposed": stats.proposed,
+                "answered": stats.answered,
+                "answer_hours": stats.answer_hours,
+                "meetings": stats.meetings,
+                "useful_sum": stats.useful_sum,
+                "ratings": stats.ratings,
+            },
+            upsert=True,
+        )
         self.memory.set_reliability(peer_id, stats)
 
     async def _booking(self, peer_id: str, month: str, change: int) -> None:

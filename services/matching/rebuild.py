@@ -23,7 +23,7 @@ from services.contracts.events.registry import parse_payload
 from services.kit.agency_directory import AgencyDirectory
 from services.kit.dead_letters import read_topic
 from services.kit.messaging import EventRouter
-from services.kit.mongo import Document, connect, is_ferretdb
+from services.kit.mongo import Document, connect
 from services.kit.outbox import OutboxWriter
 from services.kit.settings import load_settings
 from services.matching.adapters.projections import BENEFICIARIES, PEERS, Projections
@@ -64,9 +64,7 @@ async def rebuild(settings: MatchingSettings) -> dict[str, int]:
         counts = await replay(settings.kafka_bootstrap_servers, database)
         memory = memory_for(settings)
         await memory.load(database)
-        rematcher = Rematcher(
-            database, Projections(database), memory, OutboxWriter(guard_in_process=await is_ferretdb(database))
-        )
+        rematcher = Rematcher(database, Projections(database), memory, OutboxWriter())
         for beneficiary_id in list(memory.beneficiaries.table.row_of):
             await rematcher.refresh(beneficiary_id)
         counts |= {

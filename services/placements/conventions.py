@@ -19,7 +19,7 @@ from services.contracts.events.placements import LinkPurpose, Objective, PartyRo
 from services.kit import links
 from services.kit.domain import InvalidInput
 from services.kit.mongo import Document
-from services.kit.outbox import OutboxWriter, document_lock
+from services.kit.outbox import OutboxWriter
 from services.placements.adapters.projections import Projections
 from services.placements.convention_events import (
     assessment_fields,
@@ -212,10 +212,9 @@ class ConventionDesk:
     async def _list_for_beneficiary(self, beneficiary_id: str, convention_id: str) -> None:
         """Written before the convention itself: a crash in between leaves an id that leads nowhere, never
         a convention the limits would miss."""
-        async with document_lock(self.by_beneficiary):
-            await self.by_beneficiary.update_one(
-                {"_id": beneficiary_id}, {"$addToSet": {"ids": convention_id}}, upsert=True
-            )
+        await self.by_beneficiary.update_one(
+            {"_id": beneficiary_id}, {"$addToSet": {"ids": convention_id}}, upsert=True
+        )
 
     async def _limit_problems(
         self, convention_id: str, beneficiary_id: str, terms: Terms, renewal_of: str | None

@@ -16,9 +16,10 @@ from services.contracts.envelope import Envelope
 from services.contracts.events.profiles import AgencyKind
 from services.kit.agency_directory import AgencyDirectory
 from services.kit.dead_letters import read_topic
+from services.kit.lease import LEASES
 from services.kit.messaging import EventRouter, build_broker, sender_for
-from services.kit.mongo import Document, connect
-from services.kit.outbox import ConcurrentUpdate, EventSender, OutboxRelay, OutboxWriter
+from services.kit.mongo import Document, connect, create_indexes
+from services.kit.outbox import PENDING_INDEX, ConcurrentUpdate, EventSender, OutboxRelay, OutboxWriter
 from services.kit.runtime import ServiceRuntime
 from services.profiles.adapters.agencies import COLLECTION, AgencyRepository
 from services.profiles.domain import agency as agencies
@@ -45,13 +46,14 @@ class Producer:
 async def producer(servers: Servers) -> AsyncIterator[Producer]:
     settings = settings_for(servers, "producer")
     client, db = connect(settings)
+    await create_indexes(db, {COLLECTION: [PENDING_INDEX]})
     broker = build_broker(settings)
     await broker.start()
     try:
         yield Producer(
             AgencyRepository(db, OutboxWriter()),
             db[COLLECTION],
-            db["outbox_leadership"],
+            db[LEASES],
             sender_for(broker),
             servers.kafka_bootstrap_servers,
         )
@@ -186,13 +188,10 @@ async def test_thousand_events_arrive_in_order_per_aggregate_across_partitions(s
     assert len({r.partition for r in records}) > 1, "the keys spread over several partitions"
 
 
-@pytest.mark.parametrize("guard_in_process", [False, True], ids=["compare-and-set", "by-id-under-lock"])
-async def test_a_write_over_a_stale_version_is_refused_and_changes_nothing(
-    servers: Servers, guard_in_process: bool
-) -> None:
+async def test_a_write_over_a_stale_version_is_refused_and_changes_nothing(servers: Servers) -> None:
     settings = settings_for(servers, "versions")
     client, db = connect(settings)
-    writer = OutboxWriter(guard_in_process=guard_in_process)
+    writer = OutboxWriter()
     collection = db["aggregates"]
     try:
         await writer.insert(collection, {"_id": "a1", "name": "first"}, [])
@@ -209,27 +208,91 @@ async def test_a_write_over_a_stale_version_is_refused_and_changes_nothing(
         assert await collection.count_documents({}) == 1
     finally:
         await client.drop_database(settings.database_name)
+        await client.close()
 
 
-async def test_another_processs_write_is_found_by_its_marker_and_a_crashs_leftover_by_the_full_scan(
-    producer: Producer,
-) -> None:
-    """A writer with no relay beside it (the import tool, another instance) marks its aggregate: the
-    leader publishes it without reading the collection. An event left by a crash between the write and its
-    marker waits for the full scan, which reads the collection."""
+async def test_writers_on_separate_connections_racing_on_one_aggregate_lose_no_update(servers: Servers) -> None:
+    """Each writer reads, decides and writes over the version it read, retrying when it lost: as two
+    instances of a service do. Every increment must be there at the end."""
+    settings = settings_for(servers, "race")
+    connections = [connect(settings) for _ in range(4)]
+    collection_name = "counters"
+    await OutboxWriter().insert(connections[0][1][collection_name], {"_id": "c", "count": 0}, [])
+
+    async def increment(database: Any) -> int:
+        writer, collection, conflicts = OutboxWriter(), database[collection_name], 0
+        while True:
+            current = await collection.find_one({"_id": "c"})
+            try:
+                await writer.update(collection, "c", current["version"], {"count": current["count"] + 1}, [])
+                return conflicts
+            except ConcurrentUpdate:
+                conflicts += 1
+
+    try:
+        conflicts = await asyncio.gather(*(increment(db) for _ in range(25) for _, db in connections))
+        stored = await connections[0][1][collection_name].find_one({"_id": "c"})
+        assert stored is not None and stored["count"] == 100 and stored["version"] == 101
+        assert sum(conflicts) > 0, "the writers did race"
+    finally:
+        await connections[0][0].drop_database(settings.database_name)
+        for client, _ in connections:
+            await client.close()
+
+
+async def test_a_write_from_another_process_is_found_by_the_pending_index(producer: Producer) -> None:
+    """A writer with no relay beside it (the import tool, another instance) wakes nobody: the leader's
+    sweep finds its aggregate by the pending index, publishes it once, and the aggregate leaves the index."""
     relay = producer.relay()
-    marked = await register(producer, f"Agence {uuid.uuid4()}")  # OutboxWriter() without a relay: no hint
-    markers = producer.collection.database["outbox_pending"]
-    assert await markers.count_documents({"aggregate_id": marked.agency_id}) == 1
-    assert await relay.relay_once(sweep=True, full=False) == 1
-    assert await markers.count_documents({"aggregate_id": marked.agency_id}) == 0, "the marker is gone once done"
+    written = [await register(producer, f"Agence {uuid.uuid4()}") for _ in range(3)]
+    assert await producer.collection.count_documents({"outbox_since": {"$exists": True}}) == 3
+    assert await relay.relay_once() == 3
+    assert await relay.relay_once() == 0
+    assert await producer.collection.count_documents({"outbox_since": {"$exists": True}}) == 0
+    keys = {agency.agency_id.encode() for agency in written}
+    on_kafka = await read_topic(producer.bootstrap, TOPIC, lambda r: r.key in keys)
+    assert len(on_kafka) == 3, "each event once"
 
-    crashed = await register(producer, f"Agence {uuid.uuid4()}")
-    await markers.delete_one({"aggregate_id": crashed.agency_id})  # as if it died before marking
-    assert await relay.relay_once(sweep=True, full=False) == 0
-    assert await relay.relay_once(sweep=True, full=True) == 1
+
+class WriterInTheMiddle(OutboxRelay):
+    """Another writer appends an event between the relay's read and its removal of what it published."""
+
+    write: Any = None
+
+    async def _remove(self, collection: Any, pending: list[Document]) -> None:
+        if self.write is not None:
+            await self.write()
+            self.write = None
+        await super()._remove(collection, pending)
+
+
+async def test_an_event_appended_while_the_relay_publishes_stays_pending_and_leaves_next(producer: Producer) -> None:
+    agency = await register(producer, f"Agence {uuid.uuid4()}")
+    relay = producer.relay(WriterInTheMiddle)
+
+    async def rename() -> None:
+        renamed, event = agencies.rename(agency, "Agence renommée")
+        await producer.repository.save(renamed, event)
+
+    relay.write = rename
+    assert await relay.relay_once() == 1
+    assert await relay.pending() == 1, "the rename is still pending, not cleared with the registration"
+    assert await relay.relay_once() == 1
     assert await relay.pending() == 0
-    on_kafka = await read_topic(
-        producer.bootstrap, TOPIC, lambda r: r.key in (marked.agency_id.encode(), crashed.agency_id.encode())
-    )
-    assert len(on_kafka) == 2, "each event once"
+    on_kafka = await read_topic(producer.bootstrap, TOPIC, lambda r: r.key == agency.agency_id.encode())
+    assert [Envelope.from_bytes(r.value).event_type for r in on_kafka] == [
+        "profiles.agency.registered",
+        "profiles.agency.renamed",
+    ]
+
+
+async def test_two_relays_one_publishes_at_a_time(producer: Producer) -> None:
+    first, second = producer.relay(lease_seconds=30), producer.relay(lease_seconds=30)
+    await register(producer, f"Agence {uuid.uuid4()}")
+    assert await first.relay_once() == 1
+    await register(producer, f"Agence {uuid.uuid4()}")
+    assert await second.relay_once() == 0, "the second relay does not lead while the first holds the lease"
+    assert await first.relay_once() == 1
+    await first.lease.release()  # a clean stop hands over at once
+    await register(producer, f"Agence {uuid.uuid4()}")
+    assert await second.relay_once() == 1

@@ -21,7 +21,7 @@ from typing import TextIO
 
 from pymongo.errors import DuplicateKeyError
 
-from services.kit.mongo import connect, is_ferretdb
+from services.kit.mongo import connect
 from services.kit.outbox import OutboxWriter
 from services.kit.settings import ServiceSettings
 from services.profiles.adapters.peers import PeerRepository
@@ -133,7 +133,7 @@ async def run(argv: list[str]) -> int:
             rows,
             args.agency,
             agency["region_code"],
-            PeerRepository(database, OutboxWriter(guard_in_process=await is_ferretdb(database))),
+            PeerRepository(database, OutboxWriter()),
             progress,
         )
         progress.step(force=True)
