@@ -1,0 +1,55 @@
+"""Cursor pagination served by the `_id` index, newest first.
+
+The engine (DocumentDB behind FerretDB) reads a secondary index as a bitmap and sorts what it found: a
+sorted, limited query over a secondary index costs the whole match (100 ms at 50,000 documents). It walks
+the `_id` index in order, though, when the filter holds a range on `_id`, and stops at the limit: 1-3 ms
+at 100,000 documents, other conditions checked on the way (measured in `make bench-lists`). So lists are
+ordered by `_id`, aggregates get time-ordered ids (`new_id`, a UUID version 7, newest sorts last), and a
+page's cursor is the last `_id` it showed. A list over a small set (a person's conventions) uses its
+secondary index without this.
+
+The API keeps returning a plain JSON array; the next page is announced in `X-Next-Cursor` and a
+`Link: <...>; rel="next"` header, and asked for with `?after=<cursor>`."""
+
+from __future__ import annotations
+
+import os
+import time
+import uuid
+from typing import Annotated, Any
+
+from fastapi import Query, Request, Response
+
+from services.kit.mongo import Document
+
+TOP = "\U0010ffff"  # sorts after every string id
+After = Annotated[
+    str | None,
+    Query(max_length=200, description="the X-Next-Cursor of the previous page; absent for the first page"),
+]
+
+
+def new_id() -> str:
+    """A UUID version 7 (RFC 9562): 48 bits of Unix milliseconds, then randomness. Ids made later sort later
+    as strings, so `_id` order is creation order."""
+    milliseconds = time.time_ns() // 1_000_000
+    value = (milliseconds & ((1 << 48) - 1)) << 80 | int.from_bytes(os.urandom(10), "big") & ((1 << 80) - 1)
+    value = (value & ~(0xF << 76)) | (0x7 << 76)  # version 7
+    value = (value & ~(0x3 << 62)) | (0x2 << 62)  # RFC 9562 variant
+    return str(uuid.UUID(int=value))
+
+
+def newest_first(query: Document, after: str | None) -> Document:
+    """`query` limited to the ids before the cursor (all of them on the first page): the range on `_id` is
+    what makes the engine walk the `_id` index in order. Combine with `.sort("_id", -1).limit(n)`."""
+    return {**query, "_id": {"$lt": after or TOP}}
+
+
+def announce_next(request: Request, response: Response, items: list[Any], limit: int, id_of: Any = None) -> None:
+    """When the page is full, say where the next one starts (the last item's id)."""
+    if len(items) < limit or not items:
+        return
+    last = items[-1]
+    cursor = str(id_of(last) if id_of is not None else last["_id"])
+    response.headers["X-Next-Cursor"] = cursor
+    response.headers["Link"] = f'<{request.url.include_query_params(after=cursor)}>; rel="next"'
