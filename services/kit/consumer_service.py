@@ -11,6 +11,7 @@ from services.kit import directory_api
 from services.kit.agency_directory import AgencyDirectory
 from services.kit.http import create_app
 from services.kit.messaging import EventRouter
+from services.kit.mongo import IndexDeclarations
 from services.kit.runtime import DatabaseSetup, ServiceRuntime
 from services.kit.settings import ServiceSettings
 
@@ -24,10 +25,15 @@ def build_consumer_app(
     routers: Sequence[APIRouter] = (),
     aggregate_collections: Sequence[str] = (),
     setup_database: DatabaseSetup | None = None,
+    indexes: IndexDeclarations | None = None,
 ) -> tuple[FastAPI, ServiceRuntime]:
     events = router or EventRouter()
     runtime = ServiceRuntime(
-        settings, router=events, aggregate_collections=aggregate_collections, setup_database=setup_database
+        settings,
+        router=events,
+        aggregate_collections=aggregate_collections,
+        setup_database=setup_database,
+        indexes=indexes,
     )
     directory = AgencyDirectory(runtime.db)
     directory.subscribe(events)
