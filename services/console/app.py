@@ -24,6 +24,7 @@ STATIC = Path(__file__).parent / "static"
 class ConsoleSettings(ServiceSettings):
     service_name: str = "console"
     http_port: int = Field(default=8000, ge=1, le=65535)
+    # each may list several instances, comma-separated: the proxy forwards to them in turn
     profiles_url: str = "http://127.0.0.1:8001"
     matching_url: str = "http://127.0.0.1:8002"
     placements_url: str = "http://127.0.0.1:8003"
@@ -57,10 +58,10 @@ def build_app(settings: ConsoleSettings) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.state.insights = insights
     app.state.upstreams = {
-        "profiles": settings.profiles_url,
-        "matching": settings.matching_url,
-        "placements": settings.placements_url,
-        "notifications": settings.notifications_url,
+        "profiles": proxy.Upstream(settings.profiles_url),
+        "matching": proxy.Upstream(settings.matching_url),
+        "placements": proxy.Upstream(settings.placements_url),
+        "notifications": proxy.Upstream(settings.notifications_url),
     }
     timeout = settings.proxy_timeout_seconds
     app.state.http = httpx.AsyncClient(timeout=httpx.Timeout(timeout, read=None), follow_redirects=False)

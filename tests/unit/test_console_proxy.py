@@ -14,7 +14,11 @@ from tests.conftest import free_port
 def console(transport: httpx.AsyncBaseTransport | None = None) -> TestClient:
     app = FastAPI()
     app.include_router(proxy.router)
-    app.state.upstreams = {"profiles": "http://profiles.test", "matching": f"http://127.0.0.1:{free_port()}"}
+    app.state.upstreams = {
+        "profiles": proxy.Upstream("http://profiles.test"),
+        "matching": proxy.Upstream(f"http://127.0.0.1:{free_port()}"),
+        "placements": proxy.Upstream("http://placements-1.test, http://placements-2.test"),
+    }
     app.state.http = httpx.AsyncClient(transport=transport)
     return TestClient(app)
 
@@ -47,3 +51,19 @@ def test_an_unknown_service_is_a_404_and_a_silent_one_a_502_that_says_which() ->
     assert unknown.status_code == 404 and "billing" in unknown.json()["detail"]
     silent = client.get("/api/matching/introductions")
     assert silent.status_code == 502 and "matching" in silent.json()["detail"]
+
+
+def test_requests_go_to_each_instance_in_turn_and_skip_one_that_refuses_connections() -> None:
+    seen: list[str] = []
+
+    def upstream(request: httpx.Request) -> httpx.Response:
+        if request.url.host == "placements-2.test" and len(seen) >= 2:
+            raise httpx.ConnectError("connection refused", request=request)
+        seen.append(request.url.host)
+        body = f'{{"host": "{request.url.host}"}}'.encode()
+        return httpx.Response(200, headers={"content-type": "application/json"}, stream=httpx.ByteStream(body))
+
+    client = console(httpx.MockTransport(upstream))
+    hosts = [client.get("/api/placements/conventions").json()["host"] for _ in range(4)]
+    assert hosts[:2] == ["placements-1.test", "placements-2.test"], "in turn while both answer"
+    assert hosts[2:] == ["placements-1.test", "placements-1.test"], "the refusing instance is skipped"
