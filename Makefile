@@ -7,19 +7,21 @@ LOCAL := deploy/local
 export PARCOURS_OPERATOR_TOKEN ?= local-operator-token
 
 .PHONY: help venv run up down status infra-up infra-down infra-status reset test test-unit test-integration browser \
-        lint bench-messaging bench-import bench-matching bench-placements bench-notifications bench-dashboard evaluate-matching rebuild-matching lock clean-venv
+        lint bench-lists bench-messaging bench-import bench-matching bench-placements bench-notifications bench-dashboard evaluate-matching rebuild-matching lock clean-venv
 
 help:
 	@echo "make run            infrastructure + the four services + demo data, in the foreground (Ctrl-C stops)"
+	@echo "                    INSTANCES=2: two instances of every service (make run, make up, make test-integration)"
 	@echo "make up / down      the same in the background / stop everything;  make status: what runs where"
-	@echo "make test           unit and contract tests, then integration and browser tests on real Kafka and FerretDB"
-	@echo "make infra-up|infra-down|infra-status   Kafka and FerretDB only;  make reset: wipe local data"
+	@echo "make test           unit and contract tests, then integration and browser tests on real Kafka and the database"
+	@echo "make infra-up|infra-down|infra-status   Kafka and the database engine only;  make reset: wipe local data"
 	@echo "make bench-messaging  outbox -> Kafka -> consumer benchmark (bench/results/messaging.json)"
 	@echo "make bench-import   the peers import tool on 10,000 rows (bench/results/import.json)"
 	@echo "make bench-notifications  SSE latency to 200 browsers, e-mails/s (bench/results/notifications.json)"
-	@echo "make bench-placements  conventions on FerretDB: drafts, link actions, the scheduler's sweep (bench/results/placements.json)"
+	@echo "make bench-placements  conventions: drafts, link actions, the scheduler's sweep (bench/results/placements.json)"
 	@echo "make bench-matching  ten suggestions among 100,000 peers, reverse match over 200,000 (bench/results/matching.json)"
-	@echo "make bench-dashboard  the region's funnel on FerretDB: events counted/s, reads at 10,000 and 100,000 steps"
+	@echo "make bench-dashboard  the region's funnel: events counted/s, reads at 10,000 and 100,000 steps"
+	@echo "make bench-lists    list pages among 100,000 peers and conventions, an inbox of 20,000 (bench/results/lists.json)"
 	@echo "make evaluate-matching  nDCG@10 of the ranking on the evaluation set"
 	@echo "make rebuild-matching  rebuild matching's projections from profiles' topics (stops and restarts matching)"
 	@echo "make lint           ruff and mypy"
@@ -32,6 +34,10 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 	@touch $@
 
 venv: $(VENV)/.installed
+
+# INSTANCES=2: two instances of every service (the second ones on their port + 10)
+INSTANCES ?= 1
+export PARCOURS_INSTANCES := $(INSTANCES)
 
 run: venv
 	@bash $(LOCAL)/run.sh
@@ -74,7 +80,7 @@ test-unit: venv
 	$(PY) -m pytest -q tests/unit tests/contract
 
 test-integration: venv browser
-	$(PY) -m pytest -q tests/integration
+	PARCOURS_TEST_INSTANCES=$(INSTANCES) $(PY) -m pytest -q tests/integration
 
 lint: venv
 	$(VENV)/bin/ruff check services tests bench
@@ -104,6 +110,11 @@ bench-placements: venv
 	@$(BENCH_ENV) bash $(LOCAL)/infra.sh reset >/dev/null
 	@$(BENCH_ENV) bash $(LOCAL)/infra.sh database-up
 	$(BENCH_ENV) $(PY) -m bench.placements; status=$$?; $(BENCH_ENV) bash $(LOCAL)/infra.sh down; exit $$status
+
+bench-lists: venv
+	@$(BENCH_ENV) bash $(LOCAL)/infra.sh reset >/dev/null
+	@$(BENCH_ENV) bash $(LOCAL)/infra.sh database-up
+	$(BENCH_ENV) $(PY) -m bench.lists; status=$$?; $(BENCH_ENV) bash $(LOCAL)/infra.sh down; exit $$status
 
 bench-dashboard: venv
 	@$(BENCH_ENV) bash $(LOCAL)/infra.sh reset >/dev/null

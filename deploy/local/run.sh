@@ -30,7 +30,8 @@ Parcours is running (Ctrl-C stops everything):
   placements     http://127.0.0.1:${PARCOURS_PLACEMENTS_PORT:-8003}/docs
   notifications  http://127.0.0.1:${PARCOURS_NOTIFICATIONS_PORT:-8004}/docs
   e-mails        http://127.0.0.1:${PARCOURS_MAILCATCHER_HTTP_PORT:-8025}/ (every e-mail sent locally lands here)
-  Kafka          127.0.0.1:$PARCOURS_KAFKA_PORT      FerretDB  mongodb://127.0.0.1:$PARCOURS_MONGO_PORT
+  Kafka          127.0.0.1:$PARCOURS_KAFKA_PORT      database  mongodb://127.0.0.1:$PARCOURS_MONGO_PORT (FerretDB v2 on PostgreSQL + DocumentDB)
+  instances      ${PARCOURS_INSTANCES:-1} of each service$([ "${PARCOURS_INSTANCES:-1}" = 1 ] || echo " (the others on their port + 10, + 20...)")
   operator token ${PARCOURS_OPERATOR_TOKEN:-} (Authorize button in /docs)
   logs           $PARCOURS_DATA_DIR/logs/
 MSG

@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # The four Parcours services and the console (the one web address) as local processes. usage: services.sh start | stop | status | rebuild-matching
+# PARCOURS_INSTANCES=2 (make run INSTANCES=2) runs two instances of each, the second on its port + 10
+# (profiles 8011, console 8010...); every console forwards to every instance of each service.
 set -euo pipefail
 source "$(dirname "$0")/settings.sh"
 
@@ -11,6 +13,11 @@ declare -A PORTS=(
   [notifications]="${PARCOURS_NOTIFICATIONS_PORT:-8004}"
   [console]="${PARCOURS_CONSOLE_PORT:-8000}"
 )
+INSTANCES="${PARCOURS_INSTANCES:-1}"
+[[ "$INSTANCES" =~ ^[1-9]$ ]] || die "PARCOURS_INSTANCES must be a number from 1 to 9 (got $INSTANCES)"
+port_of() { echo $(( PORTS[$1] + 10 * ($2 - 1) )); }   # service, instance number
+urls_of() { local i urls=(); for i in $(seq 1 "$INSTANCES"); do urls+=("http://127.0.0.1:$(port_of "$1" "$i")"); done; (IFS=,; echo "${urls[*]}"); }
+pidfile_of() { if [ "$2" = 1 ]; then echo "$run_dir/$1.pid"; else echo "$run_dir/$1-$2.pid"; fi; }
 python="${PARCOURS_PYTHON:-$repo_root/.venv/bin/python}"
 run_dir="$PARCOURS_DATA_DIR/run"
 logs_dir="$PARCOURS_DATA_DIR/logs"
@@ -19,10 +26,10 @@ export PARCOURS_MONGODB_URI="${PARCOURS_MONGODB_URI:-mongodb://127.0.0.1:$PARCOU
 # the console is the one address people use: the links in e-mails open its pages, and it forwards
 # /api/<service>/ to each service
 export PARCOURS_PUBLIC_URL="${PARCOURS_PUBLIC_URL:-http://127.0.0.1:${PORTS[console]}}"
-export PARCOURS_PROFILES_URL="${PARCOURS_PROFILES_URL:-http://127.0.0.1:${PORTS[profiles]}}"
-export PARCOURS_MATCHING_URL="${PARCOURS_MATCHING_URL:-http://127.0.0.1:${PORTS[matching]}}"
-export PARCOURS_PLACEMENTS_URL="${PARCOURS_PLACEMENTS_URL:-http://127.0.0.1:${PORTS[placements]}}"
-export PARCOURS_NOTIFICATIONS_URL="${PARCOURS_NOTIFICATIONS_URL:-http://127.0.0.1:${PORTS[notifications]}}"
+export PARCOURS_PROFILES_URL="${PARCOURS_PROFILES_URL:-$(urls_of profiles)}"
+export PARCOURS_MATCHING_URL="${PARCOURS_MATCHING_URL:-$(urls_of matching)}"
+export PARCOURS_PLACEMENTS_URL="${PARCOURS_PLACEMENTS_URL:-$(urls_of placements)}"
+export PARCOURS_NOTIFICATIONS_URL="${PARCOURS_NOTIFICATIONS_URL:-$(urls_of notifications)}"
 export PARCOURS_AUTH_JWKS_URL="${PARCOURS_AUTH_JWKS_URL:-http://127.0.0.1:${PORTS[profiles]}/.well-known/jwks.json}"
 
 ready() { curl -fsS -o /dev/null "http://127.0.0.1:$1/readyz" 2>/dev/null; }
@@ -66,36 +73,55 @@ start() {
   mkdir -p "$run_dir" "$logs_dir"
   prepare_secrets
   start_mailcatcher
+  local name i
   for name in "${SERVICES[@]}"; do
-    local pidfile="$run_dir/$name.pid"
-    if pid_alive "$pidfile"; then log "$name already running (pid $(cat "$pidfile"))"; continue; fi
-    PARCOURS_HTTP_PORT="${PORTS[$name]}" nohup "$python" -m "services.$name" >>"$logs_dir/$name.log" 2>&1 &
-    echo $! > "$pidfile"
+    for i in $(seq 1 "$INSTANCES"); do
+      local pidfile logfile port
+      pidfile=$(pidfile_of "$name" "$i") port=$(port_of "$name" "$i") logfile="$logs_dir/$name$([ "$i" = 1 ] || echo "-$i").log"
+      if pid_alive "$pidfile"; then log "$name #$i already running (pid $(cat "$pidfile"))"; continue; fi
+      PARCOURS_HTTP_PORT="$port" nohup "$python" -m "services.$name" >>"$logfile" 2>&1 &
+      echo $! > "$pidfile"
+    done
   done
   local deadline=$((SECONDS + ${PARCOURS_READY_TIMEOUT:-90}))
   for name in "${SERVICES[@]}"; do
-    until ready "${PORTS[$name]}"; do
-      pid_alive "$run_dir/$name.pid" || die "$name exited during start-up; see $logs_dir/$name.log"
-      [ $SECONDS -lt $deadline ] || die "$name is not ready on port ${PORTS[$name]}; see $logs_dir/$name.log"
-      sleep 0.5
+    for i in $(seq 1 "$INSTANCES"); do
+      local port; port=$(port_of "$name" "$i")
+      until ready "$port"; do
+        pid_alive "$(pidfile_of "$name" "$i")" || die "$name exited during start-up; see $logs_dir/"
+        [ $SECONDS -lt $deadline ] || die "$name is not ready on port $port; see $logs_dir/"
+        sleep 0.5
+      done
+      log "$name ready on http://127.0.0.1:$port (API docs: /docs)"
     done
-    log "$name ready on http://127.0.0.1:${PORTS[$name]} (API docs: /docs)"
   done
 }
 
 stop() {
-  for name in "${SERVICES[@]}"; do stop_pidfile "$name" "$run_dir/$name.pid"; done
+  local name pidfile
+  for name in "${SERVICES[@]}"; do
+    for pidfile in "$run_dir/$name.pid" "$run_dir/$name"-[0-9].pid; do
+      [ -e "$pidfile" ] && stop_pidfile "$name" "$pidfile"
+    done
+  done
   stop_pidfile mailcatcher "$run_dir/mailcatcher.pid"
 }
 
 status() {
+  local name pidfile
   for name in "${SERVICES[@]}"; do
-    if pid_alive "$run_dir/$name.pid"; then
-      local state="not ready"; ready "${PORTS[$name]}" && state="ready"
-      printf '%-14s running  pid %-7s http://127.0.0.1:%s  %s\n' "$name" "$(cat "$run_dir/$name.pid")" "${PORTS[$name]}" "$state"
-    else
-      printf '%-14s stopped\n' "$name"
-    fi
+    local found=0
+    for pidfile in "$run_dir/$name.pid" "$run_dir/$name"-[0-9].pid; do
+      [ -e "$pidfile" ] || continue
+      local number=1; [[ "$pidfile" =~ -([0-9])\.pid$ ]] && number="${BASH_REMATCH[1]}"
+      local port; port=$(port_of "$name" "$number")
+      if pid_alive "$pidfile"; then
+        found=1
+        local state="not ready"; ready "$port" && state="ready"
+        printf '%-14s running  pid %-7s http://127.0.0.1:%s  %s\n' "$name" "$(cat "$pidfile")" "$port" "$state"
+      fi
+    done
+    [ $found = 1 ] || printf '%-14s stopped\n' "$name"
   done
   if pid_alive "$run_dir/mailcatcher.pid"; then
     printf '%-14s running  pid %-7s http://127.0.0.1:%s  (SMTP %s)\n' mailcatcher "$(cat "$run_dir/mailcatcher.pid")" "$mail_http_port" "$mail_smtp_port"
@@ -108,7 +134,10 @@ status() {
 rebuild_matching() {
   # matching's projections from profiles' topics, with the matching service stopped, then everything runs again
   cd "$repo_root"
-  stop_pidfile matching "$run_dir/matching.pid"
+  local pidfile
+  for pidfile in "$run_dir/matching.pid" "$run_dir/matching"-[0-9].pid; do
+    [ -e "$pidfile" ] && stop_pidfile matching "$pidfile"
+  done
   prepare_secrets
   "$python" -m services.matching.rebuild
   start
