@@ -11,6 +11,7 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import Field
 
 from services.console import insights_api, pages, proxy
+from services.console.indexes import INDEXES
 from services.console.insights import Insights
 from services.contracts.envelope import Envelope
 from services.contracts.events.profiles import PersonErasedV1
@@ -43,6 +44,7 @@ def build_app(settings: ConsoleSettings) -> FastAPI:
         description="The web console, one address for the platform's APIs (/api/<service>/...), and the "
         "region's dashboard.",
         router=router,
+        indexes=INDEXES,
     )
     insights = Insights(runtime.db)
     insights.subscribe(router)
