@@ -68,7 +68,7 @@ class ServiceRuntime:
         self.consumer = EventConsumer(self.broker, self.router, self.inbox, settings, self.metrics)
         self._setup_database = setup_database
         self._tasks: list[asyncio.Task[None]] = []
-        self._periodic: list[tuple[str, float, Callable[[], Awaitable[object]]]] = []
+        self._periodic: list[tuple[str, float, Callable[[], Awaitable[object]], bool]] = []
         self.on_stop: list[Callable[[], Awaitable[object]]] = []  # resources of the composition root
         self.database_ready = False
         self._database_up = asyncio.Event()
@@ -123,20 +123,26 @@ class ServiceRuntime:
         await self._retry(f"database {self.settings.database_name}", attempt)
         self.database_ready = True
         self._database_up.set()
-        for name, seconds, job in self._periodic:
-            self._tasks.append(asyncio.create_task(self._every(name, seconds, job), name=name))
+        for name, seconds, job, each_instance in self._periodic:
+            self._tasks.append(asyncio.create_task(self._every(name, seconds, job, each_instance), name=name))
 
-    def every(self, name: str, seconds: float, job: Callable[[], Awaitable[object]]) -> None:
+    def every(
+        self, name: str, seconds: float, job: Callable[[], Awaitable[object]], *, each_instance: bool = False
+    ) -> None:
         """A time-based job of this service, run every `seconds` once the database answers, by one
-        instance at a time: the one holding the job's lease (another takes over if it dies)."""
-        self._periodic.append((name, seconds, job))
+        instance at a time: the one holding the job's lease (another takes over if it dies). With
+        `each_instance`, by every instance, without a lease: what an instance does for itself (the live
+        stream to its own browsers) or what is safe in parallel."""
+        self._periodic.append((name, seconds, job, each_instance))
 
-    async def _every(self, name: str, seconds: float, job: Callable[[], Awaitable[object]]) -> None:
-        lease = Lease(self.db[LEASES], f"job:{name}", self.instance, max(3 * seconds, 30.0))
+    async def _every(
+        self, name: str, seconds: float, job: Callable[[], Awaitable[object]], each_instance: bool = False
+    ) -> None:
+        lease = None if each_instance else Lease(self.db[LEASES], f"job:{name}", self.instance, max(3 * seconds, 30.0))
         try:
             while True:
                 try:
-                    if await lease.holds():
+                    if lease is None or await lease.holds():
                         result = await job()
                         log.info("%s: %s", name, result)
                 except asyncio.CancelledError:
@@ -145,8 +151,9 @@ class ServiceRuntime:
                     log.exception("%s failed; next run in %.0f s", name, seconds)
                 await asyncio.sleep(seconds)
         finally:
-            with contextlib.suppress(Exception):
-                await asyncio.shield(lease.release())
+            if lease is not None:
+                with contextlib.suppress(Exception):
+                    await asyncio.shield(lease.release())
 
     async def _bring_up_kafka(self) -> None:
         settings = self.settings
