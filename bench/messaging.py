@@ -168,7 +168,7 @@ async def pipeline(settings: ServiceSettings) -> dict[str, Any]:
 
 async def main() -> None:
     logs.configure("bench", "WARNING", as_json=False)
-    settings = ServiceSettings(service_name="bench", consumer_batch_size=500, relay_batch_size=500)
+    settings = ServiceSettings(service_name="bench", consumer_batch_size=500)
     register(EventContract("bench.probe.sent", 1, TOPIC, ProbeV1))
     await asyncio.to_thread(
         kafka_admin.provision_topics, settings.kafka_bootstrap_servers, [TOPIC, TOPIC + ".dlq", RAW_TOPIC], 3, 1

@@ -202,9 +202,8 @@ class OutboxRelay:
                 return 0
             published = 0
             for collection in self.collections:
-                pending = (
-                    await collection.find(PENDING, {OUTBOX: 1}).sort(SINCE, ASCENDING).limit(self.batch_size).to_list()
-                )
+                found = collection.find(PENDING, {OUTBOX: 1, VERSION: 1}).sort(SINCE, ASCENDING)
+                pending = await found.limit(self.batch_size).to_list()
                 published += await self._publish(collection, pending)
             return published
 
@@ -224,8 +223,14 @@ class OutboxRelay:
 
     @staticmethod
     async def _remove(collection: AsyncCollection[Document], pending: list[Document]) -> None:
-        """One bulk write: pull what was published, then clear the pending mark of each aggregate whose
-        outbox is now empty (a writer that appended meanwhile keeps it marked)."""
+        """One bulk write, one update per aggregate: still at the version read, its outbox holds just what
+        was published (every write that appends events bumps the version), so it is emptied and unmarked.
+        If any aggregate moved on meanwhile, a second bulk write pulls exactly what was published from
+        each and unmarks those left empty (a writer that appended keeps its mark)."""
+        clear = {"$set": {OUTBOX: []}, "$unset": {SINCE: ""}}
+        unchanged = [UpdateOne({"_id": d["_id"], VERSION: d[VERSION]}, clear) for d in pending if VERSION in d]
+        if unchanged and (await collection.bulk_write(unchanged, ordered=False)).matched_count == len(pending):
+            return
         operations: list[UpdateOne] = []
         for document in pending:
             if document.get(OUTBOX):

@@ -32,7 +32,7 @@ class ServiceSettings(BaseSettings):
         default=0.5, gt=0, description="how often the relay looks for what other processes wrote (an indexed query)"
     )
     relay_lease_seconds: float = Field(default=15.0, gt=0, description="how long the leading relay's lease lasts")
-    relay_batch_size: int = Field(default=500, ge=1, le=5000)
+    relay_batch_size: int = Field(default=1000, ge=1, le=5000)
 
     consumer_max_attempts: int = Field(default=3, ge=1, description="attempts before the dead-letter topic")
     consumer_retry_backoff_seconds: float = Field(default=0.2, ge=0)
