@@ -169,9 +169,9 @@ class EventConsumer:
                     applied.append(envelope)
                 done.add(envelope.event_id)
         finally:
-            # One write for the batch (on FerretDB each write is a transaction: per event it halved the
-            # throughput). A crash before it lets this batch's events be applied again, so handlers
-            # keep their effects idempotent (guard on aggregate_version), as the architecture asks.
+            # One write for the batch (a write per event halved the throughput). A crash before it lets
+            # this batch's events be applied again, so handlers keep their effects idempotent (guard on
+            # aggregate_version), as the architecture asks.
             await self.inbox.record(applied)
 
     async def process(self, record: ConsumerRecord[bytes, bytes], envelope: Envelope) -> bool:

@@ -14,18 +14,13 @@ async def apply_if_newer(
     collection: AsyncCollection[Document], aggregate_id: str, version: int, fields: dict[str, Any]
 ) -> bool:
     """Store `fields` for the aggregate unless the projection already holds this version or a newer one:
-    redelivered and late events change nothing. Reads and writes by _id alone, the one filter FerretDB
-    v1 serves from an index; safe because one consumer of a group owns each key's partition."""
-    current = await collection.find_one({"_id": aggregate_id}, {"version": 1})
-    if current is None:
-        try:
-            await collection.insert_one({"_id": aggregate_id, **fields, "version": version})
-            return True
-        except DuplicateKeyError:
-            current = await collection.find_one({"_id": aggregate_id}, {"version": 1})
-            if current is None:
-                raise
-    if current["version"] >= version:
-        return False
-    await collection.update_one({"_id": aggregate_id}, {"$set": {**fields, "version": version}})
-    return True
+    redelivered and late events change nothing. One conditional update (atomic: two instances applying
+    two versions at once keep the newer), or an insert when the aggregate is new here."""
+    older = {"_id": aggregate_id, "$or": [{"version": {"$lt": version}}, {"version": {"$exists": False}}]}
+    if (await collection.update_one(older, {"$set": {**fields, "version": version}})).matched_count:
+        return True
+    try:
+        await collection.insert_one({"_id": aggregate_id, **fields, "version": version})
+        return True
+    except DuplicateKeyError:
+        return False  # it holds this version or a newer one
