@@ -26,10 +26,11 @@ from services.profiles.adapters.agencies import COLLECTION as AGENCIES
 from services.profiles.adapters.agencies import AgencyRepository
 from services.profiles.adapters.beneficiaries import COLLECTION as BENEFICIARIES
 from services.profiles.adapters.beneficiaries import BeneficiaryRepository
+from services.profiles.adapters.indexes import INDEXES
 from services.profiles.adapters.peers import COLLECTION as PEERS
 from services.profiles.adapters.peers import PeerRepository
 from services.profiles.adapters.staff import COLLECTION as STAFF
-from services.profiles.adapters.staff import StaffRepository, ensure_staff_indexes
+from services.profiles.adapters.staff import StaffRepository
 from services.profiles.adapters.tokens import TokenIssuer
 from services.profiles.lived_paths import LivedPaths
 
@@ -63,7 +64,7 @@ def build_app(settings: ServiceSettings) -> FastAPI:
     runtime = ServiceRuntime(
         settings,
         aggregate_collections=[AGENCIES, STAFF, BENEFICIARIES, PEERS],
-        setup_database=ensure_staff_indexes,
+        indexes=INDEXES,
         router=router,
     )
     app = create_app(

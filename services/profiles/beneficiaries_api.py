@@ -6,12 +6,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.contracts.events.profiles import ClosingOutcome, EducationLevel, MeetingMode, Situation
 from services.kit.identity import Caller, CurrentCaller, Role
 from services.kit.outbox import ConcurrentUpdate
+from services.kit.pagination import After, announce_next
 from services.profiles.adapters.beneficiaries import BeneficiaryRepository
 from services.profiles.adapters.staff import StaffRepository
 from services.profiles.domain import beneficiary as rules
@@ -254,14 +255,21 @@ async def register(body: BeneficiaryIn, caller: Staff, repo: Repository, request
     return BeneficiaryOut.of(beneficiary)
 
 
-@router.get("/beneficiaries", summary="The agency's beneficiaries (search by name, mine only, closed ones)")
+@router.get(
+    "/beneficiaries",
+    summary="The agency's beneficiaries, newest first (search by name, mine only, closed ones)",
+    description="A page of `limit`; when there are more, the `X-Next-Cursor` header (and `Link: rel=next`) gives "
+    "the `after` of the next page.",
+)
 async def list_beneficiaries(
     caller: Staff,
     repo: Repository,
-    q: str = "",
+    request: Request,
+    response: Response,
+    q: Annotated[str, Query(max_length=200)] = "",
     mine: bool = False,
     state: Annotated[str, Query(pattern="^(active|closed|all)$")] = "active",
-    skip: Annotated[int, Query(ge=0)] = 0,
+    after: After = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> list[BeneficiaryOut]:
     found = await repo.of_agency(
@@ -269,10 +277,12 @@ async def list_beneficiaries(
         text=q,
         counsellor_id=caller.staff_id if mine else None,
         status=None if state == "all" else state,
-        skip=skip,
+        after=after,
         limit=limit,
     )
-    return [BeneficiaryOut.of(b) for b in found]
+    page = [BeneficiaryOut.of(b) for b in found]
+    announce_next(request, response, page, limit, lambda b: b.beneficiary_id)
+    return page
 
 
 @router.get("/beneficiaries/{beneficiary_id}", summary="One beneficiary of the agency")
@@ -316,8 +326,7 @@ async def close_beneficiary(beneficiary_id: str, body: CloseIn, caller: Staff, r
 
 @router.get("/stats/beneficiaries", tags=["statistics"], summary="Counts per agency, without names")
 async def beneficiary_counts(caller: CurrentCaller, repo: Repository, request: Request) -> list[dict[str, Any]]:
-    counts = await repo.counts()
     if caller.has(Role.REGIONAL_COORDINATOR):
-        region = {a.agency_id for a in await request.app.state.agencies.all() if a.region_code == caller.region_code}
-        return [c for c in counts if c["agency_id"] in region]
-    return [c for c in counts if c["agency_id"] == caller.agency_id]
+        region = [a.agency_id for a in await request.app.state.agencies.all() if a.region_code == caller.region_code]
+        return await repo.counts(region)
+    return await repo.counts([caller.agency_id])

@@ -3,11 +3,10 @@ sees their contact; other agencies of the region see published peers who agreed 
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import replace
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 from pymongo.errors import DuplicateKeyError
 
@@ -21,6 +20,7 @@ from services.contracts.events.profiles import (
 )
 from services.kit.identity import Caller
 from services.kit.outbox import ConcurrentUpdate
+from services.kit.pagination import After, announce_next
 from services.profiles.adapters.beneficiaries import BeneficiaryRepository
 from services.profiles.adapters.peers import PeerRepository
 from services.profiles.beneficiaries_api import Staff
@@ -224,17 +224,26 @@ async def publish_peer(body: PeerIn, caller: Staff, repo: Repository) -> PeerOut
     return PeerOut.of(peer, caller)
 
 
-@router.get("/peers", summary="Peers your agency may see (search by name or ROME code)")
+@router.get(
+    "/peers",
+    summary="Peers your agency may see, newest first (search by name or ROME code)",
+    description="A page of `limit`; when there are more, the `X-Next-Cursor` header (and `Link: rel=next`) gives "
+    "the `after` of the next page.",
+)
 async def list_peers(
     caller: Staff,
     repo: Repository,
-    q: str = "",
+    request: Request,
+    response: Response,
+    q: Annotated[str, Query(max_length=200)] = "",
     job: Annotated[str, Query(max_length=5)] = "",
-    skip: Annotated[int, Query(ge=0)] = 0,
+    after: After = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> list[PeerOut]:
-    found = await repo.visible(caller.agency_id, caller.region_code, text=q, job=job, skip=skip, limit=limit)
-    return [PeerOut.of(p, caller) for p in found]
+    found = await repo.visible(caller.agency_id, caller.region_code, text=q, job=job, after=after, limit=limit)
+    page = [PeerOut.of(p, caller) for p in found]
+    announce_next(request, response, page, limit, lambda p: p.peer_id)
+    return page
 
 
 @router.get("/peers/{peer_id}", summary="One peer, with their lived path")
@@ -315,14 +324,12 @@ async def become_peer(
         testimony=body.testimony,
     )
     try:
-        draft = request_body.domain(caller)
-        # one peer profile per former beneficiary: the id comes from theirs
-        peer_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"parcours:former-beneficiary:{beneficiary_id}"))
-        peer, events = rules.publish(replace(draft, peer_id=peer_id, former_beneficiary_id=beneficiary_id))
+        peer, events = rules.publish(replace(request_body.domain(caller), former_beneficiary_id=beneficiary_id))
     except rules.InvalidPeer as error:
         raise unprocessable(error) from error
     try:
-        await repo.add(peer, events)
+        await repo.add(peer, events)  # one peer profile per former beneficiary: a unique index says so
     except DuplicateKeyError as error:
-        raise HTTPException(status.HTTP_409_CONFLICT, f"{beneficiary_id} is already the peer {peer_id}") from error
+        already = await repo.former_beneficiary_of(beneficiary_id)
+        raise HTTPException(status.HTTP_409_CONFLICT, f"{beneficiary_id} is already the peer {already}") from error
     return PeerOut.of(peer, caller)

@@ -174,3 +174,37 @@ async def test_another_agency_sees_nothing_and_a_coordinator_sees_only_counts(pr
     assert "Moreau" not in str(counts) and "Inès" not in str(counts)
     own_counts = (await profiles.get("/stats/beneficiaries", headers=theirs.counsellor)).json()
     assert [c["agency_id"] for c in own_counts] in ([], [theirs.agency_id])
+
+
+async def test_the_list_is_newest_first_page_by_page_with_the_search_and_filters_in_the_database(
+    profiles: httpx.AsyncClient,
+) -> None:
+    laval = await agency(profiles, "Mission locale")
+    family = f"Lefèvre{uuid.uuid4().hex[:6]}"
+    ids = []
+    for first_name in ("Élodie", "Eloïse", "Hugo", "Elodie-Marie", "Yanis"):
+        body = beneficiary()
+        body["identity"].update(first_name=first_name, last_name=family)
+        ids.append(
+            (await profiles.post("/beneficiaries", json=body, headers=laval.counsellor)).json()["beneficiary_id"]
+        )
+    await profiles.post(f"/beneficiaries/{ids[4]}/close", json={"outcome": "other"}, headers=laval.counsellor)
+
+    pages: list[list[str]] = []
+    params: dict[str, str | int] = {"limit": 2}
+    while True:
+        page = await profiles.get("/beneficiaries", params=params, headers=laval.colleague)
+        assert page.status_code == 200, page.text
+        pages.append([b["beneficiary_id"] for b in page.json()])
+        if "X-Next-Cursor" not in page.headers:
+            break
+        assert page.headers["X-Next-Cursor"] == pages[-1][-1] and 'rel="next"' in page.headers["Link"]
+        params["after"] = page.headers["X-Next-Cursor"]
+    assert pages == [ids[3::-1][:2], ids[3::-1][2:], []], "active ones, newest first, two by two"
+
+    searched = await profiles.get("/beneficiaries", params={"q": f"ELODIE {family[-4:]}"}, headers=laval.colleague)
+    assert [b["beneficiary_id"] for b in searched.json()] == [ids[3], ids[0]], "every word, accents and case ignored"
+    closed = await profiles.get("/beneficiaries", params={"state": "closed"}, headers=laval.colleague)
+    every = await profiles.get("/beneficiaries", params={"state": "all", "limit": 200}, headers=laval.colleague)
+    assert [b["beneficiary_id"] for b in closed.json()] == [ids[4]]
+    assert [b["beneficiary_id"] for b in every.json()] == ids[::-1] and "X-Next-Cursor" not in every.headers

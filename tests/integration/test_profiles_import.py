@@ -8,14 +8,15 @@ import subprocess
 import sys
 import uuid
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 
 from services.contracts.envelope import Envelope
 from services.kit.dead_letters import read_topic
-from services.profiles.importing.rows import peer_id_for
 from services.profiles.importing.samples import spreadsheet
+from services.reference.text import fold
 from tests.conftest import ROOT, Servers
 from tests.integration.support import ServiceProcess, wait_until
 from tests.integration.test_profiles_staff_api import as_operator, bearer, login, new_agency, new_staff
@@ -34,6 +35,22 @@ def import_csv(platform: dict[str, ServiceProcess], path: Path, agency_id: str) 
         timeout=300,
         check=False,
     )
+
+
+async def imported_peer(profiles: httpx.AsyncClient, token: dict[str, str], row: dict[str, str]) -> dict[str, Any]:
+    """The peer of a spreadsheet row, found by a search on their name, page after page."""
+    text = f"{row['first_name']} {row['last_name']}"
+    params: dict[str, str | int] = {"q": text, "limit": 200}
+    while True:
+        page = await profiles.get("/peers", params=params, headers=token)
+        assert page.status_code == 200, page.text
+        for found in page.json():
+            name = fold(f"{found['first_name']} {found['last_name']}")
+            assert all(word in name for word in fold(text).split()), "the search keeps to the name"
+            if found["contact"] and found["contact"]["email"] == row["email"].lower():
+                return dict(found)
+        assert "X-Next-Cursor" in page.headers, f"no peer {row['email']} found by its name"
+        params["after"] = page.headers["X-Next-Cursor"]
 
 
 async def test_ten_thousand_rows_with_a_few_hundred_bad_ones(
@@ -56,13 +73,21 @@ async def test_ten_thousand_rows_with_a_few_hundred_bad_ones(
         assert all(reasons[line]["column"] == column for line, column in bad_lines.items())
 
         token = bearer(await login(profiles, await new_staff(profiles, agency_id, ["counsellor"], as_operator())))
-        listed = (await profiles.get("/peers", params={"limit": 200}, headers=token)).json()
-        own = [p for p in listed if p["agency_id"] == agency_id]
-        assert len(own) == 200 and all(p["contact"]["email"].endswith(domain) for p in own)
+        first_page = await profiles.get("/peers", params={"limit": 200}, headers=token)
+        own = [p for p in first_page.json() if p["agency_id"] == agency_id]
+        assert len(own) == 200 and all(p["contact"]["email"].endswith(domain) for p in own), "newest first"
+        cursor = first_page.headers["X-Next-Cursor"]
+        assert cursor == own[-1]["peer_id"] and f"after={cursor}" in first_page.headers["Link"]
+        second_page = (await profiles.get("/peers", params={"limit": 200, "after": cursor}, headers=token)).json()
+        assert len(second_page) == 200 and {p["peer_id"] for p in second_page}.isdisjoint(p["peer_id"] for p in own)
+        assert [p["peer_id"] for p in own + second_page] == sorted(
+            (p["peer_id"] for p in own + second_page), reverse=True
+        )
+
         first_good = next(line for line in range(2, 100) if line not in bad_lines)
         with path.open(encoding="utf-8") as sheet:
             first_row = list(csv.DictReader(sheet))[first_good - 2]
-        imported = (await profiles.get(f"/peers/{peer_id_for(agency_id, first_row['email'])}", headers=token)).json()
+        imported = await imported_peer(profiles, token, first_row)
         assert (
             imported["path"][0]["rome_code"] == first_row["step1_rome"]
             and imported["first_name"] == first_row["first_name"]
@@ -71,7 +96,7 @@ async def test_ten_thousand_rows_with_a_few_hundred_bad_ones(
     again = import_csv(platform, path, agency_id)
     assert f"0 imported, {good:,} already there, {len(bad_lines)} rejected" in again.stdout, "no row twice"
 
-    peer_id = peer_id_for(agency_id, first_row["email"])
+    peer_id = imported["peer_id"]
 
     async def published() -> bool:
         records = await read_topic(

@@ -46,6 +46,9 @@ async def test_a_peer_is_published_changed_paused_and_withdrawn_with_events_for_
 
     found = await profiles.get("/peers", params={"job": "M18", "q": f"karim {surname}"}, headers=nantes.colleague)
     assert peer_id in [p["peer_id"] for p in found.json()]
+    for other_job in ("M19", "1805", "D1107"):  # a prefix of a lived job code, nothing else
+        elsewhere = await profiles.get("/peers", params={"job": other_job, "q": surname}, headers=nantes.colleague)
+        assert elsewhere.status_code == 200 and elsewhere.json() == [], other_job
     changed = peer(offer={**PEER_EXAMPLE["offer"], "capacity_per_month": 5})
     changed["identity"] = record["contact"]
     updated = await profiles.put(f"/peers/{peer_id}", json=changed, headers=nantes.counsellor)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -11,6 +12,7 @@ from services.contracts.envelope import Envelope
 from services.contracts.events.profiles import EducationLevel, MeetingMode, Situation, StepKind
 from services.kit.mongo import Document
 from services.kit.outbox import OutboxWriter
+from services.kit.pagination import newest_first
 from services.profiles.domain.beneficiary import Beneficiary, Consent, Guardian, Identity, LivedStep, Project
 from services.reference.text import fold
 
@@ -122,24 +124,26 @@ class BeneficiaryRepository:
         text: str = "",
         counsellor_id: str | None = None,
         status: str | None = "active",
-        skip: int = 0,
+        after: str | None = None,
         limit: int = 50,
     ) -> list[Beneficiary]:
-        query: dict[str, Any] = {"agency_id": agency_id, "status": {"$ne": "erased"}}
+        """The agency's beneficiaries, newest first, `limit` of them after the cursor `after`; every word of
+        `text` is found in the folded name, checked by the database as it walks the `_id` index."""
+        query: dict[str, Any] = {"agency_id": agency_id, "status": status or {"$ne": "erased"}}
         if counsellor_id:
             query["counsellor_id"] = counsellor_id
-        if status:
-            query["status"] = status
-        cursor = self.collection.find(query, {"outbox": 0}).sort([("last_name", 1), ("first_name", 1)])
         words = fold(text).split()
-        found = [d async for d in cursor if all(w in d["search"] for w in words)]
-        return [from_document(d) for d in found[skip : skip + limit]]
+        if words:
+            query["$and"] = [{"search": {"$regex": re.escape(word)}} for word in words]
+        cursor = self.collection.find(newest_first(query, after), {"outbox": 0}).sort("_id", -1).limit(limit)
+        return [from_document(d) async for d in cursor]
 
-    async def counts(self) -> list[Document]:
-        """Per agency: active, closed, minors and situations; no names (for coordinators)."""
+    async def counts(self, agency_ids: list[str]) -> list[Document]:
+        """Per agency of `agency_ids`: active, closed, minors and situations; no names (for coordinators)."""
         totals: dict[str, Document] = {}
         projection = {"agency_id": 1, "status": 1, "birth_year": 1, "situation": 1}
-        async for d in self.collection.find({"status": {"$ne": "erased"}}, projection):
+        query = {"agency_id": {"$in": agency_ids}, "status": {"$in": ["active", "closed"]}}
+        async for d in self.collection.find(query, projection):
             entry = totals.setdefault(
                 d["agency_id"], {"agency_id": d["agency_id"], "active": 0, "closed": 0, "minors": 0, "situations": {}}
             )

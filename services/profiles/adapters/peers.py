@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 from pymongo.asynchronous.database import AsyncDatabase
@@ -10,6 +11,7 @@ from services.contracts.envelope import Envelope
 from services.contracts.events.profiles import MeetingMode, PeerKind, StepKind, Transition, Visibility
 from services.kit.mongo import Document
 from services.kit.outbox import OutboxWriter
+from services.kit.pagination import newest_first
 from services.profiles.domain.peer import Offer, Peer, PeerIdentity, Step
 from services.reference.text import fold
 
@@ -78,8 +80,13 @@ class PeerRepository:
         self.collection = database[COLLECTION]
         self.outbox = outbox
 
-    async def add(self, peer: Peer, events: list[Envelope]) -> None:
-        await self.outbox.insert(self.collection, to_document(peer), [(e, TOPIC) for e in events])
+    async def add(self, peer: Peer, events: list[Envelope], *, import_key: str | None = None) -> None:
+        """Raises DuplicateKeyError when the peer exists: the same former beneficiary, or the same
+        spreadsheet row (`import_key`) imported before."""
+        document = to_document(peer)
+        if import_key:
+            document["import_key"] = import_key
+        await self.outbox.insert(self.collection, document, [(e, TOPIC) for e in events])
 
     async def save(self, peer: Peer, events: list[Envelope]) -> None:
         changes = {k: v for k, v in to_document(peer).items() if k not in ("_id", "version")}
@@ -97,24 +104,31 @@ class PeerRepository:
         text: str = "",
         job: str = "",
         include_withdrawn: bool = False,
-        skip: int = 0,
+        after: str | None = None,
         limit: int = 50,
     ) -> list[Peer]:
-        """Peers of the agency, and region-wide published peers of other agencies of the region."""
+        """Peers of the agency, and region-wide published peers of other agencies of the region: newest
+        first, `limit` of them after the cursor `after`. Every word of `text` is found in the folded name and
+        `job` starts one of the lived path's job codes, checked by the database as it walks the `_id` index."""
         query: Document = {
             "$or": [
                 {"agency_id": agency_id},
                 {"visibility": "region", "region_code": region_code, "status": "published"},
-            ]
+            ],
+            "status": {"$ne": "erased"} if include_withdrawn else "published",
         }
-        if not include_withdrawn:
-            query["status"] = "published"
-        words = fold(text).split()
-        found = []
-        async for d in self.collection.find(query, {"outbox": 0}).sort("search", 1):
-            if all(w in d["search"] for w in words) and (not job or any(c.startswith(job.upper()) for c in d["jobs"])):
-                found.append(d)
-        return [from_document(d) for d in found[skip : skip + limit]]
+        conditions: list[Document] = [{"search": {"$regex": re.escape(word)}} for word in fold(text).split()]
+        if job.strip():
+            conditions.append({"jobs": {"$regex": "^" + re.escape(job.strip().upper())}})
+        if conditions:
+            query["$and"] = conditions
+        cursor = self.collection.find(newest_first(query, after), {"outbox": 0}).sort("_id", -1).limit(limit)
+        return [from_document(d) async for d in cursor]
+
+    async def former_beneficiary_of(self, beneficiary_id: str) -> str | None:
+        """The id of the peer a former beneficiary became, if they did."""
+        found = await self.collection.find_one({"former_beneficiary_id": beneficiary_id}, {"_id": 1})
+        return str(found["_id"]) if found else None
 
     async def consents_expired(self, now: datetime) -> list[Peer]:
         cursor = self.collection.find({"status": "published", "consent_expires_at": {"$lt": now}}, {"outbox": 0})

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pymongo import ASCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 
 from services.contracts.envelope import Envelope
@@ -13,10 +12,6 @@ from services.profiles.domain.staff import StaffMember, normalize_email
 
 COLLECTION = "staff"
 TOPIC = "profiles.staff"
-
-
-async def ensure_staff_indexes(database: AsyncDatabase[Document]) -> None:
-    await database[COLLECTION].create_index([("email", ASCENDING)], unique=True, name="email_unique")
 
 
 class StaffRepository:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import uuid
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 
@@ -18,6 +17,7 @@ from services.contracts.events.profiles import (
     Situation,
     StepKind,
 )
+from services.kit.pagination import new_id
 from services.profiles.domain.events import InvalidInput, event
 from services.reference import jobs, places
 
@@ -198,7 +198,7 @@ def register(
     _checked(identity, project)
     now = datetime.now(UTC)
     consent = Consent(matching_consent, now, now + timedelta(days=30 * consent_months))
-    beneficiary = Beneficiary(str(uuid.uuid4()), agency_id, counsellor_id, identity, project, consent, created_at=now)
+    beneficiary = Beneficiary(new_id(), agency_id, counsellor_id, identity, project, consent, created_at=now)
     payload = BeneficiaryRegisteredV1.model_validate(_project_payload(beneficiary))
     return beneficiary, event(
         "profiles.beneficiary.registered", "beneficiary", beneficiary.beneficiary_id, 1, agency_id, payload

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import uuid
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 
@@ -21,6 +20,7 @@ from services.contracts.events.profiles import (
     Visibility,
     WithdrawalReason,
 )
+from services.kit.pagination import new_id
 from services.profiles.domain.events import InvalidInput, event
 from services.reference import jobs, places
 
@@ -250,7 +250,7 @@ def publish(peer: Peer, consent_months: int = 24) -> tuple[Peer, list[Envelope]]
     peer = _checked(
         replace(
             peer,
-            peer_id=peer.peer_id or str(uuid.uuid4()),
+            peer_id=peer.peer_id or new_id(),
             version=1,
             status="published",
             consent_expires_at=datetime.now(UTC) + timedelta(days=30 * consent_months),

@@ -21,12 +21,14 @@ from typing import TextIO
 
 from pymongo.errors import DuplicateKeyError
 
-from services.kit.mongo import connect
+from services.kit.mongo import connect, create_indexes
 from services.kit.outbox import OutboxWriter
 from services.kit.settings import ServiceSettings
+from services.profiles.adapters.indexes import INDEXES
+from services.profiles.adapters.peers import COLLECTION as PEERS
 from services.profiles.adapters.peers import PeerRepository
 from services.profiles.domain import peer as rules
-from services.profiles.importing.rows import REQUIRED, RowProblems, to_peer
+from services.profiles.importing.rows import REQUIRED, RowProblems, import_key, to_peer
 
 IN_FLIGHT = 32
 
@@ -81,12 +83,14 @@ async def import_peers(
     outcome = Outcome()
     started = time.monotonic()
     gate = asyncio.Semaphore(IN_FLIGHT)
+    # the unique index that keeps a row from being imported twice, even before the service first started
+    await create_indexes(repository.collection.database, {PEERS: INDEXES[PEERS]})
 
     async def one(line: int, row: dict[str, str | None]) -> None:
         async with gate:
             try:
                 peer, events = rules.publish(to_peer(row, agency_id, region_code))
-                await repository.add(peer, events)
+                await repository.add(peer, events, import_key=import_key(agency_id, peer.identity.email))
                 outcome.imported += 1
             except (RowProblems, rules.InvalidPeer) as error:
                 outcome.rejected += [(line, row.get("email") or "", f, m) for f, m in error.problems]

@@ -135,13 +135,14 @@ def _place(value: str, region_code: str, column: str, problems: list[tuple[str, 
     return found[0].place_id
 
 
-def peer_id_for(agency_id: str, email: str) -> str:
-    """The same row imported twice is the same peer: the id comes from the agency and the e-mail."""
+def import_key(agency_id: str, email: str) -> str:
+    """The same row imported twice is the same peer: the key comes from the agency and the e-mail (the peer's
+    id is time-ordered, like every peer's; a unique index on this key refuses the second one)."""
     return str(uuid.uuid5(uuid.NAMESPACE_URL, f"parcours:peer:{agency_id}:{email.strip().lower()}"))
 
 
 def to_peer(row: Mapping[str, str | None], agency_id: str, region_code: str) -> rules.Peer:
-    """A Peer ready for `rules.publish`, or RowProblems naming every bad cell."""
+    """A Peer ready for `rules.publish` (which gives it its id), or RowProblems naming every bad cell."""
     problems: list[tuple[str, str]] = [(c, "required") for c in REQUIRED if not _cell(row, c)]
     kind = _choice(_cell(row, "kind"), PeerKind, KIND_WORDS, "kind", problems) if _cell(row, "kind") else None
     visibility_cell = fold(_cell(row, "visibility")) or "agence"
@@ -190,7 +191,7 @@ def to_peer(row: Mapping[str, str | None], agency_id: str, region_code: str) -> 
         raise RowProblems(problems)
     email = _cell(row, "email").lower()
     peer = rules.Peer(
-        peer_id_for(agency_id, email),
+        "",
         agency_id,
         region_code,
         kind,

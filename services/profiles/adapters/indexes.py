@@ -1,0 +1,46 @@
+"""Every index of the profiles service's collections, in one place; the kit makes them at start-up (and the
+peers import, which may run before the service ever did, makes the peers' own).
+
+Lists (GET /peers, GET /beneficiaries) need none: they walk the `_id` index newest first and check their
+other conditions on the way (`services.kit.pagination`). Unique indexes on optional fields are partial on
+`{"$gt": ""}`: documents without a string there (null, absent, an erased person's tombstone) stay out of
+them, and a plain equality on the field is served by them (the engine does not infer `$type`)."""
+
+from __future__ import annotations
+
+from pymongo import ASCENDING, IndexModel
+
+from services.kit.mongo import IndexDeclarations
+from services.profiles.adapters.beneficiaries import COLLECTION as BENEFICIARIES
+from services.profiles.adapters.peers import COLLECTION as PEERS
+from services.profiles.adapters.staff import COLLECTION as STAFF
+
+SET = {"$gt": ""}  # a non-empty string
+
+INDEXES: IndexDeclarations = {
+    STAFF: [
+        IndexModel([("email", ASCENDING)], unique=True, name="email_unique"),  # signing in
+        IndexModel([("agency_id", ASCENDING)], name="agency"),  # an agency's staff list
+    ],
+    PEERS: [
+        # one peer profile per former beneficiary (become-peer), and their export and erasure
+        IndexModel(
+            [("former_beneficiary_id", ASCENDING)],
+            unique=True,
+            name="one_peer_per_former_beneficiary",
+            partialFilterExpression={"former_beneficiary_id": SET},
+        ),
+        # a spreadsheet row imported twice (same agency and e-mail) is one peer
+        IndexModel(
+            [("import_key", ASCENDING)], unique=True, name="imported_once", partialFilterExpression={"import_key": SET}
+        ),
+        IndexModel([("status", ASCENDING), ("consent_expires_at", ASCENDING)], name="consent_expiry"),
+    ],
+    BENEFICIARIES: [
+        IndexModel(
+            [("status", ASCENDING), ("consent.matching", ASCENDING), ("consent.expires_at", ASCENDING)],
+            name="matching_consent_expiry",
+        ),
+        IndexModel([("agency_id", ASCENDING), ("status", ASCENDING)], name="agency_status"),  # the agency's counts
+    ],
+}
