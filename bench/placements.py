@@ -1,5 +1,6 @@
-"""Benchmark: the conventions desk on FerretDB: drafts written with their legal checks, a party's link
-action, the scheduler's sweep over every open convention, the PDF. Writes bench/results/placements.json.
+"""Benchmark: the conventions desk on the local engine: drafts written with their legal checks, a party's
+link action, the scheduler's sweep among OPEN open conventions (20,000: the aim is <= 100 ms with nothing
+due), the PDF. Writes bench/results/placements.json.
 
     make bench-placements        (starts its own FerretDB on the bench port, then stops it)
 """
@@ -19,20 +20,23 @@ from bench import report
 from bench.report import percentile
 from services.contracts.events.placements import PartyRole
 from services.kit import links
-from services.kit.mongo import connect
+from services.kit.mongo import connect, create_indexes
 from services.kit.outbox import OutboxWriter
+from services.kit.pagination import new_id
 from services.kit.settings import ServiceSettings
+from services.placements.adapters.indexes import INDEXES
 from services.placements.adapters.projections import Projections
 from services.placements.api import EXAMPLE
-from services.placements.conventions import ConventionDesk, Party
+from services.placements.conventions import ConventionDesk, Party, next_due_at, prepare_database
 from services.placements.documents import convention_pdf
 from services.placements.domain.convention import Terms
-from services.placements.domain.lifecycle import Action, Actor
+from services.placements.domain.lifecycle import Action, Actor, Status
 from services.placements.party_links import PartyLinks
 from services.placements.scheduler import Scheduler
 
 RESULTS = Path(__file__).parent / "results" / "placements.json"
-CONVENTIONS = int(os.environ.get("BENCH_PLACEMENTS_CONVENTIONS", "2000"))
+CONVENTIONS = int(os.environ.get("BENCH_PLACEMENTS_CONVENTIONS", "2000"))  # written through the desk
+OPEN = int(os.environ.get("BENCH_PLACEMENTS_OPEN", "20000"))  # open conventions in all
 SAMPLES = int(os.environ.get("BENCH_PLACEMENTS_SAMPLES", "200"))
 KEY = "bench-link-signing-key-of-at-least-32-characters"
 
@@ -44,10 +48,43 @@ def terms(index: int, start: date) -> Terms:
     return Terms.model_validate(body)
 
 
+MIX = (Status.DRAFT, Status.SENT_TO_EMPLOYER, Status.CONFIRMED_BY_EMPLOYER, Status.SIGNED, Status.VALIDATED)
+
+
+async def add_open(desk: ConventionDesk, template: dict[str, Any], count: int, start: date) -> None:
+    """`count` more open conventions, in several statuses, starting on `start` (later than the drafts':
+    nothing of theirs is due when the drafts' reminders are), inserted as they would be stored."""
+    batch: list[dict[str, Any]] = []
+    for index in range(count):
+        terms = {
+            **template["terms"],
+            "start_date": start.isoformat(),
+            "end_date": (start + timedelta(days=11)).isoformat(),
+        }
+        document = {
+            **template,
+            "_id": new_id(),
+            "beneficiary_id": str(uuid.uuid4()),
+            "status": MIX[index % len(MIX)].value,
+            "terms": terms,
+            "outbox": [],
+        }
+        document["next_due_at"] = next_due_at(document)
+        batch.append(document)
+        if len(batch) == 5000 or index == count - 1:
+            await desk.conventions.insert_many(batch)
+            batch = []
+
+
+def ms(seconds: float) -> float:
+    return round(seconds * 1000, 2)
+
+
 async def main() -> None:
     settings = ServiceSettings(service_name="bench_placements")
     client, database = connect(settings)
     await client.drop_database(settings.database_name)
+    await create_indexes(database, INDEXES)
     projections = Projections(database)
     desk = ConventionDesk(database, OutboxWriter(), projections, KEY)
     counsellor = Party(frozenset({Actor.COUNSELLOR}), "bench-counsellor")
@@ -86,9 +123,20 @@ async def main() -> None:
             await PartyLinks(desk).act(convention_id, token, Action.CONFIRM, datetime.now(UTC))
             sign_ms.append((time.perf_counter() - t0) * 1000)
 
+        await add_open(desk, await desk.get(ids[-1]), OPEN - CONVENTIONS, start + timedelta(days=60))
         t0 = time.perf_counter()
-        idle = await Scheduler(desk).sweep(datetime.now(UTC))
-        sweep_idle_s = time.perf_counter() - t0
+        await prepare_database(database)  # at start-up: nothing stored before next_due_at here
+        prepare_s = time.perf_counter() - t0
+        idle_s, idle = [], {}
+        for _ in range(30):
+            t0 = time.perf_counter()
+            idle = await Scheduler(desk).sweep(datetime.now(UTC))
+            idle_s.append(time.perf_counter() - t0)
+        every_open_s = []  # what the sweep read before next_due_at: every open convention
+        for _ in range(3):
+            t0 = time.perf_counter()
+            await desk.conventions.find({"status": {"$in": [s.value for s in MIX]}}).to_list()
+            every_open_s.append(time.perf_counter() - t0)
         t0 = time.perf_counter()
         due = await Scheduler(desk).sweep(datetime.combine(start - timedelta(days=1), datetime.min.time(), UTC))
         sweep_due_s = time.perf_counter() - t0
@@ -108,10 +156,14 @@ async def main() -> None:
             "draft_ms_last_100_mean": round(statistics.mean(create_ms[-100:]), 2),
             "link_confirm_ms_p50": round(percentile(sign_ms, 50), 2),
             "link_confirm_ms_p99": round(percentile(sign_ms, 99), 2),
-            "sweep_s_nothing_due": round(sweep_idle_s, 3),
+            "open_conventions": await desk.conventions.count_documents({"status": {"$in": [s.value for s in MIX]}}),
+            "sweep_ms_nothing_due_20k": ms(percentile(idle_s, 50)),
+            "sweep_ms_nothing_due_20k_p99": ms(percentile(idle_s, 99)),
+            "sweep_idle_counts": idle,
+            "reading_every_open_convention_ms_20k": ms(statistics.median(every_open_s)),
             "sweep_s_reminders_due": round(sweep_due_s, 3),
             "sweep_reminders_sent": due["reminders"],
-            "sweep_idle_counts": idle,
+            "startup_adoption_ms_none_missing": ms(prepare_s),
             "pdf_ms_p50": round(percentile(pdf_ms, 50), 2),
             "database": settings.mongodb_uri,
         }

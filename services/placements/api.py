@@ -7,16 +7,17 @@ from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
-from fastapi.responses import Response
+from fastapi.responses import Response, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.contracts.events.placements import PartyRole
 from services.kit.auth import operator_moment, require_operator
 from services.kit.identity import Caller, Role, require
 from services.kit.mongo import Document
+from services.kit.pagination import After, announce_next
 from services.placements import documents
 from services.placements.adapters.projections import Projections
-from services.placements.conventions import ConventionDesk, NotFound, Party, missing_signatures
+from services.placements.conventions import ConventionDesk, NotFound, Party, Selection, missing_signatures
 from services.placements.domain.convention import Assessment, Terms
 from services.placements.domain.lifecycle import (
     STATUS_LABELS,
@@ -197,32 +198,56 @@ async def create(body: ConventionIn, caller: Counsellor, request: Request) -> Co
     return await view(request, document, caller)
 
 
-@router.get("/conventions", summary="Your agency's conventions, newest first, by status or beneficiary")
+StatusFilter = Annotated[Status | None, Query(alias="status")]
+WaitingFor = Annotated[
+    str | None,
+    Query(alias="waiting_for", max_length=40, description="counsellor, validator, employer, beneficiary, tutor, ..."),
+]
+
+
+async def selection(
+    caller: AgencyStaff,
+    request: Request,
+    status_: StatusFilter = None,
+    beneficiary_id: Annotated[str | None, Query(max_length=100)] = None,
+    waiting_for_: WaitingFor = None,
+) -> Selection:
+    validation = await projections_of(request).validation_of(caller.agency_id)
+    return Selection(caller.agency_id, status_, beneficiary_id, waiting_for_, validation)
+
+
+Selected = Annotated[Selection, Depends(selection)]
+
+
+@router.get(
+    "/conventions",
+    summary="Your agency's conventions, newest first, by status, beneficiary or who has to act; the next page "
+    "is announced in the X-Next-Cursor and Link headers (?after=)",
+)
 async def conventions(
     caller: AgencyStaff,
     request: Request,
-    status_: Annotated[Status | None, Query(alias="status")] = None,
-    beneficiary_id: str | None = None,
-    waiting_for_: Annotated[
-        str | None, Query(alias="waiting_for", description="counsellor, validator, employer, beneficiary, tutor, ...")
-    ] = None,
+    response: Response,
+    selected: Selected,
+    after: After = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> list[ConventionOut]:
-    found = await desk_of(request).of_agency(caller.agency_id, status_, beneficiary_id)
-    validation = await projections_of(request).validation_of(caller.agency_id)
-    views = [ConventionOut.of(d, validation, actors_of(caller)) for d in found]
-    return [v for v in views if waiting_for_ is None or waiting_for_ in v.waiting_for]
+    found = await desk_of(request).of_agency(selected, after, limit)
+    announce_next(request, response, found, limit)
+    return [ConventionOut.of(d, selected.validation, actors_of(caller)) for d in found]
 
 
 @router.get(
     "/conventions/export.csv",
-    summary="Your agency's conventions as CSV (semicolons, UTF-8 with BOM: opens in a spreadsheet)",
-    response_class=Response,
+    summary="Your agency's conventions as CSV (semicolons, UTF-8 with BOM: opens in a spreadsheet), all those "
+    "the same filters as the list select, newest first",
+    response_class=StreamingResponse,
 )
-async def export(caller: AgencyStaff, request: Request) -> Response:
-    found = await desk_of(request).of_agency(caller.agency_id)
+async def export(selected: Selected, request: Request) -> StreamingResponse:
+    pages = desk_of(request).pages_of_agency(selected, fields=documents.CSV_FIELDS)
     filename = f"conventions-{date.today().isoformat()}.csv"
-    return Response(
-        documents.csv_export(found),
+    return StreamingResponse(
+        documents.csv_export(pages),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )

@@ -14,6 +14,7 @@ from services.kit.messaging import EventRouter
 from services.kit.outbox import ConcurrentUpdate
 from services.kit.settings import LinkSigningSettings
 from services.placements import api, links_api
+from services.placements.adapters.indexes import INDEXES
 from services.placements.adapters.projections import Projections
 from services.placements.conventions import (
     CONVENTIONS,
@@ -21,7 +22,7 @@ from services.placements.conventions import (
     NotFound,
     Refused,
     UnknownBeneficiary,
-    ensure_indexes,
+    prepare_database,
 )
 from services.placements.domain.lifecycle import NotYours, RefusedTransition
 from services.placements.erasure import Erasure
@@ -68,7 +69,8 @@ def build_app(settings: PlacementsSettings) -> FastAPI:
         router=router,
         routers=[api.router, links_api.router],
         aggregate_collections=[CONVENTIONS],
-        setup_database=ensure_indexes,
+        indexes=INDEXES,
+        setup_database=prepare_database,
     )
     projections = Projections(runtime.db).subscribe(router)
     desk = ConventionDesk(runtime.db, runtime.outbox, projections, settings.link_signing_key)

@@ -4,15 +4,17 @@ decided by the pure rules of `domain/`. Staff act through the API; parties throu
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import uuid
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import DuplicateKeyError, OperationFailure
 
 from services.contracts.envelope import Envelope
 from services.contracts.events.placements import LinkPurpose, Objective, PartyRole
@@ -20,6 +22,7 @@ from services.kit import links
 from services.kit.domain import InvalidInput
 from services.kit.mongo import Document
 from services.kit.outbox import OutboxWriter
+from services.kit.pagination import new_id, newest_first
 from services.placements.adapters.projections import Projections
 from services.placements.convention_events import (
     assessment_fields,
@@ -37,23 +40,43 @@ from services.placements.domain.lifecycle import (
     Action,
     Actor,
     Status,
+    Validation,
     next_status,
     waiting_for,
+    waiting_statuses,
 )
-from services.placements.domain.working_days import FRANCE, today_in_france
+from services.placements.domain.reminders import Timeline, next_due
+from services.placements.domain.working_days import FRANCE, start_of_day, today_in_france
 
 log = logging.getLogger(__name__)
 
 CONVENTIONS = "conventions"
-BY_BENEFICIARY = "conventions_by_beneficiary"
 ASSESSMENT_LINK_DAYS = 60
+# what earlier versions kept: per-beneficiary id lists (FerretDB v1 had no secondary index), and indexes a
+# sorted list on a secondary key used (the engine sorts the whole match: lists walk the _id index instead)
+FORMER_COLLECTIONS = ("conventions_by_beneficiary",)
+FORMER_INDEXES = ("agency_newest_first", "status")
 
 
-async def ensure_indexes(database: AsyncDatabase[Document]) -> None:
-    """For MongoDB in production (FerretDB v1 serves only _id lookups from an index): the agency's list and
-    the scheduler's sweep."""
-    await database[CONVENTIONS].create_index([("agency_id", 1), ("created_at", -1)], name="agency_newest_first")
-    await database[CONVENTIONS].create_index([("status", 1)], name="status")
+async def prepare_database(database: AsyncDatabase[Document]) -> None:
+    """At start-up, after the declared indexes (`adapters/indexes.py`): what earlier versions left goes, and
+    conventions stored before `next_due_at` existed get theirs (found by the index: those lacking it), so
+    that the scheduler misses none. Idempotent; two instances may do it at once."""
+    for name in FORMER_COLLECTIONS:
+        await database.drop_collection(name)
+    conventions = database[CONVENTIONS]
+    present = {index["name"] async for index in await conventions.list_indexes()}
+    for name in FORMER_INDEXES:
+        if name in present:
+            with contextlib.suppress(OperationFailure):  # another instance starting at the same time
+                await conventions.drop_index(name)
+    adopted = 0
+    async for document in conventions.find({"next_due_at": {"$exists": False}}):
+        due = {"next_due_at": next_due_at(document)}
+        await conventions.update_one({"_id": document["_id"], "next_due_at": {"$exists": False}}, {"$set": due})
+        adopted += 1
+    if adopted:
+        log.info("%d conventions stored before next_due_at got theirs", adopted)
 
 
 class NotFound(Exception):
@@ -94,6 +117,7 @@ class Step:
     document: Document  # as it was read
     changes: Document
     events: list[Envelope] = field(default_factory=list)
+    now: datetime | None = None  # when it is taken: the scheduler's next look starts from that day
 
     @property
     def version(self) -> int:
@@ -121,6 +145,63 @@ def missing_signatures(document: Document) -> tuple[PartyRole, ...]:
     return tuple(r for r in signatories(terms_of(document)) if r.value not in signed)
 
 
+def timeline_of(document: Document) -> Timeline:
+    """What the scheduler's plan reads of a convention."""
+    return Timeline(
+        Status(document["status"]),
+        date.fromisoformat(document["terms"]["start_date"]),
+        date.fromisoformat(document["terms"]["end_date"]),
+        missing_signatures(document),
+        frozenset(document.get("reminders_sent", [])),
+    )
+
+
+def next_due_at(document: Document, since: date | None = None) -> datetime | None:
+    """The moment the scheduler has something to do for this convention (a reminder, a step time takes),
+    from `since` if given; None when it never will. Written with every change of the convention and
+    indexed: each pass of the scheduler reads only the conventions due."""
+    if document.get("erased"):
+        return None
+    day = next_due(timeline_of(document), since)
+    return start_of_day(day) if day is not None else None
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which of an agency's conventions a list or an export shows: by status, beneficiary, and who has to
+    act (`waiting_for`, answered by the agency's validation mode)."""
+
+    agency_id: str
+    status: Status | None = None
+    beneficiary_id: str | None = None
+    waiting_for: str | None = None
+    validation: Validation = Validation.ONE_STEP
+
+    def query(self) -> Document | None:
+        """The database's filter, or None when nothing can match."""
+        query: Document = {"agency_id": self.agency_id}
+        if self.status is not None:
+            query["status"] = self.status.value
+        if self.beneficiary_id is not None:
+            query["beneficiary_id"] = self.beneficiary_id
+        if self.waiting_for is None:
+            return query
+        always, unless_signed = waiting_statuses(self.waiting_for, self.validation)
+        alternatives: list[Document] = []
+        if always:
+            alternatives.append({"status": {"$in": sorted(s.value for s in always)}})
+        if unless_signed:  # a signatory, while its own signature is missing (see `missing_signatures`)
+            party = PartyRole(self.waiting_for).value
+            statuses = sorted(s.value for s in unless_signed)
+            unsigned: Document = {"status": {"$in": statuses}, f"signatures.{party}": {"$exists": False}}
+            if party == PartyRole.LEGAL_REPRESENTATIVE.value:
+                unsigned["terms.legal_representative"] = {"$ne": None}
+            alternatives.append(unsigned)
+        if not alternatives:
+            return None
+        return {**query, "$or": alternatives}
+
+
 def stay_of(document: Document) -> limits.Stay | None:
     """The convention as the legal limits count it: planned or held days, or the days lived before a
     cancellation during the immersion; None when it never took place."""
@@ -142,7 +223,6 @@ class ConventionDesk:
         self, database: AsyncDatabase[Document], outbox: OutboxWriter, projections: Projections, link_key: str
     ) -> None:
         self.conventions = database[CONVENTIONS]
-        self.by_beneficiary = database[BY_BENEFICIARY]
         self.outbox = outbox
         self.projections = projections
         self.link_key = link_key
@@ -156,21 +236,47 @@ class ConventionDesk:
         return document
 
     async def of_beneficiary(self, beneficiary_id: str) -> list[Document]:
-        """A beneficiary's conventions, by _id through their list (a filter on another field would read the
-        whole collection on FerretDB)."""
-        listed = await self.by_beneficiary.find_one({"_id": beneficiary_id})
-        found = [await self.conventions.find_one({"_id": i}) for i in (listed or {}).get("ids", [])]
-        return [d for d in found if d is not None]
+        """A beneficiary's conventions (a handful: by their index, no page needed)."""
+        return await self.conventions.find({"beneficiary_id": beneficiary_id}).to_list()
 
     async def of_agency(
-        self, agency_id: str, status: Status | None = None, beneficiary_id: str | None = None
+        self, selection: Selection, after: str | None = None, limit: int = 50, fields: Document | None = None
     ) -> list[Document]:
-        query: dict[str, Any] = {"agency_id": agency_id}
-        if status is not None:
-            query["status"] = status.value
-        if beneficiary_id is not None:
-            query["beneficiary_id"] = beneficiary_id
-        return await self.conventions.find(query).sort("created_at", -1).to_list()
+        """A page of the agency's conventions, newest first, after the cursor `after` (an `_id`): the engine
+        walks the `_id` index in order and stops at the limit (see `services.kit.pagination`). One
+        beneficiary's are a handful: read by their index and ordered here (under an `_id` range the engine
+        would walk the `_id` index instead, through the whole agency)."""
+        query = selection.query()
+        if query is None:
+            return []
+        if selection.beneficiary_id is not None:
+            found = await self.conventions.find(query, fields).to_list()
+            newest = sorted((d for d in found if after is None or d["_id"] < after), key=lambda d: d["_id"])[::-1]
+            return newest[:limit]
+        return await self.conventions.find(newest_first(query, after), fields).sort("_id", -1).limit(limit).to_list()
+
+    async def pages_of_agency(
+        self, selection: Selection, size: int = 500, fields: Document | None = None
+    ) -> AsyncIterator[list[Document]]:
+        """Every convention of the selection, page after page (an export), never all in memory at once."""
+        after: str | None = None
+        while True:
+            page = await self.of_agency(selection, after, size, fields)
+            if page:
+                yield page
+            if len(page) < size:
+                return
+            after = page[-1]["_id"]
+
+    async def due(self, now: datetime) -> list[Document]:
+        """The conventions the scheduler has something to do for at `now` (by the `next_due_at` index)."""
+        return await self.conventions.find({"next_due_at": {"$lte": now}}).to_list()
+
+    async def reschedule(self, document: Document, today: date) -> None:
+        """Nothing to do today after all (a reminder's moment passed unseen): the next due day after it. The
+        field follows from the document: a change meanwhile (another version) wrote its own."""
+        due = {"next_due_at": next_due_at(document, today)}
+        await self.conventions.update_one({"_id": document["_id"], "version": document["version"]}, {"$set": due})
 
     # -- the counsellor writes it -------------------------------------------------------------------
 
@@ -182,7 +288,7 @@ class ConventionDesk:
             raise UnknownBeneficiary(beneficiary_id)
         if not beneficiary.active:
             raise Refused("this beneficiary's accompaniment is closed")
-        convention_id = renewal_id(renewal_of) if renewal_of else str(uuid.uuid4())
+        convention_id = new_id()
         problems = terms_problems(terms, beneficiary.minor, today_in_france(now))
         problems += await self._limit_problems(convention_id, beneficiary_id, terms, renewal_of or None)
         if problems:
@@ -204,17 +310,10 @@ class ConventionDesk:
             "created_at": now,
             "history": [entry("draft", staff_id, None, Status.DRAFT, now)],
         }
+        document["next_due_at"] = next_due_at(document, today_in_france(now))
         drafted = step_event(document, "drafted", 1, None, "draft", Actor.COUNSELLOR, {})
-        await self._list_for_beneficiary(beneficiary_id, convention_id)
         await self.outbox.insert(self.conventions, document, events_of([drafted, contacts_event(document, 1)]))
         return {**document, "version": 1}
-
-    async def _list_for_beneficiary(self, beneficiary_id: str, convention_id: str) -> None:
-        """Written before the convention itself: a crash in between leaves an id that leads nowhere, never
-        a convention the limits would miss."""
-        await self.by_beneficiary.update_one(
-            {"_id": beneficiary_id}, {"$addToSet": {"ids": convention_id}}, upsert=True
-        )
 
     async def _limit_problems(
         self, convention_id: str, beneficiary_id: str, terms: Terms, renewal_of: str | None
@@ -255,6 +354,8 @@ class ConventionDesk:
         return await self.commit(await self.decide(document, action, party, now, **details))
 
     async def commit(self, step: Step) -> Document:
+        """Write the step (compare-and-set on the version), with when the scheduler has to look at it next."""
+        step.changes["next_due_at"] = next_due_at(step.after, today_in_france(step.now) if step.now else None)
         document = step.document
         await self.outbox.update(
             self.conventions, document["_id"], document["version"], step.changes, events_of(step.events)
@@ -322,7 +423,7 @@ class ConventionDesk:
             changes["links"] = {**records, used_link.value: {**records[used_link.value], "used_at": now}}
             changes["used_links"] = [*document.get("used_links", []), records[used_link.value]["hash"]]
         changes["history"] = [*document.get("history", []), entry(action.value, party.by, current, target, now)]
-        step = Step(document, changes)
+        step = Step(document, changes, now=now)
         unsigned = tuple(r.value for r in missing_signatures(step.after))
         extra["waiting_for"] = waiting_for(target, validation, unsigned)
         actor = Actor.SYSTEM if Actor.SYSTEM in party.actors else min(party.actors)
@@ -364,7 +465,8 @@ class ConventionDesk:
 
     async def renew(self, original: Document, staff_id: str, start: date, end: date, now: datetime) -> Document:
         """A new draft with the same host, tutor and objective for new dates; the original becomes renewed.
-        The renewal's id follows from the original's, so a retry after a crash finds it."""
+        A convention has one renewal at most (a unique index on `renewal_of`), so a retry after a crash
+        between the two writes finds the renewal made the first time."""
         validation = await self.projections.validation_of(original["agency_id"])
         current = Status(original["status"])
         next_status(current, Action.RENEW, frozenset({Actor.COUNSELLOR}), validation)  # 409 unless assessed
@@ -380,7 +482,14 @@ class ConventionDesk:
                 original["agency_id"], staff_id, original["beneficiary_id"], terms, now, original["_id"]
             )
         except DuplicateKeyError:
-            renewal = await self.get(renewal_id(original["_id"]))
+            made = [
+                d
+                for d in await self.of_beneficiary(original["beneficiary_id"])
+                if d.get("renewal_of") == original["_id"]
+            ]
+            if not made:
+                raise
+            renewal = made[0]
         changes = {
             "status": Status.RENEWED.value,
             "renewal_id": renewal["_id"],
@@ -390,17 +499,13 @@ class ConventionDesk:
                 entry(Action.RENEW.value, staff_id, current, Status.RENEWED, now),
             ],
         }
-        step = Step(original, changes)
+        step = Step(original, changes, now=now)
         extra = {"renewal_id": renewal["_id"]}
         step.events.append(
             step_event(step.after, "renewed", step.version, current.value, Action.RENEW, Actor.COUNSELLOR, extra)
         )
         await self.commit(step)
         return renewal
-
-
-def renewal_id(original_id: str) -> str:
-    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"renewal:{original_id}"))
 
 
 def entry(action: str, by: str, frm: Status | None, to: Status, now: datetime) -> Document:

@@ -1,7 +1,11 @@
-"""The documents people take away: the printable convention (PDF) and the agency's CSV export."""
+"""The documents people take away: the printable convention (PDF) and the agency's CSV export (streamed
+page by page)."""
 
 from __future__ import annotations
 
+import csv
+import io
+from collections.abc import AsyncIterator
 from datetime import date, datetime
 
 from fpdf import FPDF
@@ -9,7 +13,7 @@ from fpdf.enums import XPos, YPos
 
 from services.contracts.events.placements import Attendance, Objective, PartyRole, ProjectConclusion
 from services.kit.mongo import Document
-from services.kit.spreadsheet import spreadsheet_csv
+from services.kit.spreadsheet import safe_cell, spreadsheet_csv
 from services.placements.domain.convention import OBJECTIVE_LABELS, ROLE_LABELS, Terms
 from services.placements.domain.lifecycle import STATUS_LABELS, Status
 from services.placements.domain.limits import WEEKDAYS, days_of
@@ -154,8 +158,17 @@ CSV_COLUMNS = (
 )
 
 
-def csv_export(conventions: list[Document]) -> bytes:
-    return spreadsheet_csv(CSV_COLUMNS, (_csv_row(d) for d in conventions))
+CSV_FIELDS = {"status": 1, "terms": 1, "assessment": 1, "renewal_of": 1, "created_at": 1}  # what a row reads
+
+
+async def csv_export(pages: AsyncIterator[list[Document]]) -> AsyncIterator[bytes]:
+    """The export as it is read, page by page: the header (with the BOM spreadsheets need), then each
+    page's rows."""
+    yield spreadsheet_csv(CSV_COLUMNS, [])
+    async for page in pages:
+        out = io.StringIO()
+        csv.writer(out, delimiter=";").writerows([safe_cell(v) for v in _csv_row(d)] for d in page)
+        yield out.getvalue().encode()
 
 
 def _csv_row(d: Document) -> tuple[object, ...]:

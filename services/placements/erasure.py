@@ -21,7 +21,8 @@ PLATFORM = Party(frozenset({Actor.COUNSELLOR, Actor.VALIDATOR, Actor.SYSTEM}), "
 
 
 def scrubbed(document: Document) -> Document:
-    """The document's fields without the erased beneficiary's personal data, and with no link left."""
+    """The document's fields without the erased beneficiary's personal data, and with no link left (nor
+    anything for the scheduler to do)."""
     terms = dict(document["terms"])
     terms["beneficiary"] = {"first_name": ERASED, "last_name": ERASED, "email": "", "phone": ""}
     terms["legal_representative"] = None
@@ -32,7 +33,8 @@ def scrubbed(document: Document) -> Document:
     if reason:
         reason = {**reason, "note": ""}
     kept = {k: v for k, v in document.items() if k not in ("_id", "version", "outbox")}
-    return {**kept, "terms": terms, "assessment": assessment, "reason": reason, "links": {}, "erased": True}
+    scrubbed = {"terms": terms, "assessment": assessment, "reason": reason, "links": {}, "erased": True}
+    return {**kept, **scrubbed, "next_due_at": None}
 
 
 class Erasure:

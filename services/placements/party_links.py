@@ -159,7 +159,7 @@ class PartyLinks:
         if not possible(document, role, purpose):
             raise Refused(f"the {role.value}'s link has nothing left to do: the convention is {document['status']}")
         expires_at = max(current["expires_at"].astimezone(UTC), now + RESEND_MINIMUM)
-        step = Step(document, {"updated_at": now})
+        step = Step(document, {"updated_at": now}, now=now)
         resent = entry("resend_link", staff_id, None, Status(document["status"]), now)
         step.changes["history"] = [*document.get("history", []), {**resent, "role": role.value}]
         self.desk.issue_link(step, role, purpose, expires_at, reissued=True)

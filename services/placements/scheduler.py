@@ -1,6 +1,7 @@
 """The scheduler: on each pass (every minute, or by the operator with a moved clock) it sends the reminders
-due and takes the steps time takes (start, end, expiry). What it sent is written with the events in one
-write, so a restart or a second instance finds it done."""
+due and takes the steps time takes (start, end, expiry). It reads only the conventions due, by the
+`next_due_at` index that every write of a convention keeps (`conventions.next_due_at`). What it sent is
+written with the events in one write, so a restart or a second instance finds it done."""
 
 from __future__ import annotations
 
@@ -12,25 +13,12 @@ from services.contracts.events.placements import LinkPurpose, PartyRole, Reminde
 from services.kit.mongo import Document
 from services.kit.outbox import ConcurrentUpdate
 from services.placements.convention_events import reminder_event
-from services.placements.conventions import ASSESSMENT_LINK_DAYS, SYSTEM, ConventionDesk, Step, missing_signatures
+from services.placements.conventions import ASSESSMENT_LINK_DAYS, SYSTEM, ConventionDesk, Step, timeline_of
 from services.placements.domain.lifecycle import Status
-from services.placements.domain.reminders import Reminder, Timeline, plan
+from services.placements.domain.reminders import Reminder, plan
 from services.placements.domain.working_days import today_in_france
 
 log = logging.getLogger(__name__)
-
-ENDED = frozenset({Status.ASSESSED, Status.REJECTED, Status.CANCELLED, Status.RENEWED, Status.EXPIRED})
-OPEN = [s.value for s in Status if s not in ENDED]
-
-
-def timeline_of(document: Document) -> Timeline:
-    return Timeline(
-        Status(document["status"]),
-        date.fromisoformat(document["terms"]["start_date"]),
-        date.fromisoformat(document["terms"]["end_date"]),
-        missing_signatures(document),
-        frozenset(document.get("reminders_sent", [])),
-    )
 
 
 class Scheduler:
@@ -40,30 +28,35 @@ class Scheduler:
     async def sweep(self, now: datetime) -> dict[str, int]:
         today = today_in_france(now)
         counts = {"reminders": 0, "steps": 0}
-        for document in await self.desk.conventions.find({"status": {"$in": OPEN}}).to_list():
-            if document.get("erased"):
-                continue
+        for document in await self.desk.due(now):
             try:
-                await self._one(document, today, now, counts)
+                if not await self._one(document, today, now, counts):
+                    await self.desk.reschedule(document, today)
             except ConcurrentUpdate:
                 log.info("convention %s changed during the sweep; the next sweep takes it", document["_id"])
         return counts
 
-    async def _one(self, document: Document, today: date, now: datetime, counts: dict[str, int]) -> None:
+    async def _one(self, document: Document, today: date, now: datetime, counts: dict[str, int]) -> bool:
+        """Whatever is due today for this convention; False when nothing was (its writes, if any, said
+        when to look again)."""
+        acted = False
         for _ in range(len(Status)):  # a convention validated late may start and end in one pass
             due = plan(timeline_of(document), today)
             if due.action is not None:
                 document = await self.desk.act(document, due.action, SYSTEM, now)
                 counts["steps"] += 1
+                acted = True
                 continue
             if due.reminders:
                 await self._remind(document, due.reminders, now)
                 counts["reminders"] += len(due.reminders)
-            return
+                acted = True
+            break
+        return acted
 
     async def _remind(self, document: Document, reminders: Sequence[Reminder], now: datetime) -> None:
         sent = [*document.get("reminders_sent", []), *(r.key for r in reminders)]
-        step = Step(document, {"reminders_sent": sent})
+        step = Step(document, {"reminders_sent": sent}, now=now)
         for reminder in reminders:
             tutor = document.get("links", {}).get(PartyRole.TUTOR.value)
             if reminder.kind is ReminderKind.ASSESSMENT_REQUEST and (tutor is None or tutor["used_at"]):

@@ -7,7 +7,7 @@ from __future__ import annotations
 import copy
 import io
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -17,10 +17,18 @@ from pypdf import PdfReader
 from services.contracts.envelope import Envelope
 from services.kit import links
 from services.kit.dead_letters import read_topic
+from services.kit.mongo import connect, create_indexes
+from services.kit.outbox import OutboxWriter
+from services.placements.adapters.indexes import INDEXES
+from services.placements.adapters.projections import Projections
 from services.placements.api import EXAMPLE
+from services.placements.conventions import CONVENTIONS, ConventionDesk, Party, Selection, prepare_database
+from services.placements.domain.convention import Terms
+from services.placements.domain.lifecycle import Action, Actor
+from services.placements.scheduler import Scheduler
 from tests.conftest import Servers
 from tests.integration.conftest import LINK_KEY, OPERATOR_TOKEN
-from tests.integration.support import ServiceProcess, wait_until
+from tests.integration.support import ServiceProcess, settings_for, wait_until
 from tests.integration.test_profiles_beneficiaries_api import Agency, agency, beneficiary
 from tests.integration.test_profiles_staff_api import as_operator, bearer, login, new_staff
 
@@ -259,6 +267,14 @@ async def test_links_refuse_every_misuse_and_leave_the_convention_unchanged(
     theirs = (await created(placements, nantes, convention(await new_beneficiary(profiles, nantes))))["convention_id"]
     for convention_id in (mine, theirs):
         await step(placements, nantes.counsellor, convention_id, "send")
+    newest = await placements.get("/conventions", params={"limit": 1}, headers=nantes.counsellor)
+    assert [c["convention_id"] for c in newest.json()] == [theirs]
+    cursor = newest.headers["X-Next-Cursor"]
+    assert f"after={cursor}" in newest.headers["Link"]
+    older = await placements.get("/conventions", params={"limit": 1, "after": cursor}, headers=nantes.counsellor)
+    assert [c["convention_id"] for c in older.json()] == [mine]
+    last = await placements.get("/conventions", params={"limit": 1, "after": mine}, headers=nantes.counsellor)
+    assert last.json() == [] and "X-Next-Cursor" not in last.headers
     employer, other_employer = await link(servers, mine, "employer"), await link(servers, theirs, "employer")
     before = await read(placements, nantes, mine)
 
@@ -490,3 +506,57 @@ async def test_an_employer_declines_then_a_two_step_agency_validates(
     assert cancelled.status_code == 422 and "reason" in cancelled.text
     stopped = await step(placements, nantes.counsellor, convention_id, "cancel", reason="found_a_job")
     assert stopped["status"] == "cancelled" and stopped["your_actions"] == []
+
+
+async def test_an_agencys_list_pages_and_the_scheduler_reads_only_the_conventions_due(servers: Servers) -> None:
+    """On the desk, below the API: the agency's list newest first page after page, filtered by who has to
+    act in the database; the scheduler's pass reads the conventions due by their index, and conventions
+    stored before next_due_at existed get it at start-up."""
+    settings = settings_for(servers, "conventions")
+    client, database = connect(settings)
+    await create_indexes(database, INDEXES)
+    projections = Projections(database)
+    desk = ConventionDesk(database, OutboxWriter(), projections, LINK_KEY)
+    counsellor = Party(frozenset({Actor.COUNSELLOR}), "counsellor")
+    people = [str(uuid.uuid4()) for _ in range(12)]
+    now = datetime.now(UTC)
+    try:
+        await projections.beneficiaries.insert_many(
+            [
+                {"_id": p, "agency_id": "here" if i else "there", "minor": False, "active": True, "version": 1}
+                for i, p in enumerate(people)
+            ]
+        )
+        terms = Terms.model_validate({k: v for k, v in EXAMPLE.items() if k != "beneficiary_id"})
+        made = [
+            (await desk.create("there" if i == 0 else "here", "c", p, terms, now))["_id"] for i, p in enumerate(people)
+        ]
+        ours = made[1:][::-1]  # newest first
+        pages = [[d["_id"] for d in page] async for page in desk.pages_of_agency(Selection("here"), size=4)]
+        assert pages == [ours[:4], ours[4:8], ours[8:]]
+        first = await desk.of_agency(Selection("here"), None, 5)
+        assert [d["_id"] for d in await desk.of_agency(Selection("here"), first[-1]["_id"], 5)] == ours[5:10]
+        assert [d["_id"] for d in await desk.of_agency(Selection("here", beneficiary_id=people[3]))] == [made[3]]
+        assert await desk.of_agency(Selection("here", beneficiary_id=people[0])) == [], "another agency's"
+        sent = [(await desk.act(await desk.get(i), Action.SEND, counsellor, now))["_id"] for i in made[1:3]]
+        assert [d["_id"] for d in await desk.of_agency(Selection("here", waiting_for="employer"))] == sent[::-1]
+        waiting_for_counsellor = await desk.of_agency(Selection("here", waiting_for="counsellor"), limit=50)
+        assert [d["_id"] for d in waiting_for_counsellor] == [i for i in ours if i not in sent]
+        assert await desk.of_agency(Selection("here", waiting_for="nobody")) == []
+
+        assert await desk.due(now) == [], "nothing is due before the immersion"
+        await database[CONVENTIONS].update_many({"_id": {"$in": made[:5]}}, {"$unset": {"next_due_at": ""}})
+        await prepare_database(database)  # as at start-up
+        assert await database[CONVENTIONS].count_documents({"next_due_at": {"$exists": False}}) == 0
+        two_days_before = datetime.fromisoformat("2027-03-11T09:00:00+01:00")  # the employer is reminded
+        assert sorted(d["_id"] for d in await desk.due(two_days_before)) == sorted(sent)
+        assert await Scheduler(desk).sweep(two_days_before) == {"reminders": 2, "steps": 0}
+        assert await desk.due(two_days_before) == [], "reminded: due again only at the expiry"
+        expiry = datetime.fromisoformat("2027-05-14T09:00:00+02:00")  # a month after the planned end
+        assert len(await desk.due(expiry)) == len(made)
+        assert await Scheduler(desk).sweep(expiry) == {"reminders": 0, "steps": len(made)}
+        assert {d["status"] for d in await database[CONVENTIONS].find().to_list()} == {"expired"}
+        assert await desk.due(expiry + timedelta(days=400)) == [], "an expired convention is never due"
+    finally:
+        await client.drop_database(settings.database_name)
+        await client.close()

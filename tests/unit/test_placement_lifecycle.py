@@ -20,6 +20,7 @@ from services.placements.domain.lifecycle import (
     allowed_actions,
     next_status,
     waiting_for,
+    waiting_statuses,
 )
 
 ALLOWED = [
@@ -128,3 +129,20 @@ def test_final_statuses_and_who_has_to_act() -> None:
     assert waiting_for(Status.VALIDATED, Validation.ONE_STEP, ()) == []
     assert waiting_for(Status.COMPLETED, Validation.ONE_STEP, ()) == ["tutor"]
     assert waiting_for(Status.ASSESSMENT_SUBMITTED, Validation.ONE_STEP, ()) == ["beneficiary"]
+
+
+def test_who_is_waited_for_as_statuses_gives_the_same_answer_as_waiting_for() -> None:
+    """The conventions list filters by who has to act in the database, from `waiting_statuses`: for every
+    status, validation mode, party and set of missing signatures it agrees with `waiting_for`."""
+    signatories = ("employer", "beneficiary", "legal_representative")
+    missing_sets = [combo for n in range(4) for combo in itertools.combinations(signatories, n)]
+    for validation, party in itertools.product(Validation, [*(a.value for a in Actor), "nobody"]):
+        always, unless_signed = waiting_statuses(party, validation)
+        assert not always & unless_signed
+        for status, missing in itertools.product(Status, missing_sets):
+            expected = party in waiting_for(status, validation, missing)
+            assert (status in always or (status in unless_signed and party in missing)) == expected
+    assert waiting_statuses("beneficiary", Validation.ONE_STEP) == (
+        frozenset({Status.ASSESSMENT_SUBMITTED}),
+        frozenset({Status.CONFIRMED_BY_EMPLOYER, Status.PARTIALLY_SIGNED}),
+    )

@@ -3,12 +3,13 @@ time starts, ends and expires conventions."""
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import replace
 from datetime import date, timedelta
 
 from services.contracts.events.placements import PartyRole, ReminderKind
 from services.placements.domain.lifecycle import Action, Status
-from services.placements.domain.reminders import Timeline, plan
+from services.placements.domain.reminders import Timeline, next_due, plan
 from services.placements.domain.working_days import easter, is_working_day, working_days_before
 
 START, END = date(2027, 3, 15), date(2027, 4, 14)  # a Monday; Easter 2027 is on 28 March
@@ -74,3 +75,43 @@ def test_time_starts_ends_and_expires() -> None:
     assert plan(unsigned, date(2027, 5, 14)).action is Action.EXPIRE
     assessed = replace(validated, status=Status.ASSESSED)
     assert plan(assessed, date(2028, 1, 1)) == plan(assessed, START)
+
+
+def first_busy_day(timeline: Timeline, since: date) -> date | None:
+    """Day by day from `since` until well after the expiry: the first day with something to do."""
+    day = since
+    while day <= END + timedelta(days=120):
+        found = plan(timeline, day)
+        if found.action is not None or found.reminders:
+            return day
+        day += timedelta(days=1)
+    return None
+
+
+def test_the_next_due_day_is_the_first_day_the_plan_has_something_to_do() -> None:
+    """For every status, signatures missing or not, reminders sent or not, and from any day: what the
+    scheduler's index reads (next_due) is the day a day-by-day scheduler would first act."""
+    sent_sets = [
+        frozenset(),
+        frozenset({"signatures_missing:-2", "validation_pending:-3"}),
+        frozenset({"validation_pending:-1", "assessment_request:0", "assessment_overdue:+3"}),
+        frozenset({"assessment_overdue:+10"}),
+    ]
+    missing_sets: list[tuple[PartyRole, ...]] = [(), (PartyRole.EMPLOYER,), (PartyRole.EMPLOYER, PartyRole.BENEFICIARY)]
+    checked = 0
+    for status, missing, sent in itertools.product(Status, missing_sets, sent_sets):
+        timeline = Timeline(status, START, END, missing, sent)
+        earliest = first_busy_day(timeline, START - timedelta(days=60))
+        assert next_due(timeline) == earliest, (status, missing, sent)
+        for since in (date(2027, 3, 10), date(2027, 3, 12), START, END, END + timedelta(days=5), date(2027, 5, 20)):
+            assert next_due(timeline, since) == first_busy_day(timeline, since), (status, missing, sent, since)
+            checked += 1
+    assert checked > 1000
+
+
+def test_ended_conventions_are_never_due_and_drafts_are_due_at_their_expiry() -> None:
+    for status in (Status.ASSESSED, Status.REJECTED, Status.CANCELLED, Status.RENEWED, Status.EXPIRED):
+        assert next_due(Timeline(status, START, END, (), frozenset())) is None
+    assert next_due(Timeline(Status.DRAFT, START, END, (), frozenset())) == date(2027, 5, 14)
+    validated = Timeline(Status.VALIDATED, START, END, (), frozenset())
+    assert next_due(validated) == START

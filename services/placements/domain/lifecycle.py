@@ -208,3 +208,12 @@ def waiting_for(current: Status, validation: Validation, unsigned: tuple[str, ..
             actors = frozenset(a for a in actors if a.value in unsigned)
         waiting += [a.value for a in sorted(actors) if a.value not in waiting]
     return waiting
+
+
+def waiting_statuses(party: str, validation: Validation) -> tuple[frozenset[Status], frozenset[Status]]:
+    """`waiting_for` turned around, for a query: the statuses in which `party` is waited for whatever the
+    signatures, and those in which it is only while its own signature is missing."""
+    everyone = tuple(a.value for a in SIGNATORIES)
+    always = frozenset(s for s in Status if party in waiting_for(s, validation, ()))
+    unsigned = frozenset(s for s in Status if party in waiting_for(s, validation, everyone)) - always
+    return always, unsigned

@@ -3,7 +3,7 @@ are not counted)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo
 
@@ -12,6 +12,11 @@ FRANCE = ZoneInfo("Europe/Paris")
 
 def today_in_france(now: datetime) -> date:
     return now.astimezone(FRANCE).date()
+
+
+def start_of_day(day: date) -> datetime:
+    """Midnight in France on `day`, in UTC: from then on, `today_in_france` is `day`."""
+    return datetime.combine(day, time(0), FRANCE).astimezone(UTC)
 
 
 def easter(year: int) -> date:

@@ -17,6 +17,7 @@ const COLUMNS = [
 const waiting = select("waiting_for", { "": "Tout le monde", counsellor: "Moi (conseiller)", validator: "Le valideur",
   employer: "L'employeur", beneficiary: "Le bénéficiaire", tutor: "Le tuteur" }, new URLSearchParams(location.search).get("waiting_for") || "");
 const board = h("div", { "aria-live": "polite" });
+const SHOWN = 500; // the newest; the CSV export has them all
 
 function item(c) {
   return h("li", {},
@@ -28,8 +29,11 @@ function item(c) {
 
 async function load() {
   try {
-    const all = await api("placements", "/conventions", { query: { waiting_for: waiting.value } });
-    board.replaceChildren(h("div", { class: "board" }, COLUMNS.map(([title, statuses]) => {
+    const all = await api("placements", "/conventions", { query: { waiting_for: waiting.value, limit: SHOWN } });
+    const more = all.length === SHOWN
+      ? [h("p", { class: "hint" }, `Les ${SHOWN} conventions les plus récentes sont affichées : l'export CSV les contient toutes.`)]
+      : [];
+    board.replaceChildren(...more, h("div", { class: "board" }, COLUMNS.map(([title, statuses]) => {
       const here = all.filter((c) => statuses.includes(c.status));
       const headingId = `col-${statuses[0]}`;
       return h("section", { "aria-labelledby": headingId }, h("h2", { id: headingId }, `${title} (${here.length})`),
@@ -42,7 +46,7 @@ async function load() {
 waiting.addEventListener("change", load);
 document.addEventListener("parcours:notification", load);
 show(h("div", { class: "card row" }, field("Qui doit agir", waiting),
-  h("button", { type: "button", class: "secondary", onclick: () => download("placements", "/conventions/export.csv", "conventions.csv") },
+  h("button", { type: "button", class: "secondary", onclick: () => download("placements", "/conventions/export.csv", "conventions.csv", { waiting_for: waiting.value }) },
     "Exporter (CSV)"),
   h("p", { class: "hint" }, "Pour créer une convention, ouvrez la page du bénéficiaire.")), board);
 await load();
