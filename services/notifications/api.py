@@ -7,9 +7,9 @@ import asyncio
 import json
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response, status
 from fastapi.responses import StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials
 from pydantic import BaseModel, Field
@@ -17,6 +17,8 @@ from pydantic import BaseModel, Field
 from services.contracts.events.notifications import NotificationCreatedV1
 from services.kit.identity import Caller, CurrentCaller, current_caller
 from services.kit.mongo import Document
+from services.kit.pagination import After, announce_next
+from services.notifications.adapters.inbox import StaffInbox
 from services.notifications.dispatcher import Dispatcher
 from services.notifications.domain.routing import STAFF_DEFAULTS, Kind, Preference
 from services.notifications.live import HEARTBEAT_SECONDS, Hub
@@ -27,7 +29,7 @@ REPLAY_LIMIT = 500  # a browser away for longer reloads its inbox
 
 class NotificationOut(BaseModel):
     notification_id: str
-    sequence: str
+    sequence: str = Field(description="the same as notification_id: ids are in the order entries were stored")
     kind: str
     title: str
     body: str
@@ -38,7 +40,7 @@ class NotificationOut(BaseModel):
 
     @classmethod
     def of(cls, d: Document) -> NotificationOut:
-        return cls.model_validate({**d, "notification_id": d["_id"]})
+        return cls.model_validate({**d, "notification_id": d["_id"], "sequence": d["_id"]})
 
 
 class PreferencesIn(BaseModel):
@@ -50,44 +52,44 @@ def dispatcher_of(request: Request) -> Dispatcher:
     return dispatcher
 
 
-@router.get("/inbox", summary="Your notifications, newest first")
+def inbox_of(request: Request) -> StaffInbox:
+    return dispatcher_of(request).inbox
+
+
+@router.get(
+    "/inbox",
+    summary="Your notifications, newest first; the next page is announced in the X-Next-Cursor and Link headers "
+    "(?after=)",
+)
 async def inbox(
     caller: CurrentCaller,
     request: Request,
+    response: Response,
     unread_only: bool = False,
+    after: After = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> list[NotificationOut]:
-    query: dict[str, Any] = {"staff_id": caller.staff_id}
-    if unread_only:
-        query["read"] = False
-    found = await dispatcher_of(request).inbox.find(query).sort("sequence", -1).limit(limit).to_list()
+    found = await inbox_of(request).page(caller.staff_id, unread_only=unread_only, after=after, limit=limit)
+    announce_next(request, response, found, limit)
     return [NotificationOut.of(d) for d in found]
 
 
 @router.get("/inbox/unread-count", summary="How many notifications you have not read")
 async def unread(caller: CurrentCaller, request: Request) -> dict[str, int]:
-    found = await dispatcher_of(request).unread.find_one({"_id": caller.staff_id})
-    return {"unread": len((found or {}).get("ids", []))}
+    return {"unread": await inbox_of(request).unread_count(caller.staff_id)}
 
 
 @router.post("/inbox/{notification_id}/read", summary="Mark one notification read")
 async def mark_read(notification_id: str, caller: CurrentCaller, request: Request) -> NotificationOut:
-    entries = dispatcher_of(request).inbox
-    found = await entries.find_one({"_id": notification_id})
-    if found is None or found["staff_id"] != caller.staff_id:
+    found = await inbox_of(request).mark_read(caller.staff_id, notification_id)
+    if found is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no notification {notification_id} in your inbox")
-    await entries.update_one({"_id": notification_id}, {"$set": {"read": True}})
-    await dispatcher_of(request).unread.update_one({"_id": caller.staff_id}, {"$pull": {"ids": notification_id}})
-    return NotificationOut.of({**found, "read": True})
+    return NotificationOut.of(found)
 
 
 @router.post("/inbox/read-all", summary="Mark every notification read")
 async def mark_all_read(caller: CurrentCaller, request: Request) -> dict[str, int]:
-    dispatcher = dispatcher_of(request)
-    ids = ((await dispatcher.unread.find_one({"_id": caller.staff_id})) or {}).get("ids", [])
-    await asyncio.gather(*(dispatcher.inbox.update_one({"_id": i}, {"$set": {"read": True}}) for i in ids))
-    await dispatcher.unread.update_one({"_id": caller.staff_id}, {"$pullAll": {"ids": ids}})
-    return {"marked": len(ids)}
+    return {"marked": await inbox_of(request).mark_all_read(caller.staff_id)}
 
 
 @router.get("/preferences", summary="How you hear of each kind of notification (defaults included)")
@@ -137,17 +139,18 @@ async def stream(
 ) -> StreamingResponse:
     hub: Hub = request.app.state.hub
     since = request.headers.get("last-event-id") or last_event_id
-    entries = dispatcher_of(request).inbox
+    entries = inbox_of(request)
 
     async def events() -> AsyncIterator[str]:
         with hub.listen(caller.staff_id) as queue:
             yield ": connected\n\n"
             replayed: set[str] = set()
             if since:
-                query = {"staff_id": caller.staff_id, "sequence": {"$gt": since}}
-                for d in await entries.find(query).sort("sequence", 1).limit(REPLAY_LIMIT).to_list():
+                for d in await entries.stored_after(caller.staff_id, since, REPLAY_LIMIT):
                     replayed.add(d["_id"])
-                    yield _frame(NotificationCreatedV1.model_validate({**d, "notification_id": d["_id"]}))
+                    yield _frame(
+                        NotificationCreatedV1.model_validate({**d, "notification_id": d["_id"], "sequence": d["_id"]})
+                    )
             while not await request.is_disconnected() and not hub.behind(queue) and not expired(caller):
                 try:
                     notification = await asyncio.wait_for(queue.get(), timeout=HEARTBEAT_SECONDS)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Literal
 
-from fastapi import Depends, FastAPI, HTTPException, Query, Request
+from fastapi import Depends, FastAPI, HTTPException, Query, Request, Response
 from pydantic import Field
 
 from services.contracts.envelope import Envelope
@@ -13,10 +13,12 @@ from services.contracts.events.profiles import PersonErasedV1
 from services.kit.auth import require_operator
 from services.kit.consumer_service import build_consumer_app
 from services.kit.messaging import EventRouter
+from services.kit.pagination import After, announce_next
 from services.kit.settings import LinkSigningSettings
 from services.notifications import api
+from services.notifications.adapters.indexes import INDEXES, forget_former
 from services.notifications.directory import Directory
-from services.notifications.dispatcher import PUSHES, Dispatcher, ensure_indexes
+from services.notifications.dispatcher import PUSHES, Dispatcher
 from services.notifications.live import Hub, broadcast
 from services.notifications.mailer import Mailer, SmtpSettings
 
@@ -57,7 +59,8 @@ def build_app(settings: NotificationsSettings) -> FastAPI:
         router=router,
         routers=[api.router],
         aggregate_collections=[PUSHES],
-        setup_database=ensure_indexes,
+        indexes=INDEXES,
+        setup_database=forget_former,
     )
     smtp = SmtpSettings(
         settings.smtp_host,
@@ -78,6 +81,7 @@ def build_app(settings: NotificationsSettings) -> FastAPI:
         max_attempts=settings.email_max_attempts,
         first_delay=settings.email_first_retry_seconds,
         sending_lease=settings.email_sending_lease_seconds,
+        retention=timedelta(days=settings.email_retention_days),
     )
     directory = Directory(runtime.db).subscribe(router)
     dispatcher = Dispatcher(
@@ -93,12 +97,10 @@ def build_app(settings: NotificationsSettings) -> FastAPI:
 
     router.on("profiles.person.erased", on_erased)
     hub = Hub()
-    runtime.every("mailer", 1, mailer.run)
-    runtime.every("purge-email-claims", 3600, lambda: mailer.purge_claims(datetime.now(UTC) - timedelta(days=1)))
-    retention = timedelta(days=settings.email_retention_days)
-    runtime.every("purge-sent-emails", 3600, lambda: mailer.purge_sent(datetime.now(UTC) - retention))
-    runtime.every("purge-pushed", 2, lambda: dispatcher.purge_pushed(datetime.now(UTC) - timedelta(seconds=2)))
-    runtime.every("live-delivery", 1, lambda: broadcast(settings.kafka_bootstrap_servers, hub))
+    # On every instance: claims keep each e-mail to one sender, and each instance streams to its own
+    # browsers every record of the delivery topic. Sent e-mails and push records go by their TTL indexes.
+    runtime.every("mailer", 1, mailer.run, each_instance=True)
+    runtime.every("live-delivery", 1, lambda: broadcast(settings.kafka_bootstrap_servers, hub), each_instance=True)
     app.state.dispatcher, app.state.hub, app.state.mailer = dispatcher, hub, mailer
 
     @app.post(
@@ -114,13 +116,18 @@ def build_app(settings: NotificationsSettings) -> FastAPI:
         "/operations/emails",
         dependencies=[Depends(require_operator)],
         tags=["operations"],
-        summary="The e-mails by status (pending, sending, sent, failed), newest first, without their text",
+        summary="The e-mails by status (pending, sending, sent, failed), newest first, without their text; the "
+        "next page is announced in the X-Next-Cursor and Link headers (?after=)",
     )
     async def emails(
-        status: str | None = None, limit: Annotated[int, Query(ge=1, le=500)] = 100
+        request: Request,
+        response: Response,
+        status: Annotated[str | None, Query(max_length=20)] = None,
+        after: After = None,
+        limit: Annotated[int, Query(ge=1, le=500)] = 100,
     ) -> list[dict[str, Any]]:
-        query = {"status": status} if status else {}
-        found = await mailer.emails.find(query, {"text": 0}).sort("created_at", -1).limit(limit).to_list()
+        found = await mailer.listed(status, after, limit)
+        announce_next(request, response, found, limit)
         return [as_seen(e) for e in found]
 
     @app.post(

@@ -1,7 +1,8 @@
 """From an event to what each person receives: the ROUTES table says who and which kind; the directory
-gives the contact; the preferences the channels. Each (event, person, channel) is written once, under an
-id made of both, so a redelivered event changes nothing: an inbox entry (whose event makes every instance
-push it live) and an e-mail to send (`mailer`)."""
+gives the contact; the preferences the channels. Each (event, person, channel) is written once, under a
+unique `key` made of both, so a redelivered event changes nothing: an inbox entry (whose event makes every
+instance push it live) and an e-mail to send (`mailer`). Both get time-ordered ids: their lists are read
+newest first through the `_id` index."""
 
 from __future__ import annotations
 
@@ -21,6 +22,8 @@ from services.kit.domain import domain_event
 from services.kit.messaging import EventRouter
 from services.kit.mongo import Document
 from services.kit.outbox import OutboxWriter
+from services.kit.pagination import new_id
+from services.notifications.adapters.inbox import StaffInbox
 from services.notifications.directory import Contact, Directory, MissingContact
 from services.notifications.domain.messages import Message, message
 from services.notifications.domain.routing import (
@@ -37,33 +40,17 @@ from services.notifications.domain.routing import (
 
 log = logging.getLogger(__name__)
 
-INBOX = "staff_inbox"  # not "inbox": the kit keeps the processed events there
-PUSHES = "live_pushes"
-UNREAD = "staff_unread"  # per staff member, the ids of their unread entries: read by _id on every page
+PUSHES = "live_pushes"  # one small aggregate per push: its outbox carries the event every instance reads
 EMAILS = "emails"
-EMAILS_DUE = "emails_due"  # one small document per e-mail still to send: what the mailer reads each pass
 PREFERENCES = "preferences"
 TOPIC = "notifications.delivery"
 
 
-async def ensure_indexes(database: AsyncDatabase[Document]) -> None:
-    """For MongoDB in production (FerretDB v1 serves only _id lookups from an index)."""
-    await database[INBOX].create_index([("staff_id", 1), ("sequence", -1)], name="staff_newest_first")
-    await database[INBOX].create_index([("staff_id", 1), ("read", 1)], name="staff_unread")
-    await database[EMAILS].create_index([("status", 1), ("next_at", 1)], name="due")
-    await database[EMAILS].create_index([("recipient", 1)], name="recipient")
-
-
-async def mark_due(database: AsyncDatabase[Document], email_id: str, at: datetime) -> None:
-    await database[EMAILS_DUE].update_one({"_id": email_id}, {"$setOnInsert": {"at": at}}, upsert=True)
-
-
 async def queue_email(database: AsyncDatabase[Document], email: Document) -> bool:
-    """Store an e-mail for the mailer; False when it exists already (sent or on its way). Its due marker
-    is written first: a crash between the two leaves a marker the mailer drops, never an e-mail it misses."""
-    await mark_due(database, email["_id"], email["created_at"])
+    """Store an e-mail for the mailer (`status` pending, `next_at` when to send it: the mailer's index);
+    False when one with the same `key` exists already (sent or on its way). Without a `key`, its `_id` is."""
     try:
-        await database[EMAILS].insert_one(email)
+        await database[EMAILS].insert_one({"key": email["_id"], **email})
     except DuplicateKeyError:
         return False
     return True
@@ -79,9 +66,8 @@ class Dispatcher:
         public_url: str,
         wake_mailer: Any = lambda: None,
     ) -> None:
-        self.inbox = database[INBOX]
+        self.inbox = StaffInbox(database)
         self.pushes = database[PUSHES]
-        self.unread = database[UNREAD]
         self.emails = database[EMAILS]
         self.preferences = database[PREFERENCES]
         self.directory = directory
@@ -156,7 +142,8 @@ class Dispatcher:
         if Channel.EMAIL in channels and person.email:
             subject, body = text.email(person.name)
             email = {
-                "_id": f"{envelope.event_id}.{person.key}",
+                "_id": new_id(),
+                "key": f"{envelope.event_id}.{person.key}",
                 "to": person.email,
                 "recipient": person.key,
                 "subject": subject,
@@ -172,13 +159,12 @@ class Dispatcher:
                 self.wake_mailer()
 
     async def _into_inbox(self, envelope: Envelope, kind: Kind, person: Contact, text: Message, push: bool) -> None:
-        """The entry's id comes from the event and the person (a redelivery finds it); its sequence from
-        the moment it is stored (the order a reconnecting browser resumes in)."""
-        notification_id = f"{envelope.event_id}.{person.staff_id}"
+        """The entry's key comes from the event and the person (a redelivery finds it); its id from the
+        moment it is stored (the order a reconnecting browser resumes in)."""
         now = datetime.now(UTC)
         entry: Document = {
-            "_id": notification_id,
-            "sequence": f"{int(now.timestamp() * 1000):013d}.{notification_id}",
+            "_id": new_id(),
+            "key": f"{envelope.event_id}.{person.staff_id}",
             "staff_id": person.staff_id,
             "agency_id": envelope.tenant_id or "",
             "kind": kind.value,
@@ -190,23 +176,15 @@ class Dispatcher:
             "read": False,
             "pushed": not push,
         }
-        try:
-            await self.inbox.insert_one(entry)
-        except DuplicateKeyError:  # delivered before: counted and pushed only if that did not happen then
-            stored = await self.inbox.find_one({"_id": notification_id})
-            if stored is None:
-                return
-            entry = stored
-        if not entry["read"]:
-            await self.unread.update_one({"_id": person.staff_id}, {"$addToSet": {"ids": notification_id}}, upsert=True)
-        if entry.get("pushed"):
+        entry = await self.inbox.store(entry)  # delivered before: the entry of then, pushed if it was not yet
+        if entry.get("pushed") or not push:
             return
-        if not push:
-            return
-        # The push travels through a small outbox collection of its own, not the inbox: the relay's
-        # recovery sweep reads its aggregates every second, and on FerretDB that read grows with the
-        # collection (an inbox of thousands made the live p99 jump from 35 to 317 ms).
-        payload = NotificationCreatedV1.model_validate({**entry, "notification_id": notification_id})
+        # The push travels through a small outbox collection of its own (each record, once published, only
+        # waits for its TTL index), not the inbox: an entry's outbox would make it an aggregate of the relay.
+        notification_id = entry["_id"]
+        payload = NotificationCreatedV1.model_validate(
+            {**entry, "notification_id": notification_id, "sequence": notification_id}
+        )
         pushed = domain_event(
             "notifications",
             "notifications.delivery.created",
@@ -218,9 +196,4 @@ class Dispatcher:
         )
         with contextlib.suppress(DuplicateKeyError):
             await self.outbox.insert(self.pushes, {"_id": notification_id, "created_at": now}, [(pushed, TOPIC)])
-        await self.inbox.update_one({"_id": notification_id}, {"$set": {"pushed": True}})
-
-    async def purge_pushed(self, older_than: datetime) -> int:
-        """Push records whose event left: they only served to publish it."""
-        result = await self.pushes.delete_many({"outbox.0": {"$exists": False}, "created_at": {"$lt": older_than}})
-        return result.deleted_count
+        await self.inbox.pushed(notification_id)

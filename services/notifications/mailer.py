@@ -1,13 +1,17 @@
 """Sends the e-mails the dispatcher wrote, through SMTP, each once.
 
-Each e-mail goes through pending -> sending -> sent. `sending` is written before the SMTP exchange: a
-service killed during it finds the e-mail `sending` on restart and sends it again with the same
-Message-ID (`<id@parcours>`), which the relay or provider deduplicates (the local catcher does; SMTP
-itself cannot tell us whether a message accepted just before a crash was delivered). Each attempt is
-claimed by a unique insert, so two passes or two instances never send the same attempt. An SMTP server
-that cannot be reached stops the pass and the e-mails wait for it, with a growing delay, however long it
-takes; a message the server refuses `max_attempts` times goes to the dead-letter topic with the reason
-and stays `failed` (nothing is lost: `POST /operations/emails/{id}/retry` sends it again)."""
+Each e-mail goes through pending -> sending -> sent. A pass reads the e-mails due by the `{status, next_at}`
+index (months of sent ones are not read): pending ones whose time came, and those left `sending` past
+their lease. It claims each with one conditional update on the e-mail as it read it (its status and its
+number of attempts, which the claim increases): of two passes or two instances, one sends it. `sending` is
+written before the SMTP exchange, with the lease's end as its `next_at`: a sender killed during it leaves
+the e-mail to be claimed again once the lease is over, and sent again with the same Message-ID
+(`<id@parcours>`), which the relay or provider deduplicates (the local catcher does; SMTP itself cannot
+tell us whether a message accepted just before a crash was delivered). An SMTP server that cannot be
+reached stops the pass and the e-mails wait for it, with a growing delay, however long it takes; a message
+the server refuses `max_attempts` times goes to the dead-letter topic with the reason and stays `failed`
+(nothing is lost: `POST /operations/emails/{id}/retry` sends it again). A sent e-mail gets a `purge_at`,
+the end of the retention period: a TTL index deletes it then (its text names the recipient)."""
 
 from __future__ import annotations
 
@@ -23,14 +27,14 @@ from email.message import EmailMessage
 from email.utils import formatdate
 
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import DuplicateKeyError
 
 from services.contracts.topics import dead_letter_topic
 from services.kit.messaging import DLQ_ATTEMPTS, DLQ_ERROR, DLQ_FAILED_AT, DLQ_GROUP, DLQ_TOPIC
 from services.kit.mongo import Document
-from services.notifications.dispatcher import EMAILS, EMAILS_DUE, TOPIC, mark_due
+from services.kit.pagination import newest_first
+from services.notifications.dispatcher import EMAILS, TOPIC
 
-CLAIMS = "email_claims"
+PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
 
 log = logging.getLogger(__name__)
 
@@ -126,28 +130,27 @@ class Mailer:
         max_delay: float = 600.0,
         every: float = 5.0,
         sending_lease: float = 60.0,
+        retention: timedelta = timedelta(days=90),
+        batch: int = 200,
     ) -> None:
         self.emails = database[EMAILS]
-        self.due = database[EMAILS_DUE]
-        self.claims = database[CLAIMS]
         self.sending_lease = timedelta(seconds=sending_lease)
+        self.retention = retention
         self.settings = settings
         self.dead_letter = dead_letter
         self.max_attempts, self.first_delay, self.max_delay, self.every = max_attempts, first_delay, max_delay, every
+        self.batch = batch
         self._wake = asyncio.Event()
 
     def wake(self) -> None:
         self._wake.set()
 
-    async def adopt_pending(self) -> int:
-        """E-mails queued before the due markers existed (one read of the e-mails, at start-up)."""
-        waiting = await self.emails.find({"status": {"$in": ["pending", "sending"]}}, {"created_at": 1}).to_list()
-        for email in waiting:
-            await mark_due(self.emails.database, email["_id"], email["created_at"])
-        return len(waiting)
-
     async def run(self) -> None:
-        await self.adopt_pending()
+        """Every instance runs it (claims keep each e-mail to one sender): woken by its own dispatcher, and
+        every `every` seconds for the others' e-mails, retries and abandoned claims."""
+        adopted = await self.adopt_former()
+        if adopted:
+            log.info("%d sent e-mails stored before purge_at got theirs", adopted)
         while True:
             self._wake.clear()  # before the pass: a wake during it means another pass
             try:
@@ -161,73 +164,47 @@ class Mailer:
 
     async def send_due(self, now: datetime) -> dict[str, int]:
         counts = {"sent": 0, "retry": 0, "failed": 0}
-        due = await self._due()
         connection = Connection(self.settings)
         try:
-            for email in sorted(due, key=lambda e: e["created_at"]):
-                if email["status"] == "pending" and email["next_at"] > now:
-                    continue
-                since = email.get("sending_since") or datetime.min.replace(tzinfo=UTC)
-                if email["status"] == "sending" and since > now - self.sending_lease:
-                    continue  # another pass is on it; after the lease, its sender is taken for dead
-                claimed = await self._claim(email, now)
-                if claimed is None:
-                    continue
-                outcome = await self._send(claimed, now, connection)
-                counts[outcome] += 1
-                if outcome == "retry" and connection.unreachable:
-                    break  # the server is down: the other e-mails keep their attempts for when it is back
+            while True:
+                due = await self.due(now)
+                for email in due:
+                    claimed = await self._claim(email)
+                    if claimed is None:
+                        continue  # another sender has it, or it changed (erased, retried) since it was read
+                    outcome = await self._send(claimed, now, connection)
+                    counts[outcome] += 1
+                    if outcome == "retry" and connection.unreachable:
+                        return counts  # the server is down: the others keep their attempts for when it is back
+                if len(due) < self.batch:  # what this batch did leaves the due set: the next one is new
+                    return counts
         finally:
             await asyncio.to_thread(connection.close)
-        return counts
 
-    async def _due(self) -> list[Document]:
-        """The e-mails still to send, read by `_id` from their markers (the e-mails themselves are kept
-        for months once sent; reading them all each pass would grow with them on FerretDB)."""
-        markers = await self.due.find({}, {"_id": 1}).to_list()
-        found = await asyncio.gather(*(self.emails.find_one({"_id": m["_id"]}) for m in markers))
-        due = []
-        for marker, email in zip(markers, found, strict=True):
-            if email is None or email["status"] not in ("pending", "sending"):
-                await self.due.delete_one({"_id": marker["_id"]})  # sent, failed or erased
-            else:
-                due.append(email)
-        return due
+    async def due(self, now: datetime) -> list[Document]:
+        """The e-mails to send at `now`, longest waiting first: pending ones whose time came, and those left
+        `sending` past their lease (their sender died). By the `{status, next_at}` index."""
+        query = {"status": {"$in": [PENDING, SENDING]}, "next_at": {"$lte": now}}
+        return await self.emails.find(query).sort("next_at", 1).limit(self.batch).to_list()
 
-    async def purge_sent(self, older_than: datetime) -> int:
-        """Sent e-mails past the retention period: their text names the recipient."""
-        return (await self.emails.delete_many({"status": "sent", "sent_at": {"$lt": older_than}})).deleted_count
-
-    async def purge_claims(self, older_than: datetime) -> int:
-        """Claims older than any pass can last: only their ids mattered, while a pass could be running."""
-        return (await self.claims.delete_many({"at": {"$lt": older_than}})).deleted_count
-
-    async def _claim(self, email: Document, now: datetime) -> Document | None:
-        """One sender per attempt, across passes and instances: a unique insert, which both MongoDB and
-        FerretDB make atomic (an update's filter on the status is not, on FerretDB). A claim older than
-        the lease belongs to a sender that died before marking the e-mail: it is taken over. Returns the
-        e-mail as it is now (an erasure may have deleted it meanwhile), or None."""
-        claim_id = f"{email['_id']}#{email['attempts'] + 1}"
-        try:
-            await self.claims.insert_one({"_id": claim_id, "at": datetime.now(UTC)})
-        except DuplicateKeyError:
-            held = await self.claims.find_one({"_id": claim_id})
-            if held is None or held["at"] > now - self.sending_lease:
-                return None
-            await self.claims.update_one({"_id": claim_id}, {"$set": {"at": datetime.now(UTC)}})
-        current = await self.emails.find_one({"_id": email["_id"]})
-        if (
-            current is None
-            or current["status"] not in ("pending", "sending")
-            or current["attempts"] != email["attempts"]
-        ):
-            return None
-        return current
+    async def _claim(self, email: Document) -> Document | None:
+        """This attempt, for this sender, if the e-mail is still as it was read (its status and number of
+        attempts, which the claim increases): one conditional update, so of two senders one wins. Its
+        `next_at` becomes the lease's end, when another sender may take it over."""
+        since = datetime.now(UTC)
+        claim = {
+            "status": SENDING,
+            "attempts": email["attempts"] + 1,
+            "sending_since": since,
+            "next_at": since + self.sending_lease,
+        }
+        as_read = {"_id": email["_id"], "status": email["status"], "attempts": email["attempts"]}
+        result = await self.emails.update_one(as_read, {"$set": claim})
+        return {**email, **claim} if result.modified_count == 1 else None
 
     async def _send(self, email: Document, now: datetime, connection: Connection) -> str:
-        attempts = email["attempts"] + 1
-        sending = {"status": "sending", "attempts": attempts, "sending_since": datetime.now(UTC)}
-        await self.emails.update_one({"_id": email["_id"]}, {"$set": sending})
+        attempts = email["attempts"]
+        mine = {"_id": email["_id"], "attempts": attempts}  # unless taken over after the lease meanwhile
         try:
             await asyncio.to_thread(connection.send, build_message(email, self.settings.sender))
         except (OSError, smtplib.SMTPException) as error:
@@ -235,18 +212,34 @@ class Mailer:
             # a server that cannot be reached is not this e-mail's fault: it waits for it, however long
             if not connection.unreachable and attempts - email.get("attempts_before", 0) >= self.max_attempts:
                 await self._dead_letter(email, reason, attempts)
-                await self.emails.update_one({"_id": email["_id"]}, {"$set": {"status": "failed", "error": reason}})
-                await self.due.delete_one({"_id": email["_id"]})
+                await self.emails.update_one(mine, {"$set": {"status": FAILED, "error": reason}})
                 return "failed"
             doublings = min(attempts - email.get("attempts_before", 0) - 1, 20)
             delay = min(self.first_delay * 2**doublings, self.max_delay)
             log.warning("e-mail %s not sent (attempt %d): %s; again in %.0f s", email["_id"], attempts, reason, delay)
-            changes = {"status": "pending", "error": reason, "next_at": now + timedelta(seconds=delay)}
-            await self.emails.update_one({"_id": email["_id"]}, {"$set": changes})
+            changes = {"status": PENDING, "error": reason, "next_at": now + timedelta(seconds=delay)}
+            await self.emails.update_one(mine, {"$set": changes})
             return "retry"
-        await self.emails.update_one({"_id": email["_id"]}, {"$set": {"status": "sent", "sent_at": datetime.now(UTC)}})
-        await self.due.delete_one({"_id": email["_id"]})
+        sent_at = datetime.now(UTC)
+        await self.emails.update_one(
+            mine, {"$set": {"status": SENT, "sent_at": sent_at, "purge_at": sent_at + self.retention}}
+        )
         return "sent"
+
+    async def listed(self, status: str | None, after: str | None, limit: int) -> list[Document]:
+        """The e-mails for operators, newest first (by the `_id` index, after the cursor), without their text."""
+        query = newest_first({"status": status} if status else {}, after)
+        return await self.emails.find(query, {"text": 0}).sort("_id", -1).limit(limit).to_list()
+
+    async def adopt_former(self) -> int:
+        """Sent e-mails stored before `purge_at` existed get theirs (found by the TTL index: those lacking
+        it), so that the retention holds for them too."""
+        adopted = 0
+        async for email in self.emails.find({"purge_at": {"$exists": False}, "status": SENT}, {"sent_at": 1}):
+            sent_at = email.get("sent_at") or datetime.now(UTC)
+            await self.emails.update_one({"_id": email["_id"]}, {"$set": {"purge_at": sent_at + self.retention}})
+            adopted += 1
+        return adopted
 
     async def _dead_letter(self, email: Document, reason: str, attempts: int) -> None:
         """For the operators' dead-letter tools; the e-mail itself stays `failed` in the database and
@@ -263,13 +256,11 @@ class Mailer:
 
     async def retry(self, email_id: str) -> bool:
         """A failed e-mail goes back to the queue with a fresh set of attempts."""
-        changes = {"status": "pending", "attempts_before": 0, "next_at": datetime.now(UTC)}
         found = await self.emails.find_one({"_id": email_id})
-        if found is None or found["status"] != "failed":
+        if found is None or found["status"] != FAILED:
             return False
         # the attempt counter keeps growing (claims are per attempt); the limit counts from here
-        changes["attempts_before"] = found["attempts"]
-        await mark_due(self.emails.database, email_id, found["created_at"])
-        await self.emails.update_one({"_id": email_id}, {"$set": changes})
+        changes = {"status": PENDING, "attempts_before": found["attempts"], "next_at": datetime.now(UTC)}
+        result = await self.emails.update_one({"_id": email_id, "status": FAILED}, {"$set": changes})
         self.wake()
-        return True
+        return result.modified_count == 1

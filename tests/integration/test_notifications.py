@@ -24,10 +24,13 @@ from services.contracts.events.placements import ConventionSignedV1
 from services.contracts.events.profiles import StaffRegisteredV1
 from services.kit.dead_letters import read_topic
 from services.kit.domain import domain_event
-from services.kit.mongo import connect
+from services.kit.mongo import connect, create_indexes
 from services.kit.outbox import OutboxWriter
+from services.kit.pagination import new_id
+from services.notifications.adapters.inbox import INBOX, StaffInbox
+from services.notifications.adapters.indexes import INDEXES
 from services.notifications.directory import Directory
-from services.notifications.dispatcher import EMAILS, INBOX, PUSHES, UNREAD, Dispatcher, queue_email
+from services.notifications.dispatcher import EMAILS, PUSHES, Dispatcher, queue_email
 from services.notifications.mailer import Mailer, SmtpSettings, message_id
 from tests.conftest import Servers, free_port
 from tests.integration.conftest import OPERATOR_TOKEN, MailCatcher
@@ -327,47 +330,85 @@ async def convention_link(placements: httpx.AsyncClient, made: dict[str, Any], n
     return urlsplit(url.group(1)).path
 
 
+def an_email(run: str, index: int, address: str, now: datetime) -> dict[str, Any]:
+    return {
+        "_id": f"{run}.{index}",
+        "to": address,
+        "recipient": f"test:{index}",
+        "subject": "Essai",
+        "text": "Bonjour",
+        "kind": "test",
+        "status": "pending",
+        "attempts": 0,
+        "next_at": now,
+        "created_at": now,
+    }
+
+
+async def nowhere(topic: str, key: str, value: bytes, headers: dict[str, str]) -> None:
+    raise AssertionError("nothing should be dead-lettered")
+
+
+async def duplicates_refused(mail: MailCatcher) -> int:
+    """How many messages the catcher refused as already received (same Message-ID): a resend shows here."""
+    async with httpx.AsyncClient(base_url=mail.process.url) as web:
+        return int((await web.get("/messages")).json()["duplicates_refused"])
+
+
 async def test_two_mailers_on_one_database_send_each_e_mail_once(servers: Servers, mail: MailCatcher) -> None:
     settings = settings_for(servers, "mailers")
     client, database = connect(settings)
     smtp = SmtpSettings("127.0.0.1", mail.smtp_port)
-
-    async def nowhere(topic: str, key: str, value: bytes, headers: dict[str, str]) -> None:
-        raise AssertionError("nothing should be dead-lettered")
-
     first, second = Mailer(database, smtp, nowhere), Mailer(database, smtp, nowhere)
     run = uuid.uuid4().hex[:6]
     addresses = [f"personne-{run}-{i}@exemple.fr" for i in range(20)]
     now = datetime.now(UTC)
     try:
-        for email in [
-            {
-                "_id": f"{run}.{i}",
-                "to": address,
-                "recipient": f"test:{i}",
-                "subject": "Essai",
-                "text": "Bonjour",
-                "kind": "test",
-                "status": "pending",
-                "attempts": 0,
-                "next_at": now,
-                "created_at": now,
-            }
-            for i, address in enumerate(addresses)
-        ]:
-            assert await queue_email(database, email)
-        async with httpx.AsyncClient(base_url=mail.process.url) as web:
-            refused_before = (await web.get("/messages")).json()["duplicates_refused"]
+        await create_indexes(database, INDEXES)
+        for i, address in enumerate(addresses):
+            assert await queue_email(database, an_email(run, i, address, now))
+        assert not await queue_email(database, an_email(run, 0, addresses[0], now)), "queued once"
+        refused_before = await duplicates_refused(mail)
         await asyncio.gather(first.send_due(now), second.send_due(now), first.send_due(now))
         stored = await database[EMAILS].find({"_id": {"$regex": f"^{run}"}}).to_list()
         assert {e["status"] for e in stored} == {"sent"} and {e["attempts"] for e in stored} == {1}
         caught = await mail.messages()
         assert sorted(a for m in caught for a in m["to"] if run in a) == sorted(addresses)
-        async with httpx.AsyncClient(base_url=mail.process.url) as web:
-            refused = (await web.get("/messages")).json()["duplicates_refused"] - refused_before
-            assert refused == 0, "no e-mail was sent twice"
-        assert await first.purge_sent(datetime.now(UTC) - timedelta(days=1)) == 0, "recent e-mails are kept"
-        assert await first.purge_sent(datetime.now(UTC) + timedelta(seconds=1)) >= len(addresses)
+        assert await duplicates_refused(mail) == refused_before, "no e-mail was sent twice"
+        for email in stored:  # the TTL index deletes them then
+            assert email["purge_at"] - email["sent_at"] == timedelta(days=90)
+    finally:
+        await client.drop_database(settings.database_name)
+        await client.close()
+
+
+async def test_a_dead_senders_claim_is_taken_over_after_its_lease_and_sent_e_mails_expire(
+    servers: Servers, mail: MailCatcher
+) -> None:
+    settings = settings_for(servers, "mailer-lease")
+    client, database = connect(settings)
+    smtp = SmtpSettings("127.0.0.1", mail.smtp_port)
+    run = uuid.uuid4().hex[:6]
+    address = f"reprise-{run}@exemple.fr"
+    now = datetime.now(UTC)
+    try:
+        await create_indexes(database, INDEXES)
+        assert await queue_email(database, an_email(run, 0, address, now))
+        dead = Mailer(database, smtp, nowhere, sending_lease=60)
+        [due] = await dead.due(now)
+        assert await dead._claim(due) is not None  # ...and its process dies before the SMTP exchange
+        assert await dead._claim(due) is None, "an attempt is claimed once"
+        survivor = Mailer(database, smtp, nowhere, retention=timedelta(0))
+        assert (await survivor.send_due(now + timedelta(seconds=30)))["sent"] == 0, "not during the lease"
+        assert (await survivor.send_due(now + timedelta(seconds=61)))["sent"] == 1, "taken over after it"
+        [email] = await database[EMAILS].find({"to": address}).to_list()
+        assert email["status"] == "sent" and email["attempts"] == 2
+        assert [m for m in await mail.messages() if address in m["to"]] != []
+
+        async def purged() -> bool:  # no retention for this mailer: the TTL index deletes it at once
+            return await database[EMAILS].count_documents({"to": address}) == 0
+
+        await wait_until(purged, timeout=150, what="the sent e-mail deleted by the TTL index (a job each minute)")
     finally:
         await client.drop_database(settings.database_name)
         await client.close()
@@ -378,6 +419,7 @@ async def test_the_dispatcher_applies_an_event_twice_as_once(servers: Servers) -
     inbox entry, one push, one e-mail per person."""
     settings = settings_for(servers, "dispatch")
     client, database = connect(settings)
+    await create_indexes(database, INDEXES)
     directory = Directory(database)
     dispatcher = Dispatcher(database, directory, OutboxWriter(), "k" * 32, "http://console")
     staff_id, agency_id = str(uuid.uuid4()), str(uuid.uuid4())
@@ -418,12 +460,43 @@ async def test_the_dispatcher_applies_an_event_twice_as_once(servers: Servers) -
         assert [len(p["outbox"]) for p in pushes] == [1]
         emails = await database[EMAILS].find({"to": "valerie@ml.fr"}).to_list()
         assert [e["subject"] for e in emails] == ["[Parcours] Convention à valider"]
-        unread = await database[UNREAD].find_one({"_id": staff_id})
-        assert unread is not None and unread["ids"] == [entries[0]["_id"]], "counted unread once"
-        await database[INBOX].update_one({"_id": entries[0]["_id"]}, {"$set": {"read": True}})
-        await database[UNREAD].update_one({"_id": staff_id}, {"$pull": {"ids": entries[0]["_id"]}})
+        inbox = StaffInbox(database)
+        assert await inbox.unread_count(staff_id) == 1, "counted unread once"
+        assert await inbox.mark_read(staff_id, entries[0]["_id"]) is not None
         await dispatcher.on_event(envelope, payload)  # once more, after she read it
-        assert (await database[UNREAD].find_one({"_id": staff_id}))["ids"] == [], "a read entry stays read"  # type: ignore[index]
+        assert await inbox.unread_count(staff_id) == 0, "a read entry stays read"
+        assert await database[INBOX].count_documents({"staff_id": staff_id}) == 1
+    finally:
+        await client.drop_database(settings.database_name)
+        await client.close()
+
+
+async def test_an_inbox_pages_newest_first_and_resumes_after_the_last_entry_seen(servers: Servers) -> None:
+    settings = settings_for(servers, "inbox")
+    client, database = connect(settings)
+    inbox = StaffInbox(database)
+    now = datetime.now(UTC)
+    try:
+        await create_indexes(database, INDEXES)
+        stored = []
+        for i in range(7):
+            for who in ("valerie", "other"):
+                entry = {"_id": new_id(), "key": f"e{i}.{who}", "staff_id": who, "read": i < 2, "created_at": now}
+                stored.append((await inbox.store(entry))["_id"])
+        again = await inbox.store({"_id": new_id(), "key": "e3.valerie", "staff_id": "valerie", "read": False})
+        assert again["_id"] == stored[6], "an event delivered again finds its entry"
+        mine = stored[::2][::-1]  # newest first
+        first = await inbox.page("valerie", unread_only=False, after=None, limit=3)
+        second = await inbox.page("valerie", unread_only=False, after=first[-1]["_id"], limit=3)
+        third = await inbox.page("valerie", unread_only=False, after=second[-1]["_id"], limit=3)
+        assert [[e["_id"] for e in page] for page in (first, second, third)] == [mine[:3], mine[3:6], mine[6:]]
+        unread = await inbox.page("valerie", unread_only=True, after=None, limit=50)
+        assert [e["_id"] for e in unread] == mine[:5] and await inbox.unread_count("valerie") == 5
+        missed = await inbox.stored_after("valerie", mine[3], limit=500)
+        assert [e["_id"] for e in missed] == mine[:3][::-1], "what came after, in the order it was stored"
+        assert await inbox.mark_read("other", mine[0]) is None, "not hers to mark"
+        assert await inbox.mark_all_read("valerie") == 5 and await inbox.unread_count("valerie") == 0
+        assert await inbox.unread_count("other") == 5
     finally:
         await client.drop_database(settings.database_name)
         await client.close()

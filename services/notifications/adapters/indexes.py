@@ -1,0 +1,64 @@
+"""Every index of the notifications service's collections, made at start-up (`ServiceRuntime(indexes=...)`),
+and what earlier versions left, dropped once at start-up (`forget_former`).
+
+Lists (a person's inbox, the operators' e-mails) walk the `_id` index newest first
+(`services.kit.pagination`): entries and e-mails get time-ordered ids. Contacts, preferences and push
+records are read by `_id`."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+
+from pymongo import IndexModel
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import OperationFailure
+
+from services.kit.mongo import Document, IndexDeclarations
+from services.notifications.adapters.inbox import INBOX
+from services.notifications.directory import CONVENTIONS as CONVENTION_CONTACTS
+from services.notifications.directory import STAFF as STAFF_CONTACTS
+from services.notifications.dispatcher import EMAILS, PUSHES
+
+log = logging.getLogger(__name__)
+
+PUSH_KEPT_SECONDS = 86_400  # a push record serves only to publish its event (within milliseconds)
+
+INDEXES: IndexDeclarations = {
+    INBOX: [
+        # the unread count
+        IndexModel([("staff_id", 1), ("read", 1)], name="staff_unread"),
+        # one entry per event and person (sparse: entries stored before the key existed have none)
+        IndexModel("key", name="once_per_event_and_person", unique=True, sparse=True),
+    ],
+    EMAILS: [
+        # the mailer's pass: pending e-mails whose time came, and claims past their lease
+        IndexModel([("status", 1), ("next_at", 1)], name="due"),
+        # an erasure deletes the e-mails to the person
+        IndexModel("recipient", name="recipient"),
+        # one e-mail per event and recipient
+        IndexModel("key", name="once_per_event_and_recipient", unique=True, sparse=True),
+        # sent e-mails go at the end of the retention period (PARCOURS_EMAIL_RETENTION_DAYS, set when sent)
+        IndexModel("purge_at", name="purge_after_retention", expireAfterSeconds=0),
+    ],
+    PUSHES: [IndexModel("created_at", name="forget_pushed", expireAfterSeconds=PUSH_KEPT_SECONDS)],
+    STAFF_CONTACTS: [IndexModel("agency_id", name="agency")],  # an agency's validators
+    CONVENTION_CONTACTS: [IndexModel("beneficiary_id", name="beneficiary")],  # erasure
+}
+
+# Structures that stood in for indexes on FerretDB v1 (per-person unread ids, due markers, claims by
+# unique insert), and an index for a list sorted by a secondary key (the engine sorts the whole match).
+FORMER_COLLECTIONS = ("staff_unread", "emails_due", "email_claims")
+FORMER_INDEXES = {INBOX: ("staff_newest_first",)}
+
+
+async def forget_former(database: AsyncDatabase[Document]) -> None:
+    """Idempotent, at every start-up (after the declared indexes are made)."""
+    for name in FORMER_COLLECTIONS:
+        await database.drop_collection(name)
+    for collection, names in FORMER_INDEXES.items():
+        present = {index["name"] async for index in await database[collection].list_indexes()}
+        for name in set(names) & present:
+            with contextlib.suppress(OperationFailure):  # another instance starting at the same time
+                await database[collection].drop_index(name)
+            log.info("dropped the former index %s of %s", name, collection)
