@@ -121,8 +121,9 @@ CONF
     psql_do "CREATE EXTENSION IF NOT EXISTS documentdb CASCADE" >>"$pg_log" 2>&1 || die "CREATE EXTENSION documentdb failed; see $pg_log"
   fi
   # TTL indexes are applied by a pg_cron job of the extension: every minute unless told otherwise.
-  psql_do "SELECT cron.alter_job(jobid, schedule := '$PARCOURS_TTL_SCHEDULE') FROM cron.job WHERE command LIKE '%ttl_task%'" \
-    >>"$pg_log" 2>&1 || log "warning: could not reschedule the TTL job; see $pg_log"
+  local rescheduled
+  rescheduled=$(psql_do "SELECT count(cron.alter_job(jobid, schedule := '$PARCOURS_TTL_SCHEDULE')) FROM cron.job WHERE jobname = 'documentdb_ttl_task'" 2>>"$pg_log" || true)
+  [ "$rescheduled" = 1 ] || log "warning: the extension's TTL job (documentdb_ttl_task) was not found; expired documents go every minute"
 }
 
 psql_do() {
