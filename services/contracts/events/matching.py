@@ -33,6 +33,18 @@ class SuggestionDismissedV1(BaseModel):
     staff_id: str
 
 
+class SuggestionListRankedV1(BaseModel):
+    """A beneficiary's top list as it now stands, after any change of it (`offered` announces only the peers
+    who enter it). Every matching instance keeps the lists in memory and follows them by this event."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    beneficiary_id: str
+    agency_id: str | None = Field(default=None, description="none once the beneficiary is erased")
+    peers: list[str] = Field(description="peer ids, best first; empty when nobody fits")
+    threshold: float = Field(description="the score a peer must beat to enter: the last place's when the list is full")
+
+
 class IntroductionPurpose(StrEnum):
     JOB_INQUIRY = "job_inquiry"
     TESTIMONY = "testimony"

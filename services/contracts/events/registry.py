@@ -59,6 +59,7 @@ REGISTRY: dict[tuple[str, int], EventContract] = {
         EventContract("profiles.person.erased", 1, "profiles.person", profiles.PersonErasedV1),
         EventContract("matching.suggestion.offered", 1, "matching.suggestion", matching.SuggestionOfferedV1),
         EventContract("matching.suggestion.dismissed", 1, "matching.suggestion", matching.SuggestionDismissedV1),
+        EventContract("matching.suggestion.ranked", 1, "matching.suggestion", matching.SuggestionListRankedV1),
         EventContract("matching.introduction.proposed", 1, "matching.introduction", matching.IntroductionProposedV1),
         EventContract(
             "matching.introduction.reminder_due", 1, "matching.introduction", matching.IntroductionReminderDueV1
