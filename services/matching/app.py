@@ -15,10 +15,12 @@ from services.kit.messaging import EventRouter
 from services.kit.outbox import ConcurrentUpdate
 from services.kit.settings import LinkSigningSettings
 from services.matching import api, introductions_api, links_api
+from services.matching.adapters.indexes import INDEXES
 from services.matching.adapters.projections import Projections
 from services.matching.domain.fairness import DEFAULT_FAIRNESS
 from services.matching.domain.introduction import RefusedTransition
 from services.matching.domain.score import Weights
+from services.matching.following import MemoryFollower
 from services.matching.introductions import INTRODUCTIONS, IntroductionDesk, NotFound, Policy, Refused
 from services.matching.memory import Memory
 from services.matching.rematching import LISTS, Rematcher
@@ -78,6 +80,8 @@ def memory_for(settings: MatchingSettings) -> Memory:
 def build_app(settings: MatchingSettings) -> FastAPI:
     router = EventRouter()
     memory = memory_for(settings)
+    # loads the memory at start-up, then keeps it current with every instance's changes
+    follower = MemoryFollower(settings.kafka_bootstrap_servers, settings.consumer_group, memory)
     app, runtime = build_consumer_app(
         settings,
         title="Parcours · matching",
@@ -85,14 +89,17 @@ def build_app(settings: MatchingSettings) -> FastAPI:
         router=router,
         routers=[api.router, introductions_api.router, links_api.router],
         aggregate_collections=[LISTS, INTRODUCTIONS],
-        setup_database=memory.load,
+        setup_database=follower.start,
+        indexes=INDEXES,
     )
+    runtime.on_stop.append(follower.stop)
     projections = Projections(runtime.db).subscribe(router)
     rematcher = Rematcher(runtime.db, projections, memory, runtime.outbox).subscribe(router)
     policy = Policy(
         settings.introduction_expiry_days, settings.introduction_reminder_days, settings.max_pending_introductions
     )
     desk = IntroductionDesk(runtime.db, memory, rematcher, runtime.outbox, policy)
+    follower.follow_peer = desk.follow_peer
     router.on("profiles.person.erased", desk.on_person_erased)
     runtime.every("introductions-sweep", settings.introduction_sweep_seconds, lambda: desk.sweep(datetime.now(UTC)))
     app.state.projections, app.state.memory, app.state.rematcher = projections, memory, rematcher

@@ -1,37 +1,43 @@
 """The introductions desk: propose, answer (by the peer's link), expire with a reminder before, cancel,
 record the meeting, take feedback from both sides. Each step is one write of the introduction with its
-event (outbox); the peer's bookings and reliability follow, in the database and in memory."""
+event (outbox), a compare-and-set on its version. A peer's bookings and reliability are counted from their
+introductions (`follow_peer`), by the instance that made the step and, on its event, by every instance:
+nothing is incremented, so nothing is lost or counted twice when two instances change one peer at once.
+The proposal's rules (the peer's capacity, the beneficiary's pending requests, one open introduction per
+pair) hold across instances by partial unique indexes (see `adapters.indexes`)."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
 from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
 
 from services.contracts.envelope import Envelope
 from services.contracts.events import matching as contracts
 from services.contracts.events.profiles import PersonErasedV1
 from services.kit.domain import InvalidInput
 from services.kit.mongo import Document
-from services.kit.outbox import OutboxWriter
+from services.kit.outbox import ConcurrentUpdate, OutboxWriter
+from services.kit.pagination import new_id, newest_first
+from services.matching.adapters.indexes import CAPACITY_SLOT, INTRODUCTIONS, OPEN_PAIR, PENDING_SLOT
 from services.matching.domain import introduction as rules
 from services.matching.domain.introduction import Action, Purpose, Side, Status
-from services.matching.domain.model import BeneficiaryView, PeerView, Reliability
+from services.matching.domain.model import BeneficiaryView, PeerView
 from services.matching.events import event
-from services.matching.memory import Memory, reliability_of
+from services.matching.memory import FACT_FIELDS, Memory, facts_of
 from services.matching.rematching import Rematcher
 
 log = logging.getLogger(__name__)
 
-INTRODUCTIONS = "introductions"
-RELIABILITY = "peer_reliability"
+__all__ = ["INTRODUCTIONS", "IntroductionDesk", "NotFound", "Policy", "Proposal", "Refused"]
+
 TOPIC = "matching.introduction"
+OPEN = (Status.PROPOSED.value, Status.ACCEPTED.value)
+ATTEMPTS = 5  # a proposal that lost a place to another one made at the same time looks again
 FREE_TEXT = ("message", "answer_message", "questions", "meeting.summary", "feedback.peer.comment")
 
 
@@ -70,12 +76,10 @@ class IntroductionDesk:
         policy: Policy = Policy(),
     ) -> None:
         self.introductions = database[INTRODUCTIONS]
-        self.reliability = database[RELIABILITY]
         self.memory = memory
         self.rematcher = rematcher
         self.outbox = outbox
         self.policy = policy
-        self._proposing = asyncio.Lock()
 
     # -- reading ----------------------------------------------------------------------------------
 
@@ -85,30 +89,52 @@ class IntroductionDesk:
             raise NotFound(introduction_id)
         return document
 
-    async def of_agency(self, agency_id: str, status: Status | None, beneficiary_id: str | None) -> list[Document]:
+    async def of_agency(
+        self,
+        agency_id: str,
+        status: Status | None,
+        beneficiary_id: str | None,
+        after: str | None = None,
+        limit: int = 50,
+    ) -> list[Document]:
+        """Newest first, `limit` of them after the cursor `after`: the agency's by walking the `_id` index, a
+        beneficiary's (a few) by their own index."""
         query: dict[str, Any] = {"agency_id": agency_id}
         if status is not None:
             query["status"] = status.value
         if beneficiary_id is not None:
             query["beneficiary_id"] = beneficiary_id
-        return await self.introductions.find(query).sort("proposed_at", -1).to_list()
+            theirs = await self.introductions.find(query, {"outbox": 0}).to_list()
+            theirs.sort(key=lambda d: str(d["_id"]), reverse=True)
+            return [d for d in theirs if after is None or str(d["_id"]) < after][:limit]
+        cursor = self.introductions.find(newest_first(query, after), {"outbox": 0})
+        return await cursor.sort("_id", -1).limit(limit).to_list()
 
     # -- proposing --------------------------------------------------------------------------------
 
     async def propose(
         self, beneficiary: BeneficiaryView, counsellor_id: str, staff_id: str, proposal: Proposal, now: datetime
     ) -> Document:
-        """One proposal at a time in this process: the checks, the write and the booking are one step."""
-        async with self._proposing:
-            return await self._propose(beneficiary, counsellor_id, staff_id, proposal, now)
+        """The checks, then one insert that takes a numbered place under each rule (the peer's slot of the
+        month, the beneficiary's pending request, the pair's open introduction): a proposal made at the same
+        time by another instance that took a place first makes this insert fail, and this one looks again."""
+        for attempt in range(1, ATTEMPTS + 1):
+            try:
+                return await self._propose(beneficiary, counsellor_id, staff_id, proposal, now)
+            except DuplicateKeyError:
+                if attempt == ATTEMPTS:
+                    raise Refused("other introductions are being proposed at this moment: try again") from None
+                log.info("a proposal for peer %s lost a place to another one: looking again", proposal.peer_id)
+        raise AssertionError("unreachable")
 
     async def _propose(
         self, beneficiary: BeneficiaryView, counsellor_id: str, staff_id: str, proposal: Proposal, now: datetime
     ) -> Document:
+        month = now.strftime("%Y-%m")
         peer = self.memory.peer(proposal.peer_id)
-        context = self.memory.context(beneficiary, now.strftime("%Y-%m"))
+        context = self.memory.context(beneficiary, month)
         if peer is None or not context.admits(beneficiary, peer):
-            month_full = peer is not None and self.memory.load_of(peer.peer_id, now.strftime("%Y-%m")).booked >= (
+            month_full = peer is not None and self.memory.load_of(peer.peer_id, month).booked >= (
                 peer.capacity_per_month
             )
             raise Refused(
@@ -118,27 +144,29 @@ class IntroductionDesk:
                 "agency, dismissed, or not vetted for a minor)"
             )
         rules.check_proposal(proposal.purpose, peer.meeting_modes, proposal.mentoring_months, list(proposal.questions))
-        open_pair = await self.introductions.count_documents(
-            {
-                "beneficiary_id": beneficiary.beneficiary_id,
-                "peer_id": proposal.peer_id,
-                "status": {"$in": [Status.PROPOSED.value, Status.ACCEPTED.value]},
-            }
-        )
-        if open_pair:
+        theirs = await self.introductions.find(
+            {"beneficiary_id": beneficiary.beneficiary_id}, {"peer_id": 1, "status": 1, PENDING_SLOT: 1}
+        ).to_list()
+        if any(d["peer_id"] == peer.peer_id and d["status"] in OPEN for d in theirs):
             raise Refused("an introduction between these two is already open")
-        pending = await self.introductions.count_documents(
-            {"beneficiary_id": beneficiary.beneficiary_id, "status": Status.PROPOSED.value}
-        )
-        if pending >= self.policy.max_pending_per_beneficiary:
+        pending = [d for d in theirs if d["status"] == Status.PROPOSED.value]
+        pending_place = rules.first_free(_places(pending, PENDING_SLOT), self.policy.max_pending_per_beneficiary)
+        if len(pending) >= self.policy.max_pending_per_beneficiary or pending_place is None:
             raise Refused(
-                f"{pending} introductions already wait for an answer for this beneficiary "
+                f"{len(pending)} introductions already wait for an answer for this beneficiary "
                 f"(at most {self.policy.max_pending_per_beneficiary}): wait for them, or cancel one"
             )
+        holding = await self.introductions.find(
+            {"peer_id": peer.peer_id, "month": month, "holds_slot": True}, {CAPACITY_SLOT: 1}
+        ).to_list()
+        slot = rules.first_free(_places(holding, CAPACITY_SLOT), peer.capacity_per_month)
+        if len(holding) >= peer.capacity_per_month or slot is None:
+            await self.follow_peer(peer.peer_id)  # this instance's memory was behind: it follows now
+            raise Refused("this peer has no free slot this month")
         target = proposal.target_job or self._target(beneficiary, peer)
         deadlines = rules.deadlines(now, self.policy.expiry_days, self.policy.reminder_days_before)
         document: Document = {
-            "_id": str(uuid.uuid4()),
+            "_id": new_id(),
             "beneficiary_id": beneficiary.beneficiary_id,
             "agency_id": beneficiary.agency_id,
             "counsellor_id": counsellor_id,
@@ -155,8 +183,11 @@ class IntroductionDesk:
             "mentoring_months": proposal.mentoring_months,
             "counsellor_present": beneficiary.minor,
             "status": Status.PROPOSED.value,
-            "month": now.strftime("%Y-%m"),
+            "month": month,
             "holds_slot": True,
+            CAPACITY_SLOT: f"{peer.peer_id}/{month}/{slot}",
+            PENDING_SLOT: f"{beneficiary.beneficiary_id}/{pending_place}",
+            OPEN_PAIR: f"{beneficiary.beneficiary_id}/{peer.peer_id}",
             "proposed_at": now,
             "expires_at": deadlines.expires_at,
             "remind_at": deadlines.remind_at,
@@ -172,8 +203,7 @@ class IntroductionDesk:
         )
         await self.outbox.insert(self.introductions, document, [self._event("proposed", document, 1, payload)])
         document["version"] = 1
-        await self._stats(peer.peer_id, rules.proposed)
-        await self._booking(peer.peer_id, document["month"], +1)
+        await self._booking(peer.peer_id, month, +1)
         return document
 
     @staticmethod
@@ -207,9 +237,9 @@ class IntroductionDesk:
             **self._common(document), accepted=accept, decline_reason=changes["decline_reason"], answered_at=now
         )
         document = await self._write(document, changes, "answered", payload)
-        hours = (now - _aware(document["proposed_at"])).total_seconds() / 3600
-        await self._stats(document["peer_id"], lambda stats: rules.answered(stats, hours))
-        if not accept:
+        if accept:
+            await self.follow_peer(document["peer_id"])  # answered: the reliability changed
+        else:
             await self._booking(document["peer_id"], document["month"], -1)
         return document
 
@@ -234,7 +264,7 @@ class IntroductionDesk:
             "meeting": {"held_on": held_on.isoformat(), "mode": mode, "summary": summary},
         }
         document = await self._write(document, changes, "meeting_recorded", payload)
-        await self._stats(document["peer_id"], rules.met)
+        await self.follow_peer(document["peer_id"])
         return document
 
     async def feedback(
@@ -253,7 +283,7 @@ class IntroductionDesk:
         given = {"took_place": took_place, "usefulness": usefulness, "comment": comment}
         document = await self._write(document, {f"feedback.{side.value}": given}, "feedback_given", payload)
         if side == Side.BENEFICIARY and usefulness is not None:
-            await self._stats(document["peer_id"], lambda stats: rules.rated(stats, usefulness))
+            await self.follow_peer(document["peer_id"])  # rated
         if took_place and document["status"] == Status.ACCEPTED.value:  # nobody recorded it: it counts all the same
             document = await self.record_meeting(document, datetime.now(UTC).date(), None, "")
         return document
@@ -261,22 +291,30 @@ class IntroductionDesk:
     # -- time -------------------------------------------------------------------------------------
 
     async def sweep(self, now: datetime) -> dict[str, int]:
-        """Remind the peers whose request expires soon; expire the requests past their date."""
+        """Expire the requests past their date; remind the peers whose request expires soon. Each by its
+        due-date index; one whose peer answered meanwhile (its version moved) is left for the next sweep."""
         self.memory.roll_month()
         reminded = expired = 0
-        async for document in self.introductions.find({"status": Status.PROPOSED.value}):
-            if _aware(document["expires_at"]) <= now:
-                payload = contracts.IntroductionExpiredV1(**self._common(document))
-                changes = {"status": Status.EXPIRED.value, "holds_slot": False}
+        due = {"status": Status.PROPOSED.value, "expires_at": {"$lte": now}}
+        for document in await self.introductions.find(due, {"outbox": 0}).to_list():
+            payload = contracts.IntroductionExpiredV1(**self._common(document))
+            changes = {"status": Status.EXPIRED.value, "holds_slot": False}
+            try:
                 await self._write(document, changes, "expired", payload)
-                await self._booking(document["peer_id"], document["month"], -1)
-                expired += 1
-            elif _aware(document["remind_at"]) <= now and not document.get("reminded"):
-                reminder = contracts.IntroductionReminderDueV1(
-                    **self._common(document), expires_at=_aware(document["expires_at"])
-                )
+            except ConcurrentUpdate:
+                continue
+            await self._booking(document["peer_id"], document["month"], -1)
+            expired += 1
+        soon = {"status": Status.PROPOSED.value, "reminded": False, "remind_at": {"$lte": now}}
+        for document in await self.introductions.find(soon, {"outbox": 0}).to_list():
+            reminder = contracts.IntroductionReminderDueV1(
+                **self._common(document), expires_at=_aware(document["expires_at"])
+            )
+            try:
                 await self._write(document, {"reminded": True}, "reminder_due", reminder)
-                reminded += 1
+            except ConcurrentUpdate:
+                continue
+            reminded += 1
         return {"reminded": reminded, "expired": expired}
 
     async def on_person_erased(self, envelope: Envelope, payload: PersonErasedV1) -> None:
@@ -287,7 +325,7 @@ class IntroductionDesk:
         still open are cancelled, giving the peer's slot back."""
         scrubbed = 0
         for field in ("beneficiary_id", "peer_id"):
-            async for document in self.introductions.find({field: person_id}):
+            for document in await self.introductions.find({field: person_id}, {"outbox": 0}).to_list():
                 if Status(document["status"]) in (Status.PROPOSED, Status.ACCEPTED):
                     document = await self.cancel(document, staff_id="")
                 changes = {"message": "", "answer_message": "", "questions": [], "erased_party": field[:-3]}
@@ -320,32 +358,23 @@ class IntroductionDesk:
 
     async def _write(self, document: Document, changes: Document, step: str, payload: Any) -> Document:
         version = document["version"]
+        changes = {**changes, **_places_left(changes)}
         await self.outbox.update(
             self.introductions, document["_id"], version, changes, [self._event(step, document, version + 1, payload)]
         )
         return await self.get(document["_id"])
 
-    async def _stats(self, peer_id: str, change: Callable[[Reliability], Reliability]) -> None:
-        stored = await self.reliability.find_one({"_id": peer_id})
-        stats = change(reliability_of(stored or {}))
-        await self.reliability.replace_one(
-            {"_id": peer_id},
-            {
-                "_id": peer_id,
-                "proposed": stats.proposed,
-                "answered": stats.answered,
-                "answer_hours": stats.answer_hours,
-                "meetings": stats.meetings,
-                "useful_sum": stats.useful_sum,
-                "ratings": stats.ratings,
-            },
-            upsert=True,
-        )
-        self.memory.set_reliability(peer_id, stats)
+    async def follow_peer(self, peer_id: str) -> None:
+        """Count the peer's bookings and reliability again from their introductions (one indexed read of a
+        small set), into this instance's memory. Every instance does it on each introduction event."""
+        ticket = self.memory.count_ticket()
+        history = [(d["_id"], facts_of(d)) async for d in self.introductions.find({"peer_id": peer_id}, FACT_FIELDS)]
+        history.sort(key=lambda entry: entry[0])
+        self.memory.set_record(peer_id, rules.record_of(facts for _, facts in history), ticket)
 
     async def _booking(self, peer_id: str, month: str, change: int) -> None:
         """A slot taken or given back: the lists showing the peer rank again when it fills or frees up."""
-        self.memory.book(peer_id, month, change)
+        await self.follow_peer(peer_id)
         peer = self.memory.peer(peer_id)
         if peer is None:
             return
@@ -360,3 +389,22 @@ class IntroductionDesk:
 
 def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _places(documents: list[Document], field: str) -> list[int]:
+    """The place numbers taken, from fields like "<...>/<n>" (introductions from before places had none)."""
+    return [int(str(d[field]).rsplit("/", 1)[1]) for d in documents if d.get(field)]
+
+
+def _places_left(changes: Document) -> Document:
+    """The places an introduction gives back with a change of status: its pending request once answered
+    or ended, its pair once closed, its slot once it holds none."""
+    left: Document = {}
+    status = changes.get("status")
+    if status is not None and status != Status.PROPOSED.value:
+        left[PENDING_SLOT] = None
+    if status is not None and status not in OPEN:
+        left[OPEN_PAIR] = None
+    if changes.get("holds_slot") is False:
+        left[CAPACITY_SLOT] = None
+    return left

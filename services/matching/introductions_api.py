@@ -6,13 +6,14 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response, status
 from pydantic import BaseModel, Field
 
 from services.contracts.events.profiles import MeetingMode
 from services.kit.auth import operator_moment, require_operator
 from services.kit.identity import Caller
 from services.kit.mongo import Document
+from services.kit.pagination import After, announce_next
 from services.matching.api import AgencyStaff, own_beneficiary
 from services.matching.domain.introduction import PURPOSE_LABELS, Purpose, Side, Status
 from services.matching.introductions import IntroductionDesk, NotFound, Proposal
@@ -126,15 +127,25 @@ async def propose(beneficiary_id: str, body: ProposalIn, caller: AgencyStaff, re
     return IntroductionOut.of(introduction)
 
 
-@router.get("/introductions", summary="Your agency's introductions, newest first, by status or beneficiary")
+@router.get(
+    "/introductions",
+    summary="Your agency's introductions, newest first, by status or beneficiary",
+    description="A page of `limit`; when there are more, the `X-Next-Cursor` header (and `Link: rel=next`) gives "
+    "the `after` of the next page.",
+)
 async def introductions(
     caller: AgencyStaff,
     request: Request,
+    response: Response,
     status_: Annotated[Status | None, Query(alias="status")] = None,
     beneficiary_id: str | None = None,
+    after: After = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> list[IntroductionOut]:
-    found = await desk_of(request).of_agency(caller.agency_id, status_, beneficiary_id)
-    return [IntroductionOut.of(d) for d in found]
+    found = await desk_of(request).of_agency(caller.agency_id, status_, beneficiary_id, after, limit)
+    page = [IntroductionOut.of(d) for d in found]
+    announce_next(request, response, page, limit, lambda i: i.introduction_id)
+    return page
 
 
 @router.get("/introductions/{introduction_id}", summary="One introduction")

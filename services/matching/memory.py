@@ -1,21 +1,28 @@
 """What matching ranks from, kept in memory beside its database: the peer and beneficiary indexes, the
 peers of each top list, the dismissed pairs, each peer's bookings and reliability. `load` rebuilds it all
-from the database at start-up (before any event is consumed); the handlers keep it current."""
+from the database at start-up (before any event is consumed); then every instance follows every change,
+whichever instance made it (`following.MemoryFollower`), and the instance that makes one also applies it
+at once. Changes carry the version of what they describe (the peer's, the beneficiary's, the list's) and an
+older one never replaces a newer one, so the two ways may arrive in any order."""
 
 from __future__ import annotations
 
 import gc
+import itertools
 import logging
 import time
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import replace
+from datetime import UTC, datetime
 
 from pymongo.asynchronous.database import AsyncDatabase
 
 from services.kit.mongo import Document
+from services.matching.adapters.indexes import INTRODUCTIONS, LISTS
 from services.matching.adapters.projections import BENEFICIARIES, DISMISSALS, PEERS, beneficiary_view, peer_view
 from services.matching.domain.fairness import DEFAULT_FAIRNESS
+from services.matching.domain.introduction import Facts, PeerRecord, record_of
 from services.matching.domain.model import BeneficiaryView, PeerLoad, PeerView, Reliability
 from services.matching.domain.ranking import RankingContext
 from services.matching.domain.score import DEFAULT_WEIGHTS, Weights
@@ -42,24 +49,30 @@ class Memory:
         self.regions: dict[str, str] = {}
         self._thresholds: dict[str, float] = {}
         self.month = current_month()
+        # the version each peer, beneficiary and list is known at (also after it left: a late event stays out)
+        self.peer_versions: dict[str, int] = {}
+        self.beneficiary_versions: dict[str, int] = {}
+        self.list_versions: dict[str, int] = {}
+        self._counts = itertools.count(1)  # a peer's record counted later replaces one counted earlier
+        self._counted: dict[str, int] = {}
 
     async def load(self, database: AsyncDatabase[Document]) -> None:
         started = time.perf_counter()
         self.reset()
         self.regions = {d["_id"]: d.get("region_code", "") async for d in database["agency_directory"].find({})}
-        async for d in database["peer_reliability"].find({}):
-            self.reliability[d["_id"]] = reliability_of(d)
-        async for d in database["introductions"].find({}, {"peer_id": 1, "month": 1, "holds_slot": 1}):
-            if d.get("holds_slot"):
-                self.booked.setdefault(d["peer_id"], Counter())[d["month"]] += 1
+        histories: dict[str, list[tuple[str, Facts]]] = {}
+        async for d in database[INTRODUCTIONS].find({}, FACT_FIELDS):
+            histories.setdefault(d["peer_id"], []).append((d["_id"], facts_of(d)))
+        for peer_id, history in histories.items():
+            self.set_record(peer_id, record_of(f for _, f in sorted(history, key=lambda h: h[0])), 0)
         async for d in database[DISMISSALS].find({}):
             self.dismissed.setdefault(d["beneficiary_id"], set()).add(d["peer_id"])
         async for d in database[PEERS].find({"active": True}):
-            self.put_peer(peer_view(d))
+            self.put_peer(peer_view(d), d["version"])
         async for d in database[BENEFICIARIES].find({"active": True}):
-            self.put_beneficiary(beneficiary_view(d, self.regions.get(d["agency_id"], "")))
-        async for d in database["suggestion_lists"].find({}, {"peers": 1, "threshold": 1}):
-            self.set_list(d["_id"], tuple(d["peers"]), d.get("threshold", 0.0))
+            self.put_beneficiary(beneficiary_view(d, self.regions.get(d["agency_id"], "")), d["version"])
+        async for d in database[LISTS].find({}, {"peers": 1, "threshold": 1, "version": 1}):
+            self.set_list(d["_id"], tuple(d["peers"]), d.get("threshold", 0.0), d["version"])
         gc.collect()
         gc.freeze()  # the long-lived indexes stay out of the collector's scans
         log.info(
@@ -72,26 +85,44 @@ class Memory:
 
     # -- peers ------------------------------------------------------------------------------------
 
-    def put_peer(self, peer: PeerView) -> PeerView:
+    def put_peer(self, peer: PeerView, version: int) -> PeerView:
+        """The peer as of `version`, unless a newer one is known; returns the view now in memory."""
+        if version < self.peer_versions.get(peer.peer_id, 0):
+            return self.peers.views.get(peer.peer_id, peer)
+        self.peer_versions[peer.peer_id] = version
+        return self._put(peer)
+
+    def _put(self, peer: PeerView) -> PeerView:
         peer = replace(peer, reliability=self.reliability.get(peer.peer_id, Reliability()))
         self.peers.put(peer)
         self._refresh_load(peer.peer_id)
         return peer
 
-    def remove_peer(self, peer_id: str) -> None:
+    def remove_peer(self, peer_id: str, version: int) -> None:
+        if version < self.peer_versions.get(peer_id, 0):
+            return
+        self.peer_versions[peer_id] = version
         self.peers.remove(peer_id)
 
     def peer(self, peer_id: str) -> PeerView | None:
         return self.peers.views.get(peer_id)
 
-    def set_reliability(self, peer_id: str, stats: Reliability) -> None:
-        self.reliability[peer_id] = stats
-        peer = self.peer(peer_id)
-        if peer is not None:
-            self.put_peer(peer)
+    def count_ticket(self) -> int:
+        """Taken before counting a peer's record from the database (see `set_record`)."""
+        return next(self._counts)
 
-    def book(self, peer_id: str, month: str, change: int) -> None:
-        self.booked.setdefault(peer_id, Counter())[month] += change
+    def set_record(self, peer_id: str, record: PeerRecord, ticket: int) -> None:
+        """A peer's bookings and reliability as counted from their introductions. A count started earlier
+        (a smaller ticket) than the one in memory read older data: it is dropped."""
+        if ticket < self._counted.get(peer_id, 0):
+            return
+        self._counted[peer_id] = ticket
+        self.booked[peer_id] = Counter(record.booked)
+        if self.reliability.get(peer_id) != record.reliability:
+            self.reliability[peer_id] = record.reliability
+            peer = self.peer(peer_id)
+            if peer is not None:
+                self._put(peer)
         self._refresh_load(peer_id)
 
     def load_of(self, peer_id: str, month: str) -> PeerLoad:
@@ -111,13 +142,19 @@ class Memory:
 
     # -- beneficiaries ----------------------------------------------------------------------------
 
-    def put_beneficiary(self, beneficiary: BeneficiaryView) -> None:
+    def put_beneficiary(self, beneficiary: BeneficiaryView, version: int) -> None:
+        if version < self.beneficiary_versions.get(beneficiary.beneficiary_id, 0):
+            return
+        self.beneficiary_versions[beneficiary.beneficiary_id] = version
         self.beneficiaries.put(beneficiary)
         self.beneficiaries.set_threshold(
             beneficiary.beneficiary_id, self._thresholds.get(beneficiary.beneficiary_id, 0.0)
         )
 
-    def remove_beneficiary(self, beneficiary_id: str) -> None:
+    def remove_beneficiary(self, beneficiary_id: str, version: int) -> None:
+        if version < self.beneficiary_versions.get(beneficiary_id, 0):
+            return
+        self.beneficiary_versions[beneficiary_id] = version
         self.beneficiaries.remove(beneficiary_id)
 
     def dismiss(self, beneficiary_id: str, peer_id: str) -> None:
@@ -125,7 +162,11 @@ class Memory:
 
     # -- top lists --------------------------------------------------------------------------------
 
-    def set_list(self, beneficiary_id: str, peers: tuple[str, ...], threshold: float) -> None:
+    def set_list(self, beneficiary_id: str, peers: tuple[str, ...], threshold: float, version: int) -> None:
+        """The beneficiary's top list as of `version` of it (unless a newer one is known)."""
+        if version < self.list_versions.get(beneficiary_id, 0):
+            return
+        self.list_versions[beneficiary_id] = version
         before = self.lists.get(beneficiary_id, ())
         self.lists[beneficiary_id] = peers
         for peer_id in set(before) - set(peers):
@@ -148,15 +189,27 @@ class Memory:
         )
 
 
-def reliability_of(d: Document) -> Reliability:
-    return Reliability(
-        proposed=d.get("proposed", 0),
-        answered=d.get("answered", 0),
-        meetings=d.get("meetings", 0),
-        useful_sum=d.get("useful_sum", 0),
-        ratings=d.get("ratings", 0),
-        answer_hours=d.get("answer_hours", 0.0),
-    )
+FACT_FIELDS = {
+    "peer_id": 1,
+    "month": 1,
+    "holds_slot": 1,
+    "proposed_at": 1,
+    "answered_at": 1,
+    "meeting": 1,
+    "feedback": 1,
+}
+
+
+def facts_of(d: Document) -> Facts:
+    """What a peer's record keeps of an introduction document (read with FACT_FIELDS)."""
+    answered = d.get("answered_at")
+    hours = None if answered is None else (_aware(answered) - _aware(d["proposed_at"])).total_seconds() / 3600
+    rating = d.get("feedback", {}).get("beneficiary", {}).get("usefulness")
+    return Facts(d["month"], bool(d.get("holds_slot")), hours, "meeting" in d, rating)
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def current_month() -> str:

@@ -3,21 +3,26 @@
 A new or changed peer is matched in reverse (the beneficiary index answers which lists it would enter,
 the pure score confirms each); a changed project is ranked again; a paused, full, withdrawn or erased
 peer leaves every list, which refills. Lists are matching's aggregates, written with their events
-(outbox); the memory follows each write."""
+(outbox) by a compare-and-set on their version: two instances changing one list at once (one after a
+peer's event, the other after a beneficiary's) cannot lose a change, the second ranks again. Each change
+is announced (`matching.suggestion.ranked`), which is how every instance's memory follows the lists."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 
 from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
 
 from services.contracts.envelope import Envelope
-from services.contracts.events.matching import SuggestionOfferedV1
+from services.contracts.events.matching import SuggestionListRankedV1, SuggestionOfferedV1
 from services.contracts.events.profiles import AgencyRegisteredV1, PeerPausedV1, PersonErasedV1, PersonKind
 from services.kit.messaging import EventRouter
 from services.kit.mongo import Document
-from services.kit.outbox import OutboxWriter
-from services.matching.adapters.projections import Projections, beneficiary_view, peer_view
+from services.kit.outbox import ConcurrentUpdate, OutboxWriter
+from services.matching.adapters.indexes import LISTS
+from services.matching.adapters.projections import FOREVER, Projections, beneficiary_view, peer_view
 from services.matching.domain.fairness import fair_share
 from services.matching.domain.model import BeneficiaryView, PeerView
 from services.matching.domain.ranking import rank
@@ -25,9 +30,13 @@ from services.matching.domain.score import DEFAULT_WEIGHTS, Scored, eligible, re
 from services.matching.events import event
 from services.matching.memory import Memory, current_month
 
-LISTS = "suggestion_lists"
+__all__ = ["LISTS", "TOP", "TOPIC", "Rematcher"]
+
 TOPIC = "matching.suggestion"
 TOP = 10
+ATTEMPTS = 5  # a list written by another instance meanwhile is ranked again, up to this many times
+
+log = logging.getLogger(__name__)
 
 
 class Rematcher:
@@ -72,16 +81,23 @@ class Rematcher:
 
     async def refresh(self, beneficiary_id: str, events: Sequence[tuple[Envelope, str]] = ()) -> None:
         """Rank again and store the list, announcing the peers that were not in it."""
-        document = await self.projections.beneficiary(beneficiary_id)
-        ranked: list[Scored] = []
-        if document is None or not document.get("active", True):
-            self.memory.remove_beneficiary(beneficiary_id)
-        else:
-            view = self.view(document)
-            self.memory.put_beneficiary(view)
-            context = self.memory.context(view, self.today())
-            ranked = rank(view, self.memory.peers.pool(view, context, TOP), context, TOP)
-        await self._store(beneficiary_id, document, ranked, events)
+        for attempt in range(1, ATTEMPTS + 1):
+            document = await self.projections.beneficiary(beneficiary_id)
+            ranked: list[Scored] = []
+            if document is None or not document.get("active", True):
+                self.memory.remove_beneficiary(beneficiary_id, document["version"] if document else FOREVER)
+            else:
+                view = self.view(document)
+                self.memory.put_beneficiary(view, document["version"])
+                context = self.memory.context(view, self.today())
+                ranked = rank(view, self.memory.peers.pool(view, context, TOP), context, TOP)
+            try:
+                await self._store(beneficiary_id, document, ranked, events)
+                return
+            except (ConcurrentUpdate, DuplicateKeyError):
+                if attempt == ATTEMPTS:
+                    raise
+                log.info("the list of %s changed meanwhile: ranking again", beneficiary_id)
 
     async def _store(
         self,
@@ -89,10 +105,15 @@ class Rematcher:
         document: Document | None,
         ranked: list[Scored],
         events: Sequence[tuple[Envelope, str]] = (),
+        current: Document | None = None,
     ) -> None:
-        current = await self.lists.find_one({"_id": beneficiary_id})
-        before = set(current["peers"]) if current else set()
-        version = current["version"] + 1 if current else 1
+        """Write the list if it changed, with its events, by a compare-and-set on the version of `current`
+        (the stored list the entries come from: {} when there was none; read here when not given); raises
+        ConcurrentUpdate (DuplicateKeyError for a first list) when another writer came first."""
+        if current is None:
+            current = await self.lists.find_one({"_id": beneficiary_id}, {"outbox": 0}) or {}
+        before = set(current.get("peers", ()))
+        version = current.get("version", 0) + 1
         events = [(e.model_copy(update={"aggregate_version": version}), topic) for e, topic in events]
         offered = [
             (self._offered(document, version, position, s), TOPIC)
@@ -101,12 +122,29 @@ class Rematcher:
         ]
         peers = [s.peer_id for s in ranked]
         threshold = ranked[-1].total if len(ranked) == TOP else 0.0
-        state = {"peers": peers, "scores": [s.total for s in ranked], "threshold": threshold}
-        if current is None:
-            await self.outbox.insert(self.lists, {"_id": beneficiary_id, **state}, [*events, *offered])
-        elif peers != current["peers"] or offered or events:
-            await self.outbox.update(self.lists, beneficiary_id, current["version"], state, [*events, *offered])
-        self.memory.set_list(beneficiary_id, tuple(peers), threshold)
+        agency_id = document["agency_id"] if document else current.get("agency_id")
+        state = {"peers": peers, "scores": [s.total for s in ranked], "threshold": threshold, "agency_id": agency_id}
+        changed = any(current.get(k) != v for k, v in state.items()) if current else bool(peers)
+        announced = [(self._ranked(beneficiary_id, agency_id, version, peers, threshold), TOPIC)] if changed else []
+        if not current and (changed or events):
+            await self.outbox.insert(self.lists, {"_id": beneficiary_id, **state}, [*events, *offered, *announced])
+        elif current and (changed or events):
+            await self.outbox.update(
+                self.lists, beneficiary_id, current["version"], state, [*events, *offered, *announced]
+            )
+        else:
+            return  # nothing changed: nothing written, nothing to follow
+        self.memory.set_list(beneficiary_id, tuple(peers), threshold, version)
+
+    @staticmethod
+    def _ranked(
+        beneficiary_id: str, agency_id: str | None, version: int, peers: list[str], threshold: float
+    ) -> Envelope:
+        payload = SuggestionListRankedV1(
+            beneficiary_id=beneficiary_id, agency_id=agency_id, peers=peers, threshold=threshold
+        )
+        envelope = event("matching.suggestion.ranked", "suggestion", beneficiary_id, version, agency_id or "", payload)
+        return envelope if agency_id else envelope.model_copy(update={"tenant_id": None})
 
     def _offered(self, document: Document | None, version: int, position: int, scored: Scored) -> Envelope:
         assert document is not None
@@ -128,9 +166,10 @@ class Rematcher:
     async def on_peer_card(self, envelope: Envelope, payload: object) -> None:
         document = await self.projections.peers.find_one({"_id": envelope.aggregate_id})
         if document is None or not document.get("active"):
-            await self.on_peer_gone(envelope, payload)
+            self.memory.remove_peer(envelope.aggregate_id, document["version"] if document else FOREVER)
+            await self.refresh_holders(envelope.aggregate_id)
             return
-        peer = self.memory.put_peer(peer_view(document))
+        peer = self.memory.put_peer(peer_view(document), document["version"])
         await self.refresh_holders(peer.peer_id)  # its card changed: the lists showing it rank again
         await self.reverse(peer)
 
@@ -152,14 +191,15 @@ class Rematcher:
                 continue
             view = self.view(document)
             scored = score(view, peer, today, self.memory.weights.get(view.agency_id, DEFAULT_WEIGHTS))
-            held = await self.lists.find_one({"_id": beneficiary_id})
+            held = await self.lists.find_one({"_id": beneficiary_id}, {"outbox": 0})
             threshold = held["threshold"] if held else 0.0
             if eligible(view, peer) and relevant(scored.breakdown["job"]) and scored.total > threshold:
                 await self._enter(beneficiary_id, document, scored, held)
                 room -= 1
 
     async def _enter(self, beneficiary_id: str, document: Document, scored: Scored, held: Document | None) -> None:
-        """The peer takes its place in the stored list without ranking everyone again."""
+        """The peer takes its place in the stored list without ranking everyone again (everyone is ranked
+        again if the list changed since it was read)."""
         entries = (
             []
             if held is None
@@ -171,13 +211,17 @@ class Rematcher:
         )
         entries.append(scored)
         entries.sort(key=lambda e: -e.total)
-        await self._store(beneficiary_id, document, entries[:TOP])
+        try:
+            await self._store(beneficiary_id, document, entries[:TOP], current=held or {})
+        except (ConcurrentUpdate, DuplicateKeyError):
+            await self.refresh(beneficiary_id)
 
     async def on_peer_paused(self, envelope: Envelope, payload: PeerPausedV1) -> None:
         await self.on_peer_card(envelope, payload)
 
     async def on_peer_gone(self, envelope: Envelope, payload: object) -> None:
-        self.memory.remove_peer(envelope.aggregate_id)
+        erased = envelope.event_type == "profiles.person.erased"
+        self.memory.remove_peer(envelope.aggregate_id, FOREVER if erased else envelope.aggregate_version)
         await self.refresh_holders(envelope.aggregate_id)
 
     async def on_erased(self, envelope: Envelope, payload: PersonErasedV1) -> None:

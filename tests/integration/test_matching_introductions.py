@@ -170,6 +170,14 @@ async def test_requests_wait_for_an_answer_within_limits_then_expire_after_a_rem
         made.append(answer.json())
     fourth = await matching.post(url, json={"peer_id": peers[3], "purpose": "testimony"}, headers=mine.counsellor)
     assert fourth.status_code == 409 and "at most 3" in fourth.text
+    newest_first = [i["introduction_id"] for i in reversed(made)]
+    pages: list[dict[str, str | int]] = [{"limit": 2}, {"limit": 2, "beneficiary_id": beneficiary_id}]
+    for params in pages:
+        page = await matching.get("/introductions", params=params, headers=mine.counsellor)
+        assert [i["introduction_id"] for i in page.json()] == newest_first[:2]
+        rest = {**params, "after": page.headers["X-Next-Cursor"]}
+        last = await matching.get("/introductions", params=rest, headers=mine.counsellor)
+        assert [i["introduction_id"] for i in last.json()] == newest_first[2:] and "X-Next-Cursor" not in last.headers
 
     full = await matching.post(
         f"/beneficiaries/{other_id}/introductions",

@@ -5,6 +5,8 @@ The life cycle is the TRANSITIONS table; everything here is pure."""
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -152,3 +154,44 @@ def met(stats: Reliability) -> Reliability:
 
 def rated(stats: Reliability, usefulness: int) -> Reliability:
     return replace(stats, useful_sum=stats.useful_sum + usefulness, ratings=stats.ratings + 1)
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What a peer's record keeps of one of their introductions."""
+
+    month: str  # when it was proposed, YYYY-MM
+    holds_slot: bool  # it counts against that month's capacity
+    answer_hours: float | None = None  # how long the peer took to answer; None until they did
+    met: bool = False
+    usefulness: int | None = None  # the beneficiary's rating, 1 to 5
+
+
+@dataclass(frozen=True)
+class PeerRecord:
+    """A peer's bookings (introductions holding a slot, by month) and reliability, both counted from their
+    introductions: the same answer whichever instance counts, however often."""
+
+    booked: dict[str, int]
+    reliability: Reliability
+
+
+def record_of(history: Iterable[Facts]) -> PeerRecord:
+    stats, booked = Reliability(), Counter[str]()
+    for facts in history:
+        stats = proposed(stats)
+        if facts.answer_hours is not None:
+            stats = answered(stats, facts.answer_hours)
+        if facts.met:
+            stats = met(stats)
+        if facts.usefulness is not None:
+            stats = rated(stats, facts.usefulness)
+        if facts.holds_slot:
+            booked[facts.month] += 1
+    return PeerRecord(dict(booked), stats)
+
+
+def first_free(taken: Iterable[int], places: int) -> int | None:
+    """The lowest of the places 1..`places` not taken (a capacity slot, a pending request), or None."""
+    used = set(taken)
+    return next((n for n in range(1, places + 1) if n not in used), None)

@@ -1,0 +1,38 @@
+"""Every index of the matching service's collections, in one place; the kit makes them at start-up.
+
+Projections (peer cards, beneficiary projects), lists and dismissals are read by `_id`, or whole when the
+memory loads at start-up. Introductions are listed newest first by the `_id` index (no index needed for
+that, see `services.kit.pagination`); the other reads of them are by person (small sets) or by due date.
+Three partial unique indexes make the proposal's rules hold whichever instance proposes: each is on a
+string set only while the rule applies (`{"$gt": ""}` leaves out documents where it is null)."""
+
+from __future__ import annotations
+
+from pymongo import ASCENDING, IndexModel
+
+from services.kit.mongo import IndexDeclarations
+
+INTRODUCTIONS = "introductions"
+LISTS = "suggestion_lists"
+
+SET = {"$gt": ""}  # a non-empty string
+
+# while an introduction holds one of the peer's slots of its month: "<peer>/<month>/<n>", n <= capacity
+CAPACITY_SLOT = "capacity_slot"
+# while it waits for the peer's answer: "<beneficiary>/<n>", n <= the policy's pending requests at most
+PENDING_SLOT = "pending_slot"
+# while it is open (proposed or accepted): "<beneficiary>/<peer>", one open introduction per pair
+OPEN_PAIR = "open_pair"
+
+INDEXES: IndexDeclarations = {
+    INTRODUCTIONS: [
+        IndexModel([("peer_id", ASCENDING)], name="peer"),  # a peer's record, erasure
+        IndexModel([("beneficiary_id", ASCENDING)], name="beneficiary"),  # a beneficiary's, erasure
+        IndexModel([("status", ASCENDING), ("expires_at", ASCENDING)], name="expiry"),  # the sweep
+        IndexModel([("status", ASCENDING), ("reminded", ASCENDING), ("remind_at", ASCENDING)], name="reminder"),
+        *(
+            IndexModel([(field, ASCENDING)], unique=True, name=field, partialFilterExpression={field: SET})
+            for field in (CAPACITY_SLOT, PENDING_SLOT, OPEN_PAIR)
+        ),
+    ],
+}

@@ -1,0 +1,216 @@
+"""Two matching instances in one consumer group: each applies the events of the partitions it owns, and
+both memories follow every change, whichever instance made it (see `services.matching.following`)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+import pytest
+from pymongo import AsyncMongoClient
+
+from services.contracts.envelope import Envelope
+from services.kit.dead_letters import read_topic
+from services.kit.mongo import Document, create_indexes
+from services.kit.outbox import OutboxWriter
+from services.kit.pagination import new_id
+from services.matching.adapters.indexes import INDEXES, INTRODUCTIONS
+from services.matching.adapters.projections import Projections, beneficiary_view, peer_view
+from services.matching.domain.introduction import Purpose
+from services.matching.introductions import IntroductionDesk, Proposal, Refused
+from services.matching.memory import Memory
+from services.matching.rematching import Rematcher
+from tests.conftest import ROOT, Servers
+from tests.integration.conftest import Platform
+from tests.integration.support import ServiceProcess, wait_until
+from tests.integration.test_profiles_beneficiaries_api import Agency, beneficiary
+from tests.integration.test_profiles_peers_api import peer
+from tests.integration.test_profiles_staff_api import as_operator, bearer, login, new_staff
+
+pytestmark = pytest.mark.integration
+
+# an agency of another region (Centre-Val de Loire) with peers seen by their agency only: nothing here
+# enters the suggestions that the tests of region 52 count
+REGION = "24"
+
+
+async def lone_agency(profiles: httpx.AsyncClient) -> Agency:
+    created = await profiles.post(
+        "/agencies",
+        json={"name": f"Mission locale {uuid.uuid4().hex[:4]}", "kind": "mission_locale", "region_code": REGION},
+        headers=as_operator(),
+    )
+    assert created.status_code == 201, created.text
+    agency_id = str(created.json()["agency_id"])
+    counsellor = bearer(await login(profiles, await new_staff(profiles, agency_id, ["counsellor"], as_operator())))
+    colleague = bearer(await login(profiles, await new_staff(profiles, agency_id, ["validator"], as_operator())))
+    return Agency(agency_id, counsellor, colleague)
+
+
+@pytest.fixture
+async def two_matchings(whole_platform: Platform) -> AsyncIterator[list[ServiceProcess]]:
+    """Two instances of matching on one database and consumer group (a second one is started when the
+    platform runs one, and stopped afterwards)."""
+    instances = whole_platform.instances["matching"]
+    started = []
+    while len(instances) < 2:
+        started.append(whole_platform.another("matching").start())
+    try:
+        await asyncio.gather(*(p.wait_ready() for p in started))
+        yield instances[:2]
+    finally:
+        for process in started:
+            process.stop()
+            instances.remove(process)
+
+
+async def published_peer(profiles: httpx.AsyncClient, owner: Agency, capacity: int) -> str:
+    body = peer(visibility="agency", offer={"meeting_modes": ["in_person", "video"], "capacity_per_month": capacity})
+    created = await profiles.post("/peers", json=body, headers=owner.counsellor)
+    assert created.status_code == 201, created.text
+    return str(created.json()["peer_id"])
+
+
+async def suggested(instance: ServiceProcess, owner: Agency, beneficiary_id: str) -> set[str] | None:
+    """The peers one instance suggests for the beneficiary (None while it does not know them)."""
+    async with httpx.AsyncClient(base_url=instance.url, timeout=10) as client:
+        answer = await client.get(
+            f"/beneficiaries/{beneficiary_id}/suggestions", params={"limit": 50}, headers=owner.counsellor
+        )
+    if answer.status_code == 404:
+        return None
+    assert answer.status_code == 200, answer.text
+    return {s["peer_id"] for s in answer.json()}
+
+
+async def wait_on_every(
+    instances: list[ServiceProcess], owner: Agency, beneficiary_id: str, peer_id: str, *, listed: bool, what: str
+) -> None:
+    async def everywhere() -> bool:
+        for instance in instances:
+            found = await suggested(instance, owner, beneficiary_id)
+            if found is None or (peer_id in found) != listed:
+                return False
+        return True
+
+    await wait_until(everywhere, timeout=60, what=what)
+
+
+async def propose(instance: ServiceProcess, owner: Agency, beneficiary_id: str, peer_id: str) -> httpx.Response:
+    async with httpx.AsyncClient(base_url=instance.url, timeout=20) as client:
+        return await client.post(
+            f"/beneficiaries/{beneficiary_id}/introductions",
+            json={"peer_id": peer_id, "purpose": "testimony"},
+            headers=owner.counsellor,
+        )
+
+
+async def offers(servers: Servers, beneficiary_id: str, peer_id: str) -> list[dict[str, Any]]:
+    records = await read_topic(
+        servers.kafka_bootstrap_servers, "matching.suggestion", lambda r: r.key == beneficiary_id.encode()
+    )
+    envelopes = [Envelope.from_bytes(r.value) for r in records]
+    return [
+        e.payload
+        for e in envelopes
+        if e.event_type == "matching.suggestion.offered" and e.payload["peer_id"] == peer_id
+    ]
+
+
+async def test_both_instances_suggest_a_new_peer_and_drop_it_when_its_slot_is_taken_on_one_of_them(
+    servers: Servers, profiles: httpx.AsyncClient, two_matchings: list[ServiceProcess]
+) -> None:
+    first, second = two_matchings
+    owner = await lone_agency(profiles)
+    person = (await profiles.post("/beneficiaries", json=beneficiary(), headers=owner.counsellor)).json()
+    beneficiary_id = person["beneficiary_id"]
+    peer_id = await published_peer(profiles, owner, capacity=1)
+
+    # one instance applied the peer's events and the other its beneficiary's (or the same one both): each
+    # suggests the peer only if its memory follows what the other did
+    await wait_on_every(two_matchings, owner, beneficiary_id, peer_id, listed=True, what="both to suggest the peer")
+
+    async def offered(peer_id: str) -> bool:
+        return len(await offers(servers, beneficiary_id, peer_id)) >= 1
+
+    await wait_until(lambda: offered(peer_id), timeout=30, what="the offer of the peer")
+
+    taken = await propose(first, owner, beneficiary_id, peer_id)
+    assert taken.status_code == 201, taken.text
+    await wait_on_every(
+        two_matchings, owner, beneficiary_id, peer_id, listed=False, what="both to see the peer's only slot taken"
+    )
+    again = await propose(second, owner, beneficiary_id, peer_id)
+    assert again.status_code == 409, again.text
+
+    # an instance that was away loads what it missed and follows again
+    second.stop()
+    later = await published_peer(profiles, owner, capacity=2)
+    await wait_on_every([first], owner, beneficiary_id, later, listed=True, what="the remaining instance to suggest it")
+    second.start()
+    await second.wait_ready()
+    await wait_on_every(two_matchings, owner, beneficiary_id, later, listed=True, what="the restarted one as well")
+    last = await published_peer(profiles, owner, capacity=2)
+    await wait_on_every(two_matchings, owner, beneficiary_id, last, listed=True, what="both to suggest the next peer")
+    await wait_until(lambda: offered(last), timeout=30, what="the offer of the last peer")
+    for each in (peer_id, later, last):  # whichever instance wrote the list, it was written and announced once
+        assert len(await offers(servers, beneficiary_id, each)) == 1, each
+
+
+async def test_a_peers_last_slot_goes_to_one_of_two_proposals_that_passed_their_checks_at_the_same_moment(
+    servers: Servers,
+) -> None:
+    """As two instances would do: both read that the slot is free, then both write. The database decides."""
+    client: AsyncMongoClient[Document] = AsyncMongoClient(servers.mongodb_uri, tz_aware=True)
+    database = client[f"test_slots_{uuid.uuid4().hex[:8]}"]
+    try:
+        await create_indexes(database, INDEXES)
+        card = golden("profiles.peer.published")
+        memory = Memory()
+        memory.put_peer(peer_view({**card, "_id": card["peer_id"], "capacity_per_month": 1, "active": True}), 1)
+        people = []
+        for _ in range(2):
+            project = {**golden("profiles.beneficiary.registered"), "_id": new_id(), "active": True}
+            people.append(beneficiary_view(project, card["region_code"]))
+            memory.put_beneficiary(people[-1], 1)
+        rematcher = Rematcher(database, Projections(database), memory, OutboxWriter())
+        together = asyncio.Barrier(2)
+
+        class TogetherOnce(OutboxWriter):
+            """Writes once both proposals are past their checks (later attempts write at once)."""
+
+            waited = False
+
+            async def insert(self, collection: Any, document: Document, events: Any) -> None:
+                if not self.waited:
+                    self.waited = True
+                    await together.wait()
+                await super().insert(collection, document, events)
+
+        desks = [IntroductionDesk(database, memory, rematcher, TogetherOnce()) for _ in people]
+        proposal = Proposal(card["peer_id"], Purpose.TESTIMONY)
+        outcomes = await asyncio.gather(
+            *(
+                desk.propose(b, "counsellor", "staff", proposal, datetime.now(UTC))
+                for desk, b in zip(desks, people, strict=True)
+            ),
+            return_exceptions=True,
+        )
+        refused = [o for o in outcomes if isinstance(o, Refused)]
+        assert len(refused) == 1 and "no free slot" in str(refused[0]), outcomes
+        holding = await database[INTRODUCTIONS].count_documents({"peer_id": card["peer_id"], "holds_slot": True})
+        assert holding == 1 and memory.load_of(card["peer_id"], datetime.now(UTC).strftime("%Y-%m")).booked == 1
+    finally:
+        await client.drop_database(database.name)
+        await client.close()
+
+
+def golden(event_type: str) -> dict[str, Any]:
+    """An event's payload from the contracts' golden fixtures."""
+    fixture = ROOT / "tests/contract/fixtures" / f"{event_type}.v1.json"
+    return dict(json.loads(fixture.read_text())["payload"])
