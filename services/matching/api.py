@@ -11,8 +11,11 @@ from services.contracts.events.matching import SuggestionDismissedV1
 from services.kit.identity import Caller, Role, require
 from services.kit.mongo import Document
 from services.matching.adapters.projections import Projections
+from services.matching.domain.model import BeneficiaryView
 from services.matching.domain.ranking import rank
+from services.matching.domain.score import Scored
 from services.matching.events import event
+from services.matching.introductions import IntroductionDesk
 from services.matching.memory import Memory
 from services.matching.rematching import TOPIC, Rematcher
 
@@ -48,12 +51,24 @@ async def suggestions(
     document = await own_beneficiary(request, beneficiary_id, caller)
     rematcher: Rematcher = request.app.state.rematcher
     memory: Memory = request.app.state.memory
+    projections: Projections = request.app.state.projections
+    desk: IntroductionDesk = request.app.state.introductions
+    # what another instance did a moment ago may not have reached this one's memory yet: the beneficiary's
+    # dismissals and the bookings of the peers about to be shown are read from the database
+    for peer_id in await projections.dismissed_for(beneficiary_id):
+        memory.dismiss(beneficiary_id, peer_id)
     beneficiary = rematcher.view(document)
-    context = memory.context(beneficiary, rematcher.today())
-    ranked = rank(beneficiary, memory.peers.pool(beneficiary, context, limit), context, limit)
+    ranked = _ranked(memory, beneficiary, rematcher.today(), limit)
+    if ranked and await desk.follow_behind([s.peer_id for s in ranked], rematcher.today()):
+        ranked = _ranked(memory, beneficiary, rematcher.today(), limit)
     return [
         SuggestionOut(peer_id=s.peer_id, score=s.total, breakdown=s.breakdown, reasons=list(s.reasons)) for s in ranked
     ]
+
+
+def _ranked(memory: Memory, beneficiary: BeneficiaryView, today: str, limit: int) -> list[Scored]:
+    context = memory.context(beneficiary, today)
+    return rank(beneficiary, memory.peers.pool(beneficiary, context, limit), context, limit)
 
 
 @router.post(

@@ -9,6 +9,7 @@ pair) hold across instances by partial unique indexes (see `adapters.indexes`)."
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -363,6 +364,18 @@ class IntroductionDesk:
             self.introductions, document["_id"], version, changes, [self._event(step, document, version + 1, payload)]
         )
         return await self.get(document["_id"])
+
+    async def follow_behind(self, peer_ids: list[str], month: str) -> bool:
+        """Whether this instance's memory was behind the database on the bookings of these peers (another
+        instance booked them a moment ago, its event is on its way): it follows them now. One read."""
+        holding = self.introductions.find(
+            {"peer_id": {"$in": peer_ids}, "month": month, "holds_slot": True}, {"peer_id": 1}
+        )
+        booked = Counter([str(d["peer_id"]) async for d in holding])
+        behind = [p for p in peer_ids if booked[p] != self.memory.load_of(p, month).booked]
+        for peer_id in behind:
+            await self.follow_peer(peer_id)
+        return bool(behind)
 
     async def follow_peer(self, peer_id: str) -> None:
         """Count the peer's bookings and reliability again from their introductions (one indexed read of a

@@ -19,8 +19,8 @@ from datetime import UTC, datetime
 from pymongo.asynchronous.database import AsyncDatabase
 
 from services.kit.mongo import Document
-from services.matching.adapters.indexes import INTRODUCTIONS, LISTS
-from services.matching.adapters.projections import BENEFICIARIES, DISMISSALS, PEERS, beneficiary_view, peer_view
+from services.matching.adapters.indexes import DISMISSALS, INTRODUCTIONS, LISTS
+from services.matching.adapters.projections import BENEFICIARIES, PEERS, beneficiary_view, peer_view
 from services.matching.domain.fairness import DEFAULT_FAIRNESS
 from services.matching.domain.introduction import Facts, PeerRecord, record_of
 from services.matching.domain.model import BeneficiaryView, PeerLoad, PeerView, Reliability

@@ -1,10 +1,11 @@
 """Every index of the matching service's collections, in one place; the kit makes them at start-up.
 
-Projections (peer cards, beneficiary projects), lists and dismissals are read by `_id`, or whole when the
-memory loads at start-up. Introductions are listed newest first by the `_id` index (no index needed for
-that, see `services.kit.pagination`); the other reads of them are by person (small sets) or by due date.
-Three partial unique indexes make the proposal's rules hold whichever instance proposes: each is on a
-string set only while the rule applies (`{"$gt": ""}` leaves out documents where it is null)."""
+Projections (peer cards, beneficiary projects) and lists are read by `_id`, or whole when the memory
+loads at start-up; dismissals also by beneficiary. Introductions are listed newest first by the `_id`
+index (no index needed for that, see `services.kit.pagination`); the other reads of them are by person
+(small sets) or by due date. Three partial unique indexes make the proposal's rules hold whichever
+instance proposes: each is on a string set only while the rule applies (`{"$gt": ""}` leaves out the
+documents where it is null)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from services.kit.mongo import IndexDeclarations
 
 INTRODUCTIONS = "introductions"
 LISTS = "suggestion_lists"
+DISMISSALS = "dismissals"
 
 SET = {"$gt": ""}  # a non-empty string
 
@@ -25,6 +27,7 @@ PENDING_SLOT = "pending_slot"
 OPEN_PAIR = "open_pair"
 
 INDEXES: IndexDeclarations = {
+    DISMISSALS: [IndexModel([("beneficiary_id", ASCENDING)], name="beneficiary")],  # read with the suggestions
     INTRODUCTIONS: [
         IndexModel([("peer_id", ASCENDING)], name="peer"),  # a peer's record, erasure
         IndexModel([("beneficiary_id", ASCENDING)], name="beneficiary"),  # a beneficiary's, erasure

@@ -23,10 +23,10 @@ from services.contracts.events.profiles import (
 )
 from services.kit.messaging import EventRouter
 from services.kit.mongo import Document
+from services.matching.adapters.indexes import DISMISSALS
 from services.matching.domain.model import BeneficiaryView, PeerView, Step
 
 PEERS = "peer_cards"
-DISMISSALS = "dismissals"
 BENEFICIARIES = "beneficiary_projects"
 FOREVER = 2**31 - 1  # an erased person's version: later events are all older
 
@@ -86,6 +86,11 @@ class Projections:
     async def beneficiary(self, beneficiary_id: str) -> Document | None:
         document = await self.beneficiaries.find_one({"_id": beneficiary_id})
         return document if document and not document.get("erased") else None
+
+    async def dismissed_for(self, beneficiary_id: str) -> list[str]:
+        """The peers dismissed for a beneficiary (by their index: a few)."""
+        found = self.dismissals.find({"beneficiary_id": beneficiary_id}, {"peer_id": 1})
+        return [str(d["peer_id"]) async for d in found]
 
     async def dismiss(self, beneficiary_id: str, peer_id: str, staff_id: str) -> None:
         """The counsellor's decision: this pair is never suggested again. One document per pair (by _id)."""
