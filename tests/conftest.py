@@ -60,14 +60,19 @@ def _docker_answers() -> bool:
         return False
 
 
-def local_infra_env(data_dir: Path, kafka_port: int, controller_port: int, mongo_port: int) -> dict[str, str]:
-    return {
+def local_infra_env(
+    data_dir: Path, kafka_port: int, controller_port: int, mongo_port: int, postgres_port: int | None = None
+) -> dict[str, str]:
+    env = {
         **os.environ,
         "PARCOURS_DATA_DIR": str(data_dir),
         "PARCOURS_KAFKA_PORT": str(kafka_port),
         "PARCOURS_KAFKA_CONTROLLER_PORT": str(controller_port),
         "PARCOURS_MONGO_PORT": str(mongo_port),
     }
+    if postgres_port is not None:
+        env["PARCOURS_POSTGRES_PORT"] = str(postgres_port)
+    return env
 
 
 def run_infra(command: str, env: dict[str, str], timeout: float = 600) -> subprocess.CompletedProcess[str]:

@@ -18,7 +18,10 @@ PARCOURS_KAFKA_PORT="${PARCOURS_KAFKA_PORT:-9092}"
 PARCOURS_KAFKA_CONTROLLER_PORT="${PARCOURS_KAFKA_CONTROLLER_PORT:-9093}"
 PARCOURS_MONGO_PORT="${PARCOURS_MONGO_PORT:-27017}"
 PARCOURS_KAFKA_HEAP="${PARCOURS_KAFKA_HEAP:-512m}"
-PARCOURS_POSTGRES_PORT="${PARCOURS_POSTGRES_PORT:-$((PARCOURS_MONGO_PORT + 15400))}"   # 42417 beside 27017
+# PostgreSQL behind the gateway: 42417 beside 27017 (below it when that would pass 65535)
+default_postgres_port=$((PARCOURS_MONGO_PORT + 15400))
+[ "$default_postgres_port" -le 65535 ] || default_postgres_port=$((PARCOURS_MONGO_PORT - 15400))
+PARCOURS_POSTGRES_PORT="${PARCOURS_POSTGRES_PORT:-$default_postgres_port}"
 # off: a crashed process loses nothing, an OS crash may lose the last fraction of a second (on: fsync each commit)
 PARCOURS_POSTGRES_SYNCHRONOUS_COMMIT="${PARCOURS_POSTGRES_SYNCHRONOUS_COMMIT:-off}"
 PARCOURS_TTL_SCHEDULE="${PARCOURS_TTL_SCHEDULE:-10 seconds}"   # how often expired documents are purged

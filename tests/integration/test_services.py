@@ -73,7 +73,7 @@ async def test_a_service_started_while_kafka_and_the_database_are_down_becomes_r
         },
         tmp_path / "matching.log",
     ).start()
-    infra_env = local_infra_env(tmp_path / "late-infra", kafka_port, controller_port, mongo_port)
+    infra_env = local_infra_env(tmp_path / "late-infra", kafka_port, controller_port, mongo_port, free_port())
     try:
         async with httpx.AsyncClient(base_url=service.url, timeout=5) as http:
 
