@@ -95,6 +95,7 @@ def build_app(settings: MatchingSettings) -> FastAPI:
     runtime.on_stop.append(follower.stop)
     projections = Projections(runtime.db).subscribe(router)
     rematcher = Rematcher(runtime.db, projections, memory, runtime.outbox).subscribe(router)
+    rematcher.caught_up = follower.caught_up
     policy = Policy(
         settings.introduction_expiry_days, settings.introduction_reminder_days, settings.max_pending_introductions
     )

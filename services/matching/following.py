@@ -11,6 +11,11 @@ change the memory, and applies them to its memory only, never to the database or
 - `matching.introduction.*`: the peer's bookings and reliability are counted again from the database
   (`IntroductionDesk.follow_peer`); the event is published after the write, so the count sees it.
 
+An instance about to rank (a beneficiary's list, or the lists a peer enters) first waits until its memory
+holds every profiles event published so far (`caught_up`): a peer and a beneficiary announced a moment
+apart and applied by two instances cannot then miss each other (whichever ranks second sees the other,
+either in its memory or, for the peer's instance, as the beneficiary's projection already written).
+
 At start-up, `start` notes where to begin before the memory is read from the database, so that no change
 falls between the two: profiles' topics from the consumer group's committed offsets (what is before them
 is in the projections the memory reads), matching's own topics from their end (what is before it was
@@ -65,6 +70,9 @@ class MemoryFollower:
         self.follow_peer: FollowPeer | None = None  # set by the composition root (the introductions desk)
         self.positions: dict[TopicPartition, int] = {}
         self._task: asyncio.Task[None] | None = None
+        self._ends: AIOKafkaConsumer | None = None  # asks where the topics end (`caught_up`)
+        self._advanced = asyncio.Event()
+        self._skip_waits_until = 0.0
 
     # -- life cycle -------------------------------------------------------------------------------
 
@@ -95,11 +103,18 @@ class MemoryFollower:
                 auto_offset_reset="earliest",  # a position the topic's retention removed: from its oldest record
                 client_id="parcours-matching-memory",
             )
+            # where the topics end is asked on a client of its own: on the reader's connection the request
+            # would wait behind its long-polling fetch (half a second)
+            ends = AIOKafkaConsumer(
+                bootstrap_servers=self.bootstrap_servers, group_id=None, client_id="parcours-matching-memory-ends"
+            )
             try:
                 await consumer.start()
+                await ends.start()
                 consumer.assign(list(self.positions))
                 for partition, offset in self.positions.items():
                     consumer.seek(partition, offset)
+                self._ends = ends
                 delay = 0.5
                 while True:
                     batches = await consumer.getmany(timeout_ms=500, max_records=500)
@@ -107,6 +122,7 @@ class MemoryFollower:
                         for record in records:
                             await self._apply_record(record)
                             self.positions[partition] = record.offset + 1
+                    self._advanced.set()
             except asyncio.CancelledError:
                 raise
             except Exception as error:
@@ -114,8 +130,36 @@ class MemoryFollower:
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 30)
             finally:
-                with contextlib.suppress(Exception):
-                    await consumer.stop()
+                self._ends = None
+                for client in (ends, consumer):
+                    with contextlib.suppress(Exception):
+                        await client.stop()
+
+    async def caught_up(self, timeout: float = 2.0) -> None:
+        """Return once the memory holds every profiles event published before the call (one request for the
+        partitions' ends, half a millisecond here, then the follower's progress). A follower that is away or
+        far behind is not waited for long: the ranking goes on as it would have, and waits are skipped for a
+        while."""
+        loop = asyncio.get_running_loop()
+        client = self._ends
+        if client is None or loop.time() < self._skip_waits_until:
+            return
+        partitions = [p for p in self.positions if p.topic in FROM_THE_GROUP]
+        try:
+            ends = await client.end_offsets(partitions)
+        except Exception as error:
+            log.warning("could not read where profiles' topics end (%s): ranking without waiting", error)
+            return
+        deadline = loop.time() + timeout
+        while any(self.positions.get(p, 0) < end for p, end in ends.items()):
+            left = deadline - loop.time()
+            if left <= 0:
+                log.warning("the memory follower is more than %.0f s behind: ranking without waiting for it", timeout)
+                self._skip_waits_until = loop.time() + 30
+                return
+            self._advanced.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._advanced.wait(), left)
 
     async def _apply_record(self, record: ConsumerRecord[bytes, bytes]) -> None:
         """One record into the memory. One that cannot be read is skipped (the consumer group sends it to

@@ -10,7 +10,7 @@ is announced (`matching.suggestion.ranked`), which is how every instance's memor
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
@@ -47,6 +47,8 @@ class Rematcher:
         self.projections = projections
         self.memory = memory
         self.outbox = outbox
+        # waits until this instance's memory holds what every instance applied (`following.caught_up`)
+        self.caught_up: Callable[[], Awaitable[None]] = _at_once
 
     def subscribe(self, router: EventRouter) -> Rematcher:
         """After the projections' own handlers for the same events (the router keeps the order)."""
@@ -79,9 +81,13 @@ class Rematcher:
     async def on_beneficiary(self, envelope: Envelope, payload: object) -> None:
         await self.refresh(envelope.aggregate_id)
 
-    async def refresh(self, beneficiary_id: str, events: Sequence[tuple[Envelope, str]] = ()) -> None:
+    async def refresh(
+        self, beneficiary_id: str, events: Sequence[tuple[Envelope, str]] = (), *, caught_up: bool = False
+    ) -> None:
         """Rank again and store the list, announcing the peers that were not in it."""
         for attempt in range(1, ATTEMPTS + 1):
+            if not caught_up or attempt > 1:
+                await self.caught_up()
             document = await self.projections.beneficiary(beneficiary_id)
             ranked: list[Scored] = []
             if document is None or not document.get("active", True):
@@ -175,6 +181,7 @@ class Rematcher:
 
     async def reverse(self, peer: PeerView) -> None:
         """The peer enters the lists whose last place it beats, within its fair share."""
+        await self.caught_up()
         month, today = current_month(), self.today()
         load = self.memory.load_of(peer.peer_id, month)
         room = fair_share(peer.capacity_per_month, load.booked, self.memory.fairness) - load.listed_in
@@ -232,5 +239,12 @@ class Rematcher:
 
     async def refresh_holders(self, peer_id: str) -> None:
         """The lists showing this peer rank again (it changed, filled up, paused or left)."""
-        for beneficiary_id in sorted(self.memory.holders.get(peer_id, set())):
-            await self.refresh(beneficiary_id)
+        holders = sorted(self.memory.holders.get(peer_id, set()))
+        if holders:
+            await self.caught_up()
+        for beneficiary_id in holders:
+            await self.refresh(beneficiary_id, caught_up=True)
+
+
+async def _at_once() -> None:
+    return None
