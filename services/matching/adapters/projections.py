@@ -5,11 +5,7 @@ an erasure leaves a tombstone that no late event can bring back."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import DuplicateKeyError
 
 from services.contracts.envelope import Envelope
 from services.contracts.events.profiles import (
@@ -23,6 +19,7 @@ from services.contracts.events.profiles import (
 )
 from services.kit.messaging import EventRouter
 from services.kit.mongo import Document
+from services.kit.projection import apply_if_newer
 from services.matching.adapters.indexes import DISMISSALS
 from services.matching.domain.model import BeneficiaryView, PeerView, Step
 
@@ -104,26 +101,6 @@ class Projections:
             },
             upsert=True,
         )
-
-
-async def apply_if_newer(
-    collection: AsyncCollection[Document], aggregate_id: str, version: int, fields: dict[str, Any]
-) -> bool:
-    """Store `fields` for the aggregate unless it holds this version or a newer one already: redelivered and
-    late events change nothing. The update is conditional on the older version (a compare-and-set); a
-    first version is an insert, and an insert that finds the document there tries the update once more."""
-    for _ in range(2):
-        changed = await collection.update_one(
-            {"_id": aggregate_id, "version": {"$lt": version}}, {"$set": {**fields, "version": version}}
-        )
-        if changed.matched_count:
-            return True
-        try:
-            await collection.insert_one({"_id": aggregate_id, **fields, "version": version})
-            return True
-        except DuplicateKeyError:
-            continue  # there already: newer (the update will not match again), or older and updated now
-    return False
 
 
 def peer_view(d: Document) -> PeerView:
