@@ -10,7 +10,7 @@ import pytest
 from services.contracts.envelope import Envelope
 from services.kit.dead_letters import read_topic
 from tests.conftest import Servers, free_port, local_infra_env, run_infra
-from tests.integration.conftest import LINK_KEY
+from tests.integration.conftest import LINK_KEY, Platform
 from tests.integration.conftest import OPERATOR_TOKEN as TOKEN
 from tests.integration.support import ServiceProcess, wait_until
 
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.integration
 
 
 async def test_an_agency_registered_in_profiles_reaches_the_three_other_services(
-    servers: Servers, platform: dict[str, ServiceProcess]
+    servers: Servers, platform: dict[str, ServiceProcess], whole_platform: Platform
 ) -> None:
     auth = {"Authorization": f"Bearer {TOKEN}"}
     async with httpx.AsyncClient(headers=auth, timeout=5) as http:
@@ -39,10 +39,13 @@ async def test_an_agency_registered_in_profiles_reaches_the_three_other_services
 
             await wait_until(known, timeout=30, what=f"{name} to learn the agency")
 
-        metrics = (await http.get(f"{platform['matching'].url}/metrics")).text
-        assert 'parcours_events_consumed_total{outcome="applied",service="matching",topic="profiles.agency"}' in metrics
-        published = (await http.get(f"{platform['profiles'].url}/metrics")).text
-        assert 'parcours_events_published_total{service="profiles",topic="profiles.agency"}' in published
+        async def metrics(name: str) -> str:  # of every instance: whichever consumed or published it counts it
+            return "".join([(await http.get(f"{p.url}/metrics")).text for p in whole_platform.instances[name]])
+
+        consumed = 'parcours_events_consumed_total{outcome="applied",service="matching",topic="profiles.agency"}'
+        assert consumed in await metrics("matching")
+        published = 'parcours_events_published_total{service="profiles",topic="profiles.agency"}'
+        assert published in await metrics("profiles")
 
         refused = await http.get(
             f"{platform['matching'].url}/directory/agencies", headers={"Authorization": "Bearer x"}
