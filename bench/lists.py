@@ -129,11 +129,9 @@ async def main() -> None:
         await seed_peers(database)
         await insert_all(database[CONVENTIONS], [convention(n, now - timedelta(minutes=n)) for n in range(DOCUMENTS)])
         me, others = "counsellor-me", [f"counsellor-{n}" for n in range(40)]
-        entries = [inbox_entry(me, n, now) for n in range(INBOX_ENTRIES)]
-        entries += [inbox_entry(random.choice(others), n, now) for n in range(DOCUMENTS - INBOX_ENTRIES)]
-        random.shuffle(entries)  # everybody's entries interleaved, as they arrive
-        entries.sort(key=lambda e: e["_id"])
-        await insert_all(database[INBOX], entries)
+        recipients = [me] * INBOX_ENTRIES + [random.choice(others) for _ in range(DOCUMENTS - INBOX_ENTRIES)]
+        random.shuffle(recipients)  # everybody's entries interleaved, as they arrive (ids in that order)
+        await insert_all(database[INBOX], [inbox_entry(staff, n, now) for n, staff in enumerate(recipients)])
         seed_seconds = time.perf_counter() - seeding
 
         peers = PeerRepository(database, OutboxWriter())

@@ -194,18 +194,21 @@ class OutboxRelay:
                 await asyncio.shield(self.lease.release())
 
     async def relay_once(self) -> int:
-        """If this relay leads, publish and remove one batch per collection, found by the pending index.
-        Returns how many events were published."""
+        """If this relay leads, publish and remove one batch per collection, found by the pending index
+        (the collections asked at once). Returns how many events were published."""
         async with self._one_round_at_a_time:
             self.leading = bool(self.collections) and await self.lease.holds()
             if not self.leading:
                 return 0
+            found = await asyncio.gather(*(self._pending(collection) for collection in self.collections))
             published = 0
-            for collection in self.collections:
-                found = collection.find(PENDING, {OUTBOX: 1, VERSION: 1}).sort(SINCE, ASCENDING)
-                pending = await found.limit(self.batch_size).to_list()
+            for collection, pending in zip(self.collections, found, strict=True):
                 published += await self._publish(collection, pending)
             return published
+
+    async def _pending(self, collection: AsyncCollection[Document]) -> list[Document]:
+        found = collection.find(PENDING, {OUTBOX: 1, VERSION: 1}).sort(SINCE, ASCENDING)
+        return await found.limit(self.batch_size).to_list()
 
     async def _publish(self, collection: AsyncCollection[Document], pending: list[Document]) -> int:
         entries = [entry for document in pending for entry in document.get(OUTBOX) or ()]
