@@ -150,9 +150,9 @@ stop_one() { stop_pidfile "$1" "$run_dir/$2.pid"; }
 
 status_one() { # name pidfile port
   if pid_alive "$run_dir/$2.pid"; then
-    printf '%-9s running  pid %-7s 127.0.0.1:%s\n' "$1" "$(cat "$run_dir/$2.pid")" "$3"
+    printf '%-10s running  pid %-7s 127.0.0.1:%s\n' "$1" "$(cat "$run_dir/$2.pid")" "$3"
   else
-    printf '%-9s stopped\n' "$1"
+    printf '%-10s stopped\n' "$1"
   fi
 }
 

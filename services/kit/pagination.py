@@ -9,7 +9,7 @@ page's cursor is the last `_id` it showed. A list over a small set (a person's c
 secondary index without this.
 
 The API keeps returning a plain JSON array; the next page is announced in `X-Next-Cursor` and a
-`Link: <...>; rel="next"` header, and asked for with `?after=<cursor>`."""
+`Link: <?...&after=...>; rel="next"` header (relative to the request), and asked for with `?after=<cursor>`."""
 
 from __future__ import annotations
 
@@ -52,4 +52,5 @@ def announce_next(request: Request, response: Response, items: list[Any], limit:
     last = items[-1]
     cursor = str(id_of(last) if id_of is not None else last["_id"])
     response.headers["X-Next-Cursor"] = cursor
-    response.headers["Link"] = f'<{request.url.include_query_params(after=cursor)}>; rel="next"'
+    # a reference relative to the request (its query only), so that it holds behind the console's /api/<service>/
+    response.headers["Link"] = f'<?{request.url.include_query_params(after=cursor).query}>; rel="next"'
