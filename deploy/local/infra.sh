@@ -108,7 +108,6 @@ cron.use_background_workers = on
 cron.log_run = off
 cron.log_statement = off
 CONF
-    local fresh=1
   fi
   chroot --userspec=postgres:postgres "$DOCUMENTDB_ROOT" /usr/lib/postgresql/18/bin/postgres -D "$in_root" \
     -p "$PARCOURS_POSTGRES_PORT" >>"$pg_log" 2>&1 &
@@ -117,9 +116,8 @@ CONF
   until psql_do "SELECT 1" >/dev/null 2>&1; do
     pid_alive "$pg_pidfile" || die "PostgreSQL exited during start-up; see $pg_log"; sleep 0.3
   done
-  if [ -n "${fresh:-}" ]; then
-    psql_do "CREATE EXTENSION IF NOT EXISTS documentdb CASCADE" >>"$pg_log" 2>&1 || die "CREATE EXTENSION documentdb failed; see $pg_log"
-  fi
+  # every start (a no-op once made): a first start that died after initdb must not leave it missing
+  psql_do "CREATE EXTENSION IF NOT EXISTS documentdb CASCADE" >>"$pg_log" 2>&1 || die "CREATE EXTENSION documentdb failed; see $pg_log"
   # TTL indexes are applied by a pg_cron job of the extension: every minute unless told otherwise.
   local rescheduled
   rescheduled=$(psql_do "SELECT count(cron.alter_job(jobid, schedule := '$PARCOURS_TTL_SCHEDULE')) FROM cron.job WHERE jobname = 'documentdb_ttl_task'" 2>>"$pg_log" || true)
@@ -141,9 +139,23 @@ engine_check() {
 
 database_down() {
   stop_one FerretDB ferretdb
-  stop_one PostgreSQL postgres
+  postgres_down
   local mount; mount=$(pgdata_mount)
-  if mountpoint -q "$mount" 2>/dev/null; then umount "$mount" && rmdir "$mount"; fi
+  if mountpoint -q "$mount" 2>/dev/null; then
+    umount "$mount" && rmdir "$mount" || log "warning: $mount is still mounted (a PostgreSQL process left?)"
+  fi
+}
+
+postgres_down() { # a fast shutdown (SIGINT): sessions are ended, the cluster stops cleanly
+  local pidfile="$run_dir/postgres.pid"
+  if pid_alive "$pidfile"; then
+    local pid; pid=$(cat "$pidfile")
+    kill -INT "$pid" 2>/dev/null || true
+    for _ in $(seq 1 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+    kill -0 "$pid" 2>/dev/null && kill -9 "$pid" 2>/dev/null || true
+    log "PostgreSQL stopped"
+  fi
+  rm -f "$pidfile"
 }
 
 stop_one() { stop_pidfile "$1" "$run_dir/$2.pid"; }

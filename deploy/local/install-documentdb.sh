@@ -45,10 +45,13 @@ build_chroot() {
   printf '#!/bin/sh\nexit 101\n' > "$r/usr/sbin/policy-rc.d" && chmod +x "$r/usr/sbin/policy-rc.d"
   cp "$cache"/debs/*.deb "$r/var/cache/apt/archives/" 2>/dev/null || true
   mount -t proc proc "$r/proc"
+  # shellcheck disable=SC2064  # expanded now: $r is local to this function
+  trap "umount '$r/proc' 2>/dev/null || true" EXIT  # even if interrupted: never leave /proc mounted
   local status=0
   { chroot "$r" apt-get update -q && DEBIAN_FRONTEND=noninteractive chroot "$r" \
       apt-get install -y -q --no-install-recommends postgresql-18-documentdb; } >"$cache/apt.log" 2>&1 || status=$?
   umount "$r/proc"
+  trap - EXIT
   [ $status = 0 ] || die "installing postgresql-18-documentdb failed; see $cache/apt.log"
   cp "$r"/var/cache/apt/archives/*.deb "$cache/debs/" 2>/dev/null || true
   rm -f "$r"/var/cache/apt/archives/*.deb

@@ -51,7 +51,7 @@ pgdata_mount() { printf '%s/srv/pgdata-%s' "$DOCUMENTDB_ROOT" "$(printf '%s' "$P
 
 engine_unmount() { # before the chroot is deleted: never delete a root with a data directory mounted inside
   local target
-  for target in $(findmnt -rn -o TARGET | grep "^$DOCUMENTDB_ROOT/" || true); do
+  for target in $(findmnt -rn -o TARGET | grep -E "^$DOCUMENTDB_ROOT(\.tmp)?/" || true); do
     umount "$target" || die "cannot unmount $target (is the database still running?)"
   done
 }
