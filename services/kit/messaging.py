@@ -129,9 +129,7 @@ class EventConsumer:
             group_id=self.group_id,
             batch=True,
             max_records=self.settings.consumer_batch_size,
-            # a poll waits this long for records (answering as soon as some arrive), and FastStream then
-            # sleeps this long again when it was empty: what an idle consumer adds to an event's latency
-            batch_timeout_ms=self.settings.consumer_poll_ms,
+            batch_timeout_ms=10,  # FastStream sleeps this long again when a poll is empty
             auto_offset_reset="earliest",
             ack_policy=AckPolicy.NACK_ON_ERROR,
             title=f"{self.group_id}",

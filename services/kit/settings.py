@@ -37,9 +37,6 @@ class ServiceSettings(BaseSettings):
     consumer_max_attempts: int = Field(default=3, ge=1, description="attempts before the dead-letter topic")
     consumer_retry_backoff_seconds: float = Field(default=0.2, ge=0)
     consumer_batch_size: int = Field(default=200, ge=1)
-    consumer_poll_ms: int = Field(
-        default=10, ge=1, le=1000, description="an idle consumer's poll and pause: latency against idle CPU"
-    )
     inbox_retention_days: float = Field(
         default=8.0, gt=0, description="how long applied events are remembered: longer than the topics' retention (7 d)"
     )
