@@ -58,6 +58,11 @@ log = logging.getLogger(__name__)
 FROM_THE_GROUP = ("profiles.agency", "profiles.peer", "profiles.beneficiary", "profiles.person")
 FROM_THE_END = ("matching.suggestion", "matching.introduction")
 FOLLOWED = FROM_THE_GROUP + FROM_THE_END
+# the introduction steps that change a peer's bookings or reliability (a reminder changes neither)
+CHANGES_A_PEERS_HISTORY = frozenset(
+    f"matching.introduction.{step}"
+    for step in ("proposed", "answered", "expired", "cancelled", "meeting_recorded", "feedback_given")
+)
 
 FollowPeer = Callable[[str], Awaitable[None]]
 
@@ -214,7 +219,7 @@ class MemoryFollower:
             memory.set_list(payload.beneficiary_id, tuple(payload.peers), payload.threshold, version)
         elif isinstance(payload, SuggestionDismissedV1):
             memory.dismiss(payload.beneficiary_id, payload.peer_id)
-        elif envelope.event_type.startswith("matching.introduction.") and self.follow_peer is not None:
+        elif envelope.event_type in CHANGES_A_PEERS_HISTORY and self.follow_peer is not None:
             await self.follow_peer(str(payload.peer_id))
 
 

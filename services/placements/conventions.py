@@ -481,15 +481,11 @@ class ConventionDesk:
             renewal = await self.create(
                 original["agency_id"], staff_id, original["beneficiary_id"], terms, now, original["_id"]
             )
-        except DuplicateKeyError:
-            made = [
-                d
-                for d in await self.of_beneficiary(original["beneficiary_id"])
-                if d.get("renewal_of") == original["_id"]
-            ]
-            if not made:
+        except DuplicateKeyError:  # made before (a retry): found by the unique index that refused this one
+            made = await self.conventions.find_one({"renewal_of": original["_id"]})
+            if made is None:
                 raise
-            renewal = made[0]
+            renewal = made
         changes = {
             "status": Status.RENEWED.value,
             "renewal_id": renewal["_id"],
