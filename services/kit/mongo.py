@@ -7,12 +7,14 @@ starts one is logged as an error (and `tests/unit/test_no_transactions.py` fails
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pymongo import AsyncMongoClient, IndexModel, monitoring
 from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import OperationFailure
 
 from services.kit.settings import ServiceSettings
 
@@ -52,6 +54,21 @@ def connect(settings: ServiceSettings) -> tuple[AsyncMongoClient[Document], Asyn
 
 async def ping(database: AsyncDatabase[Document]) -> None:
     await database.command("ping")
+
+
+async def forget(
+    database: AsyncDatabase[Document], collections: Sequence[str], indexes: Mapping[str, Sequence[str]]
+) -> None:
+    """Drop what earlier versions kept and no code reads any more (collections, and indexes by name).
+    Idempotent and cheap, at start-up; another instance dropping the same thing at once is fine."""
+    for name in collections:
+        await database.drop_collection(name)
+    for collection, names in indexes.items():
+        present = {index["name"] async for index in await database[collection].list_indexes()}
+        for name in set(names) & present:
+            with contextlib.suppress(OperationFailure):
+                await database[collection].drop_index(name)
+            log.info("dropped the former index %s of %s", name, collection)
 
 
 async def create_indexes(database: AsyncDatabase[Document], declarations: IndexDeclarations) -> None:

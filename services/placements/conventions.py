@@ -4,7 +4,6 @@ decided by the pure rules of `domain/`. Staff act through the API; parties throu
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import logging
 import uuid
@@ -14,13 +13,13 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import DuplicateKeyError, OperationFailure
+from pymongo.errors import DuplicateKeyError
 
 from services.contracts.envelope import Envelope
 from services.contracts.events.placements import LinkPurpose, Objective, PartyRole
 from services.kit import links
 from services.kit.domain import InvalidInput
-from services.kit.mongo import Document
+from services.kit.mongo import Document, forget
 from services.kit.outbox import OutboxWriter
 from services.kit.pagination import new_id, newest_first
 from services.placements.adapters.projections import Projections
@@ -62,14 +61,8 @@ async def prepare_database(database: AsyncDatabase[Document]) -> None:
     """At start-up, after the declared indexes (`adapters/indexes.py`): what earlier versions left goes, and
     conventions stored before `next_due_at` existed get theirs (found by the index: those lacking it), so
     that the scheduler misses none. Idempotent; two instances may do it at once."""
-    for name in FORMER_COLLECTIONS:
-        await database.drop_collection(name)
+    await forget(database, FORMER_COLLECTIONS, {CONVENTIONS: FORMER_INDEXES})
     conventions = database[CONVENTIONS]
-    present = {index["name"] async for index in await conventions.list_indexes()}
-    for name in FORMER_INDEXES:
-        if name in present:
-            with contextlib.suppress(OperationFailure):  # another instance starting at the same time
-                await conventions.drop_index(name)
     adopted = 0
     async for document in conventions.find({"next_due_at": {"$exists": False}}):
         due = {"next_due_at": next_due_at(document)}

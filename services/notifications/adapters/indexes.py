@@ -7,14 +7,12 @@ records are read by `_id`."""
 
 from __future__ import annotations
 
-import contextlib
 import logging
 
 from pymongo import IndexModel
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import OperationFailure
 
-from services.kit.mongo import Document, IndexDeclarations
+from services.kit.mongo import Document, IndexDeclarations, forget
 from services.notifications.adapters.inbox import INBOX
 from services.notifications.directory import CONVENTIONS as CONVENTION_CONTACTS
 from services.notifications.directory import STAFF as STAFF_CONTACTS
@@ -53,12 +51,5 @@ FORMER_INDEXES = {INBOX: ("staff_newest_first",)}
 
 
 async def forget_former(database: AsyncDatabase[Document]) -> None:
-    """Idempotent, at every start-up (after the declared indexes are made)."""
-    for name in FORMER_COLLECTIONS:
-        await database.drop_collection(name)
-    for collection, names in FORMER_INDEXES.items():
-        present = {index["name"] async for index in await database[collection].list_indexes()}
-        for name in set(names) & present:
-            with contextlib.suppress(OperationFailure):  # another instance starting at the same time
-                await database[collection].drop_index(name)
-            log.info("dropped the former index %s of %s", name, collection)
+    """At every start-up (after the declared indexes are made)."""
+    await forget(database, FORMER_COLLECTIONS, FORMER_INDEXES)
