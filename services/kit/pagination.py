@@ -19,6 +19,7 @@ import uuid
 from typing import Annotated, Any
 
 from fastapi import Query, Request, Response
+from pymongo.asynchronous.collection import AsyncCollection
 
 from services.kit.mongo import Document
 
@@ -43,6 +44,25 @@ def newest_first(query: Document, after: str | None) -> Document:
     """`query` limited to the ids before the cursor (all of them on the first page): the range on `_id` is
     what makes the engine walk the `_id` index in order. Combine with `.sort("_id", -1).limit(n)`."""
     return {**query, "_id": {"$lt": after or TOP}}
+
+
+async def newest_page(
+    collection: AsyncCollection[Document],
+    query: Document,
+    after: str | None,
+    limit: int,
+    projection: Document | None = None,
+    *,
+    few: bool = False,
+) -> list[Document]:
+    """A page, newest first, after the cursor. With `few`, `query` holds an equality on an indexed field
+    that selects a handful (one person's): they are read by that index and ordered here, since under an
+    `_id` range the engine would walk the `_id` index instead, through all the others' documents."""
+    if few:
+        found = await collection.find(query, projection).to_list()
+        newer = [d for d in found if after is None or str(d["_id"]) < after]
+        return sorted(newer, key=lambda d: str(d["_id"]), reverse=True)[:limit]
+    return await collection.find(newest_first(query, after), projection).sort("_id", -1).limit(limit).to_list()
 
 
 def announce_next(request: Request, response: Response, items: list[Any], limit: int, id_of: Any = None) -> None:

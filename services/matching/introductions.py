@@ -23,7 +23,7 @@ from services.contracts.events.profiles import PersonErasedV1
 from services.kit.domain import InvalidInput
 from services.kit.mongo import Document
 from services.kit.outbox import ConcurrentUpdate, OutboxWriter
-from services.kit.pagination import new_id, newest_first
+from services.kit.pagination import new_id, newest_page
 from services.matching.adapters.indexes import CAPACITY_SLOT, INTRODUCTIONS, OPEN_PAIR, PENDING_SLOT
 from services.matching.domain import introduction as rules
 from services.matching.domain.introduction import Action, Purpose, Side, Status
@@ -105,11 +105,7 @@ class IntroductionDesk:
             query["status"] = status.value
         if beneficiary_id is not None:
             query["beneficiary_id"] = beneficiary_id
-            theirs = await self.introductions.find(query, {"outbox": 0}).to_list()
-            theirs.sort(key=lambda d: str(d["_id"]), reverse=True)
-            return [d for d in theirs if after is None or str(d["_id"]) < after][:limit]
-        cursor = self.introductions.find(newest_first(query, after), {"outbox": 0})
-        return await cursor.sort("_id", -1).limit(limit).to_list()
+        return await newest_page(self.introductions, query, after, limit, {"outbox": 0}, few=beneficiary_id is not None)
 
     # -- proposing --------------------------------------------------------------------------------
 

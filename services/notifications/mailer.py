@@ -31,7 +31,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from services.contracts.topics import dead_letter_topic
 from services.kit.messaging import DLQ_ATTEMPTS, DLQ_ERROR, DLQ_FAILED_AT, DLQ_GROUP, DLQ_TOPIC
 from services.kit.mongo import Document
-from services.kit.pagination import newest_first
+from services.kit.pagination import newest_page
 from services.notifications.dispatcher import EMAILS, TOPIC
 
 PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
@@ -228,8 +228,7 @@ class Mailer:
 
     async def listed(self, status: str | None, after: str | None, limit: int) -> list[Document]:
         """The e-mails for operators, newest first (by the `_id` index, after the cursor), without their text."""
-        query = newest_first({"status": status} if status else {}, after)
-        return await self.emails.find(query, {"text": 0}).sort("_id", -1).limit(limit).to_list()
+        return await newest_page(self.emails, {"status": status} if status else {}, after, limit, {"text": 0})
 
     async def adopt_former(self) -> int:
         """Sent e-mails stored before `purge_at` existed get theirs (found by the TTL index: those lacking

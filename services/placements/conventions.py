@@ -21,7 +21,7 @@ from services.kit import links
 from services.kit.domain import InvalidInput
 from services.kit.mongo import Document, forget
 from services.kit.outbox import OutboxWriter
-from services.kit.pagination import new_id, newest_first
+from services.kit.pagination import new_id, newest_page
 from services.placements.adapters.projections import Projections
 from services.placements.convention_events import (
     assessment_fields,
@@ -242,11 +242,9 @@ class ConventionDesk:
         query = selection.query()
         if query is None:
             return []
-        if selection.beneficiary_id is not None:
-            found = await self.conventions.find(query, fields).to_list()
-            newest = sorted((d for d in found if after is None or d["_id"] < after), key=lambda d: d["_id"])[::-1]
-            return newest[:limit]
-        return await self.conventions.find(newest_first(query, after), fields).sort("_id", -1).limit(limit).to_list()
+        return await newest_page(
+            self.conventions, query, after, limit, fields, few=selection.beneficiary_id is not None
+        )
 
     async def pages_of_agency(
         self, selection: Selection, size: int = 500, fields: Document | None = None

@@ -11,7 +11,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from services.kit.mongo import Document
-from services.kit.pagination import newest_first
+from services.kit.pagination import newest_page
 
 INBOX = "staff_inbox"  # not "inbox": the kit keeps the processed events there
 
@@ -39,7 +39,7 @@ class StaffInbox:
         query: Document = {"staff_id": staff_id}
         if unread_only:
             query["read"] = False
-        return await self.entries.find(newest_first(query, after)).sort("_id", -1).limit(limit).to_list()
+        return await newest_page(self.entries, query, after, limit)
 
     async def stored_after(self, staff_id: str, last_seen: str, limit: int) -> list[Document]:
         """What a reconnecting browser missed: the entries stored after the last one it saw, oldest first."""
