@@ -33,7 +33,7 @@ from services.notifications.directory import Directory
 from services.notifications.dispatcher import EMAILS, PUSHES, Dispatcher, queue_email
 from services.notifications.mailer import Mailer, SmtpSettings, message_id
 from tests.conftest import Servers, free_port
-from tests.integration.conftest import OPERATOR_TOKEN, MailCatcher
+from tests.integration.conftest import OPERATOR_TOKEN, MailCatcher, Platform
 from tests.integration.support import ServiceProcess, settings_for, wait_until
 from tests.integration.test_placements import convention, created, new_beneficiary, step
 from tests.integration.test_profiles_beneficiaries_api import Agency, agency
@@ -99,9 +99,11 @@ async def mail_to(mail: MailCatcher, address: str, subject_words: str, count: in
     return found
 
 
-async def duplicates(notifications: httpx.AsyncClient) -> float:
-    """How many redelivered placements events notifications recognised and skipped (its metrics)."""
-    metrics = (await notifications.get("/metrics")).text.splitlines()
+async def duplicates(instances: list[ServiceProcess]) -> float:
+    """How many redelivered placements events notifications recognised and skipped (the metrics of every
+    instance: in the two-instance mode the one that owns the partition counts it)."""
+    async with httpx.AsyncClient(timeout=20) as http:
+        metrics = [line for p in instances for line in (await http.get(f"{p.url}/metrics")).text.splitlines()]
     return sum(
         float(line.rsplit(" ", 1)[1])
         for line in metrics
@@ -125,6 +127,7 @@ async def test_an_employer_confirms_from_the_e_mail_and_the_counsellor_sees_it_l
     placements: httpx.AsyncClient,
     notifications: httpx.AsyncClient,
     mail: MailCatcher,
+    whole_platform: Platform,
 ) -> None:
     nantes, angers = await agency(profiles, "Mission locale"), await agency(profiles, "Cap emploi")
 
@@ -188,7 +191,7 @@ async def test_an_employer_confirms_from_the_e_mail_and_the_counsellor_sees_it_l
         lambda r: r.key == made["convention_id"].encode() and b'"placements.convention.confirmed"' in (r.value or b""),
     )
     assert records, "the confirmation is on the topic"
-    duplicates_before = await duplicates(notifications)
+    duplicates_before = await duplicates(whole_platform.instances["notifications"])
     producer = AIOKafkaProducer(bootstrap_servers=servers.kafka_bootstrap_servers)
     await producer.start()
     try:
@@ -198,7 +201,7 @@ async def test_an_employer_confirms_from_the_e_mail_and_the_counsellor_sees_it_l
         await producer.stop()
 
     async def duplicate_seen() -> bool:
-        return await duplicates(notifications) >= duplicates_before + len(records)
+        return await duplicates(whole_platform.instances["notifications"]) >= duplicates_before + len(records)
 
     await wait_until(duplicate_seen, timeout=30, what="notifications to see the duplicate")
     assert len(await mail.messages()) == before_mail
