@@ -19,7 +19,7 @@ from typing import Any
 from bench import report
 from bench.report import percentile
 from services.contracts.events.placements import PartyRole
-from services.kit import links
+from services.contracts.links import convention_link
 from services.kit.mongo import connect, create_indexes
 from services.kit.outbox import OutboxWriter
 from services.kit.pagination import new_id
@@ -118,7 +118,7 @@ async def main() -> None:
         for convention_id in ids[:SAMPLES]:
             document = await desk.act(await desk.get(convention_id), Action.SEND, counsellor, datetime.now(UTC))
             record = document["links"][PartyRole.EMPLOYER.value]
-            token = links.convention_link(KEY, convention_id, "employer", record["link_id"], record["expires_at"])
+            token = convention_link(KEY, convention_id, "employer", record["link_id"], record["expires_at"])
             t0 = time.perf_counter()
             await PartyLinks(desk).act(convention_id, token, Action.CONFIRM, datetime.now(UTC))
             sign_ms.append((time.perf_counter() - t0) * 1000)

@@ -1,36 +1,68 @@
-"""The secure links one service acts on and another e-mails (see `services.kit.links`): their purpose
-and how long they stay valid, agreed here so both sides sign and check the same thing."""
+"""Every secure link and console page a message may open, in one place: a link's purpose, how long it
+stays valid and the console page it opens, agreed here so that the service acting on the link and the
+service e-mailing it sign and check the same thing (signing itself is generic: `services.kit.links`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from services.kit import links
+
 
 @dataclass(frozen=True)
 class LinkKind:
     purpose: str
-    days_after: int  # valid this long after the date the event gives
+    page: str  # the console page the link opens: `{token}` and the subject's own fields are filled in
+    days_after: int = 0  # valid this long after the date the event gives
 
     def expires_at(self, from_date: datetime) -> datetime:
         return from_date + timedelta(days=self.days_after)
 
+    def token(self, key: str, subject: str, expires_at: datetime) -> str:
+        return links.sign(key, self.purpose, subject, expires_at)
+
+    def subject(self, key: str, token: str, now: datetime | None = None) -> str:
+        """The subject the link was signed for; `links.InvalidLink` (or `LinkExpired`) otherwise."""
+        return links.verify(key, token, self.purpose, now)
+
+    def url(self, public_url: str, token: str, **fields: str) -> str:
+        return public_url.rstrip("/") + self.page.format(token=token, **fields)
+
 
 # the peer answers an introduction, and later gives feedback: from `matching.introduction.proposed`,
 # signed over the introduction id, valid until 120 days after the request's `expires_at`
-PEER_INTRODUCTION = LinkKind("introduction-peer", 120)
+PEER_INTRODUCTION = LinkKind("introduction-peer", "/links/introductions/{token}", 120)
 
 
 # the peer looks after their own profile (pause, capacity, testimony, their path): e-mailed with each
 # introduction request, signed over the peer id, valid until 90 days after the request's `expires_at`
-PEER_PROFILE = LinkKind("peer-profile", 90)
+PEER_PROFILE = LinkKind("peer-profile", "/links/peers/{token}", 90)
 
 
 # a party acts on a PMSMP convention (confirm, sign, assess, agree): from `placements.convention.link_issued`,
 # signed over `convention_link_subject(...)`, valid until the event's `expires_at`. Placements stores only
 # the link's hash, and a link works once.
-CONVENTION_PARTY_PURPOSE = "convention-party"
+CONVENTION_PARTY = LinkKind("convention-party", "/links/conventions/{convention_id}/{token}")
 
 
 def convention_link_subject(convention_id: str, role: str, link_id: str) -> str:
     return f"{convention_id}:{role}:{link_id}"
+
+
+def convention_link(key: str, convention_id: str, role: str, link_id: str, expires_at: datetime) -> str:
+    """The token of a party's link to a convention, as `placements.convention.link_issued` describes it."""
+    return CONVENTION_PARTY.token(key, convention_link_subject(convention_id, role, link_id), expires_at)
+
+
+# the console page a staff notification about an aggregate opens
+STAFF_PAGES: dict[str, str] = {
+    "suggestion": "/console/suggestions/{id}",
+    "introduction": "/console/introductions/{id}",
+    "convention": "/console/conventions/{id}",
+}
+
+
+def staff_page(public_url: str, aggregate_type: str, aggregate_id: str) -> str:
+    page = STAFF_PAGES.get(aggregate_type, "/console")
+    return public_url.rstrip("/") + page.format(id=aggregate_id)

@@ -113,3 +113,11 @@ def require(*roles: Role) -> Any:
         return caller
 
     return Depends(check)
+
+
+AGENCY_ROLES = (Role.COUNSELLOR, Role.VALIDATOR, Role.AGENCY_ADMIN)
+
+# the role aliases routes declare their caller with: one meaning each, the same in every service
+AgencyStaff = Annotated[Caller, require(*AGENCY_ROLES)]  # works with one agency's people and records
+Counsellor = Annotated[Caller, require(Role.COUNSELLOR)]
+AgencyAdmin = Annotated[Caller, require(Role.AGENCY_ADMIN)]

@@ -1,7 +1,8 @@
 """Secure links for people without an account (peers, beneficiaries, employers): a token naming one
 purpose and one subject, with an expiry, signed with HMAC-SHA256 under a key that the service acting on
 the link and the service e-mailing it share (`PARCOURS_LINK_SIGNING_KEY`). No secret travels in events:
-the e-mailing service signs the link itself from the subject id the event carries."""
+the e-mailing service signs the link itself from the subject id the event carries. Each purpose, with the
+page its link opens, is in `services.contracts.links`."""
 
 from __future__ import annotations
 
@@ -12,8 +13,6 @@ import json
 import os
 from datetime import UTC, datetime
 from pathlib import Path
-
-from services.contracts.links import CONVENTION_PARTY_PURPOSE, convention_link_subject
 
 MINIMUM_KEY_LENGTH = 32
 
@@ -58,11 +57,6 @@ def verify(key: str, token: str, purpose: str, now: datetime | None = None) -> s
     if (now or datetime.now(UTC)).timestamp() > expires:
         raise LinkExpired("this link has expired")
     return subject
-
-
-def convention_link(key: str, convention_id: str, role: str, link_id: str, expires_at: datetime) -> str:
-    """The token of a party's link to a convention, as `placements.convention.link_issued` describes it."""
-    return sign(key, CONVENTION_PARTY_PURPOSE, convention_link_subject(convention_id, role, link_id), expires_at)
 
 
 def local_key() -> str:

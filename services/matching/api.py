@@ -8,7 +8,7 @@ from fastapi import APIRouter, HTTPException, Query, Request, status
 from pydantic import BaseModel
 
 from services.contracts.events.matching import SuggestionDismissedV1
-from services.kit.identity import Caller, Role, require
+from services.kit.identity import AgencyStaff, Caller
 from services.kit.mongo import Document
 from services.matching.adapters.projections import Projections
 from services.matching.domain.model import BeneficiaryView
@@ -27,9 +27,6 @@ class SuggestionOut(BaseModel):
     score: float
     breakdown: dict[str, float]
     reasons: list[str]
-
-
-AgencyStaff = Annotated[Caller, require(Role.COUNSELLOR, Role.VALIDATOR, Role.AGENCY_ADMIN)]
 
 
 async def own_beneficiary(request: Request, beneficiary_id: str, caller: Caller) -> Document:

@@ -26,13 +26,12 @@ PURPOSES = (
 
 def peer_link(matching_url: str, introduction: dict[str, str]) -> str:
     expires = datetime.fromisoformat(introduction["expires_at"].replace("Z", "+00:00"))
-    token = links.sign(
+    token = PEER_INTRODUCTION.token(
         links.local_key(),
-        PEER_INTRODUCTION.purpose,
         introduction["introduction_id"],
         PEER_INTRODUCTION.expires_at(expires if expires.tzinfo else expires.replace(tzinfo=UTC)),
     )
-    return f"{matching_url}/links/introductions/{token}"
+    return PEER_INTRODUCTION.url(matching_url, token)
 
 
 def main() -> int:

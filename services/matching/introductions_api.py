@@ -11,10 +11,10 @@ from pydantic import BaseModel, Field
 
 from services.contracts.events.profiles import MeetingMode
 from services.kit.auth import operator_moment, require_operator
-from services.kit.identity import Caller
+from services.kit.identity import AgencyStaff, Caller
 from services.kit.mongo import Document
 from services.kit.pagination import After, announce_next
-from services.matching.api import AgencyStaff, own_beneficiary
+from services.matching.api import own_beneficiary
 from services.matching.domain.introduction import PURPOSE_LABELS, Purpose, Side, Status
 from services.matching.introductions import IntroductionDesk, NotFound, Proposal
 from services.matching.rematching import Rematcher

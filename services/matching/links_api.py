@@ -45,7 +45,7 @@ class AnswerIn(BaseModel):
 
 async def _introduction(request: Request, token: str) -> Document:
     try:
-        introduction_id = links.verify(request.app.state.link_key, token, PEER_INTRODUCTION.purpose)
+        introduction_id = PEER_INTRODUCTION.subject(request.app.state.link_key, token)
         return await desk_of(request).get(introduction_id)
     except links.InvalidLink as error:
         raise HTTPException(status.HTTP_403_FORBIDDEN, str(error)) from error

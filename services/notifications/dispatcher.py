@@ -16,8 +16,7 @@ from pymongo.errors import DuplicateKeyError
 
 from services.contracts.envelope import Envelope
 from services.contracts.events.notifications import NotificationCreatedV1
-from services.contracts.links import PEER_INTRODUCTION, PEER_PROFILE
-from services.kit import links
+from services.contracts.links import CONVENTION_PARTY, PEER_INTRODUCTION, PEER_PROFILE, convention_link, staff_page
 from services.kit.domain import domain_event
 from services.kit.messaging import EventRouter
 from services.kit.mongo import Document
@@ -109,25 +108,24 @@ class Dispatcher:
 
     def _peer_link(self, payload: dict[str, Any]) -> str:
         expires = datetime.fromisoformat(payload["expires_at"])
-        token = links.sign(
-            self.link_key, PEER_INTRODUCTION.purpose, payload["introduction_id"], PEER_INTRODUCTION.expires_at(expires)
+        token = PEER_INTRODUCTION.token(
+            self.link_key, payload["introduction_id"], PEER_INTRODUCTION.expires_at(expires)
         )
-        return f"{self.public_url}/links/introductions/{token}"
+        return PEER_INTRODUCTION.url(self.public_url, token)
 
     def _peer_profile_link(self, payload: dict[str, Any]) -> str:
         expires = PEER_PROFILE.expires_at(datetime.fromisoformat(payload["expires_at"]))
-        token = links.sign(self.link_key, PEER_PROFILE.purpose, payload["peer_id"], expires)
-        return f"{self.public_url}/links/peers/{token}"
+        return PEER_PROFILE.url(self.public_url, PEER_PROFILE.token(self.link_key, payload["peer_id"], expires))
 
     def _party_link(self, convention_id: str, role: str, link: Document | None) -> str:
         if not link:
             return ""
         expires = datetime.fromisoformat(link["expires_at"])
-        token = links.convention_link(self.link_key, convention_id, role, link["link_id"], expires)
-        return f"{self.public_url}/links/conventions/{convention_id}/{token}"
+        token = convention_link(self.link_key, convention_id, role, link["link_id"], expires)
+        return CONVENTION_PARTY.url(self.public_url, token, convention_id=convention_id)
 
     def _console(self, envelope: Envelope) -> str:
-        return f"{self.public_url}/console/{envelope.aggregate_type}s/{envelope.aggregate_id}"
+        return staff_page(self.public_url, envelope.aggregate_type, envelope.aggregate_id)
 
     async def preference(self, staff_id: str, kind: Kind) -> Preference | None:
         found = await self.preferences.find_one({"_id": staff_id})

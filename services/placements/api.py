@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from services.contracts.events.placements import PartyRole
 from services.kit.auth import operator_moment, require_operator
-from services.kit.identity import Caller, Role, require
+from services.kit.identity import AgencyAdmin, AgencyStaff, Caller, Counsellor, Role
 from services.kit.mongo import Document
 from services.kit.pagination import After, announce_next
 from services.placements import documents
@@ -34,8 +34,6 @@ from services.placements.scheduler import Scheduler
 
 router = APIRouter(tags=["conventions"])
 
-AgencyStaff = Annotated[Caller, require(Role.COUNSELLOR, Role.VALIDATOR, Role.AGENCY_ADMIN)]
-Counsellor = Annotated[Caller, require(Role.COUNSELLOR)]
 STAFF_ACTIONS = (Action.SEND, Action.REVISE, Action.PRE_VALIDATE, Action.VALIDATE, Action.REJECT, Action.CANCEL)
 PRINTABLE = frozenset(
     {
@@ -329,9 +327,7 @@ async def validation(caller: AgencyStaff, request: Request) -> ValidationIn:
 
 
 @router.put("/agency/validation", summary="Choose one- or two-step validation (agency administrators)")
-async def set_validation(
-    body: ValidationIn, caller: Annotated[Caller, require(Role.AGENCY_ADMIN)], request: Request
-) -> ValidationIn:
+async def set_validation(body: ValidationIn, caller: AgencyAdmin, request: Request) -> ValidationIn:
     await projections_of(request).set_validation(caller.agency_id, body.validation, caller.staff_id)
     return body
 

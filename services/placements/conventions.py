@@ -17,7 +17,7 @@ from pymongo.errors import DuplicateKeyError
 
 from services.contracts.envelope import Envelope
 from services.contracts.events.placements import LinkPurpose, Objective, PartyRole
-from services.kit import links
+from services.contracts.links import convention_link
 from services.kit.domain import InvalidInput
 from services.kit.mongo import Document, forget
 from services.kit.outbox import OutboxWriter
@@ -440,7 +440,7 @@ class ConventionDesk:
         """A new link for `role` in `step`, replacing any earlier one: only its hash is kept; notifications
         signs the same token from the event and the shared key."""
         link_id = uuid.uuid4().hex[:16]
-        token = links.convention_link(self.link_key, step.document["_id"], role.value, link_id, expires_at)
+        token = convention_link(self.link_key, step.document["_id"], role.value, link_id, expires_at)
         record = {
             "link_id": link_id,
             "hash": token_hash(token),

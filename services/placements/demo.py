@@ -15,6 +15,7 @@ from typing import Any
 
 import httpx
 
+from services.contracts.links import CONVENTION_PARTY, convention_link
 from services.kit import links
 from services.kit.dead_letters import read_topic
 from services.placements.api import EXAMPLE
@@ -117,10 +118,10 @@ def _link(kafka: str, convention_id: str, role: str, purpose: str) -> str:
         ]
         if issued:
             p = issued[-1]
-            token = links.convention_link(
+            token = convention_link(
                 links.local_key(), convention_id, role, p["link_id"], datetime.fromisoformat(p["expires_at"])
             )
-            return f"/links/conventions/{convention_id}/{token}"
+            return CONVENTION_PARTY.url("", token, convention_id=convention_id)
         time.sleep(0.5)
     raise RuntimeError(f"no {purpose} link for the {role} of {convention_id}")
 

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from services.contracts.events.placements import LinkPurpose, PartyRole
-from services.contracts.links import CONVENTION_PARTY_PURPOSE
+from services.contracts.links import CONVENTION_PARTY
 from services.kit import links
 from services.kit.domain import InvalidInput
 from services.kit.mongo import Document
@@ -96,7 +96,7 @@ class PartyLinks:
         """The convention and what the link may do, or LinkRefused saying why. A used link still opens
         to read (`reading`), so that its holder sees what became of the convention."""
         try:
-            subject = links.verify(self.desk.link_key, token, CONVENTION_PARTY_PURPOSE, now)
+            subject = CONVENTION_PARTY.subject(self.desk.link_key, token, now)
         except links.LinkExpired as error:
             raise LinkRefused(410, "Ce lien a expiré : demandez à votre conseiller de vous en renvoyer un.") from error
         except links.InvalidLink as error:

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response,
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.contracts.events.profiles import ClosingOutcome, EducationLevel, MeetingMode, Situation
-from services.kit.identity import Caller, CurrentCaller, Role
+from services.kit.identity import AGENCY_ROLES, Caller, CurrentCaller, Role
 from services.kit.outbox import ConcurrentUpdate
 from services.kit.pagination import After, announce_next
 from services.profiles.adapters.beneficiaries import BeneficiaryRepository
@@ -18,7 +18,6 @@ from services.profiles.adapters.staff import StaffRepository
 from services.profiles.domain import beneficiary as rules
 
 router = APIRouter(tags=["beneficiaries"])
-AGENCY_ROLES = (Role.COUNSELLOR, Role.VALIDATOR, Role.AGENCY_ADMIN)
 
 
 class GuardianIn(BaseModel):

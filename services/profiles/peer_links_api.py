@@ -53,7 +53,7 @@ class ProfileChange(BaseModel):
 
 async def own_peer(token: str, request: Request, repo: Repository) -> rules.Peer:
     try:
-        peer_id = links.verify(request.app.state.link_key, token, PEER_PROFILE.purpose)
+        peer_id = PEER_PROFILE.subject(request.app.state.link_key, token)
     except links.LinkExpired as error:
         raise HTTPException(
             status.HTTP_410_GONE, "Ce lien a expiré : le prochain e-mail de Parcours en contient un neuf."

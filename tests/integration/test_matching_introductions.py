@@ -12,7 +12,6 @@ import pytest
 
 from services.contracts.envelope import Envelope
 from services.contracts.links import PEER_INTRODUCTION
-from services.kit import links
 from services.kit.dead_letters import read_topic
 from tests.conftest import Servers
 from tests.integration.conftest import LINK_KEY, OPERATOR_TOKEN
@@ -66,10 +65,8 @@ def link(introduction: dict[str, Any]) -> str:
     expires = datetime.fromisoformat(introduction["expires_at"].replace("Z", "+00:00"))
     if expires.tzinfo is None:
         expires = expires.replace(tzinfo=UTC)
-    token = links.sign(
-        LINK_KEY, PEER_INTRODUCTION.purpose, introduction["introduction_id"], PEER_INTRODUCTION.expires_at(expires)
-    )
-    return f"/links/introductions/{token}"
+    token = PEER_INTRODUCTION.token(LINK_KEY, introduction["introduction_id"], PEER_INTRODUCTION.expires_at(expires))
+    return PEER_INTRODUCTION.url("", token)
 
 
 async def introduction_events(servers: Servers, introduction_id: str) -> list[Envelope]:

@@ -15,7 +15,7 @@ import pytest
 from pypdf import PdfReader
 
 from services.contracts.envelope import Envelope
-from services.kit import links
+from services.contracts.links import convention_link
 from services.kit.dead_letters import read_topic
 from services.kit.mongo import connect, create_indexes
 from services.kit.outbox import OutboxWriter
@@ -113,7 +113,7 @@ async def link(servers: Servers, convention_id: str, role: str, purpose: str = "
 
 def _url(convention_id: str, role: str, payload: dict[str, Any]) -> str:
     expires_at = datetime.fromisoformat(payload["expires_at"])
-    token = links.convention_link(LINK_KEY, convention_id, role, payload["link_id"], expires_at)
+    token = convention_link(LINK_KEY, convention_id, role, payload["link_id"], expires_at)
     return f"/links/conventions/{convention_id}/{token}"
 
 
@@ -295,7 +295,7 @@ async def test_links_refuse_every_misuse_and_leave_the_convention_unchanged(
         e.payload for e in await events_of(servers, mine) if e.event_type == "placements.convention.link_issued"
     ][-1]
     past = datetime.fromisoformat("2026-01-01T00:00:00+00:00")
-    expired = links.convention_link(LINK_KEY, mine, "employer", payload_link["link_id"], past)
+    expired = convention_link(LINK_KEY, mine, "employer", payload_link["link_id"], past)
     await refused(f"/links/conventions/{mine}/{expired}/confirm", 410, "expiré")
 
     resent = await placements.post(f"/conventions/{mine}/links/employer/resend", headers=nantes.counsellor)
