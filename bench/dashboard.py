@@ -19,9 +19,10 @@ from typing import Any
 
 from bench import report
 from bench.report import percentile
+from services.console.adapters.funnel import FunnelCounts, bucket_of
+from services.console.adapters.sectors import BeneficiarySectors, IntroductionSectors
 from services.console.domain.funnel import Fact, Stage, table
-from services.console.funnel_store import bucket_of
-from services.console.insights import Insights
+from services.console.use_cases.counting import FunnelCounting
 from services.contracts.envelope import Envelope
 from services.contracts.events.matching import SuggestionOfferedV1
 from services.kit.mongo import connect
@@ -66,11 +67,11 @@ def step(index: int) -> dict[str, Any]:
     return {"_id": fact.key, **fields, "bucket": bucket_of(fact), "counted": True}
 
 
-async def read_ms(insights: Insights, agencies: list[str]) -> list[float]:
+async def read_ms(counts: FunnelCounts, agencies: list[str]) -> list[float]:
     timings = []
     for _ in range(READS):
         started = time.perf_counter()
-        table(await insights.store.counted(agencies, None))
+        table(await counts.counted(agencies, None))
         timings.append((time.perf_counter() - started) * 1000)
     return timings
 
@@ -79,24 +80,28 @@ async def main() -> None:
     settings = ServiceSettings(service_name="bench_dashboard")
     client, database = connect(settings)
     await client.drop_database(settings.database_name)
-    insights = Insights(database)
+    counts = FunnelCounts(database)
+    counting = FunnelCounting(counts, BeneficiarySectors(database), IntroductionSectors(database))
     result: dict[str, Any] = {}
     try:
         now = datetime.now(UTC)
         started = time.perf_counter()
         for index in range(HANDLED):
-            await insights.on_suggestion(*suggestion(now - timedelta(minutes=index)))
+            envelope, payload = suggestion(now - timedelta(minutes=index))
+            await counting.suggestion_offered(
+                envelope.event_id, envelope.occurred_at, payload.agency_id, payload.beneficiary_id
+            )
         result["counted_events_per_s"] = round(HANDLED / (time.perf_counter() - started))
         written = HANDLED
         for size in SIZES:
             while written < size:
                 batch = [step(i) for i in range(written, min(size, written + 5000))]
-                await insights.store.steps.insert_many(batch)
+                await counts.steps.insert_many(batch)
                 written += len(batch)
             started = time.perf_counter()
-            await insights.store.recount()
+            await counts.recount()
             result[f"recount_{size}_steps_s"] = round(time.perf_counter() - started, 2)
-            region, one = await read_ms(insights, AGENCIES), await read_ms(insights, AGENCIES[:1])
+            region, one = await read_ms(counts, AGENCIES), await read_ms(counts, AGENCIES[:1])
             result[f"funnel_region_{size}_steps_ms"] = {
                 "p50": round(percentile(region, 50), 1),
                 "p99": round(percentile(region, 99), 1),

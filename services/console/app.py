@@ -10,11 +10,14 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from pydantic import Field
 
-from services.console import insights_api, pages, proxy
-from services.console.indexes import INDEXES
-from services.console.insights import Insights
-from services.contracts.envelope import Envelope
-from services.contracts.events.profiles import PersonErasedV1
+from services.console import handlers
+from services.console.adapters.funnel import FunnelCounts
+from services.console.adapters.indexes import INDEXES
+from services.console.adapters.sectors import BeneficiarySectors, IntroductionSectors
+from services.console.adapters.upstreams import Upstreams
+from services.console.api import ROUTERS
+from services.console.use_cases.counting import FunnelCounting
+from services.console.use_cases.dashboard import Dashboard
 from services.kit.consumer_service import build_consumer_app
 from services.kit.messaging import EventRouter
 from services.kit.settings import ServiceSettings
@@ -44,28 +47,25 @@ def build_app(settings: ConsoleSettings) -> FastAPI:
         description="The web console, one address for the platform's APIs (/api/<service>/...), and the "
         "region's dashboard.",
         router=router,
+        routers=ROUTERS,
         indexes=INDEXES,
     )
-    insights = Insights(runtime.db)
-    insights.subscribe(router)
-
-    async def on_erased(envelope: Envelope, payload: PersonErasedV1) -> None:
-        await insights.beneficiaries.delete_one({"_id": payload.person_id})
-
-    router.on("profiles.person.erased", on_erased)
-    runtime.every("recount-funnel", settings.funnel_recount_seconds, insights.store.recount)
-    app.include_router(insights_api.router, prefix="/api/console")
-    app.include_router(pages.router)
-    app.include_router(proxy.router)
+    counts = FunnelCounts(runtime.db)
+    counting = FunnelCounting(counts, BeneficiarySectors(runtime.db), IntroductionSectors(runtime.db))
+    handlers.subscribe(router, counting)
+    runtime.every("recount-funnel", settings.funnel_recount_seconds, counting.recount)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    app.state.insights = insights
-    app.state.upstreams = {
-        "profiles": proxy.Upstream(settings.profiles_url),
-        "matching": proxy.Upstream(settings.matching_url),
-        "placements": proxy.Upstream(settings.placements_url),
-        "notifications": proxy.Upstream(settings.notifications_url),
-    }
+    app.state.dashboard = Dashboard(counts, app.state.agency_directory)
     timeout = settings.proxy_timeout_seconds
-    app.state.http = httpx.AsyncClient(timeout=httpx.Timeout(timeout, read=None), follow_redirects=False)
-    runtime.on_stop.append(app.state.http.aclose)
+    http = httpx.AsyncClient(timeout=httpx.Timeout(timeout, read=None), follow_redirects=False)
+    app.state.upstreams = Upstreams(
+        {
+            "profiles": settings.profiles_url,
+            "matching": settings.matching_url,
+            "placements": settings.placements_url,
+            "notifications": settings.notifications_url,
+        },
+        http,
+    )
+    runtime.on_stop.append(app.state.upstreams.aclose)
     return app

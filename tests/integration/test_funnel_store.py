@@ -8,8 +8,8 @@ import uuid
 
 import pytest
 
+from services.console.adapters.funnel import FunnelCounts, bucket_of
 from services.console.domain.funnel import Fact, Stage
-from services.console.funnel_store import FunnelStore, bucket_of
 from services.kit.mongo import connect
 from tests.conftest import Servers
 from tests.integration.support import settings_for
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.integration
 async def test_each_step_counts_once_moves_when_it_changes_and_a_recount_mends_a_crash(servers: Servers) -> None:
     settings = settings_for(servers, f"funnel_{uuid.uuid4().hex[:6]}")
     client, database = connect(settings)
-    store = FunnelStore(database)
+    store = FunnelCounts(database)
     agency = str(uuid.uuid4())
 
     async def counts() -> dict[tuple[str, str], int]:

@@ -7,19 +7,22 @@ import httpx
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from services.console import proxy
+from services.console.adapters.upstreams import Upstreams
+from services.console.api import proxy
 from tests.conftest import free_port
 
 
 def console(transport: httpx.AsyncBaseTransport | None = None) -> TestClient:
     app = FastAPI()
     app.include_router(proxy.router)
-    app.state.upstreams = {
-        "profiles": proxy.Upstream("http://profiles.test"),
-        "matching": proxy.Upstream(f"http://127.0.0.1:{free_port()}"),
-        "placements": proxy.Upstream("http://placements-1.test, http://placements-2.test"),
-    }
-    app.state.http = httpx.AsyncClient(transport=transport)
+    app.state.upstreams = Upstreams(
+        {
+            "profiles": "http://profiles.test",
+            "matching": f"http://127.0.0.1:{free_port()}",
+            "placements": "http://placements-1.test, http://placements-2.test",
+        },
+        httpx.AsyncClient(transport=transport),
+    )
     return TestClient(app)
 
 

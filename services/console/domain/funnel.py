@@ -3,6 +3,7 @@ the table the dashboard and its CSV show. Counts only: nothing here names or con
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -98,6 +99,31 @@ class Grouping:
     by_agency: bool = True
     by_sector: bool = True
     by_month: bool = True
+
+
+MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+
+class BadQuery(ValueError):
+    """A reading of the funnel asked in words the dashboard does not know."""
+
+
+def months_between(since: str | None, until: str | None) -> tuple[str, str] | None:
+    """The months a reading covers (inclusive, `YYYY-MM`; open at either end); None for every month."""
+    for value in (since, until):
+        if value is not None and not MONTH.match(value):
+            raise BadQuery(f"months are written YYYY-MM, not {value!r}")
+    if since is None and until is None:
+        return None
+    return since or "0000-01", until or "9999-12"
+
+
+def grouping_of(by: str) -> Grouping:
+    """The grouping a comma-separated `agency,sector,month` asks for."""
+    unknown = set(by.split(",")) - {"agency", "sector", "month", ""}
+    if unknown:
+        raise BadQuery(f"group by agency, sector or month, not {unknown}")
+    return Grouping("agency" in by, "sector" in by, "month" in by)
 
 
 def table(counted: Iterable[Mapping[str, object]], grouping: Grouping = Grouping()) -> list[Row]:

@@ -1,11 +1,13 @@
-"""Where the funnel's counts live. Grouping a growing collection of counted steps at every read costs
-what the collection holds, so a step is counted when it happens into one small document per (agency,
-sector, month, stage) that the dashboard reads (an atomic `$inc`); each step also keeps a document of
-its own (its bucket, whether it was counted), which makes a redelivered or repeated event count once. A
-crash between adding to the bucket and marking the step leaves one count too many: `recount()` rebuilds
-the buckets from the steps (at start-up, then hourly, on one console instance at a time: a periodic job
-holds a lease), each bucket by a compare-and-set on the count it read, so a step counted meanwhile by
-any instance is never overwritten."""
+"""The funnel's counts: `funnel_steps` (each counted step) and `funnel_buckets` (what the dashboard
+reads), in one repository because a bucket's count is the number of its counted steps.
+
+Grouping a growing collection of counted steps at every read costs what the collection holds, so a step
+is counted when it happens into one small document per (agency, sector, month, stage) that the dashboard
+reads (an atomic `$inc`); each step also keeps a document of its own (its bucket, whether it was
+counted), which makes a redelivered or repeated event count once. A crash between adding to the bucket
+and marking the step leaves one count too many: `recount()` rebuilds the buckets from the steps (at
+start-up, then hourly, on one console instance at a time: a periodic job holds a lease), each bucket by a
+compare-and-set on the count it read, so a step counted meanwhile by any instance is never overwritten."""
 
 from __future__ import annotations
 
@@ -26,7 +28,9 @@ def bucket_of(fact: Fact) -> str:
     return f"{fact.agency_id}|{fact.sector}|{fact.month}|{fact.stage.value}"
 
 
-class FunnelStore:
+class FunnelCounts:
+    """The counted steps and their buckets."""
+
     def __init__(self, database: AsyncDatabase[Document]) -> None:
         self.steps = database[STEPS]
         self.buckets = database[BUCKETS]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pymongo import IndexModel
 
-from services.console.funnel_store import BUCKETS, STEPS
+from services.console.adapters.funnel import BUCKETS, STEPS
 from services.kit.mongo import IndexDeclarations
 
 INDEXES: IndexDeclarations = {

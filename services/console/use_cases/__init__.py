@@ -1,0 +1,1 @@
+"""The console's service layer: counting the funnel from events, reading it for the dashboard."""
