@@ -413,3 +413,57 @@ async def test_a_peer_answers_on_a_phone_then_pauses_and_sets_their_capacity_fro
     await expect(phone.get_by_role("alert")).to_have_text("Ce lien n'est pas valide (incomplet ou modifié).")
     await counsellor.context.close()
     await phone.context.close()
+
+
+async def test_every_page_opens_without_a_script_error(
+    browser: Browser, console: str, profiles: httpx.AsyncClient, placements: httpx.AsyncClient
+) -> None:
+    """Each page's script and every module it imports load and run: no uncaught error, nothing written
+    to the browser's console as an error but the answers the page expects (a 404 of a wrong link)."""
+    nantes = await team(profiles, "Mission locale")
+    coordinator_email = await new_staff(profiles, nantes.agency_id, ["regional_coordinator"], as_operator())
+    beneficiary_id = await new_beneficiary(profiles, as_agency(nantes))
+    convention_id = (await created(placements, as_agency(nantes), convention(beneficiary_id)))["convention_id"]
+    published = await profiles.post("/peers", json=regional_peer(), headers=nantes.counsellor.headers)
+    assert published.status_code == 201, published.text
+    staff_pages = [
+        "/console/beneficiaries",
+        "/console/beneficiaries/new",
+        f"/console/beneficiaries/{beneficiary_id}",
+        f"/console/beneficiaries/{beneficiary_id}/edit",
+        f"/console/peers/{published.json()['peer_id']}",
+        "/console/introductions",
+        f"/console/introductions/{uuid.uuid4()}",
+        "/console/conventions",
+        f"/console/conventions/new?beneficiary={beneficiary_id}",
+        f"/console/conventions/{convention_id}",
+        "/console/notifications",
+    ]
+    public_pages = [
+        "/console/login",
+        f"/links/conventions/{convention_id}/not-a-token",
+        "/links/introductions/not-a-token",
+        "/links/peers/not-a-token",
+    ]
+    counsellor = await signed_in(browser, console, nantes.counsellor)
+    coordinator = await signed_in(browser, console, Person(coordinator_email, {}))
+    public = await (await browser.new_context(viewport=PHONE, base_url=console)).new_page()
+    errors: list[str] = []
+    for page in (counsellor, coordinator, public):
+        page.on("pageerror", lambda error: errors.append(f"{error}"))
+        page.on(
+            "console",
+            lambda message: (
+                errors.append(f"{message.text} ({message.location.get('url')})")
+                if message.type == "error" and "Failed to load resource" not in message.text
+                else None
+            ),
+        )
+    for page, paths in ((counsellor, staff_pages), (coordinator, ["/console/dashboard"]), (public, public_pages)):
+        for path in paths:
+            await page.goto(path)
+            await expect(page.locator("#page")).to_have_attribute("aria-busy", "false")
+            await expect(page.locator("#page")).not_to_have_text("Une erreur inattendue est survenue. Réessayez.")
+            assert not errors, f"{path}: {errors}"
+    for page in (counsellor, coordinator, public):
+        await page.context.close()

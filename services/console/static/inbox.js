@@ -1,6 +1,6 @@
 // The live notification area of every staff page: the unread count, a panel with the latest
 // notifications, and a toast when one arrives (Server-Sent Events, resumed after a cut).
-import { api, h, session, timeFr, toast } from "./app.js";
+import { api, h, session, timeFr, toast } from "./common.js";
 
 const badge = () => document.getElementById("unread");
 
