@@ -5,12 +5,17 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+
 from services.console.domain.funnel import (
     UNKNOWN_SECTOR,
+    BadQuery,
     Grouping,
     Stage,
     assessment_stages,
+    grouping_of,
     month_of,
+    months_between,
     sector_of,
     table,
     totals,
@@ -52,3 +57,17 @@ def test_the_table_sums_what_the_grouping_leaves_out() -> None:
         ("M", 3, 1),
     ]
     assert totals(detailed)[Stage.SUGGESTIONS] == 5 and totals(detailed)[Stage.CONVENTIONS] == 0
+
+
+def test_a_reading_covers_the_months_asked_open_at_either_end_and_groups_by_the_columns_named() -> None:
+    assert months_between(None, None) is None
+    assert months_between("2026-03", None) == ("2026-03", "9999-12")
+    assert months_between(None, "2026-10") == ("0000-01", "2026-10")
+    for wrong in ("2026-13", "2026-1", "mars"):
+        with pytest.raises(BadQuery, match="YYYY-MM"):
+            months_between(wrong, None)
+    assert grouping_of("agency,sector,month") == Grouping()
+    assert grouping_of("month") == Grouping(by_agency=False, by_sector=False, by_month=True)
+    assert grouping_of("") == Grouping(by_agency=False, by_sector=False, by_month=False)
+    with pytest.raises(BadQuery, match="group by"):
+        grouping_of("agency,person")

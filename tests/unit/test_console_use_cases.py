@@ -1,0 +1,156 @@
+"""The console's use cases with in-memory stand-ins for its repositories: which step each event counts,
+in which sector and month, what an assessment given again or a hiring taken back changes, and who may
+read which agencies' funnel."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from services.console.domain.funnel import UNKNOWN_SECTOR, BadQuery, Fact, Stage
+from services.console.use_cases.counting import FunnelCounting
+from services.console.use_cases.dashboard import Dashboard, NotForYou, UnknownAgency
+from services.kit.identity import Caller, Role
+
+NOV, DEC = datetime(2026, 11, 10, tzinfo=UTC), datetime(2026, 12, 10, tzinfo=UTC)
+
+
+class MemoryCounts:
+    """FunnelCounts' behaviour without the database: one fact per step key."""
+
+    def __init__(self) -> None:
+        self.steps: dict[str, Fact] = {}
+
+    async def count(self, fact: Fact) -> None:
+        self.steps[fact.key] = fact
+
+    async def uncount(self, key: str) -> None:
+        self.steps.pop(key, None)
+
+    async def counted(self, agency_ids: list[str], months: tuple[str, str] | None) -> list[dict[str, Any]]:
+        buckets = Counter(
+            (f.agency_id, f.sector, f.month, f.stage.value)
+            for f in self.steps.values()
+            if f.agency_id in agency_ids and (months is None or months[0] <= f.month <= months[1])
+        )
+        return [
+            {"agency_id": a, "sector": s, "month": m, "stage": stage, "count": n}
+            for (a, s, m, stage), n in buckets.items()
+        ]
+
+    async def recount(self) -> int:
+        return 0
+
+
+class MemorySectors:
+    def __init__(self) -> None:
+        self.known: dict[str, str] = {}
+
+    async def of(self, key: str) -> str:
+        return self.known.get(key, UNKNOWN_SECTOR)
+
+    async def remember(self, key: str, *version_and_sector: Any) -> None:
+        self.known[key] = version_and_sector[-1]
+
+    async def forget(self, key: str) -> None:
+        self.known.pop(key, None)
+
+
+def counting() -> tuple[FunnelCounting, MemoryCounts]:
+    counts = MemoryCounts()
+    return FunnelCounting(counts, MemorySectors(), MemorySectors()), counts  # type: ignore[arg-type]
+
+
+def stages(counts: MemoryCounts) -> dict[str, tuple[str, str, Stage]]:
+    return {key: (f.sector, f.month, f.stage) for key, f in counts.steps.items()}
+
+
+async def test_a_suggestion_counts_in_the_sector_its_beneficiary_explores_once_known() -> None:
+    use_case, counts = counting()
+    await use_case.suggestion_offered("e1", NOV, "a", "b1")
+    await use_case.project_changed("b1", 1, ["M1805", "D1106"])
+    await use_case.suggestion_offered("e2", NOV, "a", "b1")
+    await use_case.person_erased("b1")
+    await use_case.suggestion_offered("e3", DEC, "a", "b1")
+    assert stages(counts) == {
+        "e1": (UNKNOWN_SECTOR, "2026-11", Stage.SUGGESTIONS),
+        "e2": ("M", "2026-11", Stage.SUGGESTIONS),
+        "e3": (UNKNOWN_SECTOR, "2026-12", Stage.SUGGESTIONS),
+    }
+
+
+async def test_an_introduction_counts_each_of_its_steps_in_its_jobs_sector_and_a_refusal_not_at_all() -> None:
+    use_case, counts = counting()
+    await use_case.introduction_proposed(NOV, "a", "i1", "F1703")
+    await use_case.introduction_answered(NOV, "a", "i1", accepted=True)
+    await use_case.meeting_recorded(DEC, "a", "i1")
+    await use_case.introduction_proposed(NOV, "a", "i2", "F1703")
+    await use_case.introduction_answered(NOV, "a", "i2", accepted=False)
+    assert stages(counts) == {
+        "i1:introduced": ("F", "2026-11", Stage.INTRODUCTIONS),
+        "i1:accepted": ("F", "2026-11", Stage.ACCEPTED),
+        "i1:met": ("F", "2026-12", Stage.MEETINGS),
+        "i2:introduced": ("F", "2026-11", Stage.INTRODUCTIONS),
+    }
+
+
+async def test_an_assessment_given_again_replaces_its_conclusion_and_takes_a_hiring_back() -> None:
+    use_case, counts = counting()
+    await use_case.convention_validated(NOV, "a", "c1", "M1805")
+    await use_case.convention_assessed(NOV, "a", "c1", "M1805", "confirmed", hired=True)
+    assert stages(counts) == {
+        "c1:validated": ("M", "2026-11", Stage.CONVENTIONS),
+        "c1:conclusion": ("M", "2026-11", Stage.CONFIRMED),
+        "c1:hired": ("M", "2026-11", Stage.HIRED),
+    }
+    await use_case.convention_assessed(DEC, "a", "c1", "M1805", "adjusted", hired=False)
+    assert stages(counts) == {
+        "c1:validated": ("M", "2026-11", Stage.CONVENTIONS),
+        "c1:conclusion": ("M", "2026-12", Stage.ADJUSTED),
+    }
+
+
+class Directory:
+    def __init__(self, agencies: list[Mapping[str, str]]) -> None:
+        self.agencies = agencies
+
+    async def all(self) -> list[Mapping[str, str]]:
+        return self.agencies
+
+
+def dashboard(counts: MemoryCounts) -> Dashboard:
+    directory = Directory(
+        [
+            {"_id": "a", "name": "Nantes", "region_code": "52"},
+            {"_id": "b", "name": "Angers", "region_code": "52"},
+            {"_id": "c", "name": "Rennes", "region_code": "53"},
+        ]
+    )
+    return Dashboard(counts, directory)  # type: ignore[arg-type]
+
+
+def caller(*roles: Role, agency_id: str = "a") -> Caller:
+    return Caller("s", agency_id, "52", frozenset(roles))
+
+
+async def test_a_coordinator_reads_their_region_an_administrator_their_agency_and_no_one_else_reads() -> None:
+    counts = MemoryCounts()
+    for key, agency in (("e1", "a"), ("e2", "b"), ("e3", "c")):
+        await counts.count(Fact(key, agency, "M", "2026-11", Stage.SUGGESTIONS))
+    reading = await dashboard(counts).funnel(caller(Role.REGIONAL_COORDINATOR), None, None, None, "agency")
+    assert reading.agencies == {"a": "Nantes", "b": "Angers"}
+    assert [(r.agency_id, r.counts[Stage.SUGGESTIONS]) for r in reading.rows] == [("a", 1), ("b", 1)]
+    mine = await dashboard(counts).funnel(caller(Role.AGENCY_ADMIN, agency_id="b"), None, "2026-11", None, "")
+    assert mine.agencies == {"b": "Angers"} and [r.agency_id for r in mine.rows] == ["*"]
+    with pytest.raises(NotForYou):
+        await dashboard(counts).funnel(caller(Role.COUNSELLOR), None, "bad", None, "nonsense")
+    with pytest.raises(UnknownAgency):
+        await dashboard(counts).funnel(caller(Role.AGENCY_ADMIN), "b", "bad", None, "nonsense")
+    with pytest.raises(BadQuery, match="group by"):
+        await dashboard(counts).funnel(caller(Role.AGENCY_ADMIN), "a", "bad", None, "nonsense")
+    with pytest.raises(BadQuery, match="YYYY-MM"):
+        await dashboard(counts).funnel(caller(Role.AGENCY_ADMIN), "a", "2026-13", None, "month")
