@@ -16,6 +16,7 @@ from pymongo.errors import DuplicateKeyError
 from services.kit.mongo import Document
 from services.kit.outbox import ConcurrentUpdate
 from services.kit.pagination import newest_page
+from services.notifications.adapters.changes import changed_fields
 from services.notifications.domain.email import Email, Status
 
 EMAILS = "emails"
@@ -58,11 +59,6 @@ def from_document(d: Document) -> Email:
     )
 
 
-def changes(before: Email, after: Email) -> Document:
-    old, new = to_document(before), to_document(after)
-    return {name: value for name, value in new.items() if old.get(name) != value}
-
-
 class Emails:
     def __init__(self, database: AsyncDatabase[Document]) -> None:
         self.emails = database[EMAILS]
@@ -84,7 +80,8 @@ class Emails:
         attempts); raises ConcurrentUpdate when another sender took it, an operator retried it or an erasure
         deleted it meanwhile."""
         as_read = {"_id": before.id, "status": before.status.value, "attempts": before.attempts}
-        result = await self.emails.update_one(as_read, {"$set": changes(before, after)})
+        changes = changed_fields(to_document(before), to_document(after))
+        result = await self.emails.update_one(as_read, {"$set": changes})
         if result.matched_count == 0:
             raise ConcurrentUpdate(before.id, before.attempts)
 

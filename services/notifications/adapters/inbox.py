@@ -9,17 +9,15 @@ push and a read at the same moment both hold."""
 
 from __future__ import annotations
 
-from dataclasses import fields
-
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from services.kit.mongo import Document
 from services.kit.pagination import newest_page
+from services.notifications.adapters.changes import changed_fields
 from services.notifications.domain.inbox_entry import InboxEntry
 
 INBOX = "staff_inbox"  # not "inbox": the kit keeps the processed events there
-FIELDS = {"id": "_id"}  # the entry's names in its document, where they differ
 
 
 def to_document(entry: InboxEntry) -> Document:
@@ -57,14 +55,6 @@ def from_document(d: Document) -> InboxEntry:
     )
 
 
-def changes(before: InboxEntry, after: InboxEntry) -> Document:
-    return {
-        FIELDS.get(f.name, f.name): getattr(after, f.name)
-        for f in fields(InboxEntry)
-        if getattr(after, f.name) != getattr(before, f.name)
-    }
-
-
 class InboxEntries:
     def __init__(self, database: AsyncDatabase[Document]) -> None:
         self.entries = database[INBOX]
@@ -86,7 +76,7 @@ class InboxEntries:
 
     async def save(self, before: InboxEntry, after: InboxEntry) -> None:
         """What the decision changed (a read, a push), and nothing else of the entry."""
-        changed = changes(before, after)
+        changed = changed_fields(to_document(before), to_document(after))
         if changed:
             await self.entries.update_one({"_id": after.id}, {"$set": changed})
 

@@ -29,17 +29,7 @@ class NotificationOut(BaseModel):
 
     @classmethod
     def of(cls, entry: InboxEntry) -> NotificationOut:
-        return cls(
-            notification_id=entry.id,
-            sequence=entry.id,
-            kind=entry.kind,
-            title=entry.title,
-            body=entry.body,
-            url=entry.url,
-            subject_id=entry.subject_id,
-            created_at=entry.created_at,
-            read=entry.read,
-        )
+        return cls.model_validate({**entry.notification().model_dump(), "read": entry.read})
 
 
 @router.get(

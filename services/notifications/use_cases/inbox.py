@@ -18,8 +18,8 @@ class Inbox:
 
     async def deliver(self, entry: InboxEntry, *, push: bool) -> None:
         """Stored, then pushed if `push`. An event delivered before finds the entry of then: pushed now if
-        it was not yet (the push record is written before the entry says so: a crash between the two
-        leaves a record, which is not written twice, and an entry pushed again at most once more)."""
+        it was not yet. The push record is written before the entry says so: after a crash between the
+        two, the redelivered event finds the record and writes no second one."""
         stored = await self.entries.store(entry)
         if not push or stored.pushed:
             return
