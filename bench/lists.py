@@ -27,7 +27,7 @@ from services.kit.mongo import Document, connect, create_indexes
 from services.kit.outbox import OutboxWriter
 from services.kit.pagination import new_id
 from services.kit.settings import ServiceSettings
-from services.notifications.adapters.inbox import INBOX, StaffInbox
+from services.notifications.adapters.inbox import INBOX, InboxEntries
 from services.notifications.adapters.indexes import INDEXES as NOTIFICATIONS_INDEXES
 from services.placements.adapters.indexes import INDEXES as PLACEMENTS_INDEXES
 from services.placements.conventions import CONVENTIONS, ConventionDesk, Selection
@@ -145,7 +145,7 @@ async def main() -> None:
                 break
             deep_cursor, walked = page[-1].peer_id, walked + len(page)
         desk = ConventionDesk(database, OutboxWriter(), None, "k" * 32)  # type: ignore[arg-type]
-        inbox = StaffInbox(database)
+        inbox = InboxEntries(database)
         figures: dict[str, Any] = {
             "peers_page": await timed(SAMPLES, lambda: peers.visible(agency, "52", limit=PAGE)),
             "peers_deep_page": await timed(SAMPLES, lambda: peers.visible(agency, "52", after=deep_cursor, limit=PAGE)),

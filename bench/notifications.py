@@ -37,9 +37,9 @@ from services.kit import kafka_admin
 from services.kit.mongo import connect
 from services.kit.pagination import new_id
 from services.kit.settings import ServiceSettings
-from services.notifications.adapters.inbox import INBOX, StaffInbox
-from services.notifications.dispatcher import EMAILS as EMAILS_COLLECTION
-from services.notifications.mailer import Mailer, SmtpSettings
+from services.notifications.adapters.emails import EMAILS as EMAILS_COLLECTION
+from services.notifications.adapters.emails import Emails
+from services.notifications.adapters.inbox import INBOX, InboxEntries
 from services.profiles.adapters.tokens import TokenIssuer, generate_private_key_pem
 
 RESULTS = Path(__file__).parent / "results" / "notifications.json"
@@ -141,11 +141,11 @@ async def mailer_pass_ms(database_name: str) -> dict[str, float]:
         ]  # fmt: skip
         for start in range(0, KEPT_EMAILS, 5000):
             await database[EMAILS_COLLECTION].insert_many(kept[start : start + 5000])
-        mailer = Mailer(database, SmtpSettings("127.0.0.1", PORTS["smtp"]), lambda *args: asyncio.sleep(0))
+        emails = Emails(database)
         timings: list[float] = []
         for _ in range(20):
             begin = time.perf_counter()
-            await mailer.due(datetime.now(UTC))
+            await emails.due(datetime.now(UTC), 200)
             timings.append((time.perf_counter() - begin) * 1000)
         return {f"mailer_pass_ms_{KEPT_EMAILS}_kept": round(statistics.median(timings), 1)}
     finally:
@@ -170,7 +170,7 @@ async def inbox_of_one_person_ms(database_name: str, tokens: list[str], staff: l
         for person, _ in people.values():
             ids = [e["_id"] for e in entries if e["staff_id"] == person and not e["read"]]
             await database["former_unread_ids"].insert_one({"_id": person, "ids": ids})
-        inbox = StaffInbox(database)
+        inbox = InboxEntries(database)
         results: dict[str, float] = {}
 
         async def median_ms(call: Any, times: int = 30) -> float:

@@ -27,11 +27,23 @@ from services.kit.domain import domain_event
 from services.kit.mongo import connect, create_indexes
 from services.kit.outbox import OutboxWriter
 from services.kit.pagination import new_id
-from services.notifications.adapters.inbox import INBOX, StaffInbox
+from services.notifications.adapters.convention_contacts import ConventionContacts
+from services.notifications.adapters.emails import EMAILS, Emails
+from services.notifications.adapters.inbox import INBOX, InboxEntries
 from services.notifications.adapters.indexes import INDEXES
-from services.notifications.directory import Directory
-from services.notifications.dispatcher import EMAILS, PUSHES, Dispatcher, queue_email
-from services.notifications.mailer import Mailer, SmtpSettings, message_id
+from services.notifications.adapters.peer_contacts import PeerContacts
+from services.notifications.adapters.preferences import Preferences
+from services.notifications.adapters.pushes import PUSHES, Pushes
+from services.notifications.adapters.smtp import SmtpSettings, message_id
+from services.notifications.adapters.staff_contacts import StaffContacts
+from services.notifications.domain.email import Email, Status
+from services.notifications.domain.inbox_entry import InboxEntry
+from services.notifications.use_cases.directory import Directory
+from services.notifications.use_cases.dispatch import Dispatcher
+from services.notifications.use_cases.inbox import Inbox
+from services.notifications.use_cases.links import Links
+from services.notifications.use_cases.mailing import Mailer
+from services.notifications.use_cases.preferences import ChannelChoices
 from tests.conftest import Servers, free_port
 from tests.integration.conftest import OPERATOR_TOKEN, MailCatcher, Platform
 from tests.integration.support import ServiceProcess, settings_for, wait_until
@@ -333,19 +345,20 @@ async def convention_link(placements: httpx.AsyncClient, made: dict[str, Any], n
     return urlsplit(url.group(1)).path
 
 
-def an_email(run: str, index: int, address: str, now: datetime) -> dict[str, Any]:
-    return {
-        "_id": f"{run}.{index}",
-        "to": address,
-        "recipient": f"test:{index}",
-        "subject": "Essai",
-        "text": "Bonjour",
-        "kind": "test",
-        "status": "pending",
-        "attempts": 0,
-        "next_at": now,
-        "created_at": now,
-    }
+def an_email(run: str, index: int, address: str, now: datetime) -> Email:
+    return Email(
+        id=f"{run}.{index}",
+        key=f"{run}.{index}",
+        to=address,
+        recipient=f"test:{index}",
+        subject="Essai",
+        text="Bonjour",
+        kind="test",
+        status=Status.PENDING,
+        attempts=0,
+        next_at=now,
+        created_at=now,
+    )
 
 
 async def nowhere(topic: str, key: str, value: bytes, headers: dict[str, str]) -> None:
@@ -362,15 +375,16 @@ async def test_two_mailers_on_one_database_send_each_e_mail_once(servers: Server
     settings = settings_for(servers, "mailers")
     client, database = connect(settings)
     smtp = SmtpSettings("127.0.0.1", mail.smtp_port)
-    first, second = Mailer(database, smtp, nowhere), Mailer(database, smtp, nowhere)
+    emails = Emails(database)
+    first, second = Mailer(emails, smtp, nowhere), Mailer(emails, smtp, nowhere)
     run = uuid.uuid4().hex[:6]
     addresses = [f"personne-{run}-{i}@exemple.fr" for i in range(20)]
     now = datetime.now(UTC)
     try:
         await create_indexes(database, INDEXES)
         for i, address in enumerate(addresses):
-            assert await queue_email(database, an_email(run, i, address, now))
-        assert not await queue_email(database, an_email(run, 0, addresses[0], now)), "queued once"
+            assert await emails.queue(an_email(run, i, address, now))
+        assert not await emails.queue(an_email(run, 0, addresses[0], now)), "queued once"
         refused_before = await duplicates_refused(mail)
         await asyncio.gather(first.send_due(now), second.send_due(now), first.send_due(now))
         stored = await database[EMAILS].find({"_id": {"$regex": f"^{run}"}}).to_list()
@@ -396,12 +410,13 @@ async def test_a_dead_senders_claim_is_taken_over_after_its_lease_and_sent_e_mai
     now = datetime.now(UTC)
     try:
         await create_indexes(database, INDEXES)
-        assert await queue_email(database, an_email(run, 0, address, now))
-        dead = Mailer(database, smtp, nowhere, sending_lease=60)
-        [due] = await dead.due(now)
-        assert await dead._claim(due) is not None  # ...and its process dies before the SMTP exchange
-        assert await dead._claim(due) is None, "an attempt is claimed once"
-        survivor = Mailer(database, smtp, nowhere, retention=timedelta(0))
+        emails = Emails(database)
+        assert await emails.queue(an_email(run, 0, address, now))
+        dead = Mailer(emails, smtp, nowhere, sending_lease=60)
+        [due] = await emails.due(now, 200)
+        assert await dead.claim(due) is not None  # ...and its process dies before the SMTP exchange
+        assert await dead.claim(due) is None, "an attempt is claimed once"
+        survivor = Mailer(emails, smtp, nowhere, retention=timedelta(0))
         assert (await survivor.send_due(now + timedelta(seconds=30)))["sent"] == 0, "not during the lease"
         assert (await survivor.send_due(now + timedelta(seconds=61)))["sent"] == 1, "taken over after it"
         [email] = await database[EMAILS].find({"to": address}).to_list()
@@ -423,17 +438,16 @@ async def test_the_dispatcher_applies_an_event_twice_as_once(servers: Servers) -
     settings = settings_for(servers, "dispatch")
     client, database = connect(settings)
     await create_indexes(database, INDEXES)
-    directory = Directory(database)
-    dispatcher = Dispatcher(database, directory, OutboxWriter(), "k" * 32, "http://console")
+    directory = Directory(StaffContacts(database), PeerContacts(database), ConventionContacts(database))
+    inbox = Inbox(InboxEntries(database), Pushes(database, OutboxWriter()))
+    choices = ChannelChoices(Preferences(database))
+    dispatcher = Dispatcher(directory, inbox, choices, Emails(database), Links("k" * 32, "http://console"))
     staff_id, agency_id = str(uuid.uuid4()), str(uuid.uuid4())
     try:
         registered = StaffRegisteredV1(
             staff_id=staff_id, agency_id=agency_id, name="Valérie", email="valerie@ml.fr", roles=["validator"]
         )
-        await directory.on_staff(
-            domain_event("profiles", "profiles.staff.registered", "staff", staff_id, 1, agency_id, registered),
-            registered,
-        )
+        await directory.staff_registered(registered, 1)
         signed = {
             "convention_id": "c1",
             "agency_id": agency_id,
@@ -455,18 +469,17 @@ async def test_the_dispatcher_applies_an_event_twice_as_once(servers: Servers) -
         }
         payload = ConventionSignedV1.model_validate(signed)
         envelope = domain_event("placements", "placements.convention.signed", "convention", "c1", 5, agency_id, payload)
-        await dispatcher.on_event(envelope, payload)
-        await dispatcher.on_event(envelope, payload)
+        await dispatcher.dispatch(envelope)
+        await dispatcher.dispatch(envelope)
         entries = await database[INBOX].find({"staff_id": staff_id}).to_list()
         assert [(e["kind"], e["pushed"]) for e in entries] == [("convention_to_validate", True)]
         pushes = await database[PUSHES].find({}).to_list()
         assert [len(p["outbox"]) for p in pushes] == [1]
         emails = await database[EMAILS].find({"to": "valerie@ml.fr"}).to_list()
         assert [e["subject"] for e in emails] == ["[Parcours] Convention à valider"]
-        inbox = StaffInbox(database)
         assert await inbox.unread_count(staff_id) == 1, "counted unread once"
         assert await inbox.mark_read(staff_id, entries[0]["_id"]) is not None
-        await dispatcher.on_event(envelope, payload)  # once more, after she read it
+        await dispatcher.dispatch(envelope)  # once more, after she read it
         assert await inbox.unread_count(staff_id) == 0, "a read entry stays read"
         assert await database[INBOX].count_documents({"staff_id": staff_id}) == 1
     finally:
@@ -474,30 +487,35 @@ async def test_the_dispatcher_applies_an_event_twice_as_once(servers: Servers) -
         await client.close()
 
 
+def an_entry(key: str, staff_id: str, now: datetime, *, read: bool) -> InboxEntry:
+    return InboxEntry(new_id(), key, staff_id, "a1", "suggestion", "Titre", "Texte", "", "s1", now, read=read)
+
+
 async def test_an_inbox_pages_newest_first_and_resumes_after_the_last_entry_seen(servers: Servers) -> None:
     settings = settings_for(servers, "inbox")
     client, database = connect(settings)
-    inbox = StaffInbox(database)
+    inbox = InboxEntries(database)
     now = datetime.now(UTC)
     try:
         await create_indexes(database, INDEXES)
         stored = []
         for i in range(7):
             for who in ("valerie", "other"):
-                entry = {"_id": new_id(), "key": f"e{i}.{who}", "staff_id": who, "read": i < 2, "created_at": now}
-                stored.append((await inbox.store(entry))["_id"])
-        again = await inbox.store({"_id": new_id(), "key": "e3.valerie", "staff_id": "valerie", "read": False})
-        assert again["_id"] == stored[6], "an event delivered again finds its entry"
+                entry = an_entry(f"e{i}.{who}", who, now, read=i < 2)
+                stored.append((await inbox.store(entry)).id)
+        again = await inbox.store(an_entry("e3.valerie", "valerie", now, read=False))
+        assert again.id == stored[6], "an event delivered again finds its entry"
         mine = stored[::2][::-1]  # newest first
         first = await inbox.page("valerie", unread_only=False, after=None, limit=3)
-        second = await inbox.page("valerie", unread_only=False, after=first[-1]["_id"], limit=3)
-        third = await inbox.page("valerie", unread_only=False, after=second[-1]["_id"], limit=3)
-        assert [[e["_id"] for e in page] for page in (first, second, third)] == [mine[:3], mine[3:6], mine[6:]]
+        second = await inbox.page("valerie", unread_only=False, after=first[-1].id, limit=3)
+        third = await inbox.page("valerie", unread_only=False, after=second[-1].id, limit=3)
+        assert [[e.id for e in page] for page in (first, second, third)] == [mine[:3], mine[3:6], mine[6:]]
         unread = await inbox.page("valerie", unread_only=True, after=None, limit=50)
-        assert [e["_id"] for e in unread] == mine[:5] and await inbox.unread_count("valerie") == 5
+        assert [e.id for e in unread] == mine[:5] and await inbox.unread_count("valerie") == 5
         missed = await inbox.stored_after("valerie", mine[3], limit=500)
-        assert [e["_id"] for e in missed] == mine[:3][::-1], "what came after, in the order it was stored"
-        assert await inbox.mark_read("other", mine[0]) is None, "not hers to mark"
+        assert [e.id for e in missed] == mine[:3][::-1], "what came after, in the order it was stored"
+        reading = Inbox(inbox, Pushes(database, OutboxWriter()))
+        assert await reading.mark_read("other", mine[0]) is None, "not hers to mark"
         assert await inbox.mark_all_read("valerie") == 5 and await inbox.unread_count("valerie") == 0
         assert await inbox.unread_count("other") == 5
     finally:

@@ -1,9 +1,11 @@
-"""Staff members' inboxes: every read and write of an entry, the unread count included, is here.
+"""Staff members' inboxes (`staff_inbox`): every read and write of an entry, the unread count included.
 
 An entry's `_id` is time-ordered (`new_id`, made when it is stored), so one index serves the list (newest
 first, by the cursor of `services.kit.pagination`), the live stream's resumption (`Last-Event-ID` is the
 last `_id` a browser saw: it gets the entries after it) and the order entries were stored in. Its `key`
-(the event and the person) is unique: a redelivered event finds the entry it made."""
+(the event and the person) is unique: a redelivered event finds the entry it made. Entries carry no
+version (their documents stay as they were): a write sets only the fields its decision changed, so that a
+push and a read at the same moment both hold."""
 
 from __future__ import annotations
 
@@ -12,39 +14,83 @@ from pymongo.errors import DuplicateKeyError
 
 from services.kit.mongo import Document
 from services.kit.pagination import newest_page
+from services.notifications.adapters.changes import changed_fields
+from services.notifications.domain.inbox_entry import InboxEntry
 
 INBOX = "staff_inbox"  # not "inbox": the kit keeps the processed events there
 
 
-class StaffInbox:
+def to_document(entry: InboxEntry) -> Document:
+    document: Document = {"_id": entry.id}
+    if entry.key is not None:
+        document["key"] = entry.key
+    return document | {
+        "staff_id": entry.staff_id,
+        "agency_id": entry.agency_id,
+        "kind": entry.kind,
+        "title": entry.title,
+        "body": entry.body,
+        "url": entry.url,
+        "subject_id": entry.subject_id,
+        "created_at": entry.created_at,
+        "read": entry.read,
+        "pushed": entry.pushed,
+    }
+
+
+def from_document(d: Document) -> InboxEntry:
+    return InboxEntry(
+        id=d["_id"],
+        key=d.get("key"),
+        staff_id=d["staff_id"],
+        agency_id=d.get("agency_id", ""),
+        kind=d.get("kind", ""),
+        title=d.get("title", ""),
+        body=d.get("body", ""),
+        url=d.get("url", ""),
+        subject_id=d.get("subject_id", ""),
+        created_at=d["created_at"],
+        read=d.get("read", False),
+        pushed=d.get("pushed", False),
+    )
+
+
+class InboxEntries:
     def __init__(self, database: AsyncDatabase[Document]) -> None:
         self.entries = database[INBOX]
 
-    async def store(self, entry: Document) -> Document:
+    async def store(self, entry: InboxEntry) -> InboxEntry:
         """The entry, stored once per `key`: as it was stored the first time when its event comes again."""
         try:
-            await self.entries.insert_one(entry)
+            await self.entries.insert_one(to_document(entry))
         except DuplicateKeyError:
-            stored = await self.entries.find_one({"key": entry["key"]})
+            stored = await self.entries.find_one({"key": entry.key})
             if stored is not None:
-                return stored
+                return from_document(stored)
             raise
         return entry
 
-    async def pushed(self, notification_id: str) -> None:
-        await self.entries.update_one({"_id": notification_id}, {"$set": {"pushed": True}})
+    async def get(self, entry_id: str) -> InboxEntry | None:
+        found = await self.entries.find_one({"_id": entry_id})
+        return from_document(found) if found else None
 
-    async def page(self, staff_id: str, *, unread_only: bool, after: str | None, limit: int) -> list[Document]:
+    async def save(self, before: InboxEntry, after: InboxEntry) -> None:
+        """What the decision changed (a read, a push), and nothing else of the entry."""
+        changed = changed_fields(to_document(before), to_document(after))
+        if changed:
+            await self.entries.update_one({"_id": after.id}, {"$set": changed})
+
+    async def page(self, staff_id: str, *, unread_only: bool, after: str | None, limit: int) -> list[InboxEntry]:
         """Newest first, after the cursor: the `_id` index walked in order, stopping at the limit."""
         query: Document = {"staff_id": staff_id}
         if unread_only:
             query["read"] = False
-        return await newest_page(self.entries, query, after, limit)
+        return [from_document(d) for d in await newest_page(self.entries, query, after, limit)]
 
-    async def stored_after(self, staff_id: str, last_seen: str, limit: int) -> list[Document]:
+    async def stored_after(self, staff_id: str, last_seen: str, limit: int) -> list[InboxEntry]:
         """What a reconnecting browser missed: the entries stored after the last one it saw, oldest first."""
         query = {"staff_id": staff_id, "_id": {"$gt": last_seen}}
-        return await self.entries.find(query).sort("_id", 1).limit(limit).to_list()
+        return [from_document(d) for d in await self.entries.find(query).sort("_id", 1).limit(limit).to_list()]
 
     async def unread_count(self, staff_id: str) -> int:
         """Counted by the `{staff_id, read}` index. Measured against the per-person list of unread ids it
@@ -52,14 +98,8 @@ class StaffInbox:
         all are unread, 1.0 ms against 0.9 ms when 50 are; and there is no second document to keep in step."""
         return await self.entries.count_documents({"staff_id": staff_id, "read": False})
 
-    async def mark_read(self, staff_id: str, notification_id: str) -> Document | None:
-        """The entry, now read; None if it is not this person's."""
-        found = await self.entries.find_one({"_id": notification_id, "staff_id": staff_id})
-        if found is None:
-            return None
-        await self.entries.update_one({"_id": notification_id}, {"$set": {"read": True}})
-        return {**found, "read": True}
-
     async def mark_all_read(self, staff_id: str) -> int:
+        """Every unread entry of the person read, in one write (reading is the same for each: see
+        `domain.inbox_entry.TRANSITIONS`, an owner reads an unread entry)."""
         result = await self.entries.update_many({"staff_id": staff_id, "read": False}, {"$set": {"read": True}})
         return result.modified_count

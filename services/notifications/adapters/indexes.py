@@ -13,10 +13,11 @@ from pymongo import IndexModel
 from pymongo.asynchronous.database import AsyncDatabase
 
 from services.kit.mongo import Document, IndexDeclarations, forget
+from services.notifications.adapters.convention_contacts import CONVENTION_CONTACTS
+from services.notifications.adapters.emails import EMAILS
 from services.notifications.adapters.inbox import INBOX
-from services.notifications.directory import CONVENTIONS as CONVENTION_CONTACTS
-from services.notifications.directory import STAFF as STAFF_CONTACTS
-from services.notifications.dispatcher import EMAILS, PUSHES
+from services.notifications.adapters.pushes import PUSHES
+from services.notifications.adapters.staff_contacts import STAFF_CONTACTS
 
 log = logging.getLogger(__name__)
 

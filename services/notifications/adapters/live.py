@@ -1,7 +1,9 @@
-"""Live delivery to browsers (Server-Sent Events). The instance that stores a notification publishes
-`notifications.delivery.created`; every instance reads that topic outside any consumer group (each sees
-every record, from the end) and pushes it to the browsers connected to it. A browser that reconnects
-sends the last id it saw (`Last-Event-ID`) and gets what it missed from the inbox first."""
+"""Live delivery to browsers (Server-Sent Events): the reader of the delivery topic and the hub it feeds.
+
+The instance that stores a notification publishes `notifications.delivery.created`; every instance reads
+that topic outside any consumer group (each sees every record, from the end) and pushes it to the browsers
+connected to it. A browser that reconnects sends the last id it saw (`Last-Event-ID`) and gets what it
+missed from the inbox first."""
 
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ from aiokafka import AIOKafkaConsumer
 
 from services.contracts.envelope import Envelope
 from services.contracts.events.notifications import NotificationCreatedV1
-from services.notifications.dispatcher import TOPIC
+from services.notifications.adapters.pushes import TOPIC
 
 log = logging.getLogger(__name__)
 HEARTBEAT_SECONDS = 15.0

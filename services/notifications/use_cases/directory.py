@@ -1,0 +1,81 @@
+"""The contact points notifications may use, and nothing else of anyone: staff (from profiles), peers
+(from profiles' contact events), a convention's parties and their latest links (from placements). Kept
+from those events, read by the dispatcher; an erasure deletes them."""
+
+from __future__ import annotations
+
+from services.contracts.events.placements import ContactsChangedV1, LinkIssuedV1
+from services.contracts.events.profiles import (
+    PeerContactV1,
+    PersonErasedV1,
+    PersonKind,
+    StaffRegisteredV1,
+)
+from services.notifications.adapters.convention_contacts import ConventionContacts
+from services.notifications.adapters.peer_contacts import PeerContacts
+from services.notifications.adapters.staff_contacts import StaffContacts
+from services.notifications.domain.contacts import (
+    PARTY_ROLES_ERASED_WITH_THE_BENEFICIARY,
+    Contact,
+    PartyLink,
+    party_key,
+    peer_key,
+)
+
+
+class Directory:
+    def __init__(self, staff: StaffContacts, peers: PeerContacts, conventions: ConventionContacts) -> None:
+        self.staff = staff
+        self.peers = peers
+        self.conventions = conventions
+
+    # -- kept from events (each applies a version once: a redelivered or late event changes nothing) ------
+
+    async def staff_registered(self, payload: StaffRegisteredV1, version: int) -> None:
+        roles = [r.value for r in payload.roles]
+        await self.staff.registered(
+            payload.staff_id, version, agency_id=payload.agency_id, name=payload.name, email=payload.email, roles=roles
+        )
+
+    async def staff_deactivated(self, staff_id: str, version: int) -> None:
+        await self.staff.deactivated(staff_id, version)
+
+    async def peer_contact_changed(self, payload: PeerContactV1, version: int) -> None:
+        await self.peers.changed(
+            payload.peer_id, version, agency_id=payload.agency_id, name=payload.name, email=payload.email
+        )
+
+    async def parties_changed(self, payload: ContactsChangedV1, agency_id: str | None) -> None:
+        contacts = {c.role.value: {"name": c.name, "email": c.email} for c in payload.contacts}
+        await self.conventions.known(payload.convention_id, agency_id, {"beneficiary_id": payload.beneficiary_id})
+        await self.conventions.parties(payload.convention_id, contacts)
+
+    async def link_issued(self, payload: LinkIssuedV1, agency_id: str | None) -> None:
+        await self.conventions.known(payload.convention_id, agency_id, {})
+        link = PartyLink(payload.link_id, payload.expires_at.isoformat())
+        await self.conventions.link(payload.convention_id, payload.role, link)
+
+    async def forget(self, payload: PersonErasedV1) -> list[str]:
+        """Deletes the person's contact points; returns the recipient keys they were known by."""
+        if payload.person_kind is PersonKind.PEER:
+            await self.peers.erase(payload.person_id)
+            return [peer_key(payload.person_id)]
+        roles = PARTY_ROLES_ERASED_WITH_THE_BENEFICIARY
+        conventions = await self.conventions.forget_roles(payload.person_id, roles)
+        return [party_key(convention_id, role) for convention_id in conventions for role in roles]
+
+    # -- read by the dispatcher ------------------------------------------------------------------------
+
+    async def staff_member(self, staff_id: str) -> Contact | None:
+        """None for a closed account (it hears nothing); MissingContact before their registration came."""
+        return await self.staff.member(staff_id)
+
+    async def validators(self, agency_id: str) -> list[Contact]:
+        return await self.staff.validators(agency_id)
+
+    async def peer(self, peer_id: str) -> Contact | None:
+        """None for an erased peer; MissingContact before their contact came."""
+        return await self.peers.peer(peer_id)
+
+    async def party(self, convention_id: str, role: str) -> tuple[Contact | None, PartyLink | None]:
+        return await self.conventions.party(convention_id, role)
