@@ -12,6 +12,7 @@ import pytest
 
 from services.contracts.events.placements import Attendance, LinkPurpose, PartyRole, ReminderKind
 from services.kit.domain import InvalidInput
+from services.placements.domain.commands import Command, Edit, Erase, Facts, Remind, Renew, ResendLink, Take
 from services.placements.domain.convention import (
     PLATFORM,
     SYSTEM,
@@ -24,19 +25,7 @@ from services.placements.domain.convention import (
     Refused,
     missing_signatures,
 )
-from services.placements.domain.decide import (
-    Command,
-    Edit,
-    Erase,
-    Facts,
-    Remind,
-    Renew,
-    ResendLink,
-    Take,
-    decide,
-    draft,
-    renewal_terms,
-)
+from services.placements.domain.decide import decide, draft, renewal_terms
 from services.placements.domain.lifecycle import (
     STEP_OF_ACTION,
     TRANSITIONS,

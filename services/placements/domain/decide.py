@@ -2,13 +2,11 @@
 gives the changed convention with its events. The TRANSITIONS table (`domain/lifecycle.py`) says whether
 a step may be taken and by whom; this module says what the step changes. No I/O: what the rules read
 besides the convention (the agency's validation mode, the beneficiary's other conventions, the key that
-signs links) comes in as `Facts`."""
+signs links) comes in as `Facts` (`domain/commands.py`)."""
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -17,6 +15,17 @@ from services.contracts.events.placements import LinkPurpose, PartyRole, Reminde
 from services.contracts.links import convention_link
 from services.kit.domain import InvalidInput
 from services.placements.domain import limits
+from services.placements.domain.commands import (
+    CHECKS_LIMITS,
+    Command,
+    Edit,
+    Erase,
+    Facts,
+    Remind,
+    Renew,
+    ResendLink,
+    Take,
+)
 from services.placements.domain.convention import (
     PLATFORM,
     Approval,
@@ -57,7 +66,6 @@ from services.placements.domain.party_links import possible
 from services.placements.domain.reminders import Reminder
 from services.placements.domain.terms import (
     ERASED,
-    Assessment,
     Person,
     Terms,
     assessment_problems,
@@ -68,70 +76,8 @@ from services.placements.domain.working_days import today_in_france
 
 ASSESSMENT_LINK_DAYS = 60
 RESEND_MINIMUM = timedelta(days=2)
-CHECKS_LIMITS = frozenset({Action.SEND, Action.VALIDATE})  # the steps that count the other conventions again
 
 Events = list[Envelope]
-
-
-def _random_link_id() -> str:
-    return uuid.uuid4().hex[:16]
-
-
-@dataclass(frozen=True)
-class Facts:
-    """What the rules read besides the convention."""
-
-    validation: Validation = Validation.ONE_STEP  # the agency's
-    others: tuple[Convention, ...] = ()  # the beneficiary's conventions (the legal limits): for CHECKS_LIMITS, edits
-    link_key: str = ""  # signs the parties' links (only their hash is kept)
-    new_link_id: Callable[[], str] = field(default=_random_link_id)
-
-
-@dataclass(frozen=True)
-class Take:
-    """A step of the table; a party's step names the link it came with (`used_link`)."""
-
-    action: Action
-    reason: str = ""
-    note: str = ""
-    assessment: Assessment | None = None
-    used_link: PartyRole | None = None
-
-
-@dataclass(frozen=True)
-class Edit:
-    """The counsellor changes a draft's terms."""
-
-    terms: Terms
-
-
-@dataclass(frozen=True)
-class Renew:
-    """The original convention is renewed by `renewal_id` (a draft made by `draft`)."""
-
-    renewal_id: str
-
-
-@dataclass(frozen=True)
-class Remind:
-    """The scheduler sends these reminders (each once: their keys are kept)."""
-
-    reminders: tuple[Reminder, ...]
-
-
-@dataclass(frozen=True)
-class ResendLink:
-    """A new link for a party in place of its unused one."""
-
-    role: PartyRole
-
-
-@dataclass(frozen=True)
-class Erase:
-    """The beneficiary was erased: cancelled if still open, and their personal data scrubbed."""
-
-
-Command = Take | Edit | Renew | Remind | ResendLink | Erase
 
 
 def draft(

@@ -12,18 +12,9 @@ from services.contracts.events.placements import PartyRole
 from services.kit.pagination import new_id
 from services.placements.adapters.conventions import Conventions, NotFound, Selection
 from services.placements.adapters.projections import Projections
+from services.placements.domain.commands import CHECKS_LIMITS, Command, Edit, Facts, Renew, Take
 from services.placements.domain.convention import Convention, Party
-from services.placements.domain.decide import (
-    CHECKS_LIMITS,
-    Command,
-    Edit,
-    Facts,
-    Renew,
-    Take,
-    decide,
-    draft,
-    renewal_terms,
-)
+from services.placements.domain.decide import decide, draft, renewal_terms
 from services.placements.domain.lifecycle import Action, Actor, Status, Validation
 from services.placements.domain.terms import Assessment, Terms
 

@@ -9,8 +9,9 @@ from datetime import UTC, datetime
 from services.contracts.events.profiles import PersonErasedV1, PersonKind
 from services.placements.adapters.conventions import Conventions
 from services.placements.adapters.projections import Projections
+from services.placements.domain.commands import Erase
 from services.placements.domain.convention import PLATFORM
-from services.placements.domain.decide import Erase, decide
+from services.placements.domain.decide import decide
 
 
 class Erasure:

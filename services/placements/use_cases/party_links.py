@@ -11,8 +11,8 @@ from services.contracts.events.placements import PartyRole
 from services.kit.domain import InvalidInput
 from services.kit.outbox import ConcurrentUpdate
 from services.placements.adapters.conventions import NotFound
+from services.placements.domain.commands import ResendLink
 from services.placements.domain.convention import SYSTEM, Convention, Party
-from services.placements.domain.decide import ResendLink
 from services.placements.domain.lifecycle import Action, RefusedTransition, Status
 from services.placements.domain.party_links import LinkRefused, Opened, check_step, link_subject, opened
 from services.placements.domain.terms import Assessment, assessment_problems

@@ -10,8 +10,8 @@ from datetime import date, datetime
 
 from services.kit.outbox import ConcurrentUpdate
 from services.placements.adapters.conventions import Conventions
+from services.placements.domain.commands import Remind
 from services.placements.domain.convention import SYSTEM, Convention, timeline_of
-from services.placements.domain.decide import Remind
 from services.placements.domain.lifecycle import Status
 from services.placements.domain.reminders import plan
 from services.placements.domain.working_days import today_in_france
