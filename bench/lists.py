@@ -29,9 +29,13 @@ from services.kit.pagination import new_id
 from services.kit.settings import ServiceSettings
 from services.notifications.adapters.inbox import INBOX, InboxEntries
 from services.notifications.adapters.indexes import INDEXES as NOTIFICATIONS_INDEXES
+from services.placements.adapters.conventions import CONVENTIONS, Conventions, Selection
+from services.placements.adapters.conventions import to_document as convention_document
 from services.placements.adapters.indexes import INDEXES as PLACEMENTS_INDEXES
-from services.placements.conventions import CONVENTIONS, ConventionDesk, Selection
+from services.placements.api.conventions import EXAMPLE
+from services.placements.domain.convention import Convention, Entry
 from services.placements.domain.lifecycle import Status
+from services.placements.domain.terms import Terms
 from services.profiles.adapters.indexes import INDEXES as PROFILES_INDEXES
 from services.profiles.adapters.peers import COLLECTION as PEERS
 from services.profiles.adapters.peers import PeerRepository, to_document
@@ -77,29 +81,26 @@ async def seed_peers(database: Any) -> None:
     await insert_all(database[PEERS], documents)
 
 
+TERMS = Terms.model_validate({k: v for k, v in EXAMPLE.items() if k != "beneficiary_id"})
+
+
 def convention(number: int, moment: datetime) -> Document:
-    statuses = [s.value for s in Status]
-    return {
-        "_id": new_id(),
-        "agency_id": AGENCIES[number % len(AGENCIES)],
-        "beneficiary_id": f"beneficiary-{number % 30000}",
-        "counsellor_id": "counsellor",
-        "created_by": "counsellor",
-        "minor": False,
-        "status": statuses[number % len(statuses)],
-        "terms": {"host": {"siret": f"{number % 5000:014d}", "name": f"Entreprise {number % 5000}"},
-                  "start_date": "2027-01-04", "end_date": "2027-01-15", "objective": "discover_job",
-                  "job": {"rome_code": "M1805"}, "schedule": "9h-17h du lundi au vendredi"},
-        "signatures": {},
-        "links": {},
-        "assessment": None,
-        "reminders_sent": [],
-        "renewal_of": None,
-        "created_at": moment,
-        "history": [{"step": "draft", "by": "counsellor", "at": moment}],
-        "version": 1,
-        "outbox": [],
-    }  # fmt: skip
+    statuses = list(Status)
+    host = TERMS.host.model_copy(update={"siret": f"{number % 5000:014d}", "name": f"Entreprise {number % 5000}"})
+    stored = Convention(
+        id=new_id(),
+        agency_id=AGENCIES[number % len(AGENCIES)],
+        beneficiary_id=f"beneficiary-{number % 30000}",
+        counsellor_id="counsellor",
+        created_by="counsellor",
+        minor=False,
+        status=statuses[number % len(statuses)],
+        terms=TERMS.model_copy(update={"host": host}),
+        created_at=moment,
+        version=1,
+        history=(Entry("draft", "counsellor", None, Status.DRAFT, moment),),
+    )
+    return {**convention_document(stored), "outbox": []}
 
 
 def inbox_entry(staff_id: str, number: int, moment: datetime) -> Document:
@@ -144,15 +145,15 @@ async def main() -> None:
             if len(page) < 200:
                 break
             deep_cursor, walked = page[-1].peer_id, walked + len(page)
-        desk = ConventionDesk(database, OutboxWriter(), None, "k" * 32)  # type: ignore[arg-type]
+        conventions = Conventions(database, OutboxWriter())
         inbox = InboxEntries(database)
         figures: dict[str, Any] = {
             "peers_page": await timed(SAMPLES, lambda: peers.visible(agency, "52", limit=PAGE)),
             "peers_deep_page": await timed(SAMPLES, lambda: peers.visible(agency, "52", after=deep_cursor, limit=PAGE)),
             "peers_search_page": await timed(SAMPLES, lambda: peers.visible(agency, "52", text="ma", limit=PAGE)),
-            "conventions_page": await timed(SAMPLES, lambda: desk.of_agency(Selection(agency), None, PAGE)),
+            "conventions_page": await timed(SAMPLES, lambda: conventions.of_agency(Selection(agency), None, PAGE)),
             "conventions_status_page": await timed(
-                SAMPLES, lambda: desk.of_agency(Selection(agency, status=Status.VALIDATED), None, PAGE)
+                SAMPLES, lambda: conventions.of_agency(Selection(agency, status=Status.VALIDATED), None, PAGE)
             ),
             "inbox_page": await timed(SAMPLES, lambda: inbox.page(me, unread_only=False, after=None, limit=PAGE)),
             "inbox_unread_count": await timed(SAMPLES, lambda: inbox.unread_count(me)),

@@ -1,4 +1,4 @@
-"""Benchmark: the conventions desk on the local engine: drafts written with their legal checks, a party's
+"""Benchmark: the conventions' use cases on the local engine: drafts written with their legal checks, a party's
 link action, the scheduler's sweep among OPEN open conventions (20,000: the aim is <= 100 ms with nothing
 due), the PDF. Writes bench/results/placements.json.
 
@@ -24,18 +24,20 @@ from services.kit.mongo import connect, create_indexes
 from services.kit.outbox import OutboxWriter
 from services.kit.pagination import new_id
 from services.kit.settings import ServiceSettings
+from services.placements.adapters.conventions import Conventions, from_document, prepare_database, to_document
 from services.placements.adapters.indexes import INDEXES
 from services.placements.adapters.projections import Projections
-from services.placements.api import EXAMPLE
-from services.placements.conventions import ConventionDesk, Party, next_due_at, prepare_database
-from services.placements.documents import convention_pdf
-from services.placements.domain.convention import Terms
+from services.placements.api.conventions import EXAMPLE
+from services.placements.domain.convention import Party, next_due_at
+from services.placements.domain.documents import convention_pdf
 from services.placements.domain.lifecycle import Action, Actor, Status
-from services.placements.party_links import PartyLinks
-from services.placements.scheduler import Scheduler
+from services.placements.domain.terms import Terms
+from services.placements.use_cases.conventions import ConventionService
+from services.placements.use_cases.party_links import PartyLinks
+from services.placements.use_cases.scheduler import Scheduler
 
 RESULTS = Path(__file__).parent / "results" / "placements.json"
-CONVENTIONS = int(os.environ.get("BENCH_PLACEMENTS_CONVENTIONS", "2000"))  # written through the desk
+CONVENTIONS = int(os.environ.get("BENCH_PLACEMENTS_CONVENTIONS", "2000"))  # written through the use cases
 OPEN = int(os.environ.get("BENCH_PLACEMENTS_OPEN", "20000"))  # open conventions in all
 SAMPLES = int(os.environ.get("BENCH_PLACEMENTS_SAMPLES", "200"))
 KEY = "bench-link-signing-key-of-at-least-32-characters"
@@ -51,7 +53,7 @@ def terms(index: int, start: date) -> Terms:
 MIX = (Status.DRAFT, Status.SENT_TO_EMPLOYER, Status.CONFIRMED_BY_EMPLOYER, Status.SIGNED, Status.VALIDATED)
 
 
-async def add_open(desk: ConventionDesk, template: dict[str, Any], count: int, start: date) -> None:
+async def add_open(conventions: Conventions, template: dict[str, Any], count: int, start: date) -> None:
     """`count` more open conventions, in several statuses, starting on `start` (later than the drafts':
     nothing of theirs is due when the drafts' reminders are), inserted as they would be stored."""
     batch: list[dict[str, Any]] = []
@@ -69,10 +71,10 @@ async def add_open(desk: ConventionDesk, template: dict[str, Any], count: int, s
             "terms": terms,
             "outbox": [],
         }
-        document["next_due_at"] = next_due_at(document)
+        document["next_due_at"] = next_due_at(from_document({**document, "version": 1}))
         batch.append(document)
         if len(batch) == 5000 or index == count - 1:
-            await desk.conventions.insert_many(batch)
+            await conventions.collection.insert_many(batch)
             batch = []
 
 
@@ -86,7 +88,8 @@ async def main() -> None:
     await client.drop_database(settings.database_name)
     await create_indexes(database, INDEXES)
     projections = Projections(database)
-    desk = ConventionDesk(database, OutboxWriter(), projections, KEY)
+    conventions = Conventions(database, OutboxWriter())
+    service = ConventionService(conventions, projections, KEY)
     counsellor = Party(frozenset({Actor.COUNSELLOR}), "bench-counsellor")
     start = date.today() + timedelta(days=30)
     try:
@@ -109,43 +112,49 @@ async def main() -> None:
         began = time.perf_counter()
         for index, person in enumerate(people):
             t0 = time.perf_counter()
-            made = await desk.create("bench-agency", "bench-counsellor", person, terms(index, start), datetime.now(UTC))
+            made = await service.create(
+                "bench-agency", "bench-counsellor", person, terms(index, start), datetime.now(UTC)
+            )
             create_ms.append((time.perf_counter() - t0) * 1000)
-            ids.append(made["_id"])
+            ids.append(made.id)
         create_seconds = time.perf_counter() - began
 
         sign_ms: list[float] = []
         for convention_id in ids[:SAMPLES]:
-            document = await desk.act(await desk.get(convention_id), Action.SEND, counsellor, datetime.now(UTC))
-            record = document["links"][PartyRole.EMPLOYER.value]
-            token = convention_link(KEY, convention_id, "employer", record["link_id"], record["expires_at"])
+            sent = await service.act(await conventions.get(convention_id), Action.SEND, counsellor, datetime.now(UTC))
+            record = sent.links[PartyRole.EMPLOYER]
+            token = convention_link(KEY, convention_id, "employer", record.link_id, record.expires_at)
             t0 = time.perf_counter()
-            await PartyLinks(desk).act(convention_id, token, Action.CONFIRM, datetime.now(UTC))
+            await PartyLinks(service).act(convention_id, token, Action.CONFIRM, datetime.now(UTC))
             sign_ms.append((time.perf_counter() - t0) * 1000)
 
-        await add_open(desk, await desk.get(ids[-1]), OPEN - CONVENTIONS, start + timedelta(days=60))
+        await add_open(
+            conventions, to_document(await conventions.get(ids[-1])), OPEN - CONVENTIONS, start + timedelta(days=60)
+        )
         t0 = time.perf_counter()
         await prepare_database(database)  # at start-up: nothing stored before next_due_at here
         prepare_s = time.perf_counter() - t0
         idle_s, idle = [], {}
         for _ in range(30):
             t0 = time.perf_counter()
-            idle = await Scheduler(desk).sweep(datetime.now(UTC))
+            idle = await Scheduler(service, conventions).sweep(datetime.now(UTC))
             idle_s.append(time.perf_counter() - t0)
         every_open_s = []  # what the sweep read before next_due_at: every open convention
         for _ in range(3):
             t0 = time.perf_counter()
-            await desk.conventions.find({"status": {"$in": [s.value for s in MIX]}}).to_list()
+            await conventions.collection.find({"status": {"$in": [s.value for s in MIX]}}).to_list()
             every_open_s.append(time.perf_counter() - t0)
         t0 = time.perf_counter()
-        due = await Scheduler(desk).sweep(datetime.combine(start - timedelta(days=1), datetime.min.time(), UTC))
+        due = await Scheduler(service, conventions).sweep(
+            datetime.combine(start - timedelta(days=1), datetime.min.time(), UTC)
+        )
         sweep_due_s = time.perf_counter() - t0
 
-        document = await desk.get(ids[0])
+        printed = await conventions.get(ids[0])
         pdf_ms = []
         for _ in range(20):
             t0 = time.perf_counter()
-            convention_pdf(document, "Mission locale")
+            convention_pdf(printed, "Mission locale")
             pdf_ms.append((time.perf_counter() - t0) * 1000)
 
         result = {
@@ -156,7 +165,9 @@ async def main() -> None:
             "draft_ms_last_100_mean": round(statistics.mean(create_ms[-100:]), 2),
             "link_confirm_ms_p50": round(percentile(sign_ms, 50), 2),
             "link_confirm_ms_p99": round(percentile(sign_ms, 99), 2),
-            "open_conventions": await desk.conventions.count_documents({"status": {"$in": [s.value for s in MIX]}}),
+            "open_conventions": await conventions.collection.count_documents(
+                {"status": {"$in": [s.value for s in MIX]}}
+            ),
             "sweep_ms_nothing_due_20k": ms(percentile(idle_s, 50)),
             "sweep_ms_nothing_due_20k_p99": ms(percentile(idle_s, 99)),
             "sweep_idle_counts": idle,

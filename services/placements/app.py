@@ -13,21 +13,21 @@ from services.kit.http import answer_invalid_input, error_response
 from services.kit.messaging import EventRouter
 from services.kit.outbox import ConcurrentUpdate
 from services.kit.settings import LinkSigningSettings
-from services.placements import api, links_api
+from services.placements import handlers
+from services.placements.adapters.agencies import Agencies
+from services.placements.adapters.conventions import CONVENTIONS, Conventions, NotFound, prepare_database
 from services.placements.adapters.indexes import INDEXES
 from services.placements.adapters.projections import Projections
-from services.placements.conventions import (
-    CONVENTIONS,
-    ConventionDesk,
-    NotFound,
-    Refused,
-    UnknownBeneficiary,
-    prepare_database,
-)
+from services.placements.api import ROUTERS
+from services.placements.domain.convention import Refused
 from services.placements.domain.lifecycle import NotYours, RefusedTransition
-from services.placements.erasure import Erasure
-from services.placements.party_links import LinkRefused, PartyLinks
-from services.placements.scheduler import Scheduler
+from services.placements.domain.party_links import LinkRefused
+from services.placements.use_cases.agency_settings import AgencySettings
+from services.placements.use_cases.conventions import ConventionService, UnknownBeneficiary
+from services.placements.use_cases.documents import Documents
+from services.placements.use_cases.erasure import Erasure
+from services.placements.use_cases.party_links import PartyLinks
+from services.placements.use_cases.scheduler import Scheduler
 
 
 class PlacementsSettings(LinkSigningSettings):
@@ -67,17 +67,19 @@ def build_app(settings: PlacementsSettings) -> FastAPI:
         description="PMSMP conventions from request to assessment: employer confirmation and signatures by "
         "secure link, agency validation, legal limits, reminders, the tutor's assessment.",
         router=router,
-        routers=[api.router, links_api.router],
+        routers=ROUTERS,
         aggregate_collections=[CONVENTIONS],
         indexes=INDEXES,
         setup_database=prepare_database,
     )
-    projections = Projections(runtime.db).subscribe(router)
-    desk = ConventionDesk(runtime.db, runtime.outbox, projections, settings.link_signing_key)
-    scheduler = Scheduler(desk)
-    router.on("profiles.person.erased", Erasure(desk, projections).on_person_erased)
+    projections, conventions = Projections(runtime.db), Conventions(runtime.db, runtime.outbox)
+    service = ConventionService(conventions, projections, settings.link_signing_key)
+    scheduler = Scheduler(service, conventions)
+    handlers.subscribe(router, projections, Erasure(conventions, projections))
     runtime.every("conventions-scheduler", settings.scheduler_seconds, lambda: scheduler.sweep(datetime.now(UTC)))
-    app.state.projections, app.state.conventions, app.state.scheduler = projections, desk, scheduler
-    app.state.party_links = PartyLinks(desk)
+    app.state.conventions, app.state.scheduler = service, scheduler
+    app.state.party_links = PartyLinks(service)
+    app.state.agency_settings = AgencySettings(projections)
+    app.state.documents = Documents(conventions, Agencies(app.state.agency_directory))
     add_error_handlers(app)
     return app

@@ -18,7 +18,7 @@ import httpx
 from services.contracts.links import CONVENTION_PARTY, convention_link
 from services.kit import links
 from services.kit.dead_letters import read_topic
-from services.placements.api import EXAMPLE
+from services.placements.api.conventions import EXAMPLE
 from services.profiles.demo import DEMO_PASSWORD, demo_email
 
 # host, SIRET, tutor's job, ROME job, operational objectives, tasks

@@ -19,13 +19,15 @@ from services.contracts.links import convention_link
 from services.kit.dead_letters import read_topic
 from services.kit.mongo import connect, create_indexes
 from services.kit.outbox import OutboxWriter
+from services.placements.adapters.conventions import CONVENTIONS, Conventions, Selection, prepare_database
 from services.placements.adapters.indexes import INDEXES
 from services.placements.adapters.projections import Projections
-from services.placements.api import EXAMPLE
-from services.placements.conventions import CONVENTIONS, ConventionDesk, Party, Selection, prepare_database
-from services.placements.domain.convention import Terms
+from services.placements.api.conventions import EXAMPLE
+from services.placements.domain.convention import Party
 from services.placements.domain.lifecycle import Action, Actor
-from services.placements.scheduler import Scheduler
+from services.placements.domain.terms import Terms
+from services.placements.use_cases.conventions import ConventionService
+from services.placements.use_cases.scheduler import Scheduler
 from tests.conftest import Servers
 from tests.integration.conftest import LINK_KEY, OPERATOR_TOKEN
 from tests.integration.support import ServiceProcess, settings_for, wait_until
@@ -509,17 +511,25 @@ async def test_an_employer_declines_then_a_two_step_agency_validates(
 
 
 async def test_an_agencys_list_pages_and_the_scheduler_reads_only_the_conventions_due(servers: Servers) -> None:
-    """On the desk, below the API: the agency's list newest first page after page, filtered by who has to
-    act in the database; the scheduler's pass reads the conventions due by their index, and conventions
-    stored before next_due_at existed get it at start-up."""
+    """On the use cases and the repository, below the API: the agency's list newest first page after page,
+    filtered by who has to act in the database; the scheduler's pass reads the conventions due by their
+    index, and conventions stored before next_due_at existed get it at start-up."""
     settings = settings_for(servers, "conventions")
     client, database = connect(settings)
     await create_indexes(database, INDEXES)
     projections = Projections(database)
-    desk = ConventionDesk(database, OutboxWriter(), projections, LINK_KEY)
+    conventions = Conventions(database, OutboxWriter())
+    service = ConventionService(conventions, projections, LINK_KEY)
     counsellor = Party(frozenset({Actor.COUNSELLOR}), "counsellor")
     people = [str(uuid.uuid4()) for _ in range(12)]
     now = datetime.now(UTC)
+
+    async def ids(selection: Selection, after: str | None = None, limit: int = 50) -> list[str]:
+        return [c.id for c in await conventions.of_agency(selection, after, limit)]
+
+    async def due(moment: datetime) -> list[str]:
+        return [c.id for c in await conventions.due(moment)]
+
     try:
         await projections.beneficiaries.insert_many(
             [
@@ -529,34 +539,35 @@ async def test_an_agencys_list_pages_and_the_scheduler_reads_only_the_convention
         )
         terms = Terms.model_validate({k: v for k, v in EXAMPLE.items() if k != "beneficiary_id"})
         made = [
-            (await desk.create("there" if i == 0 else "here", "c", p, terms, now))["_id"] for i, p in enumerate(people)
+            (await service.create("there" if i == 0 else "here", "c", p, terms, now)).id for i, p in enumerate(people)
         ]
         ours = made[1:][::-1]  # newest first
-        pages = [[d["_id"] for d in page] async for page in desk.pages_of_agency(Selection("here"), size=4)]
+        pages = [
+            [s.convention_id for s in page] async for page in conventions.summaries_of_agency(Selection("here"), 4)
+        ]
         assert pages == [ours[:4], ours[4:8], ours[8:]]
-        first = await desk.of_agency(Selection("here"), None, 5)
-        assert [d["_id"] for d in await desk.of_agency(Selection("here"), first[-1]["_id"], 5)] == ours[5:10]
-        assert [d["_id"] for d in await desk.of_agency(Selection("here", beneficiary_id=people[3]))] == [made[3]]
-        assert await desk.of_agency(Selection("here", beneficiary_id=people[0])) == [], "another agency's"
-        sent = [(await desk.act(await desk.get(i), Action.SEND, counsellor, now))["_id"] for i in made[1:3]]
-        assert [d["_id"] for d in await desk.of_agency(Selection("here", waiting_for="employer"))] == sent[::-1]
-        waiting_for_counsellor = await desk.of_agency(Selection("here", waiting_for="counsellor"), limit=50)
-        assert [d["_id"] for d in waiting_for_counsellor] == [i for i in ours if i not in sent]
-        assert await desk.of_agency(Selection("here", waiting_for="nobody")) == []
+        first = await ids(Selection("here"), None, 5)
+        assert await ids(Selection("here"), first[-1], 5) == ours[5:10]
+        assert await ids(Selection("here", beneficiary_id=people[3])) == [made[3]]
+        assert await ids(Selection("here", beneficiary_id=people[0])) == [], "another agency's"
+        sent = [(await service.act(await conventions.get(i), Action.SEND, counsellor, now)).id for i in made[1:3]]
+        assert await ids(Selection("here", waiting_for="employer")) == sent[::-1]
+        assert await ids(Selection("here", waiting_for="counsellor")) == [i for i in ours if i not in sent]
+        assert await ids(Selection("here", waiting_for="nobody")) == []
 
-        assert await desk.due(now) == [], "nothing is due before the immersion"
+        assert await due(now) == [], "nothing is due before the immersion"
         await database[CONVENTIONS].update_many({"_id": {"$in": made[:5]}}, {"$unset": {"next_due_at": ""}})
         await prepare_database(database)  # as at start-up
         assert await database[CONVENTIONS].count_documents({"next_due_at": {"$exists": False}}) == 0
         two_days_before = datetime.fromisoformat("2027-03-11T09:00:00+01:00")  # the employer is reminded
-        assert sorted(d["_id"] for d in await desk.due(two_days_before)) == sorted(sent)
-        assert await Scheduler(desk).sweep(two_days_before) == {"reminders": 2, "steps": 0}
-        assert await desk.due(two_days_before) == [], "reminded: due again only at the expiry"
+        assert sorted(await due(two_days_before)) == sorted(sent)
+        assert await Scheduler(service, conventions).sweep(two_days_before) == {"reminders": 2, "steps": 0}
+        assert await due(two_days_before) == [], "reminded: due again only at the expiry"
         expiry = datetime.fromisoformat("2027-05-14T09:00:00+02:00")  # a month after the planned end
-        assert len(await desk.due(expiry)) == len(made)
-        assert await Scheduler(desk).sweep(expiry) == {"reminders": 0, "steps": len(made)}
+        assert len(await due(expiry)) == len(made)
+        assert await Scheduler(service, conventions).sweep(expiry) == {"reminders": 0, "steps": len(made)}
         assert {d["status"] for d in await database[CONVENTIONS].find().to_list()} == {"expired"}
-        assert await desk.due(expiry + timedelta(days=400)) == [], "an expired convention is never due"
+        assert await due(expiry + timedelta(days=400)) == [], "an expired convention is never due"
     finally:
         await client.drop_database(settings.database_name)
         await client.close()

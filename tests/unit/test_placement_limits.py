@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
 from services.contracts.events.placements import Attendance, Objective, ProjectConclusion
-from services.placements.domain.convention import Assessment, assessment_problems
+from services.placements.domain.convention import Convention, Entry, Reason, stay_of
+from services.placements.domain.lifecycle import Status
 from services.placements.domain.limits import (
     Stay,
     latest_end,
@@ -17,6 +18,8 @@ from services.placements.domain.limits import (
     schedule_problems,
     siret_problems,
 )
+from services.placements.domain.terms import Assessment, assessment_problems
+from tests.unit.placements_support import a_convention, terms
 
 TODAY = date(2027, 3, 1)
 DISCOVER, CONFIRM, RECRUIT = Objective.DISCOVER, Objective.CONFIRM_PROJECT, Objective.START_RECRUITMENT
@@ -114,26 +117,23 @@ def test_an_assessment_says_what_its_answers_need() -> None:
     assert fields(assessment_problems(hired, start, end)) == ["contract_kind", "hiring_start"]
 
 
-def stored(status: str, history: list[dict[str, object]], reason_at: str | None = None) -> dict[str, object]:
-    """A convention as the database holds it, with what the limits read."""
-    from datetime import datetime
-
-    return {
-        "_id": "c1",
-        "status": status,
-        "terms": {"start_date": "2027-03-01", "end_date": "2027-03-30", "objective": "discover"},
-        "history": history,
-        "reason": {"code": "health", "at": datetime.fromisoformat(reason_at)} if reason_at else None,
-    }
+def stored(status: str, history: list[str], reason_at: str | None = None) -> Convention:
+    """A convention with what the limits read."""
+    reason = Reason("health", "", "counsellor", datetime.fromisoformat(reason_at)) if reason_at else None
+    moment = datetime(2027, 2, 1, tzinfo=UTC)
+    return a_convention(
+        Status(status),
+        terms=terms(start_date="2027-03-01", end_date="2027-03-30", objective="discover"),
+        history=tuple(Entry(action, "someone", None, Status(status), moment) for action in history),
+        reason=reason,
+    )
 
 
 def test_a_convention_cancelled_during_the_immersion_counts_the_days_lived() -> None:
-    from services.placements.conventions import stay_of
-
-    lived = stored("cancelled", [{"action": "start"}, {"action": "cancel"}], "2027-03-10T15:00:00+01:00")
+    lived = stored("cancelled", ["start", "cancel"], "2027-03-10T15:00:00+01:00")
     stay = stay_of(lived)
     assert stay is not None and (stay.start, stay.end) == (date(2027, 3, 1), date(2027, 3, 10))
-    assert stay_of(stored("cancelled", [{"action": "cancel"}], "2027-02-20T10:00:00+01:00")) is None
+    assert stay_of(stored("cancelled", ["cancel"], "2027-02-20T10:00:00+01:00")) is None
     assert stay_of(stored("draft", [])) is None and stay_of(stored("expired", [])) is None
     planned = stay_of(stored("sent_to_employer", []))
     assert planned is not None and planned.end == date(2027, 3, 30)

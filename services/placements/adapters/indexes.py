@@ -8,7 +8,7 @@ from __future__ import annotations
 from pymongo import IndexModel
 
 from services.kit.mongo import IndexDeclarations
-from services.placements.conventions import CONVENTIONS
+from services.placements.adapters.conventions import CONVENTIONS
 
 INDEXES: IndexDeclarations = {
     CONVENTIONS: [

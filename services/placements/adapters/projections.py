@@ -3,15 +3,13 @@ counsellor, minor, open or closed) from profiles' events, and how each agency va
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from pymongo.asynchronous.database import AsyncDatabase
 
 from services.contracts.envelope import Envelope
 from services.contracts.events.profiles import BeneficiaryClosedV1, BeneficiaryProjectV1, PersonErasedV1, PersonKind
-from services.kit.messaging import EventRouter
 from services.kit.mongo import Document
 from services.kit.projection import apply_if_newer
+from services.placements.domain.convention import Beneficiary
 from services.placements.domain.lifecycle import Validation
 
 BENEFICIARIES = "beneficiaries"
@@ -19,27 +17,10 @@ AGENCY_SETTINGS = "agency_settings"
 FOREVER = 2**31 - 1  # an erased person's version: later events are all older
 
 
-@dataclass(frozen=True)
-class BeneficiaryRecord:
-    beneficiary_id: str
-    agency_id: str
-    counsellor_id: str
-    minor: bool
-    active: bool
-
-
 class Projections:
     def __init__(self, database: AsyncDatabase[Document]) -> None:
         self.beneficiaries = database[BENEFICIARIES]
         self.agency_settings = database[AGENCY_SETTINGS]
-
-    def subscribe(self, router: EventRouter) -> Projections:
-        (
-            router.on("profiles.beneficiary.registered", self.on_project)
-            .on("profiles.beneficiary.project_changed", self.on_project)
-            .on("profiles.beneficiary.closed", self.on_closed)
-        )
-        return self
 
     async def on_project(self, envelope: Envelope, payload: BeneficiaryProjectV1) -> None:
         fields = {
@@ -59,11 +40,11 @@ class Projections:
         tombstone = {"_id": payload.person_id, "agency_id": payload.agency_id, "erased": True, "active": False}
         await self.beneficiaries.replace_one({"_id": payload.person_id}, {**tombstone, "version": FOREVER}, upsert=True)
 
-    async def beneficiary(self, beneficiary_id: str) -> BeneficiaryRecord | None:
+    async def beneficiary(self, beneficiary_id: str) -> Beneficiary | None:
         found = await self.beneficiaries.find_one({"_id": beneficiary_id})
         if found is None or found.get("erased"):
             return None
-        return BeneficiaryRecord(
+        return Beneficiary(
             beneficiary_id,
             found["agency_id"],
             found.get("counsellor_id", ""),

@@ -1,165 +1,193 @@
-"""What a convention says (D5135-2) and its assessment, with the checks a counsellor or tutor gets back,
-every problem tied to its field. Pure: reference data are plain lookups."""
+"""The convention as a type: its parties' terms, signatures, links, reason, approvals and history, and
+what follows from them (who still signs, what the scheduler reads, what the legal limits count). Pure:
+the life cycle that changes it is `domain/decide.py`; its storage is `adapters/conventions.py`."""
 
 from __future__ import annotations
 
-import re
-from datetime import date
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
+from typing import Any
 
-from pydantic import BaseModel, Field
-
-from services.contracts.events.placements import (
-    Attendance,
-    ContractKind,
-    Objective,
-    PartyRole,
-    ProjectConclusion,
-)
-from services.placements.domain.limits import Problems, period_problems, schedule_problems, siret_problems
-from services.reference import jobs, places
-
-ERASED = "[effacé]"  # what an erased beneficiary's name becomes
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-PHONE = re.compile(r"^\+?[0-9 .\-]{8,20}$")
-
-OBJECTIVE_LABELS = {
-    Objective.DISCOVER: "Découvrir un métier ou un secteur d'activité",
-    Objective.CONFIRM_PROJECT: "Confirmer un projet professionnel",
-    Objective.START_RECRUITMENT: "Initier une démarche de recrutement",
-}
-ROLE_LABELS = {
-    PartyRole.EMPLOYER: "Structure d'accueil",
-    PartyRole.TUTOR: "Tuteur ou tutrice",
-    PartyRole.BENEFICIARY: "Bénéficiaire",
-    PartyRole.LEGAL_REPRESENTATIVE: "Représentant légal",
-}
+from services.contracts.events.placements import LinkPurpose, PartyRole
+from services.placements.domain import limits
+from services.placements.domain.lifecycle import COUNTS_FOR_LIMITS, Action, Actor, Status
+from services.placements.domain.reminders import Timeline, next_due
+from services.placements.domain.terms import Assessment, Terms, signatories
+from services.placements.domain.working_days import FRANCE, start_of_day, today_in_france
 
 
-class Person(BaseModel):
-    first_name: str = Field(min_length=1, max_length=100)
-    last_name: str = Field(min_length=1, max_length=100)
-    email: str = Field(max_length=200, description="where the signature link is sent")
-    phone: str = Field(default="", max_length=30)
+class Refused(Exception):
+    """Understood, but the state of things forbids it (409)."""
 
 
-class LegalRepresentative(BaseModel):
-    name: str = Field(min_length=1, max_length=200)
-    email: str = Field(max_length=200)
-    phone: str = Field(default="", max_length=30)
+@dataclass(frozen=True)
+class Party:
+    """Who acts: a staff member (by id), a party by link (by role), or the platform."""
+
+    actors: frozenset[Actor]
+    by: str  # staff id, or the party's role
+
+    @staticmethod
+    def link(role: PartyRole) -> Party:
+        return Party(frozenset({Actor(role.value)}), role.value)
 
 
-class Host(BaseModel):
-    name: str = Field(min_length=1, max_length=200)
-    siret: str = Field(description="14 digits, checked with its key")
-    address: str = Field(min_length=1, max_length=300)
-    place_id: str = Field(description="INSEE code of the commune (GET /reference/places on profiles)")
-    contact_name: str = Field(min_length=1, max_length=200, description="who signs for the host")
-    email: str = Field(max_length=200, description="where the confirmation link is sent")
-    phone: str = Field(default="", max_length=30)
+SYSTEM = Party(frozenset({Actor.SYSTEM}), "system")
+PLATFORM = Party(frozenset({Actor.COUNSELLOR, Actor.VALIDATOR, Actor.SYSTEM}), "system")  # erasure
 
 
-class Tutor(BaseModel):
-    name: str = Field(min_length=1, max_length=200)
-    job_title: str = Field(min_length=1, max_length=200)
-    email: str = Field(max_length=200, description="where the assessment link is sent")
-    phone: str = Field(default="", max_length=30)
+@dataclass(frozen=True)
+class Beneficiary:
+    """What placements knows of a beneficiary (from profiles' events)."""
+
+    beneficiary_id: str
+    agency_id: str
+    counsellor_id: str
+    minor: bool
+    active: bool
 
 
-class Terms(BaseModel):
-    """The convention as the counsellor writes it."""
+@dataclass(frozen=True)
+class Link:
+    """A party's secure link, as kept: only its token's hash."""
 
-    beneficiary: Person
-    legal_representative: LegalRepresentative | None = Field(default=None, description="required for a minor")
-    host: Host
-    tutor: Tutor
-    objective: Objective
-    operational_objectives: list[str] = Field(min_length=1, max_length=10)
-    evaluation: str = Field(min_length=1, max_length=2000, description="how the objectives will be evaluated")
-    rome_code: str = Field(description="the job the immersion is about (ROME sheet)")
-    tasks: str = Field(min_length=1, max_length=4000)
-    workplace: str = Field(default="", max_length=300, description="where, if not the host's address")
-    start_date: date
-    end_date: date
-    schedule: dict[str, float] = Field(description='hours per weekday, e.g. {"monday": 7, "tuesday": 7}')
+    link_id: str
+    hash: str
+    purpose: LinkPurpose
+    expires_at: datetime
+    used_at: datetime | None = None
 
 
-def _contact_problems(where: str, email: str, phone: str) -> Problems:
-    problems: Problems = []
-    if not EMAIL.match(email):
-        problems.append((f"{where}.email", "must be an e-mail address"))
-    if phone and not PHONE.match(phone):
-        problems.append((f"{where}.phone", "must be a phone number"))
-    return problems
+@dataclass(frozen=True)
+class Reason:
+    """Why it was declined, rejected, cancelled or contested: a code, a note, who and when."""
+
+    code: str
+    note: str
+    by: str
+    at: datetime | None
 
 
-def terms_problems(terms: Terms, minor: bool, today: date) -> Problems:
-    problems = siret_problems(terms.host.siret)
-    if places.place(terms.host.place_id) is None:
-        problems.append(("host.place_id", f"unknown place {terms.host.place_id!r}: use /reference/places"))
-    if jobs.job(terms.rome_code) is None:
-        problems.append(("rome_code", f"unknown ROME code {terms.rome_code!r}: use /reference/jobs"))
-    problems += _contact_problems("beneficiary", terms.beneficiary.email, terms.beneficiary.phone)
-    problems += _contact_problems("host", terms.host.email, terms.host.phone)
-    problems += _contact_problems("tutor", terms.tutor.email, terms.tutor.phone)
-    if minor and terms.legal_representative is None:
-        problems.append(("legal_representative", "the beneficiary is a minor: their legal representative signs too"))
-    if terms.legal_representative is not None:
-        representative = terms.legal_representative
-        problems += _contact_problems("legal_representative", representative.email, representative.phone)
-    problems += [
-        (f"operational_objectives[{i}]", "must not be empty")
-        for i, text in enumerate(terms.operational_objectives)
-        if not text.strip()
+@dataclass(frozen=True)
+class Approval:
+    """A pre-validation or a validation: who, when."""
+
+    by: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One line of the history: a step of the table, or a link sent again (`role`)."""
+
+    action: str
+    by: str
+    previous: Status | None
+    status: Status
+    at: datetime
+    role: PartyRole | None = None
+
+    def record(self) -> dict[str, Any]:
+        """The entry as the history lists it (in the database and the API alike)."""
+        record: dict[str, Any] = {
+            "action": self.action,
+            "by": self.by,
+            "from": self.previous.value if self.previous else None,
+            "to": self.status.value,
+            "at": self.at,
+        }
+        if self.role is not None:
+            record["role"] = self.role.value
+        return record
+
+
+@dataclass(frozen=True)
+class Convention:
+    id: str
+    agency_id: str
+    beneficiary_id: str
+    counsellor_id: str
+    created_by: str
+    minor: bool
+    status: Status
+    terms: Terms
+    created_at: datetime
+    version: int
+    signatures: Mapping[PartyRole, datetime] = field(default_factory=dict)  # in the order they came
+    links: Mapping[PartyRole, Link] = field(default_factory=dict)
+    used_links: tuple[str, ...] = ()  # hashes of the links that served
+    assessment: Assessment | None = None
+    reminders_sent: tuple[str, ...] = ()  # the keys of `domain.reminders.Reminder`
+    renewal_of: str | None = None
+    renewal_id: str | None = None
+    reason: Reason | None = None
+    pre_validated: Approval | None = None
+    validated: Approval | None = None
+    history: tuple[Entry, ...] = ()
+    updated_at: datetime | None = None
+    updated_by: str | None = None
+    next_due_at: datetime | None = None  # when the scheduler next has something to do for it
+    erased: bool = False  # the beneficiary was erased: their data are gone, no link works
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def end_of_day(day: date) -> datetime:
+    return datetime.combine(day, time(23, 59, 59), FRANCE).astimezone(UTC)
+
+
+def missing_signatures(convention: Convention) -> tuple[PartyRole, ...]:
+    return tuple(r for r in signatories(convention.terms) if r not in convention.signatures)
+
+
+def timeline_of(convention: Convention) -> Timeline:
+    """What the scheduler's plan reads of a convention."""
+    terms = convention.terms
+    return Timeline(
+        convention.status,
+        terms.start_date,
+        terms.end_date,
+        missing_signatures(convention),
+        frozenset(convention.reminders_sent),
+    )
+
+
+def next_due_at(convention: Convention, since: date | None = None) -> datetime | None:
+    """The moment the scheduler has something to do for this convention (a reminder, a step time takes),
+    from `since` if given; None when it never will. Kept with every change of the convention and indexed:
+    each pass of the scheduler reads only the conventions due."""
+    if convention.erased:
+        return None
+    day = next_due(timeline_of(convention), since)
+    return start_of_day(day) if day is not None else None
+
+
+def stay_of(convention: Convention) -> limits.Stay | None:
+    """The convention as the legal limits count it: planned or held days, or the days lived before a
+    cancellation during the immersion; None when it never took place."""
+    terms, status = convention.terms, convention.status
+    start, end = terms.start_date, terms.end_date
+    if status is Status.CANCELLED:
+        started = any(entry.action == Action.START.value for entry in convention.history)
+        cancelled = convention.reason.at if convention.reason else None
+        if not started or cancelled is None:
+            return None
+        end = min(end, max(start, today_in_france(cancelled)))
+    elif status not in COUNTS_FOR_LIMITS:
+        return None
+    return limits.Stay(convention.id, start, end, terms.objective, convention.renewal_of)
+
+
+def same_host_problems(
+    convention_id: str, terms: Terms, renewal_of: str | None, others: tuple[Convention, ...]
+) -> limits.Problems:
+    """The legal limits with one host, counted over the beneficiary's other conventions with that host."""
+    stays = [
+        stay for other in others if other.terms.host.siret == terms.host.siret and (stay := stay_of(other)) is not None
     ]
-    problems += period_problems(terms.start_date, terms.end_date, today)
-    problems += schedule_problems(terms.schedule, minor)
-    return problems
-
-
-def signatories(terms: Terms) -> tuple[PartyRole, ...]:
-    """Who signs by link (the prescribing agency signs by validating; the tutor does not sign)."""
-    roles = [PartyRole.EMPLOYER, PartyRole.BENEFICIARY]
-    if terms.legal_representative is not None:
-        roles.append(PartyRole.LEGAL_REPRESENTATIVE)
-    return tuple(roles)
-
-
-class Assessment(BaseModel):
-    """The bilan, as the tutor fills it in."""
-
-    attendance: Attendance
-    last_day_present: date | None = Field(default=None, description="when the immersion stopped early (partly)")
-    missed_hours: float = Field(default=0, ge=0, le=300)
-    no_show_reason: str = Field(default="", max_length=1000)
-    objectives_met: bool
-    hired: bool = False
-    contract_kind: ContractKind | None = None
-    hiring_start: date | None = None
-    skills_observed: list[str] = Field(default_factory=list, max_length=20)
-    project_conclusion: ProjectConclusion
-    comments: str = Field(default="", max_length=4000)
-
-
-def assessment_problems(assessment: Assessment, start: date, end: date) -> Problems:
-    """In French: the tutor reads them on the assessment form."""
-    problems: Problems = []
-    if assessment.attendance is Attendance.PARTLY:
-        day = assessment.last_day_present
-        if day is None:
-            problems.append(("last_day_present", "Indiquez le dernier jour de présence."))
-        elif not start <= day <= end:
-            problems.append(
-                ("last_day_present", f"Le dernier jour de présence est entre le {start:%d/%m} et le {end:%d/%m}.")
-            )
-    if assessment.attendance is Attendance.DID_NOT_SHOW and not assessment.no_show_reason.strip():
-        problems.append(
-            ("no_show_reason", "Indiquez pourquoi la période n'a pas eu lieu (« inconnu » si vous ne savez pas).")
-        )
-    if assessment.hired:
-        if assessment.contract_kind is None:
-            problems.append(("contract_kind", "Indiquez le type de contrat proposé."))
-        if assessment.hiring_start is None:
-            problems.append(("hiring_start", "Indiquez la date d'embauche."))
-    elif assessment.contract_kind is not None or assessment.hiring_start is not None:
-        problems.append(("hired", "Un contrat est indiqué : cochez l'embauche."))
-    return problems
+    new = limits.Stay(convention_id, terms.start_date, terms.end_date, terms.objective, renewal_of)
+    return limits.same_host_problems(new, stays)

@@ -1,24 +1,36 @@
-"""The documents people take away: the printable convention (PDF) and the agency's CSV export (streamed
-page by page)."""
+"""The documents people take away, rendered from the convention: the printable convention (PDF) and the
+rows of the agency's CSV export (streamed page by page). Pure: values in, bytes out."""
 
 from __future__ import annotations
 
 import csv
 import io
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
-from services.contracts.events.placements import Attendance, Objective, PartyRole, ProjectConclusion
-from services.kit.mongo import Document
+from services.contracts.events.placements import Attendance, ProjectConclusion
 from services.kit.spreadsheet import safe_cell, spreadsheet_csv
-from services.placements.domain.convention import OBJECTIVE_LABELS, ROLE_LABELS, Terms
+from services.placements.domain.convention import Convention
 from services.placements.domain.lifecycle import STATUS_LABELS, Status
 from services.placements.domain.limits import WEEKDAYS, days_of
+from services.placements.domain.terms import OBJECTIVE_LABELS, ROLE_LABELS, Assessment, Terms
 from services.placements.domain.working_days import FRANCE
 from services.reference import jobs, places
+
+PRINTABLE = frozenset(
+    {
+        Status.VALIDATED,
+        Status.IN_PROGRESS,
+        Status.COMPLETED,
+        Status.ASSESSMENT_SUBMITTED,
+        Status.ASSESSED,
+        Status.RENEWED,
+    }
+)
 
 DAY_LABELS = dict(zip(WEEKDAYS, ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"), strict=True))
 TYPOGRAPHY = {
@@ -60,11 +72,11 @@ class _Convention(FPDF):
         self.multi_cell(0, 6, _latin1(value), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
 
-def convention_pdf(document: Document, agency_name: str) -> bytes:
-    terms = Terms.model_validate(document["terms"])
+def convention_pdf(convention: Convention, agency_name: str) -> bytes:
+    terms = convention.terms
     job, place = jobs.job(terms.rome_code), places.place(terms.host.place_id)
     pdf = _Convention(format="A4")
-    pdf.set_title(_latin1(f"Convention PMSMP {document['_id']}"))
+    pdf.set_title(_latin1(f"Convention PMSMP {convention.id}"))
     pdf.add_page()
     pdf.set_font("Helvetica", "B", 15)
     pdf.multi_cell(
@@ -74,15 +86,15 @@ def convention_pdf(document: Document, agency_name: str) -> bytes:
     pdf.cell(
         0,
         6,
-        _latin1(f"Articles L5135-1 et suivants, D5135-1 et suivants du Code du travail - n° {document['_id']}"),
+        _latin1(f"Articles L5135-1 et suivants, D5135-1 et suivants du Code du travail - n° {convention.id}"),
         align="C",
         new_x=XPos.LMARGIN,
         new_y=YPos.NEXT,
     )
     pdf.section("Structure prescriptrice")
-    pdf.line_of("Structure", agency_name or document["agency_id"])
-    validated = document.get("validated_at")
-    if isinstance(validated, datetime):
+    pdf.line_of("Structure", agency_name or convention.agency_id)
+    validated = convention.validated.at if convention.validated else None
+    if validated is not None:
         pdf.line_of("Validée le", validated.astimezone(FRANCE).strftime("%d/%m/%Y"))
     pdf.section("Bénéficiaire")
     person = terms.beneficiary
@@ -110,9 +122,8 @@ def convention_pdf(document: Document, agency_name: str) -> bytes:
     hours = ", ".join(f"{DAY_LABELS[d]} {h:g} h" for d, h in terms.schedule.items() if h)
     pdf.line_of("Horaires", f"{hours} (total {sum(terms.schedule.values()):g} h par semaine)")
     pdf.section("Signatures")
-    for role, when in sorted(document.get("signatures", {}).items()):
-        signed_on = datetime.fromisoformat(when).astimezone(FRANCE)
-        pdf.line_of(ROLE_LABELS[PartyRole(role)], f"a signé électroniquement le {signed_on:%d/%m/%Y}")
+    for role, when in sorted(convention.signatures.items()):
+        pdf.line_of(ROLE_LABELS[role], f"a signé électroniquement le {when.astimezone(FRANCE):%d/%m/%Y}")
     pdf.line_of("Prescripteur", f"validé par {agency_name}" if validated else "en attente de validation")
     pdf.ln(4)
     pdf.set_font("Helvetica", "I", 8)
@@ -158,10 +169,19 @@ CSV_COLUMNS = (
 )
 
 
-CSV_FIELDS = {"status": 1, "terms": 1, "assessment": 1, "renewal_of": 1, "created_at": 1}  # what a row reads
+@dataclass(frozen=True)
+class Summary:
+    """What an export row reads of a convention."""
+
+    convention_id: str
+    status: Status
+    terms: Terms
+    assessment: Assessment | None
+    renewal_of: str | None
+    created_at: datetime | None
 
 
-async def csv_export(pages: AsyncIterator[list[Document]]) -> AsyncIterator[bytes]:
+async def csv_export(pages: AsyncIterator[list[Summary]]) -> AsyncIterator[bytes]:
     """The export as it is read, page by page: the header (with the BOM spreadsheets need), then each
     page's rows."""
     yield spreadsheet_csv(CSV_COLUMNS, [])
@@ -171,24 +191,23 @@ async def csv_export(pages: AsyncIterator[list[Document]]) -> AsyncIterator[byte
         yield out.getvalue().encode()
 
 
-def _csv_row(d: Document) -> tuple[object, ...]:
-    terms, assessment = d["terms"], d.get("assessment") or {}
-    start, end = date.fromisoformat(terms["start_date"]), date.fromisoformat(terms["end_date"])
-    person = terms["beneficiary"]
+def _csv_row(s: Summary) -> tuple[object, ...]:
+    terms, assessment = s.terms, s.assessment
+    person = terms.beneficiary
     return (
-        d["_id"],
-        STATUS_LABELS[Status(d["status"])],
-        f"{person['first_name']} {person['last_name']}",
-        terms["host"]["name"],
-        terms["host"]["siret"],
-        OBJECTIVE_LABELS[Objective(terms["objective"])],
-        terms["rome_code"],
-        start.isoformat(),
-        end.isoformat(),
-        days_of(start, end),
-        d.get("renewal_of") or "",
-        ATTENDANCE_LABELS.get(assessment.get("attendance", ""), ""),
-        HIRED.get(assessment.get("hired"), ""),
-        CONCLUSION_LABELS.get(assessment.get("project_conclusion", ""), ""),
-        d["created_at"].date().isoformat() if isinstance(d.get("created_at"), datetime) else "",
+        s.convention_id,
+        STATUS_LABELS[s.status],
+        f"{person.first_name} {person.last_name}",
+        terms.host.name,
+        terms.host.siret,
+        OBJECTIVE_LABELS[terms.objective],
+        terms.rome_code,
+        terms.start_date.isoformat(),
+        terms.end_date.isoformat(),
+        days_of(terms.start_date, terms.end_date),
+        s.renewal_of or "",
+        ATTENDANCE_LABELS.get(assessment.attendance, "") if assessment else "",
+        HIRED.get(assessment.hired, "") if assessment else "",
+        CONCLUSION_LABELS.get(assessment.project_conclusion, "") if assessment else "",
+        s.created_at.date().isoformat() if s.created_at is not None else "",
     )

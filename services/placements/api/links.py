@@ -6,14 +6,17 @@ refusals are in French, for the person holding the phone."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from services.contracts.events.placements import PartyRole
-from services.placements.domain.convention import OBJECTIVE_LABELS, ROLE_LABELS, Assessment, Terms
+from services.placements.deps import PartyLinksDep
 from services.placements.domain.lifecycle import STATUS_LABELS, Action, Status
-from services.placements.party_links import Opened, PartyLinks
+from services.placements.domain.party_links import Opened
+from services.placements.domain.terms import OBJECTIVE_LABELS, ROLE_LABELS, Assessment
+from services.placements.use_cases.party_links import PartyLinks
 from services.reference import jobs, places
 
 router = APIRouter(prefix="/links/conventions/{convention_id}/{token}", tags=["party links"])
@@ -54,12 +57,11 @@ class ConventionForParty(BaseModel):
 
 
 def _for_party(opened: Opened) -> ConventionForParty:
-    d, role = opened.document, opened.role
-    terms = Terms.model_validate(d["terms"])
-    current = Status(d["status"])
+    c, role = opened.convention, opened.role
+    terms, current = c.terms, c.status
     job, place = jobs.job(terms.rome_code), places.place(terms.host.place_id)
     return ConventionForParty(
-        convention_id=d["_id"],
+        convention_id=c.id,
         you_are=role,
         you_are_label=ROLE_LABELS[role],
         status=current,
@@ -81,52 +83,45 @@ def _for_party(opened: Opened) -> ConventionForParty:
         start_date=terms.start_date,
         end_date=terms.end_date,
         schedule=terms.schedule,
-        signed_by=sorted(d.get("signatures", {})),
-        assessment=Assessment.model_validate(d["assessment"]) if d.get("assessment") else None,
+        signed_by=sorted(role.value for role in c.signatures),
+        assessment=c.assessment,
     )
 
 
-def links_of(request: Request) -> PartyLinks:
-    party_links: PartyLinks = request.app.state.party_links
-    return party_links
-
-
-async def _act(
-    request: Request, convention_id: str, token: str, action: Action, **details: object
-) -> ConventionForParty:
-    return _for_party(await links_of(request).act(convention_id, token, action, datetime.now(UTC), **details))
+async def _act(links: PartyLinks, convention_id: str, token: str, action: Action, **details: Any) -> ConventionForParty:
+    return _for_party(await links.act(convention_id, token, action, datetime.now(UTC), **details))
 
 
 @router.get("", summary="The convention, as the link's holder sees it")
-async def read(convention_id: str, token: str, request: Request) -> ConventionForParty:
-    return _for_party(await links_of(request).open(convention_id, token, datetime.now(UTC), reading=True))
+async def read(convention_id: str, token: str, links: PartyLinksDep) -> ConventionForParty:
+    return _for_party(await links.open(convention_id, token, datetime.now(UTC), reading=True))
 
 
 @router.post("/confirm", summary="The employer agrees to host the immersion")
-async def confirm(convention_id: str, token: str, request: Request) -> ConventionForParty:
-    return await _act(request, convention_id, token, Action.CONFIRM)
+async def confirm(convention_id: str, token: str, links: PartyLinksDep) -> ConventionForParty:
+    return await _act(links, convention_id, token, Action.CONFIRM)
 
 
 @router.post("/decline", summary="The employer declines, with a reason")
-async def decline(convention_id: str, token: str, body: ReasonIn, request: Request) -> ConventionForParty:
-    return await _act(request, convention_id, token, Action.DECLINE, reason=body.reason, note=body.note)
+async def decline(convention_id: str, token: str, body: ReasonIn, links: PartyLinksDep) -> ConventionForParty:
+    return await _act(links, convention_id, token, Action.DECLINE, reason=body.reason, note=body.note)
 
 
 @router.post("/sign", summary="A signatory signs (employer, beneficiary, legal representative)")
-async def sign(convention_id: str, token: str, request: Request) -> ConventionForParty:
-    return await _act(request, convention_id, token, Action.SIGN)
+async def sign(convention_id: str, token: str, links: PartyLinksDep) -> ConventionForParty:
+    return await _act(links, convention_id, token, Action.SIGN)
 
 
 @router.post("/assessment", summary="The tutor fills in the assessment (bilan)")
-async def assess(convention_id: str, token: str, body: Assessment, request: Request) -> ConventionForParty:
-    return await _act(request, convention_id, token, Action.SUBMIT_ASSESSMENT, assessment=body)
+async def assess(convention_id: str, token: str, body: Assessment, links: PartyLinksDep) -> ConventionForParty:
+    return await _act(links, convention_id, token, Action.SUBMIT_ASSESSMENT, assessment=body)
 
 
 @router.post("/agree", summary="The beneficiary agrees with the assessment")
-async def agree(convention_id: str, token: str, request: Request) -> ConventionForParty:
-    return await _act(request, convention_id, token, Action.AGREE_ASSESSMENT)
+async def agree(convention_id: str, token: str, links: PartyLinksDep) -> ConventionForParty:
+    return await _act(links, convention_id, token, Action.AGREE_ASSESSMENT)
 
 
 @router.post("/contest", summary="The beneficiary disagrees: the tutor gets a new link to fill it in again")
-async def contest(convention_id: str, token: str, body: ReasonIn, request: Request) -> ConventionForParty:
-    return await _act(request, convention_id, token, Action.CONTEST_ASSESSMENT, reason=body.reason, note=body.note)
+async def contest(convention_id: str, token: str, body: ReasonIn, links: PartyLinksDep) -> ConventionForParty:
+    return await _act(links, convention_id, token, Action.CONTEST_ASSESSMENT, reason=body.reason, note=body.note)

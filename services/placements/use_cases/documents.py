@@ -1,0 +1,30 @@
+"""The documents people take away: the printable convention once validated, and the agency's export."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+from services.placements.adapters.agencies import Agencies
+from services.placements.adapters.conventions import Conventions, Selection
+from services.placements.domain.convention import Refused
+from services.placements.domain.documents import PRINTABLE, convention_pdf, csv_export
+
+
+class NotPrintable(Refused):
+    """Printable once validated (409)."""
+
+
+class Documents:
+    def __init__(self, conventions: Conventions, agencies: Agencies) -> None:
+        self.conventions = conventions
+        self.agencies = agencies
+
+    async def pdf(self, convention_id: str, agency_id: str) -> bytes:
+        convention = await self.conventions.get(convention_id, agency_id)
+        if convention.status not in PRINTABLE:
+            raise NotPrintable(f"the convention is printable once validated; it is {convention.status}")
+        return convention_pdf(convention, await self.agencies.name_of(convention.agency_id))
+
+    def export(self, selection: Selection) -> AsyncIterator[bytes]:
+        """The CSV, as it is read, page by page."""
+        return csv_export(self.conventions.summaries_of_agency(selection))
