@@ -1,5 +1,5 @@
 """Peers in the profiles database, written with their events (outbox): the repository, the queries of the
-list, consent expiry, former beneficiaries and exports, and the indexes the import needs."""
+list, consent expiry, former beneficiaries and exports."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from services.contracts.envelope import Envelope
 from services.contracts.events.profiles import MeetingMode, PeerKind, StepKind, Transition, Visibility
-from services.kit.mongo import Document, create_indexes
+from services.kit.mongo import Document
 from services.kit.outbox import OutboxWriter
 from services.kit.pagination import newest_first
 from services.profiles.adapters.erasure import bury, exported
@@ -81,13 +81,6 @@ class Peers:
     def __init__(self, database: AsyncDatabase[Document], outbox: OutboxWriter) -> None:
         self.collection = database[COLLECTION]
         self.outbox = outbox
-
-    async def ensure_indexes(self) -> None:
-        """The peers' own indexes, for a writer that may run before the service ever did (the import): the
-        unique one keeps a spreadsheet row from being imported twice."""
-        from services.profiles.adapters.indexes import INDEXES  # the declarations name this module's collection
-
-        await create_indexes(self.collection.database, {COLLECTION: INDEXES[COLLECTION]})
 
     async def add(self, peer: Peer, events: list[Envelope], *, import_key: str | None = None) -> None:
         """Raises DuplicateKeyError when the peer exists: the same former beneficiary, or the same

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from pymongo.errors import DuplicateKeyError
 
+from services.profiles.adapters.indexes import ensure_peer_indexes
 from services.profiles.adapters.peers import Peers
 from services.profiles.domain import peer as rules
 from services.profiles.importing.rows import RowProblems, import_key, to_peer
@@ -41,7 +42,7 @@ async def import_peers(
     outcome = Outcome()
     started = time.monotonic()
     gate = asyncio.Semaphore(IN_FLIGHT)
-    await peers.ensure_indexes()
+    await ensure_peer_indexes(peers)
 
     async def one(line: int, row: dict[str, str | None]) -> None:
         async with gate:
