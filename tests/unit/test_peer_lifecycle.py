@@ -71,13 +71,14 @@ def peer_at(stage: rules.Stage) -> rules.Peer:
 
 
 def command_for(action: Action, peer: rules.Peer) -> Command:
-    return {
+    commands: dict[Action, Command] = {
         Action.UPDATE: Update(replace(peer, offer=replace(peer.offer, capacity_per_month=5))),
         Action.PAUSE: Pause(),
         Action.RESUME: Resume(),
         Action.WITHDRAW: Withdraw(WithdrawalReason.BY_REQUEST),
         Action.ERASE: Erase(),
-    }[action]
+    }
+    return commands[action]
 
 
 def test_the_table_is_the_one_written_here_and_every_pair_is_either_allowed_or_refused() -> None:
