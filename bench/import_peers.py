@@ -13,9 +13,10 @@ from bench import report
 from services.kit.mongo import connect
 from services.kit.outbox import OutboxWriter
 from services.kit.settings import ServiceSettings
-from services.profiles.adapters.peers import PeerRepository
-from services.profiles.importing.cli import import_peers, read_rows
+from services.profiles.adapters.peers import Peers
+from services.profiles.importing.cli import read_rows
 from services.profiles.importing.samples import spreadsheet
+from services.profiles.use_cases.peer_import import import_peers
 
 RESULTS = Path(__file__).parent / "results" / "import.json"
 ROWS = int(os.environ.get("BENCH_IMPORT_ROWS", "10000"))
@@ -31,7 +32,7 @@ async def main() -> None:
             parse_started = time.perf_counter()
             rows, _ = read_rows(path)
             parse_seconds = time.perf_counter() - parse_started
-        outcome = await import_peers(rows, "bench-agency", "52", PeerRepository(database, OutboxWriter()))
+        outcome = await import_peers(rows, "bench-agency", "52", Peers(database, OutboxWriter()))
         result = {
             "rows": ROWS,
             "imported": outcome.imported,

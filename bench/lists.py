@@ -38,7 +38,7 @@ from services.placements.domain.lifecycle import Status
 from services.placements.domain.terms import Terms
 from services.profiles.adapters.indexes import INDEXES as PROFILES_INDEXES
 from services.profiles.adapters.peers import COLLECTION as PEERS
-from services.profiles.adapters.peers import PeerRepository, to_document
+from services.profiles.adapters.peers import Peers, to_document
 from services.profiles.demo_peers import peer_rows
 from services.profiles.importing.rows import to_peer
 
@@ -135,7 +135,7 @@ async def main() -> None:
         await insert_all(database[INBOX], [inbox_entry(staff, n, now) for n, staff in enumerate(recipients)])
         seed_seconds = time.perf_counter() - seeding
 
-        peers = PeerRepository(database, OutboxWriter())
+        peers = Peers(database, OutboxWriter())
         agency = AGENCIES[1]
         first_peers = await peers.visible(agency, "52", limit=PAGE)
         deep_cursor: str | None = None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -13,26 +12,24 @@ from services.kit.identity import TokenVerifier
 from services.kit.messaging import EventRouter
 from services.kit.runtime import ServiceRuntime
 from services.kit.settings import LinkSigningSettings, ServiceSettings
-from services.profiles import (
-    api,
-    beneficiaries_api,
-    peer_links_api,
-    peers_api,
-    reference_api,
-    rights_api,
-    staff_api,
-)
+from services.profiles import handlers
 from services.profiles.adapters.agencies import COLLECTION as AGENCIES
-from services.profiles.adapters.agencies import AgencyRepository
+from services.profiles.adapters.agencies import Agencies
 from services.profiles.adapters.beneficiaries import COLLECTION as BENEFICIARIES
-from services.profiles.adapters.beneficiaries import BeneficiaryRepository
+from services.profiles.adapters.beneficiaries import Beneficiaries
 from services.profiles.adapters.indexes import INDEXES
 from services.profiles.adapters.peers import COLLECTION as PEERS
-from services.profiles.adapters.peers import PeerRepository
+from services.profiles.adapters.peers import Peers
 from services.profiles.adapters.staff import COLLECTION as STAFF
-from services.profiles.adapters.staff import StaffRepository
+from services.profiles.adapters.staff import StaffAccounts
 from services.profiles.adapters.tokens import TokenIssuer
-from services.profiles.lived_paths import LivedPaths
+from services.profiles.api import EXCEPTION_HANDLERS, ROUTERS
+from services.profiles.use_cases.agencies import AgencyService
+from services.profiles.use_cases.beneficiaries import BeneficiaryService
+from services.profiles.use_cases.lived_paths import LivedPathService
+from services.profiles.use_cases.peers import PeerService
+from services.profiles.use_cases.rights import RightsService
+from services.profiles.use_cases.staff import StaffService
 
 
 class ProfilesSettings(LinkSigningSettings):
@@ -71,16 +68,10 @@ def build_app(settings: ServiceSettings) -> FastAPI:
         runtime,
         title="Parcours · profiles",
         description="Agencies, staff, beneficiaries and their project, peers and their lived paths.",
-        routers=[
-            staff_api.router,
-            api.router,
-            beneficiaries_api.router,
-            peers_api.router,
-            peer_links_api.router,
-            rights_api.router,
-            reference_api.router,
-        ],
+        routers=ROUTERS,
     )
+    for exception, handler in EXCEPTION_HANDLERS.items():
+        app.add_exception_handler(exception, handler)
     issuer = TokenIssuer(
         settings.private_key_pem(),
         issuer=settings.auth_issuer,
@@ -92,17 +83,17 @@ def build_app(settings: ServiceSettings) -> FastAPI:
     app.state.token_verifier = TokenVerifier(
         issuer=settings.auth_issuer, audience=settings.auth_audience, public_key=issuer.public_key
     )
-    app.state.agencies = AgencyRepository(runtime.db, runtime.outbox)
-    app.state.staff = StaffRepository(runtime.db, runtime.outbox)
-    app.state.beneficiaries = BeneficiaryRepository(runtime.db, runtime.outbox)
-    LivedPaths(app.state.beneficiaries).subscribe(router)
-    app.state.peers = PeerRepository(runtime.db, runtime.outbox)
-    app.state.db = runtime.db
     app.state.link_key = settings.link_signing_key
-    runtime.every(
-        "consent-expiry",
-        settings.consent_check_seconds,
-        lambda: rights_api.expire_consents(app.state.peers, app.state.beneficiaries, datetime.now(UTC)),
-    )
-    app.state.outbox = runtime.outbox
+
+    agencies = Agencies(runtime.db, runtime.outbox)
+    accounts = StaffAccounts(runtime.db, runtime.outbox)
+    beneficiaries = Beneficiaries(runtime.db, runtime.outbox)
+    peers = Peers(runtime.db, runtime.outbox)
+    app.state.agencies = AgencyService(agencies)
+    app.state.staff = StaffService(accounts, agencies, issuer)
+    app.state.beneficiaries = BeneficiaryService(beneficiaries, accounts, agencies)
+    app.state.peers = PeerService(peers, beneficiaries)
+    app.state.rights = rights = RightsService(peers, beneficiaries)
+    handlers.subscribe(router, LivedPathService(beneficiaries))
+    runtime.every("consent-expiry", settings.consent_check_seconds, rights.expire_consents)
     return app

@@ -13,9 +13,9 @@ import httpx
 from services.kit.mongo import connect
 from services.kit.outbox import OutboxWriter
 from services.kit.settings import ServiceSettings
-from services.profiles.adapters.peers import PeerRepository
+from services.profiles.adapters.peers import Peers
 from services.profiles.demo_peers import FIRST_NAMES, LAST_NAMES, STORIES, peer_rows
-from services.profiles.importing.cli import import_peers
+from services.profiles.use_cases.peer_import import import_peers
 from services.reference import places
 
 DEMO_PASSWORD = "parcours-demo-2026"
@@ -76,11 +76,11 @@ async def import_demo_peers(agency_ids: dict[str, str]) -> int:
     """Through the same import the counsellors use, from the spreadsheet format."""
     client, database = connect(ServiceSettings(service_name="profiles"))
     try:
-        repository = PeerRepository(database, OutboxWriter())
+        peers = Peers(database, OutboxWriter())
         imported = 0
         for index, (slug, agency_id) in enumerate(sorted(agency_ids.items())):
             rows = peer_rows(PEERS_PER_AGENCY, seed=index, email_domain=f"{slug}.{DEMO_DOMAIN}")
-            imported += (await import_peers(rows, agency_id, "52", repository)).imported
+            imported += (await import_peers(rows, agency_id, "52", peers)).imported
         return imported
     finally:
         await client.close()

@@ -20,7 +20,7 @@ import pytest
 from axe_playwright_python.async_playwright import Axe
 from playwright.async_api import Browser, Page, async_playwright, expect
 
-from services.profiles.peers_api import PEER_EXAMPLE
+from services.profiles.api.peer_models import PEER_EXAMPLE
 from tests.conftest import Servers
 from tests.integration.conftest import MailCatcher
 from tests.integration.support import ServiceProcess, wait_until

@@ -21,7 +21,7 @@ from services.kit.messaging import EventRouter, build_broker, sender_for
 from services.kit.mongo import Document, connect, create_indexes
 from services.kit.outbox import PENDING_INDEX, ConcurrentUpdate, EventSender, OutboxRelay, OutboxWriter
 from services.kit.runtime import ServiceRuntime
-from services.profiles.adapters.agencies import COLLECTION, AgencyRepository
+from services.profiles.adapters.agencies import COLLECTION, Agencies
 from services.profiles.domain import agency as agencies
 from tests.conftest import Servers
 from tests.integration.support import running, settings_for, wait_until
@@ -32,7 +32,7 @@ TOPIC = "profiles.agency"
 
 @dataclass
 class Producer:
-    repository: AgencyRepository
+    repository: Agencies
     collection: AsyncCollection[Document]
     leadership: AsyncCollection[Document]
     send: EventSender
@@ -51,7 +51,7 @@ async def producer(servers: Servers) -> AsyncIterator[Producer]:
     await broker.start()
     try:
         yield Producer(
-            AgencyRepository(db, OutboxWriter()),
+            Agencies(db, OutboxWriter()),
             db[COLLECTION],
             db[LEASES],
             sender_for(broker),
@@ -158,7 +158,7 @@ async def test_two_relays_at_once_never_publish_the_same_entry(servers: Servers,
 
 async def test_thousand_events_arrive_in_order_per_aggregate_across_partitions(servers: Servers) -> None:
     producer_runtime = ServiceRuntime(settings_for(servers, "profiles"), aggregate_collections=[COLLECTION])
-    repository = AgencyRepository(producer_runtime.db, producer_runtime.outbox)
+    repository = Agencies(producer_runtime.db, producer_runtime.outbox)
     recorder = Recorder()
     consumer_runtime, _ = consumer(servers, recorder)
     async with running(producer_runtime), running(consumer_runtime):

@@ -12,7 +12,7 @@ import pytest
 
 from services.contracts.envelope import Envelope
 from services.kit.dead_letters import read_topic
-from services.profiles.beneficiaries_api import EXAMPLE
+from services.profiles.api.beneficiaries import EXAMPLE
 from tests.conftest import Servers
 from tests.integration.support import wait_until
 from tests.integration.test_profiles_staff_api import as_operator, bearer, login, new_agency, new_staff

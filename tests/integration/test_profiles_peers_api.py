@@ -11,7 +11,7 @@ import pytest
 
 from services.contracts.envelope import Envelope
 from services.kit.dead_letters import read_topic
-from services.profiles.peers_api import PEER_EXAMPLE
+from services.profiles.api.peer_models import PEER_EXAMPLE
 from tests.conftest import Servers
 from tests.integration.support import wait_until
 from tests.integration.test_profiles_beneficiaries_api import agency, beneficiary

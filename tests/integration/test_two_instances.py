@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
-from services.profiles.beneficiaries_api import EXAMPLE
+from services.profiles.api.beneficiaries import EXAMPLE
 from tests.conftest import Servers
 from tests.integration.conftest import Platform
 from tests.integration.support import wait_until

@@ -1,13 +1,16 @@
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
 from services.contracts.events.profiles import ClosingOutcome, EducationLevel, MeetingMode, Situation
 from services.profiles.domain import beneficiary as rules
+from services.profiles.domain.access import Actor
+from services.profiles.domain.beneficiary_lifecycle import Change, Close, decide
 
 NANTES = "2990969"
+NOW = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
 
 
 def identity(**changes: object) -> rules.Identity:
@@ -53,21 +56,22 @@ def test_every_problem_is_reported_with_its_field() -> None:
 
 def test_only_a_changed_project_or_counsellor_is_announced() -> None:
     beneficiary, _ = rules.register("a", "s", identity(), project(), True)
-    renamed, events = rules.change(beneficiary, identity=identity(last_name="Morel"))
+    renamed, events = decide(beneficiary, Change(identity=identity(last_name="Morel")), Actor.AGENCY_STAFF, NOW)
     assert events == [] and renamed.version == 2
-    moved, events = rules.change(renamed, project=project(mobility_km=80))
+    moved, events = decide(renamed, Change(project=project(mobility_km=80)), Actor.AGENCY_STAFF, NOW)
     assert [e.event_type for e in events] == ["profiles.beneficiary.project_changed"]
     assert events[0].aggregate_version == moved.version == 3
-    _, events = rules.change(moved, counsellor_id="another")
+    _, events = decide(moved, Change(counsellor_id="another"), Actor.AGENCY_STAFF, NOW)
     assert events[0].payload["counsellor_id"] == "another"
 
 
 def test_closing_announces_a_code_keeps_the_note_and_happens_once() -> None:
     beneficiary, _ = rules.register("a", "s", identity(), project(meeting_modes=(MeetingMode.VIDEO,)), False)
-    closed, event = rules.close(beneficiary, ClosingOutcome.TRAINING, "  formation   qualifiante ")
+    closing = Close(ClosingOutcome.TRAINING, "  formation   qualifiante ")
+    closed, events = decide(beneficiary, closing, Actor.AGENCY_STAFF, NOW)
     assert closed.status == "closed" and closed.outcome_note == "formation qualifiante"
-    assert event.payload == {"beneficiary_id": beneficiary.beneficiary_id, "agency_id": "a", "outcome": "training"}
+    assert events[0].payload == {"beneficiary_id": beneficiary.beneficiary_id, "agency_id": "a", "outcome": "training"}
     with pytest.raises(rules.InvalidBeneficiary):
-        rules.close(closed, ClosingOutcome.OTHER)
+        decide(closed, Close(ClosingOutcome.OTHER), Actor.AGENCY_STAFF, NOW)
     with pytest.raises(rules.InvalidBeneficiary):
-        rules.change(closed, project=project())
+        decide(closed, Change(project=project()), Actor.AGENCY_STAFF, NOW)

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -14,6 +14,10 @@ from services.contracts.events.profiles import (
     WithdrawalReason,
 )
 from services.profiles.domain import peer as rules
+from services.profiles.domain.access import Actor
+from services.profiles.domain.peer_lifecycle import Pause, Resume, Update, Withdraw, decide
+
+NOW = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
 
 
 def step(
@@ -55,22 +59,31 @@ def test_path_rules() -> None:
 
 def test_only_what_changed_is_announced() -> None:
     peer, _ = rules.publish(a_peer())
-    same, events = rules.update(peer, replace(peer, testimony="Une nouvelle phrase"))
+    same, events = decide(peer, Update(replace(peer, testimony="Une nouvelle phrase")), Actor.AGENCY_STAFF, NOW)
     assert events == [] and same.version == 2
-    moved, events = rules.update(same, replace(same, offer=rules.Offer((MeetingMode.VIDEO,), capacity_per_month=4)))
+    offer = rules.Offer((MeetingMode.VIDEO,), capacity_per_month=4)
+    moved, events = decide(same, Update(replace(same, offer=offer)), Actor.AGENCY_STAFF, NOW)
     assert [e.event_type for e in events] == ["profiles.peer.updated"] and events[0].payload["capacity_per_month"] == 4
-    _, events = rules.update(moved, replace(moved, identity=replace(moved.identity, phone="0600000000")))
+    phone = replace(moved.identity, phone="0600000000")
+    _, events = decide(moved, Update(replace(moved, identity=phone)), Actor.AGENCY_STAFF, NOW)
     assert [e.event_type for e in events] == ["profiles.peer.contact_changed"]
+
+
+def test_an_update_is_checked_like_a_publication() -> None:
+    peer, _ = rules.publish(a_peer())
+    with pytest.raises(rules.InvalidPeer) as refused:
+        decide(peer, Update(replace(peer, path=())), Actor.PEER, NOW)
+    assert refused.value.problems == [("path", "a lived path has at least one step")]
 
 
 def test_pause_is_idempotent_and_a_withdrawn_peer_is_final() -> None:
     peer, _ = rules.publish(a_peer())
-    paused, events = rules.pause(peer, True)
-    assert len(events) == 1 and rules.pause(paused, True)[1] == []
-    gone, events = rules.withdraw(paused, WithdrawalReason.BY_REQUEST)
+    paused, events = decide(peer, Pause(), Actor.AGENCY_STAFF, NOW)
+    assert len(events) == 1 and decide(paused, Pause(), Actor.PEER, NOW) == (paused, [])
+    gone, events = decide(paused, Withdraw(WithdrawalReason.BY_REQUEST), Actor.AGENCY_STAFF, NOW)
     assert gone.status == "withdrawn" and events[0].payload["reason"] == "by_request"
     with pytest.raises(rules.InvalidPeer):
-        rules.pause(gone, False)
+        decide(gone, Resume(), Actor.AGENCY_STAFF, NOW)
 
 
 def test_who_may_see_a_peer() -> None:

@@ -1,4 +1,5 @@
-"""Beneficiaries in the profiles database, written with their events (outbox)."""
+"""Beneficiaries in the profiles database, written with their events (outbox): the repository, the queries
+of the lists, counts, consent expiry and exports."""
 
 from __future__ import annotations
 
@@ -13,11 +14,20 @@ from services.contracts.events.profiles import EducationLevel, MeetingMode, Situ
 from services.kit.mongo import Document
 from services.kit.outbox import OutboxWriter
 from services.kit.pagination import newest_first
-from services.profiles.domain.beneficiary import Beneficiary, Consent, Guardian, Identity, LivedStep, Project
+from services.profiles.adapters.erasure import bury, exported
+from services.profiles.adapters.events import on_their_topics
+from services.profiles.domain.beneficiary import (
+    Beneficiary,
+    Consent,
+    Guardian,
+    Identity,
+    LivedStep,
+    Project,
+    Status,
+)
 from services.reference.text import fold
 
 COLLECTION = "beneficiaries"
-TOPIC = "profiles.beneficiary"
 
 
 def to_document(b: Beneficiary) -> Document:
@@ -43,7 +53,7 @@ def to_document(b: Beneficiary) -> Document:
         "meeting_modes": [m.value for m in p.meeting_modes],
         "languages": list(p.languages),
         "consent": {"matching": b.consent.matching, "given_at": b.consent.given_at, "expires_at": b.consent.expires_at},
-        "status": b.status,
+        "status": b.status.value,
         "outcome": b.outcome,
         "outcome_note": b.outcome_note,
         "version": b.version,
@@ -78,7 +88,7 @@ def from_document(d: Document) -> Beneficiary:
         identity,
         project,
         consent,
-        status=d["status"],
+        status=Status(d["status"]),
         outcome=d["outcome"],
         outcome_note=d.get("outcome_note", ""),
         version=d["version"],
@@ -96,26 +106,41 @@ def _utc(value: datetime) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-class BeneficiaryRepository:
+class Beneficiaries:
     def __init__(self, database: AsyncDatabase[Document], outbox: OutboxWriter) -> None:
         self.collection = database[COLLECTION]
         self.outbox = outbox
 
-    async def add(self, beneficiary: Beneficiary, event: Envelope) -> None:
-        await self.outbox.insert(self.collection, to_document(beneficiary), [(event, TOPIC)])
+    async def add(self, beneficiary: Beneficiary, events: list[Envelope]) -> None:
+        await self.outbox.insert(self.collection, to_document(beneficiary), on_their_topics(events))
 
     async def save(self, beneficiary: Beneficiary, events: list[Envelope]) -> None:
+        """The new state and its events in one write, if the beneficiary is still at the version before;
+        ConcurrentUpdate if not. An erased beneficiary becomes a tombstone."""
+        if beneficiary.status is Status.ERASED:
+            b = beneficiary
+            await bury(self.outbox, self.collection, b.beneficiary_id, b.agency_id, b.version, b.erased_at, events)
+            return
         changes = {k: v for k, v in to_document(beneficiary).items() if k not in ("_id", "version")}
         await self.outbox.update(
-            self.collection, beneficiary.beneficiary_id, beneficiary.version - 1, changes, [(e, TOPIC) for e in events]
+            self.collection, beneficiary.beneficiary_id, beneficiary.version - 1, changes, on_their_topics(events)
         )
 
     async def get(self, beneficiary_id: str, agency_id: str) -> Beneficiary | None:
         """None as well when it belongs to another agency: callers answer 404 either way."""
+        document = await self._of_agency(beneficiary_id, agency_id)
+        return from_document(document) if document else None
+
+    async def export(self, beneficiary_id: str, agency_id: str) -> Document | None:
+        """Everything stored about the beneficiary (None as `get` says)."""
+        document = await self._of_agency(beneficiary_id, agency_id)
+        return exported(document) if document else None
+
+    async def _of_agency(self, beneficiary_id: str, agency_id: str) -> Document | None:
         document = await self.collection.find_one({"_id": beneficiary_id})
-        if document is None or document["agency_id"] != agency_id or document.get("status") == "erased":
+        if document is None or document["agency_id"] != agency_id or document.get("status") == Status.ERASED:
             return None
-        return from_document(document)
+        return document
 
     async def of_agency(
         self,

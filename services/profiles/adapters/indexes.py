@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from pymongo import ASCENDING, IndexModel
 
-from services.kit.mongo import IndexDeclarations
+from services.kit.mongo import IndexDeclarations, create_indexes
 from services.profiles.adapters.beneficiaries import COLLECTION as BENEFICIARIES
 from services.profiles.adapters.peers import COLLECTION as PEERS
+from services.profiles.adapters.peers import Peers
 from services.profiles.adapters.staff import COLLECTION as STAFF
 
 SET = {"$gt": ""}  # a non-empty string
@@ -44,3 +45,9 @@ INDEXES: IndexDeclarations = {
         IndexModel([("agency_id", ASCENDING), ("status", ASCENDING)], name="agency_status"),  # the agency's counts
     ],
 }
+
+
+async def ensure_peer_indexes(peers: Peers) -> None:
+    """The peers' own indexes, for the import, which may run before the service ever did: among them the
+    unique one that keeps a spreadsheet row from being imported twice."""
+    await create_indexes(peers.collection.database, {PEERS: INDEXES[PEERS]})

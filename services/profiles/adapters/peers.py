@@ -1,4 +1,5 @@
-"""Peers in the profiles database, written with their events (outbox)."""
+"""Peers in the profiles database, written with their events (outbox): the repository, the queries of the
+list, consent expiry, former beneficiaries and exports."""
 
 from __future__ import annotations
 
@@ -12,11 +13,12 @@ from services.contracts.events.profiles import MeetingMode, PeerKind, StepKind, 
 from services.kit.mongo import Document
 from services.kit.outbox import OutboxWriter
 from services.kit.pagination import newest_first
-from services.profiles.domain.peer import Offer, Peer, PeerIdentity, Step
+from services.profiles.adapters.erasure import bury, exported
+from services.profiles.adapters.events import on_their_topics
+from services.profiles.domain.peer import Offer, Peer, PeerIdentity, Status, Step
 from services.reference.text import fold
 
 COLLECTION = "peers"
-TOPIC = "profiles.peer"
 
 
 def to_document(p: Peer) -> Document:
@@ -40,7 +42,7 @@ def to_document(p: Peer) -> Document:
         "video_url": p.video_url,
         "vetted": p.vetted,
         "paused": p.paused,
-        "status": p.status,
+        "status": p.status.value,
         "consent_expires_at": p.consent_expires_at,
         "former_beneficiary_id": p.former_beneficiary_id,
         "version": p.version,
@@ -68,14 +70,14 @@ def from_document(d: Document) -> Peer:
         d["video_url"],
         d["vetted"],
         d["paused"],
-        d["status"],
+        Status(d["status"]),
         (expires if expires is None or expires.tzinfo else expires.replace(tzinfo=UTC)),
         d.get("former_beneficiary_id"),
         d["version"],
     )
 
 
-class PeerRepository:
+class Peers:
     def __init__(self, database: AsyncDatabase[Document], outbox: OutboxWriter) -> None:
         self.collection = database[COLLECTION]
         self.outbox = outbox
@@ -86,15 +88,36 @@ class PeerRepository:
         document = to_document(peer)
         if import_key:
             document["import_key"] = import_key
-        await self.outbox.insert(self.collection, document, [(e, TOPIC) for e in events])
+        await self.outbox.insert(self.collection, document, on_their_topics(events))
 
     async def save(self, peer: Peer, events: list[Envelope]) -> None:
+        """The new state and its events in one write, if the peer is still at the version before;
+        ConcurrentUpdate if not. An erased peer becomes a tombstone."""
+        if peer.status is Status.ERASED:
+            await bury(self.outbox, self.collection, peer.peer_id, peer.agency_id, peer.version, peer.erased_at, events)
+            return
         changes = {k: v for k, v in to_document(peer).items() if k not in ("_id", "version")}
-        await self.outbox.update(self.collection, peer.peer_id, peer.version - 1, changes, [(e, TOPIC) for e in events])
+        await self.outbox.update(self.collection, peer.peer_id, peer.version - 1, changes, on_their_topics(events))
 
     async def get(self, peer_id: str) -> Peer | None:
         document = await self.collection.find_one({"_id": peer_id})
-        return from_document(document) if document and document.get("status") != "erased" else None
+        return from_document(document) if document and document.get("status") != Status.ERASED else None
+
+    async def export(self, peer_id: str, agency_id: str) -> Document | None:
+        """Everything stored about a peer of the agency (None when erased, unknown or another agency's)."""
+        document = await self.collection.find_one({"_id": peer_id})
+        if document is None or document["agency_id"] != agency_id or document.get("status") == Status.ERASED:
+            return None
+        return exported(document)
+
+    async def exports_of_former_beneficiary(self, beneficiary_id: str) -> list[Document]:
+        """Everything stored about the peer profiles a beneficiary became."""
+        return [exported(d) async for d in self.collection.find({"former_beneficiary_id": beneficiary_id})]
+
+    async def of_former_beneficiary(self, beneficiary_id: str) -> list[Peer]:
+        """The peer profiles (not erased) a beneficiary became."""
+        cursor = self.collection.find({"former_beneficiary_id": beneficiary_id}, {"outbox": 0})
+        return [from_document(d) async for d in cursor if d.get("status") != Status.ERASED]
 
     async def visible(
         self,

@@ -1,17 +1,17 @@
-"""Beneficiaries and their career project: pure rules, no I/O (reference data are plain lookups)."""
+"""A beneficiary and their career project as a type, the rules of a good record, and registering one: pure,
+no I/O (reference data are plain lookups). The life cycle is in `beneficiary_lifecycle`."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
+from enum import StrEnum
 
 from services.contracts.envelope import Envelope
 from services.contracts.events.profiles import (
-    BeneficiaryClosedV1,
     BeneficiaryProjectChangedV1,
     BeneficiaryRegisteredV1,
-    ClosingOutcome,
     EducationLevel,
     MeetingMode,
     Situation,
@@ -29,6 +29,14 @@ ADULT_AGE = 18
 
 class InvalidBeneficiary(InvalidInput):
     pass
+
+
+class Status(StrEnum):
+    """Where a beneficiary is in their life cycle, as their stored `status` says."""
+
+    ACTIVE = "active"  # accompanied by the agency
+    CLOSED = "closed"  # the accompaniment ended, with an outcome
+    ERASED = "erased"  # nothing left but a tombstone
 
 
 @dataclass(frozen=True)
@@ -92,12 +100,13 @@ class Beneficiary:
     identity: Identity
     project: Project
     consent: Consent
-    status: str = "active"
+    status: Status = Status.ACTIVE
     outcome: str = ""  # a ClosingOutcome once closed
     outcome_note: str = ""
     version: int = 1
     created_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     path: tuple[LivedStep, ...] = ()
+    erased_at: datetime | None = None
 
     @property
     def minor(self) -> bool:
@@ -147,7 +156,8 @@ def project_problems(project: Project) -> list[tuple[str, str]]:
     return problems
 
 
-def _checked(identity: Identity, project: Project) -> None:
+def check(identity: Identity, project: Project) -> None:
+    """InvalidBeneficiary naming every problem of the identity and the project."""
     problems = identity_problems(identity) + project_problems(project)
     if problems:
         raise InvalidBeneficiary(problems)
@@ -192,11 +202,12 @@ def register(
     project: Project,
     matching_consent: bool,
     consent_months: int = 12,
+    now: datetime | None = None,
 ) -> tuple[Beneficiary, Envelope]:
     project = normalize(project)
     identity = replace(identity, first_name=identity.first_name.strip(), last_name=identity.last_name.strip())
-    _checked(identity, project)
-    now = datetime.now(UTC)
+    check(identity, project)
+    now = now or datetime.now(UTC)
     consent = Consent(matching_consent, now, now + timedelta(days=30 * consent_months))
     beneficiary = Beneficiary(new_id(), agency_id, counsellor_id, identity, project, consent, created_at=now)
     payload = BeneficiaryRegisteredV1.model_validate(_project_payload(beneficiary))
@@ -205,36 +216,8 @@ def register(
     )
 
 
-def change(
-    beneficiary: Beneficiary,
-    identity: Identity | None = None,
-    project: Project | None = None,
-    counsellor_id: str | None = None,
-) -> tuple[Beneficiary, list[Envelope]]:
-    """Identity changes stay here; a changed project (or counsellor) is announced for matching."""
-    if beneficiary.status != "active":
-        raise InvalidBeneficiary([("status", "a closed beneficiary cannot be changed")])
-    new_identity = identity or beneficiary.identity
-    new_project = normalize(project) if project is not None else beneficiary.project
-    _checked(new_identity, new_project)
-    changed = replace(
-        beneficiary,
-        identity=new_identity,
-        project=new_project,
-        counsellor_id=counsellor_id or beneficiary.counsellor_id,
-        version=beneficiary.version + 1,
-    )
-    announced = (
-        changed.project != beneficiary.project
-        or changed.counsellor_id != beneficiary.counsellor_id
-        or changed.minor != beneficiary.minor
-    )
-    if not announced:
-        return changed, []
-    return changed, [_project_changed(changed)]
-
-
-def _project_changed(changed: Beneficiary) -> Envelope:
+def project_changed(changed: Beneficiary) -> Envelope:
+    """What matching needs of the beneficiary (no name, no contact), after a change."""
     payload = BeneficiaryProjectChangedV1.model_validate(_project_payload(changed))
     return event(
         "profiles.beneficiary.project_changed",
@@ -244,39 +227,3 @@ def _project_changed(changed: Beneficiary) -> Envelope:
         changed.agency_id,
         payload,
     )
-
-
-def close(beneficiary: Beneficiary, outcome: ClosingOutcome, note: str = "") -> tuple[Beneficiary, Envelope]:
-    """The outcome travels as a code; the counsellor's note stays here."""
-    if beneficiary.status != "active":
-        raise InvalidBeneficiary([("status", "already closed")])
-    closed = replace(
-        beneficiary,
-        status="closed",
-        outcome=outcome.value,
-        outcome_note=" ".join(note.split()),
-        version=beneficiary.version + 1,
-    )
-    payload = BeneficiaryClosedV1(beneficiary_id=closed.beneficiary_id, agency_id=closed.agency_id, outcome=outcome)
-    return closed, event(
-        "profiles.beneficiary.closed", "beneficiary", closed.beneficiary_id, closed.version, closed.agency_id, payload
-    )
-
-
-def withdraw_matching_consent(beneficiary: Beneficiary) -> tuple[Beneficiary, list[Envelope]]:
-    """Consent ran out (or was withdrawn): the beneficiary leaves matching, the accompaniment goes on."""
-    if not beneficiary.consent.matching:
-        return beneficiary, []
-    changed = replace(
-        beneficiary, consent=replace(beneficiary.consent, matching=False), version=beneficiary.version + 1
-    )
-    return changed, [_project_changed(changed)]
-
-
-def add_lived_step(beneficiary: Beneficiary, step: LivedStep) -> Beneficiary | None:
-    """The beneficiary with the step in date order, or None when it is already there (events come twice).
-    A closed accompaniment still records what was lived."""
-    if any(s.source_id == step.source_id for s in beneficiary.path):
-        return None
-    path = tuple(sorted((*beneficiary.path, step), key=lambda s: (s.start_date, s.source_id)))
-    return replace(beneficiary, path=path, version=beneficiary.version + 1)

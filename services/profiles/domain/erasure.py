@@ -1,4 +1,4 @@
-"""Personal data rights: what erasure leaves behind, and consent expiry. Pure rules."""
+"""Personal data rights: what erasure leaves behind, and the event that tells every service. Pure rules."""
 
 from __future__ import annotations
 

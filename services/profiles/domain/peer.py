@@ -1,24 +1,23 @@
-"""Peers and their lived path: pure rules, no I/O (reference data are plain lookups)."""
+"""A peer and their lived path as a type, the rules of a good profile, the matching card, publishing and who
+may see a peer: pure, no I/O (reference data are plain lookups). The life cycle is in `peer_lifecycle`."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
+from enum import StrEnum
 
 from services.contracts.envelope import Envelope
 from services.contracts.events.profiles import (
     MeetingMode,
     PeerContactV1,
     PeerKind,
-    PeerPausedV1,
     PeerPublishedV1,
     PeerUpdatedV1,
-    PeerWithdrawnV1,
     StepKind,
     Transition,
     Visibility,
-    WithdrawalReason,
 )
 from services.kit.pagination import new_id
 from services.profiles.domain.events import InvalidInput, event
@@ -34,6 +33,23 @@ STEPS_WITH_A_JOB = {StepKind.JOB, StepKind.APPRENTICESHIP, StepKind.IMMERSION}
 
 class InvalidPeer(InvalidInput):
     pass
+
+
+class Status(StrEnum):
+    """What a peer's stored `status` says."""
+
+    PUBLISHED = "published"
+    WITHDRAWN = "withdrawn"
+    ERASED = "erased"
+
+
+class Stage(StrEnum):
+    """Where a peer is in their life cycle: their status, with a published peer's pause."""
+
+    PUBLISHED = "published"
+    PAUSED = "paused"  # published, taking no new introductions
+    WITHDRAWN = "withdrawn"  # out of every suggestion list for good; their data stay until erased
+    ERASED = "erased"  # nothing left but a tombstone
 
 
 @dataclass(frozen=True)
@@ -79,10 +95,17 @@ class Peer:
     video_url: str = ""
     vetted: bool = False
     paused: bool = False
-    status: str = "published"
+    status: Status = Status.PUBLISHED
     consent_expires_at: datetime | None = None
     former_beneficiary_id: str | None = None
     version: int = 1
+    erased_at: datetime | None = None
+
+    @property
+    def stage(self) -> Stage:
+        if self.status is Status.PUBLISHED and self.paused:
+            return Stage.PAUSED
+        return Stage(self.status.value)
 
 
 def _month_problems(index: int, step: Step, this_month: str) -> list[tuple[str, str]]:
@@ -181,9 +204,10 @@ def _normalized(peer: Peer) -> Peer:
     return replace(peer, path=steps, offer=offer, identity=identity)
 
 
-def _checked(peer: Peer) -> Peer:
+def checked(peer: Peer, today: date | None = None) -> Peer:
+    """The peer tidied (codes, e-mail, path in date order), or InvalidPeer naming every problem."""
     peer = _normalized(peer)
-    problems = identity_problems(peer.identity) + offer_problems(peer.offer) + path_problems(peer.path)
+    problems = identity_problems(peer.identity) + offer_problems(peer.offer) + path_problems(peer.path, today)
     if peer.video_url and not peer.video_url.startswith("https://"):
         problems.append(("video_url", "must be an https:// link"))
     if len(peer.video_url) > 500:
@@ -233,7 +257,8 @@ def card(peer: Peer) -> dict[str, object]:
     }
 
 
-def _contact(peer: Peer) -> Envelope:
+def contact_changed(peer: Peer) -> Envelope:
+    """The peer's name and means of contact, for notifications only."""
     i = peer.identity
     payload = PeerContactV1(
         peer_id=peer.peer_id,
@@ -245,75 +270,32 @@ def _contact(peer: Peer) -> Envelope:
     return event("profiles.peer.contact_changed", "peer", peer.peer_id, peer.version, peer.agency_id, payload)
 
 
-def publish(peer: Peer, consent_months: int = 24) -> tuple[Peer, list[Envelope]]:
+def card_changed(peer: Peer) -> Envelope:
+    payload = PeerUpdatedV1.model_validate(card(peer))
+    return event("profiles.peer.updated", "peer", peer.peer_id, peer.version, peer.agency_id, payload)
+
+
+def publish(peer: Peer, consent_months: int = 24, now: datetime | None = None) -> tuple[Peer, list[Envelope]]:
     """A new peer, published with their consent (which also decides their visibility)."""
-    peer = _checked(
+    now = now or datetime.now(UTC)
+    peer = checked(
         replace(
             peer,
             peer_id=peer.peer_id or new_id(),
             version=1,
-            status="published",
-            consent_expires_at=datetime.now(UTC) + timedelta(days=30 * consent_months),
-        )
+            status=Status.PUBLISHED,
+            consent_expires_at=now + timedelta(days=30 * consent_months),
+        ),
+        now.date(),
     )
     published = event(
         "profiles.peer.published", "peer", peer.peer_id, 1, peer.agency_id, PeerPublishedV1.model_validate(card(peer))
     )
-    return peer, [published, _contact(peer)]
-
-
-def update(current: Peer, changed: Peer) -> tuple[Peer, list[Envelope]]:
-    if current.status != "published":
-        raise InvalidPeer([("status", "a withdrawn peer cannot be changed")])
-    new = _checked(
-        replace(
-            changed,
-            peer_id=current.peer_id,
-            agency_id=current.agency_id,
-            version=current.version + 1,
-            status=current.status,
-            consent_expires_at=current.consent_expires_at,
-            former_beneficiary_id=current.former_beneficiary_id,
-            paused=current.paused,  # pausing has its own route
-        )
-    )
-    events = []
-    if card(new) != card(current):
-        events.append(
-            event(
-                "profiles.peer.updated",
-                "peer",
-                new.peer_id,
-                new.version,
-                new.agency_id,
-                PeerUpdatedV1.model_validate(card(new)),
-            )
-        )
-    if new.identity != current.identity:
-        events.append(_contact(new))
-    return new, events
-
-
-def pause(current: Peer, paused: bool) -> tuple[Peer, list[Envelope]]:
-    if current.status != "published":
-        raise InvalidPeer([("status", "a withdrawn peer cannot be paused")])
-    if current.paused == paused:
-        return current, []
-    new = replace(current, paused=paused, version=current.version + 1)
-    payload = PeerPausedV1(peer_id=new.peer_id, agency_id=new.agency_id, paused=paused)
-    return new, [event("profiles.peer.paused", "peer", new.peer_id, new.version, new.agency_id, payload)]
-
-
-def withdraw(current: Peer, reason: WithdrawalReason) -> tuple[Peer, list[Envelope]]:
-    if current.status != "published":
-        raise InvalidPeer([("status", "already withdrawn")])
-    new = replace(current, status="withdrawn", version=current.version + 1)
-    payload = PeerWithdrawnV1(peer_id=new.peer_id, agency_id=new.agency_id, reason=reason)
-    return new, [event("profiles.peer.withdrawn", "peer", new.peer_id, new.version, new.agency_id, payload)]
+    return peer, [published, contact_changed(peer)]
 
 
 def visible_to(peer: Peer, agency_id: str, region_code: str) -> bool:
     """The recruiting agency sees its peers; others see published region-wide peers of their region."""
     if peer.agency_id == agency_id:
         return True
-    return peer.status == "published" and peer.visibility == Visibility.REGION and peer.region_code == region_code
+    return peer.status is Status.PUBLISHED and peer.visibility == Visibility.REGION and peer.region_code == region_code

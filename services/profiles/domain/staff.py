@@ -1,14 +1,20 @@
-"""Staff accounts of an agency: pure rules, no I/O."""
+"""Staff accounts of an agency as a type, opening one, and their life cycle (active, then deactivated for
+good): pure rules, no I/O."""
 
 from __future__ import annotations
 
 import re
 import uuid
 from dataclasses import dataclass, replace
+from datetime import datetime
+from enum import StrEnum
+from typing import ClassVar
 
 from services.contracts.envelope import Envelope
 from services.contracts.events.profiles import StaffDeactivatedV1, StaffRegisteredV1, StaffRole
+from services.profiles.domain.access import Actor
 from services.profiles.domain.events import event
+from services.profiles.domain.lifecycle import Rule, rule_for
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MIN_PASSWORD_LENGTH = 12
@@ -18,6 +24,11 @@ class InvalidStaff(ValueError):
     def __init__(self, field: str, message: str) -> None:
         super().__init__(message)
         self.field = field
+
+
+class AccountStatus(StrEnum):
+    ACTIVE = "active"  # may sign in
+    DEACTIVATED = "deactivated"  # closed for good: no sign-in, and its tokens stop working
 
 
 @dataclass(frozen=True)
@@ -30,9 +41,18 @@ class StaffMember:
     active: bool = True
     version: int = 1
 
+    @property
+    def status(self) -> AccountStatus:
+        return AccountStatus.ACTIVE if self.active else AccountStatus.DEACTIVATED
+
 
 def normalize_email(email: str) -> str:
     return email.strip().lower()
+
+
+def may_appoint(roles: list[StaffRole], actor: Actor) -> bool:
+    """Only an operator appoints regional coordinators: they see every agency of their region."""
+    return StaffRole.REGIONAL_COORDINATOR not in roles or actor is Actor.OPERATOR
 
 
 def register(
@@ -55,7 +75,33 @@ def register(
     return member, event("profiles.staff.registered", "staff", member.staff_id, 1, agency_id, payload)
 
 
-def deactivate(member: StaffMember) -> tuple[StaffMember, Envelope]:
+class Action(StrEnum):
+    DEACTIVATE = "deactivate"
+
+
+@dataclass(frozen=True)
+class Deactivate:
+    action: ClassVar[Action] = Action.DEACTIVATE
+
+
+Command = Deactivate
+
+_ADMINISTRATORS = frozenset({Actor.OPERATOR, Actor.AGENCY_ADMIN})
+
+TRANSITIONS: dict[tuple[AccountStatus, Action], Rule[AccountStatus]] = {
+    (AccountStatus.ACTIVE, Action.DEACTIVATE): Rule(AccountStatus.DEACTIVATED, _ADMINISTRATORS),
+    (AccountStatus.DEACTIVATED, Action.DEACTIVATE): Rule(AccountStatus.DEACTIVATED, _ADMINISTRATORS),
+}
+
+
+def decide(member: StaffMember, command: Command, actor: Actor, now: datetime) -> tuple[StaffMember, list[Envelope]]:
+    """The account after the command, with its events; closing a closed account changes nothing."""
+    rule = rule_for(TRANSITIONS, member.status, command.action, actor)
+    assert rule is not None, "every (status, action) of an account has a rule"
+    if member.status is rule.to:
+        return member, []
     done = replace(member, active=False, version=member.version + 1)
     payload = StaffDeactivatedV1(staff_id=member.staff_id, agency_id=member.agency_id)
-    return done, event("profiles.staff.deactivated", "staff", member.staff_id, done.version, member.agency_id, payload)
+    return done, [
+        event("profiles.staff.deactivated", "staff", member.staff_id, done.version, member.agency_id, payload)
+    ]

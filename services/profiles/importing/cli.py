@@ -2,11 +2,10 @@
 
     python -m services.profiles.importing peers.csv --agency AGENCY_ID [--report rejected.csv]
 
-Each good row becomes one peer, written with its events in one document: a row is imported whole or
-not at all. Bad rows are listed with every problem in the report; a row imported before (same agency and
-e-mail) is counted, not duplicated. The profiles service publishes the events (its relay sweeps the
-outboxes), so peers reach matching as soon as it runs. Database: PARCOURS_MONGODB_URI and
-PARCOURS_MONGODB_DATABASE (default parcours_profiles)."""
+Each good row becomes one peer (`use_cases.peer_import`); bad rows are listed with every problem in the
+report; a row imported before (same agency and e-mail) is counted, not duplicated. The profiles service
+publishes the events (its relay sweeps the outboxes), so peers reach matching as soon as it runs.
+Database: PARCOURS_MONGODB_URI and PARCOURS_MONGODB_DATABASE (default parcours_profiles)."""
 
 from __future__ import annotations
 
@@ -15,34 +14,16 @@ import asyncio
 import csv
 import sys
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from pymongo.errors import DuplicateKeyError
-
-from services.kit.mongo import connect, create_indexes
+from services.kit.mongo import connect
 from services.kit.outbox import OutboxWriter
 from services.kit.settings import ServiceSettings
-from services.profiles.adapters.indexes import INDEXES
-from services.profiles.adapters.peers import COLLECTION as PEERS
-from services.profiles.adapters.peers import PeerRepository
-from services.profiles.domain import peer as rules
-from services.profiles.importing.rows import REQUIRED, RowProblems, import_key, to_peer
-
-IN_FLIGHT = 32
-
-
-@dataclass
-class Outcome:
-    imported: int = 0
-    already_there: int = 0
-    rejected: list[tuple[int, str, str, str]] = field(default_factory=list)  # line, email, column, problem
-    seconds: float = 0.0
-
-    @property
-    def rejected_rows(self) -> int:
-        return len({line for line, *_ in self.rejected})
+from services.profiles.adapters.agencies import Agencies
+from services.profiles.adapters.peers import Peers
+from services.profiles.importing.rows import REQUIRED
+from services.profiles.use_cases.peer_import import Outcome, import_peers
 
 
 class Progress:
@@ -73,38 +54,6 @@ def read_rows(path: Path) -> tuple[list[dict[str, str | None]], list[str]]:
     return list(reader), missing
 
 
-async def import_peers(
-    rows: list[dict[str, str | None]],
-    agency_id: str,
-    region_code: str,
-    repository: PeerRepository,
-    progress: Progress | None = None,
-) -> Outcome:
-    outcome = Outcome()
-    started = time.monotonic()
-    gate = asyncio.Semaphore(IN_FLIGHT)
-    # the unique index that keeps a row from being imported twice, even before the service first started
-    await create_indexes(repository.collection.database, {PEERS: INDEXES[PEERS]})
-
-    async def one(line: int, row: dict[str, str | None]) -> None:
-        async with gate:
-            try:
-                peer, events = rules.publish(to_peer(row, agency_id, region_code))
-                await repository.add(peer, events, import_key=import_key(agency_id, peer.identity.email))
-                outcome.imported += 1
-            except (RowProblems, rules.InvalidPeer) as error:
-                outcome.rejected += [(line, row.get("email") or "", f, m) for f, m in error.problems]
-            except DuplicateKeyError:
-                outcome.already_there += 1
-            if progress:
-                progress.step()
-
-    await asyncio.gather(*(one(index + 2, row) for index, row in enumerate(rows)))  # line 1 is the header
-    outcome.seconds = time.monotonic() - started
-    outcome.rejected.sort()
-    return outcome
-
-
 def write_report(path: Path, outcome: Outcome) -> None:
     with path.open("w", encoding="utf-8", newline="") as file:
         writer = csv.writer(file)
@@ -128,17 +77,13 @@ async def run(argv: list[str]) -> int:
     settings = ServiceSettings(service_name="profiles")
     client, database = connect(settings)
     try:
-        agency = await database["agencies"].find_one({"_id": args.agency})
+        agency = await Agencies(database, OutboxWriter()).get(args.agency)
         if agency is None:
             print(f"no agency {args.agency} in {settings.database_name}", file=sys.stderr)
             return 2
         progress = Progress(len(rows), sys.stderr)
         outcome = await import_peers(
-            rows,
-            args.agency,
-            agency["region_code"],
-            PeerRepository(database, OutboxWriter()),
-            progress,
+            rows, args.agency, agency.region_code, Peers(database, OutboxWriter()), progress.step
         )
         progress.step(force=True)
     finally:

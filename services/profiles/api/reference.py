@@ -1,4 +1,4 @@
-"""Reference data for forms: ROME jobs, NAF sectors, French places (any signed-in staff member)."""
+"""Routes for reference data in forms: ROME jobs, NAF sectors, French places (any signed-in staff member)."""
 
 from __future__ import annotations
 

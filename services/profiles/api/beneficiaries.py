@@ -1,20 +1,18 @@
-"""Profiles' HTTP routes for beneficiaries. A beneficiary is private to their agency: staff of another
-agency get 404, as if it did not exist; regional coordinators get aggregates only."""
+"""Routes for beneficiaries. A beneficiary is private to their agency: staff of another agency get 404, as
+if it did not exist; regional coordinators get aggregates only."""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.contracts.events.profiles import ClosingOutcome, EducationLevel, MeetingMode, Situation
-from services.kit.identity import AGENCY_ROLES, Caller, CurrentCaller, Role
-from services.kit.outbox import ConcurrentUpdate
+from services.kit.identity import CurrentCaller
 from services.kit.pagination import After, announce_next
-from services.profiles.adapters.beneficiaries import BeneficiaryRepository
-from services.profiles.adapters.staff import StaffRepository
+from services.profiles.deps import BeneficiaryServiceDep, OpenAgencyStaff
 from services.profiles.domain import beneficiary as rules
 
 router = APIRouter(tags=["beneficiaries"])
@@ -157,7 +155,7 @@ class BeneficiaryOut(BaseModel):
             ),
             matching_consent=b.consent.matching,
             consent_expires_at=b.consent.expires_at.isoformat(),
-            status=b.status,
+            status=b.status.value,
             outcome=b.outcome,
             outcome_note=b.outcome_note,
             version=b.version,
@@ -165,92 +163,18 @@ class BeneficiaryOut(BaseModel):
         )
 
 
-async def agency_staff(caller: CurrentCaller, request: Request) -> Caller:
-    if caller.has(*AGENCY_ROLES):
-        await refuse_closed_accounts(caller, request)
-        return caller
-    if caller.has(Role.REGIONAL_COORDINATOR):
-        raise HTTPException(status.HTTP_403_FORBIDDEN, "regional coordinators see aggregates: GET /stats/beneficiaries")
-    raise HTTPException(status.HTTP_403_FORBIDDEN, "this needs a counsellor, validator or agency admin")
-
-
-Staff = Annotated[Caller, Depends(agency_staff)]
-
-
-async def refuse_closed_accounts(caller: Caller, request: Request) -> None:
-    """A deactivated account's token stops working here at once, not when it expires. (Accounts of an
-    external OpenID Connect issuer have no record here and are left to that issuer.)"""
-    staff: StaffRepository = request.app.state.staff
-    member = await staff.get(caller.staff_id)
-    if member is not None and not member.active:
-        raise HTTPException(
-            status.HTTP_401_UNAUTHORIZED, "this account has been closed", {"WWW-Authenticate": "Bearer"}
-        )
-
-
-def repository(request: Request) -> BeneficiaryRepository:
-    repo: BeneficiaryRepository = request.app.state.beneficiaries
-    return repo
-
-
-Repository = Annotated[BeneficiaryRepository, Depends(repository)]
-
-
-def unprocessable(error: rules.InvalidBeneficiary, prefix: dict[str, str]) -> HTTPException:
-    return HTTPException(
-        status.HTTP_422_UNPROCESSABLE_CONTENT,
-        [{"loc": ["body", prefix.get(f, "project"), f], "msg": m, "type": "value_error"} for f, m in error.problems],
-    )
-
-
-IDENTITY_FIELDS = {"first_name", "last_name", "birth_year", "guardian", "email", "phone"}
-
-
-def _prefixes() -> dict[str, str]:
-    return {f: "identity" for f in IDENTITY_FIELDS} | {"status": "status", "outcome": "outcome"}
-
-
-async def _counsellor_of(request: Request, caller: Caller, counsellor_id: str | None) -> str:
-    if counsellor_id is None or counsellor_id == caller.staff_id:
-        return caller.staff_id
-    staff: StaffRepository = request.app.state.staff
-    member = await staff.get(counsellor_id)
-    if member is None or member.agency_id != caller.agency_id or not member.active:
-        raise HTTPException(
-            status.HTTP_422_UNPROCESSABLE_CONTENT,
-            [
-                {
-                    "loc": ["body", "counsellor_id"],
-                    "msg": "not an active staff member of your agency",
-                    "type": "value_error",
-                }
-            ],
-        )
-    return counsellor_id
-
-
-async def _found(repo: BeneficiaryRepository, beneficiary_id: str, caller: Caller) -> rules.Beneficiary:
-    found = await repo.get(beneficiary_id, caller.agency_id)
-    if found is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no beneficiary {beneficiary_id} in your agency")
-    return found
-
-
 @router.post("/beneficiaries", status_code=status.HTTP_201_CREATED, summary="Register a beneficiary")
-async def register(body: BeneficiaryIn, caller: Staff, repo: Repository, request: Request) -> BeneficiaryOut:
-    counsellor_id = await _counsellor_of(request, caller, body.counsellor_id)
-    try:
-        beneficiary, event = rules.register(
-            caller.agency_id,
-            counsellor_id,
-            body.identity.domain(),
-            body.project.domain(),
-            body.matching_consent,
-            body.consent_months,
-        )
-    except rules.InvalidBeneficiary as error:
-        raise unprocessable(error, _prefixes()) from error
-    await repo.add(beneficiary, event)
+async def register(
+    body: BeneficiaryIn, caller: OpenAgencyStaff, beneficiaries: BeneficiaryServiceDep
+) -> BeneficiaryOut:
+    beneficiary = await beneficiaries.register(
+        caller,
+        body.identity.domain(),
+        body.project.domain(),
+        body.matching_consent,
+        body.consent_months,
+        body.counsellor_id,
+    )
     return BeneficiaryOut.of(beneficiary)
 
 
@@ -261,8 +185,8 @@ async def register(body: BeneficiaryIn, caller: Staff, repo: Repository, request
     "the `after` of the next page.",
 )
 async def list_beneficiaries(
-    caller: Staff,
-    repo: Repository,
+    caller: OpenAgencyStaff,
+    beneficiaries: BeneficiaryServiceDep,
     request: Request,
     response: Response,
     q: Annotated[str, Query(max_length=200)] = "",
@@ -271,61 +195,40 @@ async def list_beneficiaries(
     after: After = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> list[BeneficiaryOut]:
-    found = await repo.of_agency(
-        caller.agency_id,
-        text=q,
-        counsellor_id=caller.staff_id if mine else None,
-        status=None if state == "all" else state,
-        after=after,
-        limit=limit,
-    )
+    found = await beneficiaries.page(caller, q, mine, None if state == "all" else state, after, limit)
     page = [BeneficiaryOut.of(b) for b in found]
     announce_next(request, response, page, limit, lambda b: b.beneficiary_id)
     return page
 
 
 @router.get("/beneficiaries/{beneficiary_id}", summary="One beneficiary of the agency")
-async def get_beneficiary(beneficiary_id: str, caller: Staff, repo: Repository) -> BeneficiaryOut:
-    return BeneficiaryOut.of(await _found(repo, beneficiary_id, caller))
+async def get_beneficiary(
+    beneficiary_id: str, caller: OpenAgencyStaff, beneficiaries: BeneficiaryServiceDep
+) -> BeneficiaryOut:
+    return BeneficiaryOut.of(await beneficiaries.one(beneficiary_id, caller))
 
 
 @router.patch("/beneficiaries/{beneficiary_id}", summary="Change identity, project or counsellor")
 async def change_beneficiary(
-    beneficiary_id: str, body: BeneficiaryPatch, caller: Staff, repo: Repository, request: Request
+    beneficiary_id: str, body: BeneficiaryPatch, caller: OpenAgencyStaff, beneficiaries: BeneficiaryServiceDep
 ) -> BeneficiaryOut:
-    current = await _found(repo, beneficiary_id, caller)
-    counsellor_id = await _counsellor_of(request, caller, body.counsellor_id) if body.counsellor_id else None
-    try:
-        changed, events = rules.change(
-            current,
-            body.identity.domain() if body.identity else None,
-            body.project.domain() if body.project else None,
-            counsellor_id,
-        )
-        await repo.save(changed, events)
-    except rules.InvalidBeneficiary as error:
-        raise unprocessable(error, _prefixes()) from error
-    except ConcurrentUpdate as error:
-        raise HTTPException(status.HTTP_409_CONFLICT, f"{error}; read it again and retry") from error
+    changed = await beneficiaries.change(
+        beneficiary_id,
+        caller,
+        body.identity.domain() if body.identity else None,
+        body.project.domain() if body.project else None,
+        body.counsellor_id,
+    )
     return BeneficiaryOut.of(changed)
 
 
 @router.post("/beneficiaries/{beneficiary_id}/close", summary="Close the accompaniment, saying how it ended")
-async def close_beneficiary(beneficiary_id: str, body: CloseIn, caller: Staff, repo: Repository) -> BeneficiaryOut:
-    current = await _found(repo, beneficiary_id, caller)
-    try:
-        closed, event = rules.close(current, body.outcome, body.note)
-        await repo.save(closed, [event])
-    except rules.InvalidBeneficiary as error:
-        raise unprocessable(error, _prefixes()) from error
-    except ConcurrentUpdate as error:
-        raise HTTPException(status.HTTP_409_CONFLICT, f"{error}; read it again and retry") from error
-    return BeneficiaryOut.of(closed)
+async def close_beneficiary(
+    beneficiary_id: str, body: CloseIn, caller: OpenAgencyStaff, beneficiaries: BeneficiaryServiceDep
+) -> BeneficiaryOut:
+    return BeneficiaryOut.of(await beneficiaries.close(beneficiary_id, caller, body.outcome, body.note))
 
 
 @router.get("/stats/beneficiaries", tags=["statistics"], summary="Counts per agency, without names")
-async def beneficiary_counts(caller: CurrentCaller, repo: Repository, request: Request) -> list[dict[str, Any]]:
-    if caller.has(Role.REGIONAL_COORDINATOR):
-        region = [a.agency_id for a in await request.app.state.agencies.all() if a.region_code == caller.region_code]
-        return await repo.counts(region)
-    return await repo.counts([caller.agency_id])
+async def beneficiary_counts(caller: CurrentCaller, beneficiaries: BeneficiaryServiceDep) -> list[dict[str, Any]]:
+    return await beneficiaries.counts(caller)

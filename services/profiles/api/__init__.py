@@ -1,0 +1,31 @@
+"""Profiles' HTTP routes, one module per resource group; ROUTERS in the order the app serves them, and the
+handlers that say refusals in HTTP."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from services.profiles.api import (
+    agencies,
+    auth,
+    beneficiaries,
+    peer_links,
+    peers,
+    reference,
+    rights,
+    staff,
+)
+from services.profiles.api.errors import EXCEPTION_HANDLERS
+
+ROUTERS: tuple[APIRouter, ...] = (
+    auth.router,
+    staff.router,
+    agencies.router,
+    beneficiaries.router,
+    peers.router,
+    peer_links.router,
+    rights.router,
+    reference.router,
+)
+
+__all__ = ["EXCEPTION_HANDLERS", "ROUTERS"]

@@ -1,0 +1,59 @@
+"""What a peer does for themselves from the link in their e-mail, without an account: read their profile
+and lived path as counsellors see it, pause or resume, say how many meetings a month they can give, and
+reword their testimony. The link is the credential (`deps.OwnPeer`)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
+
+from services.contracts.events.profiles import MeetingMode, PeerKind
+from services.profiles.api.peer_models import PauseIn, StepIn
+from services.profiles.deps import OwnPeer, PeerServiceDep
+from services.profiles.domain.peer import Peer
+
+router = APIRouter(prefix="/links/peers/{token}", tags=["peer links"])
+
+
+class OwnProfile(BaseModel):
+    """The peer's own profile, without the agency's notes: what they may check and change here."""
+
+    first_name: str
+    kind: PeerKind
+    paused: bool
+    capacity_per_month: int
+    meeting_modes: list[MeetingMode]
+    path: list[StepIn]
+    testimony: str
+
+    @classmethod
+    def of(cls, peer: Peer) -> OwnProfile:
+        return cls(
+            first_name=peer.identity.first_name,
+            kind=peer.kind,
+            paused=peer.paused,
+            capacity_per_month=peer.offer.capacity_per_month,
+            meeting_modes=list(peer.offer.meeting_modes),
+            path=[StepIn(**vars(step)) for step in peer.path],
+            testimony=peer.testimony,
+        )
+
+
+class ProfileChange(BaseModel):
+    capacity_per_month: int | None = Field(default=None, description="meetings a month at most")
+    testimony: str | None = Field(default=None, max_length=3000)
+
+
+@router.get("", summary="The peer's own profile and lived path")
+async def read(peer: OwnPeer) -> OwnProfile:
+    return OwnProfile.of(peer)
+
+
+@router.post("/pause", summary="Pause (no new requests) or resume")
+async def pause(body: PauseIn, peer: OwnPeer, peers: PeerServiceDep) -> OwnProfile:
+    return OwnProfile.of(await peers.pause_by_link(peer, body.paused))
+
+
+@router.patch("", summary="Change the number of meetings a month, or the testimony")
+async def change(body: ProfileChange, peer: OwnPeer, peers: PeerServiceDep) -> OwnProfile:
+    return OwnProfile.of(await peers.change_by_link(peer, body.capacity_per_month, body.testimony))

@@ -1,0 +1,156 @@
+"""A peer's life cycle in one pure function: the TRANSITIONS table says whether a step may be taken from a
+stage and by whom, the command says what changes, and `decide` returns the changed peer with its events.
+
+    published <-> paused          (pause / resume; either again changes nothing)
+    published | paused -> withdrawn   (by the agency, or when their consent runs out)
+    published | paused | withdrawn -> erased   (personal data rights)
+    published | paused: updated, by the agency or by the peer from their link"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+from enum import StrEnum
+from typing import ClassVar
+
+from services.contracts.envelope import Envelope
+from services.contracts.events.profiles import PeerPausedV1, PeerWithdrawnV1, PersonKind, WithdrawalReason
+from services.profiles.domain.access import Actor
+from services.profiles.domain.erasure import erased_event
+from services.profiles.domain.events import event
+from services.profiles.domain.lifecycle import Rule, rule_for
+from services.profiles.domain.peer import (
+    InvalidPeer,
+    Peer,
+    Stage,
+    Status,
+    card,
+    card_changed,
+    checked,
+    contact_changed,
+)
+
+
+class Action(StrEnum):
+    UPDATE = "update"
+    PAUSE = "pause"
+    RESUME = "resume"
+    WITHDRAW = "withdraw"
+    ERASE = "erase"
+
+
+@dataclass(frozen=True)
+class Update:
+    """The peer as revised: what the agency's form (or the peer's own link) sends."""
+
+    revised: Peer
+    action: ClassVar[Action] = Action.UPDATE
+
+
+@dataclass(frozen=True)
+class Pause:
+    action: ClassVar[Action] = Action.PAUSE
+
+
+@dataclass(frozen=True)
+class Resume:
+    action: ClassVar[Action] = Action.RESUME
+
+
+@dataclass(frozen=True)
+class Withdraw:
+    reason: WithdrawalReason
+    action: ClassVar[Action] = Action.WITHDRAW
+
+
+@dataclass(frozen=True)
+class Erase:
+    action: ClassVar[Action] = Action.ERASE
+
+
+Command = Update | Pause | Resume | Withdraw | Erase
+
+_CARING = frozenset({Actor.AGENCY_STAFF, Actor.PEER})  # the recruiting agency, or the peer themselves
+_AGENCY = frozenset({Actor.AGENCY_STAFF})
+_AGENCY_OR_EXPIRY = frozenset({Actor.AGENCY_STAFF, Actor.PLATFORM})
+
+TRANSITIONS: dict[tuple[Stage, Action], Rule[Stage]] = {
+    (Stage.PUBLISHED, Action.UPDATE): Rule(Stage.PUBLISHED, _CARING),
+    (Stage.PUBLISHED, Action.PAUSE): Rule(Stage.PAUSED, _CARING),
+    (Stage.PUBLISHED, Action.RESUME): Rule(Stage.PUBLISHED, _CARING),
+    (Stage.PUBLISHED, Action.WITHDRAW): Rule(Stage.WITHDRAWN, _AGENCY_OR_EXPIRY),
+    (Stage.PUBLISHED, Action.ERASE): Rule(Stage.ERASED, _AGENCY),
+    (Stage.PAUSED, Action.UPDATE): Rule(Stage.PAUSED, _CARING),
+    (Stage.PAUSED, Action.PAUSE): Rule(Stage.PAUSED, _CARING),
+    (Stage.PAUSED, Action.RESUME): Rule(Stage.PUBLISHED, _CARING),
+    (Stage.PAUSED, Action.WITHDRAW): Rule(Stage.WITHDRAWN, _AGENCY_OR_EXPIRY),
+    (Stage.PAUSED, Action.ERASE): Rule(Stage.ERASED, _AGENCY),
+    (Stage.WITHDRAWN, Action.ERASE): Rule(Stage.ERASED, _AGENCY),
+}
+
+# what the agency reads when a step is refused (the field is "status")
+REFUSALS: dict[tuple[Stage, Action], str] = {
+    (Stage.WITHDRAWN, Action.UPDATE): "a withdrawn peer cannot be changed",
+    (Stage.WITHDRAWN, Action.PAUSE): "a withdrawn peer cannot be paused",
+    (Stage.WITHDRAWN, Action.RESUME): "a withdrawn peer cannot be paused",
+    (Stage.WITHDRAWN, Action.WITHDRAW): "already withdrawn",
+    **{(Stage.ERASED, action): "an erased peer is gone" for action in Action},
+}
+
+
+def decide(peer: Peer, command: Command, actor: Actor, now: datetime) -> tuple[Peer, list[Envelope]]:
+    """The peer after the command, with the events to publish; the same peer and no event when the command
+    changes nothing (pausing a paused peer). InvalidPeer when the step is refused from the peer's stage."""
+    rule = rule_for(TRANSITIONS, peer.stage, command.action, actor)
+    if rule is None:
+        raise InvalidPeer([("status", REFUSALS[(peer.stage, command.action)])])
+    match command:
+        case Update(revised):
+            return _update(peer, revised, now)
+        case Pause() | Resume():
+            return _pause(peer, rule.to is Stage.PAUSED)
+        case Withdraw(reason):
+            return _withdraw(peer, reason)
+        case Erase():
+            return _erase(peer, now)
+
+
+def _update(current: Peer, revised: Peer, now: datetime) -> tuple[Peer, list[Envelope]]:
+    """A new version whatever changed; matching hears of a changed card, notifications of a changed contact."""
+    new = checked(
+        replace(
+            revised,
+            peer_id=current.peer_id,
+            agency_id=current.agency_id,
+            version=current.version + 1,
+            status=current.status,
+            consent_expires_at=current.consent_expires_at,
+            former_beneficiary_id=current.former_beneficiary_id,
+            paused=current.paused,  # pausing is a step of its own
+        ),
+        now.date(),
+    )
+    events = [card_changed(new)] if card(new) != card(current) else []
+    if new.identity != current.identity:
+        events.append(contact_changed(new))
+    return new, events
+
+
+def _pause(current: Peer, paused: bool) -> tuple[Peer, list[Envelope]]:
+    if current.paused == paused:
+        return current, []
+    new = replace(current, paused=paused, version=current.version + 1)
+    payload = PeerPausedV1(peer_id=new.peer_id, agency_id=new.agency_id, paused=paused)
+    return new, [event("profiles.peer.paused", "peer", new.peer_id, new.version, new.agency_id, payload)]
+
+
+def _withdraw(current: Peer, reason: WithdrawalReason) -> tuple[Peer, list[Envelope]]:
+    new = replace(current, status=Status.WITHDRAWN, version=current.version + 1)
+    payload = PeerWithdrawnV1(peer_id=new.peer_id, agency_id=new.agency_id, reason=reason)
+    return new, [event("profiles.peer.withdrawn", "peer", new.peer_id, new.version, new.agency_id, payload)]
+
+
+def _erase(current: Peer, now: datetime) -> tuple[Peer, list[Envelope]]:
+    """Stored as a tombstone (see `erasure`); every service hears of it on the person's stream."""
+    new = replace(current, status=Status.ERASED, version=current.version + 1, erased_at=now)
+    return new, [erased_event(new.peer_id, PersonKind.PEER, new.agency_id, new.version)]
