@@ -39,3 +39,8 @@ class AgencyDirectory:
             .sort("name", 1)
             .to_list()
         )
+
+    async def name_of(self, agency_id: str) -> str:
+        """The agency's name; empty while its registration has not arrived."""
+        found = await self.collection.find_one({"_id": agency_id}, {"name": 1})
+        return str(found.get("name", "")) if found else ""

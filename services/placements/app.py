@@ -14,7 +14,6 @@ from services.kit.messaging import EventRouter
 from services.kit.outbox import ConcurrentUpdate
 from services.kit.settings import LinkSigningSettings
 from services.placements import handlers
-from services.placements.adapters.agencies import Agencies
 from services.placements.adapters.conventions import CONVENTIONS, Conventions, NotFound, prepare_database
 from services.placements.adapters.indexes import INDEXES
 from services.placements.adapters.projections import Projections
@@ -80,6 +79,6 @@ def build_app(settings: PlacementsSettings) -> FastAPI:
     app.state.conventions, app.state.scheduler = service, scheduler
     app.state.party_links = PartyLinks(service)
     app.state.agency_settings = AgencySettings(projections)
-    app.state.documents = Documents(conventions, Agencies(app.state.agency_directory))
+    app.state.documents = Documents(conventions, app.state.agency_directory)
     add_error_handlers(app)
     return app

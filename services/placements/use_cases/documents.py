@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
-from services.placements.adapters.agencies import Agencies
+from services.kit.agency_directory import AgencyDirectory
 from services.placements.adapters.conventions import Conventions, Selection
 from services.placements.domain.convention import Refused
 from services.placements.domain.documents import PRINTABLE, convention_pdf, csv_export
@@ -15,7 +15,7 @@ class NotPrintable(Refused):
 
 
 class Documents:
-    def __init__(self, conventions: Conventions, agencies: Agencies) -> None:
+    def __init__(self, conventions: Conventions, agencies: AgencyDirectory) -> None:
         self.conventions = conventions
         self.agencies = agencies
 
