@@ -2,8 +2,8 @@
 peers of each top list, the dismissed pairs, each peer's bookings and reliability. `load` rebuilds it all
 from the database's repositories at start-up (before any event is consumed); then every instance follows
 every change, whichever instance made it (`adapters.memory_follower`), and the instance that makes one
-also applies it at once. Changes carry the version of what they describe (the peer's, the beneficiary's, the list's) and an
-older one never replaces a newer one, so the two ways may arrive in any order."""
+also applies it at once. Changes carry the version of what they describe (the peer's, the beneficiary's,
+the list's) and an older one never replaces a newer one, so the two ways may arrive in any order."""
 
 from __future__ import annotations
 
