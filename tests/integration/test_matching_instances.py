@@ -22,9 +22,9 @@ from services.kit.pagination import new_id
 from services.matching.adapters.indexes import INDEXES
 from services.matching.adapters.projections import beneficiary_view, peer_view
 from services.matching.adapters.stores import Stores
-from services.matching.domain.introduction import Purpose
+from services.matching.domain.introduction import Proposal, Purpose
 from services.matching.memory import Memory
-from services.matching.use_cases.introductions import IntroductionService, Policy, Proposal, Refused
+from services.matching.use_cases.introductions import IntroductionService, Policy, Refused
 from services.matching.use_cases.peer_records import PeerRecords
 from services.matching.use_cases.rematching import Rematcher
 from tests.conftest import ROOT, Servers

@@ -27,6 +27,7 @@ from services.matching.domain.introduction import (
     Expire,
     GiveFeedback,
     Introduction,
+    Proposal,
     Propose,
     Purpose,
     RecordMeeting,
@@ -74,24 +75,19 @@ BENEFICIARY = BeneficiaryView(
 )
 
 
-def proposal(**changes: object) -> Propose:
-    command = Propose(
+def proposal(beneficiary: BeneficiaryView = BENEFICIARY, **asked: object) -> Propose:
+    return Propose(
         introduction_id="introduction-1",
-        beneficiary=BENEFICIARY,
+        beneficiary=beneficiary,
         counsellor_id="counsellor-1",
         staff_id="staff-1",
         peer=PEER,
-        purpose=Purpose.TESTIMONY,
-        target_job=None,
-        message="Sofiane aimerait vous entendre.",
-        mentoring_months=None,
-        questions=(),
+        proposal=replace(Proposal(PEER.peer_id, Purpose.TESTIMONY, message="Sofiane aimerait vous entendre."), **asked),  # type: ignore[arg-type]
         capacity_place=2,
         pending_place=1,
         expiry_days=10,
         reminder_days_before=3,
     )
-    return replace(command, **changes)  # type: ignore[arg-type]
 
 
 def proposed() -> Introduction:

@@ -15,8 +15,7 @@ from services.kit.identity import AgencyStaff
 from services.kit.pagination import After, announce_next
 from services.matching.deps import IntroductionServiceDep, SuggestionServiceDep, own_beneficiary, own_introduction
 from services.matching.domain.actor import Actor
-from services.matching.domain.introduction import PURPOSE_LABELS, Introduction, Meeting, Purpose, Status
-from services.matching.use_cases.introductions import Proposal
+from services.matching.domain.introduction import PURPOSE_LABELS, Introduction, Meeting, Proposal, Purpose, Status
 
 router = APIRouter(tags=["introductions"])
 

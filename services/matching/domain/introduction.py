@@ -193,19 +193,28 @@ class Introduction:
 
 
 @dataclass(frozen=True)
+class Proposal:
+    """What the counsellor asks for."""
+
+    peer_id: str
+    purpose: Purpose
+    target_job: str | None = None  # the closest to the peer's path if left out
+    message: str = ""
+    mentoring_months: int | None = None
+    questions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Propose:
-    """Everything a proposal is made of, the places already chosen by the use case (it read the others)."""
+    """A proposal with everything it is made of, the places already chosen by the use case (it read the
+    other introductions)."""
 
     introduction_id: str
     beneficiary: BeneficiaryView
     counsellor_id: str
     staff_id: str
     peer: PeerView
-    purpose: Purpose
-    target_job: str | None
-    message: str
-    mentoring_months: int | None
-    questions: tuple[str, ...]
+    proposal: Proposal
     capacity_place: int
     pending_place: int
     expiry_days: int
@@ -318,12 +327,12 @@ def _next_status(introduction: Introduction, action: Action) -> Status:
 
 
 def _propose(command: Propose, now: datetime) -> tuple[Introduction, list[Envelope]]:
-    beneficiary, peer = command.beneficiary, command.peer
-    check_proposal(command.purpose, peer.meeting_modes, command.mentoring_months, list(command.questions))
+    beneficiary, peer, asked = command.beneficiary, command.peer, command.proposal
+    check_proposal(asked.purpose, peer.meeting_modes, asked.mentoring_months, list(asked.questions))
     month = now.strftime("%Y-%m")
     times = deadlines(now, command.expiry_days, command.reminder_days_before)
-    target = command.target_job or closest_target(beneficiary, peer)
-    questions = JOB_INQUIRY_GUIDE + command.questions if command.purpose == Purpose.JOB_INQUIRY else ()
+    target = asked.target_job or closest_target(beneficiary, peer)
+    questions = JOB_INQUIRY_GUIDE + asked.questions if asked.purpose == Purpose.JOB_INQUIRY else ()
     introduction = Introduction(
         id=command.introduction_id,
         beneficiary_id=beneficiary.beneficiary_id,
@@ -332,12 +341,12 @@ def _propose(command: Propose, now: datetime) -> tuple[Introduction, list[Envelo
         proposed_by=command.staff_id,
         peer_id=peer.peer_id,
         peer_agency_id=peer.agency_id,
-        purpose=command.purpose,
+        purpose=asked.purpose,
         target_job=target,
         meeting_modes=tuple(sorted(beneficiary.meeting_modes & peer.meeting_modes)),
-        message=command.message,
+        message=asked.message,
         questions=questions,
-        mentoring_months=command.mentoring_months,
+        mentoring_months=asked.mentoring_months,
         counsellor_present=beneficiary.minor,
         status=Status.PROPOSED,
         month=month,

@@ -25,8 +25,8 @@ from services.matching.domain.introduction import (
     DeclineReason,
     GiveFeedback,
     Introduction,
+    Proposal,
     Propose,
-    Purpose,
     RecordMeeting,
     Status,
     decide,
@@ -54,16 +54,6 @@ class Policy:
     expiry_days: int = 10
     reminder_days_before: int = 3
     max_pending_per_beneficiary: int = 3
-
-
-@dataclass(frozen=True)
-class Proposal:
-    peer_id: str
-    purpose: Purpose
-    target_job: str | None = None
-    message: str = ""
-    mentoring_months: int | None = None
-    questions: tuple[str, ...] = ()
 
 
 class IntroductionService:
@@ -146,11 +136,7 @@ class IntroductionService:
             counsellor_id=counsellor_id,
             staff_id=staff_id,
             peer=peer,
-            purpose=proposal.purpose,
-            target_job=proposal.target_job,
-            message=proposal.message,
-            mentoring_months=proposal.mentoring_months,
-            questions=proposal.questions,
+            proposal=proposal,
             capacity_place=slot,
             pending_place=pending_place,
             expiry_days=self.policy.expiry_days,
