@@ -70,7 +70,7 @@ def build_app(settings: MatchingSettings) -> FastAPI:
     memory = memory_for(settings)
 
     async def setup_database(database: Any) -> None:
-        await follower.start(database)  # the memory loads from the stores before any event is consumed
+        await follower.start(database)  # (built below on the runtime's database) the memory, before any event
 
     app, runtime = build_consumer_app(
         settings,
@@ -103,8 +103,7 @@ def build_app(settings: MatchingSettings) -> FastAPI:
     rematcher.caught_up = follower.caught_up
     handlers.subscribe(router, stores.projections, rematcher, erasure, memory)
     runtime.every("introductions-sweep", settings.introduction_sweep_seconds, lambda: sweep.run(datetime.now(UTC)))
-    app.state.memory, app.state.rematcher, app.state.link_key = memory, rematcher, settings.link_signing_key
-    app.state.introductions, app.state.sweep = introductions, sweep
+    app.state.introductions, app.state.sweep, app.state.link_key = introductions, sweep, settings.link_signing_key
     app.state.suggestions = SuggestionService(stores.projections, stores.dismissals, memory, rematcher, records)
     add_error_handlers(app)
     return app

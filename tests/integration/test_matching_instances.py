@@ -8,6 +8,7 @@ import json
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 import httpx
@@ -22,7 +23,8 @@ from services.kit.pagination import new_id
 from services.matching.adapters.indexes import INDEXES
 from services.matching.adapters.projections import beneficiary_view, peer_view
 from services.matching.adapters.stores import Stores
-from services.matching.domain.introduction import Proposal, Purpose
+from services.matching.domain.introduction import Proposal
+from services.matching.domain.introduction_rules import Purpose
 from services.matching.memory import Memory
 from services.matching.use_cases.introductions import IntroductionService, Policy, Refused
 from services.matching.use_cases.peer_records import PeerRecords
@@ -164,7 +166,7 @@ async def test_both_instances_suggest_a_new_peer_and_drop_it_when_its_slot_is_ta
     # which the group's rebalances (an instance leaving, then joining) may hold back a few seconds longer
     # for one peer than for another: each offer is waited for
     for each in (peer_id, later, last):
-        await wait_until(lambda each=each: offered(each), timeout=30, what=f"the offer of peer {each}")
+        await wait_until(partial(offered, each), timeout=30, what=f"the offer of peer {each}")
     for each in (peer_id, later, last):  # whichever instance wrote the list, it was written and announced once
         assert len(await offers(servers, beneficiary_id, each)) == 1, each
 

@@ -4,13 +4,14 @@ written again, a document of every step comes out the same (a field appears only
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import Any
 
 from services.matching.adapters.introductions import from_document, to_document
 from services.matching.domain.actor import Actor
-from services.matching.domain.introduction import Answer, Cancel, Erase, GiveFeedback, RecordMeeting, decide
+from services.matching.domain.introduction import Answer, Cancel, Command, Erase, GiveFeedback, RecordMeeting, decide
 from tests.unit.test_match_introduction_lifecycle import NOW, proposed
 
-STORED = {
+STORED: dict[str, Any] = {
     "_id": "introduction-1",
     "beneficiary_id": "beneficiary-1",
     "agency_id": "agency-1",
@@ -46,7 +47,7 @@ def test_a_proposal_is_stored_as_it_always_was() -> None:
 
 def test_every_step_reads_back_as_it_was_written() -> None:
     introduction = proposed()
-    steps = [
+    steps: list[tuple[Command, Actor]] = [
         (Answer(True, message="Oui"), Actor.PEER),
         (RecordMeeting(date(2026, 11, 20), "in_person", "Bien"), Actor.COUNSELLOR),
         (GiveFeedback(True, 5, "Très utile"), Actor.COUNSELLOR),

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -15,7 +16,6 @@ from services.matching.domain.actor import Actor, NotYours
 from services.matching.domain.introduction import (
     ACTORS,
     HOLDS_SLOT,
-    JOB_INQUIRY_GUIDE,
     OPEN,
     TRANSITIONS,
     Action,
@@ -29,7 +29,6 @@ from services.matching.domain.introduction import (
     Introduction,
     Proposal,
     Propose,
-    Purpose,
     RecordMeeting,
     RefusedTransition,
     Remind,
@@ -38,6 +37,7 @@ from services.matching.domain.introduction import (
     decide,
     meeting_follows,
 )
+from services.matching.domain.introduction_rules import JOB_INQUIRY_GUIDE, Purpose
 from services.matching.domain.model import BeneficiaryView, PeerView, Step
 
 NOW = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
@@ -211,9 +211,7 @@ def test_a_job_inquiry_comes_with_the_guide_and_a_minor_with_their_counsellor() 
         ({"questions": ("Pourquoi ?",)}, "questions"),
     ],
 )
-def test_a_proposal_that_does_not_hold_together_is_refused_field_by_field(
-    changes: dict[str, object], field: str
-) -> None:
+def test_a_proposal_that_does_not_hold_together_is_refused_field_by_field(changes: dict[str, Any], field: str) -> None:
     with pytest.raises(InvalidInput) as refused:
         decide(None, proposal(**changes), Actor.COUNSELLOR, NOW)
     assert [f for f, _ in refused.value.problems] == [field]

@@ -4,10 +4,12 @@ announcement only of a change, and nothing at all when nothing changed."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 import pytest
 
+from services.contracts.envelope import Envelope
 from services.matching.domain.actor import Actor, NotYours
 from services.matching.domain.score import Scored
 from services.matching.domain.suggestion_list import (
@@ -46,8 +48,8 @@ COMMANDS: dict[Action, Command] = {
 }
 
 
-def types(events: list[object]) -> list[str]:
-    return [e.event_type.rsplit(".", 1)[1] for e in events]  # type: ignore[attr-defined]
+def types(events: Sequence[Envelope]) -> list[str]:
+    return [e.event_type.rsplit(".", 1)[1] for e in events]
 
 
 def test_the_table_has_every_pair() -> None:

@@ -17,17 +17,8 @@ from services.kit.mongo import Document
 from services.kit.outbox import OutboxWriter
 from services.kit.pagination import newest_page
 from services.matching.adapters.indexes import CAPACITY_SLOT, INTRODUCTIONS, OPEN_PAIR, PENDING_SLOT
-from services.matching.domain.introduction import (
-    DeclineReason,
-    Feedback,
-    Introduction,
-    Meeting,
-    Places,
-    Purpose,
-    Side,
-    Status,
-    aware,
-)
+from services.matching.domain.introduction import DeclineReason, Feedback, Introduction, Meeting, Places, Side, Status
+from services.matching.domain.introduction_rules import Purpose, aware
 from services.matching.domain.peer_record import Facts
 
 TOPIC = "matching.introduction"

@@ -15,7 +15,8 @@ from services.kit.identity import AgencyStaff
 from services.kit.pagination import After, announce_next
 from services.matching.deps import IntroductionServiceDep, SuggestionServiceDep, own_beneficiary, own_introduction
 from services.matching.domain.actor import Actor
-from services.matching.domain.introduction import PURPOSE_LABELS, Introduction, Meeting, Proposal, Purpose, Status
+from services.matching.domain.introduction import Introduction, Meeting, Proposal, Status
+from services.matching.domain.introduction_rules import PURPOSE_LABELS, Purpose
 
 router = APIRouter(tags=["introductions"])
 

@@ -14,7 +14,8 @@ from services.kit import links
 from services.matching.api.introductions import FeedbackIn
 from services.matching.deps import IntroductionServiceDep, LinkKey
 from services.matching.domain.actor import Actor
-from services.matching.domain.introduction import PURPOSE_LABELS, DeclineReason, Introduction, Purpose, Side, Status
+from services.matching.domain.introduction import DeclineReason, Introduction, Side, Status
+from services.matching.domain.introduction_rules import PURPOSE_LABELS, Purpose
 from services.matching.use_cases.introductions import IntroductionService, NotFound
 from services.reference import jobs
 

@@ -31,6 +31,7 @@ from services.matching.domain.introduction import (
     Status,
     decide,
 )
+from services.matching.domain.introduction_rules import check_proposal
 from services.matching.domain.model import BeneficiaryView
 from services.matching.domain.peer_record import first_free
 from services.matching.memory import Memory
@@ -113,7 +114,7 @@ class IntroductionService:
                 else "this peer cannot be introduced to this beneficiary (withdrawn, paused, not visible to your "
                 "agency, dismissed, or not vetted for a minor)"
             )
-        rules.check_proposal(proposal.purpose, peer.meeting_modes, proposal.mentoring_months, list(proposal.questions))
+        check_proposal(proposal.purpose, peer.meeting_modes, proposal.mentoring_months, list(proposal.questions))
         theirs = await self.introductions.of_beneficiary(beneficiary.beneficiary_id)
         if any(i.peer_id == peer.peer_id and i.status in rules.OPEN for i in theirs):
             raise Refused("an introduction between these two is already open")
