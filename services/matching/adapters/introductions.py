@@ -127,11 +127,6 @@ def facts_of(d: Document) -> Facts:
     return Facts(d["month"], bool(d.get("holds_slot")), hours, "meeting" in d, rating)
 
 
-def place_number(place: str | None) -> int | None:
-    """The number of a place like "<...>/<n>" (introductions from before places were numbered have none)."""
-    return int(place.rsplit("/", 1)[1]) if place else None
-
-
 class Introductions:
     def __init__(self, database: AsyncDatabase[Document], outbox: OutboxWriter) -> None:
         self.collection = database[INTRODUCTIONS]

@@ -137,6 +137,11 @@ class Places:
     open_pair: str | None = None  # "<beneficiary>/<peer>"
 
 
+def place_number(place: str | None) -> int | None:
+    """The number of a numbered place ("<...>/<n>"), None for none."""
+    return int(place.rsplit("/", 1)[1]) if place else None
+
+
 @dataclass(frozen=True)
 class Introduction:
     id: str

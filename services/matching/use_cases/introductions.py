@@ -15,10 +15,11 @@ from datetime import UTC, date, datetime
 from pymongo.errors import DuplicateKeyError
 
 from services.kit.pagination import new_id
-from services.matching.adapters.introductions import Introductions, place_number
-from services.matching.domain import introduction as rules
+from services.matching.adapters.introductions import Introductions
 from services.matching.domain.actor import Actor
 from services.matching.domain.introduction import (
+    OPEN,
+    SIDE_OF,
     Answer,
     Cancel,
     Command,
@@ -28,8 +29,11 @@ from services.matching.domain.introduction import (
     Proposal,
     Propose,
     RecordMeeting,
+    Side,
     Status,
     decide,
+    meeting_follows,
+    place_number,
 )
 from services.matching.domain.introduction_rules import check_proposal
 from services.matching.domain.model import BeneficiaryView
@@ -116,7 +120,7 @@ class IntroductionService:
             )
         check_proposal(proposal.purpose, peer.meeting_modes, proposal.mentoring_months, list(proposal.questions))
         theirs = await self.introductions.of_beneficiary(beneficiary.beneficiary_id)
-        if any(i.peer_id == peer.peer_id and i.status in rules.OPEN for i in theirs):
+        if any(i.peer_id == peer.peer_id and i.status in OPEN for i in theirs):
             raise Refused("an introduction between these two is already open")
         pending = [i for i in theirs if i.status == Status.PROPOSED]
         most = self.policy.max_pending_per_beneficiary
@@ -189,9 +193,9 @@ class IntroductionService:
         now = datetime.now(UTC)
         feedback = GiveFeedback(took_place, usefulness, comment)
         given = await self.step(introduction, feedback, actor, now)
-        if rules.SIDE_OF[actor] == rules.Side.BENEFICIARY and usefulness is not None:
+        if SIDE_OF[actor] == Side.BENEFICIARY and usefulness is not None:
             await self.records.follow(given.peer_id)  # rated
-        if rules.meeting_follows(given, feedback):
+        if meeting_follows(given, feedback):
             given = await self.record_meeting(given, now.date(), None, "", Actor.SYSTEM)
         return given
 
