@@ -1,29 +1,32 @@
-"""The composition root of the matching service."""
+"""The composition root of the matching service: its settings, then the adapters, the use cases, the
+routes and the event handlers, wired once."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any
 
-from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi import FastAPI
 from pydantic import BaseModel, Field, field_validator
 
 from services.kit.consumer_service import build_consumer_app
-from services.kit.http import answer_invalid_input, error_response
 from services.kit.messaging import EventRouter
-from services.kit.outbox import ConcurrentUpdate
 from services.kit.settings import LinkSigningSettings
-from services.matching import api, introductions_api, links_api
-from services.matching.adapters.indexes import INDEXES
-from services.matching.adapters.projections import Projections
+from services.matching import handlers
+from services.matching.adapters.indexes import INDEXES, INTRODUCTIONS, LISTS
+from services.matching.adapters.memory_follower import MemoryFollower
+from services.matching.adapters.stores import Stores
+from services.matching.api import ROUTERS, add_error_handlers
 from services.matching.domain.fairness import DEFAULT_FAIRNESS
-from services.matching.domain.introduction import RefusedTransition
 from services.matching.domain.score import Weights
-from services.matching.following import MemoryFollower
-from services.matching.introductions import INTRODUCTIONS, IntroductionDesk, NotFound, Policy, Refused
+from services.matching.handlers import MemoryUpdates
 from services.matching.memory import Memory
-from services.matching.rematching import LISTS, Rematcher
+from services.matching.use_cases.erasure import Erasure
+from services.matching.use_cases.introductions import IntroductionService, Policy
+from services.matching.use_cases.peer_records import PeerRecords
+from services.matching.use_cases.rematching import Rematcher
+from services.matching.use_cases.suggestions import SuggestionService
+from services.matching.use_cases.sweep import Sweep
 
 
 class WeightsSetting(BaseModel):
@@ -57,21 +60,6 @@ class MatchingSettings(LinkSigningSettings):
     introduction_sweep_seconds: float = Field(default=60, gt=0)
 
 
-def add_error_handlers(app: FastAPI) -> None:
-    async def conflict(request: Request, error: Exception) -> JSONResponse:
-        if isinstance(error, ConcurrentUpdate):
-            return error_response(409, "this introduction changed meanwhile: read it again and retry")
-        return error_response(409, str(error))
-
-    async def missing(request: Request, error: Exception) -> JSONResponse:
-        return error_response(404, f"no introduction {error}")
-
-    answer_invalid_input(app)
-    for refused in (Refused, RefusedTransition, ConcurrentUpdate):
-        app.add_exception_handler(refused, conflict)
-    app.add_exception_handler(NotFound, missing)
-
-
 def memory_for(settings: MatchingSettings) -> Memory:
     weights = {agency: Weights(**w.model_dump()) for agency, w in settings.agency_weights.items()}
     return Memory(weights, settings.fairness_factor)
@@ -80,30 +68,42 @@ def memory_for(settings: MatchingSettings) -> Memory:
 def build_app(settings: MatchingSettings) -> FastAPI:
     router = EventRouter()
     memory = memory_for(settings)
-    # loads the memory at start-up, then keeps it current with every instance's changes
-    follower = MemoryFollower(settings.kafka_bootstrap_servers, settings.consumer_group, memory)
+
+    async def setup_database(database: Any) -> None:
+        await follower.start(database)  # (built below on the runtime's database) the memory, before any event
+
     app, runtime = build_consumer_app(
         settings,
         title="Parcours · matching",
         description="Ranks peers for a beneficiary with reasons, and follows introductions to the meeting.",
         router=router,
-        routers=[api.router, introductions_api.router, links_api.router],
+        routers=ROUTERS,
         aggregate_collections=[LISTS, INTRODUCTIONS],
-        setup_database=follower.start,
+        setup_database=setup_database,
         indexes=INDEXES,
     )
-    runtime.on_stop.append(follower.stop)
-    projections = Projections(runtime.db).subscribe(router)
-    rematcher = Rematcher(runtime.db, projections, memory, runtime.outbox).subscribe(router)
-    rematcher.caught_up = follower.caught_up
+    stores = Stores.on(runtime.db, runtime.outbox)
+    rematcher = Rematcher(stores.projections, stores.lists, memory)
+    records = PeerRecords(stores.introductions, memory, rematcher)
     policy = Policy(
         settings.introduction_expiry_days, settings.introduction_reminder_days, settings.max_pending_introductions
     )
-    desk = IntroductionDesk(runtime.db, memory, rematcher, runtime.outbox, policy)
-    follower.follow_peer = desk.follow_peer
-    router.on("profiles.person.erased", desk.on_person_erased)
-    runtime.every("introductions-sweep", settings.introduction_sweep_seconds, lambda: desk.sweep(datetime.now(UTC)))
-    app.state.projections, app.state.memory, app.state.rematcher = projections, memory, rematcher
-    app.state.introductions, app.state.link_key = desk, settings.link_signing_key
+    introductions = IntroductionService(stores.introductions, memory, records, policy)
+    sweep = Sweep(stores.introductions, introductions, records, memory)
+    erasure = Erasure(stores.introductions, introductions)
+    # loads the memory at start-up, then keeps it current with every instance's changes
+    follower = MemoryFollower(
+        settings.kafka_bootstrap_servers,
+        settings.consumer_group,
+        memory,
+        stores,
+        MemoryUpdates(memory, records).apply,
+    )
+    runtime.on_stop.append(follower.stop)
+    rematcher.caught_up = follower.caught_up
+    handlers.subscribe(router, stores.projections, rematcher, erasure, memory)
+    runtime.every("introductions-sweep", settings.introduction_sweep_seconds, lambda: sweep.run(datetime.now(UTC)))
+    app.state.introductions, app.state.sweep, app.state.link_key = introductions, sweep, settings.link_signing_key
+    app.state.suggestions = SuggestionService(stores.projections, stores.dismissals, memory, rematcher, records)
     add_error_handlers(app)
     return app

@@ -1,9 +1,9 @@
 """What matching ranks from, kept in memory beside its database: the peer and beneficiary indexes, the
 peers of each top list, the dismissed pairs, each peer's bookings and reliability. `load` rebuilds it all
-from the database at start-up (before any event is consumed); then every instance follows every change,
-whichever instance made it (`following.MemoryFollower`), and the instance that makes one also applies it
-at once. Changes carry the version of what they describe (the peer's, the beneficiary's, the list's) and an
-older one never replaces a newer one, so the two ways may arrive in any order."""
+from the database's repositories at start-up (before any event is consumed); then every instance follows
+every change, whichever instance made it (`adapters.memory_follower`), and the instance that makes one
+also applies it at once. Changes carry the version of what they describe (the peer's, the beneficiary's,
+the list's) and an older one never replaces a newer one, so the two ways may arrive in any order."""
 
 from __future__ import annotations
 
@@ -14,16 +14,12 @@ import time
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import replace
-from datetime import UTC, datetime
 
-from pymongo.asynchronous.database import AsyncDatabase
-
-from services.kit.mongo import Document
-from services.matching.adapters.indexes import DISMISSALS, INTRODUCTIONS, LISTS
-from services.matching.adapters.projections import BENEFICIARIES, PEERS, beneficiary_view, peer_view
+from services.matching.adapters.projections import beneficiary_view, peer_view
+from services.matching.adapters.stores import Stores
 from services.matching.domain.fairness import DEFAULT_FAIRNESS
-from services.matching.domain.introduction import Facts, PeerRecord, record_of
 from services.matching.domain.model import BeneficiaryView, PeerLoad, PeerView, Reliability
+from services.matching.domain.peer_record import PeerRecord, record_of
 from services.matching.domain.ranking import RankingContext
 from services.matching.domain.score import DEFAULT_WEIGHTS, Weights
 from services.matching.search.beneficiary_index import BeneficiaryIndex
@@ -56,23 +52,21 @@ class Memory:
         self._counts = itertools.count(1)  # a peer's record counted later replaces one counted earlier
         self._counted: dict[str, int] = {}
 
-    async def load(self, database: AsyncDatabase[Document]) -> None:
+    async def load(self, stores: Stores) -> None:
+        """Everything from the database, through its repositories (at start-up, before any event)."""
         started = time.perf_counter()
         self.reset()
-        self.regions = {d["_id"]: d.get("region_code", "") async for d in database["agency_directory"].find({})}
-        histories: dict[str, list[tuple[str, Facts]]] = {}
-        async for d in database[INTRODUCTIONS].find({}, FACT_FIELDS):
-            histories.setdefault(d["peer_id"], []).append((d["_id"], facts_of(d)))
-        for peer_id, history in histories.items():
-            self.set_record(peer_id, record_of(f for _, f in sorted(history, key=lambda h: h[0])), 0)
-        async for d in database[DISMISSALS].find({}):
-            self.dismissed.setdefault(d["beneficiary_id"], set()).add(d["peer_id"])
-        async for d in database[PEERS].find({"active": True}):
+        self.regions = {d["_id"]: d.get("region_code", "") for d in await stores.agencies.all()}
+        for peer_id, history in (await stores.introductions.histories()).items():
+            self.set_record(peer_id, record_of(history), 0)
+        async for beneficiary_id, peer_id in stores.dismissals.each():
+            self.dismiss(beneficiary_id, peer_id)
+        async for d in stores.projections.active_peers():
             self.put_peer(peer_view(d), d["version"])
-        async for d in database[BENEFICIARIES].find({"active": True}):
+        async for d in stores.projections.active_beneficiaries():
             self.put_beneficiary(beneficiary_view(d, self.regions.get(d["agency_id"], "")), d["version"])
-        async for d in database[LISTS].find({}, {"peers": 1, "threshold": 1, "version": 1}):
-            self.set_list(d["_id"], tuple(d["peers"]), d.get("threshold", 0.0), d["version"])
+        async for listed in stores.lists.each():
+            self.set_list(listed.beneficiary_id, listed.peers, listed.threshold, listed.version)
         gc.collect()
         gc.freeze()  # the long-lived indexes stay out of the collector's scans
         log.info(
@@ -187,29 +181,6 @@ class Memory:
             loads=self.peers.loads,
             fairness=self.fairness,
         )
-
-
-FACT_FIELDS = {
-    "peer_id": 1,
-    "month": 1,
-    "holds_slot": 1,
-    "proposed_at": 1,
-    "answered_at": 1,
-    "meeting": 1,
-    "feedback": 1,
-}
-
-
-def facts_of(d: Document) -> Facts:
-    """What a peer's record keeps of an introduction document (read with FACT_FIELDS)."""
-    answered = d.get("answered_at")
-    hours = None if answered is None else (_aware(answered) - _aware(d["proposed_at"])).total_seconds() / 3600
-    rating = d.get("feedback", {}).get("beneficiary", {}).get("usefulness")
-    return Facts(d["month"], bool(d.get("holds_slot")), hours, "meeting" in d, rating)
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def current_month() -> str:

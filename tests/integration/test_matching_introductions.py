@@ -4,6 +4,7 @@ capacity follow; requests expire after a reminder; the caps hold."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -16,10 +17,29 @@ from services.kit.dead_letters import read_topic
 from tests.conftest import Servers
 from tests.integration.conftest import LINK_KEY, OPERATOR_TOKEN
 from tests.integration.support import wait_until
-from tests.integration.test_profiles_beneficiaries_api import Agency, agency, beneficiary
+from tests.integration.test_profiles_beneficiaries_api import Agency, beneficiary
 from tests.integration.test_profiles_peers_api import peer
+from tests.integration.test_profiles_staff_api import as_operator, bearer, login, new_staff
 
 pytestmark = pytest.mark.integration
+
+# the agencies of these tests are in a region of their own (Normandie): the beneficiaries other files
+# register in theirs would take the peers' fair share of top lists (a peer enters at most a few lists
+# per free slot), and a peer these tests wait for would then be suggested elsewhere first
+REGION = "28"
+
+
+async def agency(profiles: httpx.AsyncClient, name: str) -> Agency:
+    created = await profiles.post(
+        "/agencies",
+        json={"name": f"{name} {uuid.uuid4().hex[:4]}", "kind": "mission_locale", "region_code": REGION},
+        headers=as_operator(),
+    )
+    assert created.status_code == 201, created.text
+    agency_id = str(created.json()["agency_id"])
+    counsellor = bearer(await login(profiles, await new_staff(profiles, agency_id, ["counsellor"], as_operator())))
+    colleague = bearer(await login(profiles, await new_staff(profiles, agency_id, ["validator"], as_operator())))
+    return Agency(agency_id, counsellor, colleague)
 
 
 async def published_peer(profiles: httpx.AsyncClient, owner: Agency, capacity: int = 3, **changes: Any) -> str:

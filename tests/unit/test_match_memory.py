@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from services.matching.adapters.projections import beneficiary_view, peer_view
-from services.matching.domain.introduction import Facts, PeerRecord, first_free, record_of
 from services.matching.domain.model import Reliability
+from services.matching.domain.peer_record import Facts, PeerRecord, first_free, record_of
 from services.matching.memory import Memory, current_month
 
 FIXTURES = Path(__file__).parents[1] / "contract" / "fixtures"

@@ -1,9 +1,11 @@
 """Matching's own copies of peers and beneficiaries, holding only what scoring needs, kept from profiles'
 events (idempotent and order-safe: a version is applied only over an older one, in one conditional write,
 so that two instances applying events of one person at once, as during a rebalance, cannot go backwards);
-an erasure leaves a tombstone that no late event can bring back."""
+an erasure leaves a tombstone that no late event can bring back. `handlers` registers the appliers."""
 
 from __future__ import annotations
+
+from collections.abc import AsyncIterator
 
 from pymongo.asynchronous.database import AsyncDatabase
 
@@ -17,10 +19,9 @@ from services.contracts.events.profiles import (
     PersonErasedV1,
     PersonKind,
 )
-from services.kit.messaging import EventRouter
+from services.kit.agency_directory import AgencyDirectory
 from services.kit.mongo import Document
 from services.kit.projection import apply_if_newer
-from services.matching.adapters.indexes import DISMISSALS
 from services.matching.domain.model import BeneficiaryView, PeerView, Step
 
 PEERS = "peer_cards"
@@ -30,22 +31,9 @@ FOREVER = 2**31 - 1  # an erased person's version: later events are all older
 
 class Projections:
     def __init__(self, database: AsyncDatabase[Document]) -> None:
+        self.database = database
         self.peers = database[PEERS]
         self.beneficiaries = database[BENEFICIARIES]
-        self.dismissals = database[DISMISSALS]
-
-    def subscribe(self, router: EventRouter) -> Projections:
-        (
-            router.on("profiles.peer.published", self.on_peer_card)
-            .on("profiles.peer.updated", self.on_peer_card)
-            .on("profiles.peer.paused", self.on_peer_paused)
-            .on("profiles.peer.withdrawn", self.on_peer_withdrawn)
-            .on("profiles.beneficiary.registered", self.on_project)
-            .on("profiles.beneficiary.project_changed", self.on_project)
-            .on("profiles.beneficiary.closed", self.on_beneficiary_closed)
-            .on("profiles.person.erased", self.on_erased)
-        )
-        return self
 
     async def on_peer_card(self, envelope: Envelope, payload: PeerCardV1) -> None:
         fields = payload.model_dump(mode="json")
@@ -84,23 +72,22 @@ class Projections:
         document = await self.beneficiaries.find_one({"_id": beneficiary_id})
         return document if document and not document.get("erased") else None
 
-    async def dismissed_for(self, beneficiary_id: str) -> list[str]:
-        """The peers dismissed for a beneficiary (by their index: a few)."""
-        found = self.dismissals.find({"beneficiary_id": beneficiary_id}, {"peer_id": 1})
-        return [str(d["peer_id"]) async for d in found]
+    async def peer(self, peer_id: str) -> Document | None:
+        """A peer's card as matching holds it (a withdrawn or erased one included: `active` says)."""
+        return await self.peers.find_one({"_id": peer_id})
 
-    async def dismiss(self, beneficiary_id: str, peer_id: str, staff_id: str) -> None:
-        """The counsellor's decision: this pair is never suggested again. One document per pair (by _id)."""
-        await self.dismissals.replace_one(
-            {"_id": f"{beneficiary_id}/{peer_id}"},
-            {
-                "_id": f"{beneficiary_id}/{peer_id}",
-                "beneficiary_id": beneficiary_id,
-                "peer_id": peer_id,
-                "by": staff_id,
-            },
-            upsert=True,
-        )
+    async def active_peers(self) -> AsyncIterator[Document]:
+        async for d in self.peers.find({"active": True}):
+            yield d
+
+    async def active_beneficiaries(self) -> AsyncIterator[Document]:
+        async for d in self.beneficiaries.find({"active": True}):
+            yield d
+
+    async def clear(self) -> None:
+        """Forget every copy, the agencies' too (a rebuild replays profiles' topics into them)."""
+        for collection in (self.peers, self.beneficiaries, AgencyDirectory(self.database).collection):
+            await collection.drop()
 
 
 def peer_view(d: Document) -> PeerView:

@@ -9,7 +9,10 @@ change the memory, and applies them to its memory only, never to the database or
   projection does (peer cards and beneficiary projects are plain copies of it), at the event's version;
 - `matching.suggestion.ranked` and `.dismissed`: a top list as it now stands, a dismissed pair;
 - `matching.introduction.*`: the peer's bookings and reliability are counted again from the database
-  (`IntroductionDesk.follow_peer`); the event is published after the write, so the count sees it.
+  (`PeerRecords.follow`); the event is published after the write, so the count sees it.
+
+This module is the Kafka side (where to begin, the reader, `caught_up`); what each change does to the
+memory is `handlers.MemoryUpdates`.
 
 An instance about to rank (a beneficiary's list, or the lists a peer enters) first waits until its memory
 holds every profiles event published so far (`caught_up`): a peer and a beneficiary announced a moment
@@ -28,7 +31,6 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import replace
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
@@ -37,20 +39,8 @@ from kafka.admin import KafkaAdminClient, OffsetSpec
 from pydantic import ValidationError
 
 from services.contracts.envelope import Envelope
-from services.contracts.events.matching import SuggestionDismissedV1, SuggestionListRankedV1
-from services.contracts.events.profiles import (
-    AgencyRegisteredV1,
-    BeneficiaryClosedV1,
-    BeneficiaryProjectV1,
-    PeerCardV1,
-    PeerPausedV1,
-    PeerWithdrawnV1,
-    PersonErasedV1,
-    PersonKind,
-)
 from services.contracts.events.registry import UnknownEventType, parse_payload
-from services.kit.mongo import Document
-from services.matching.adapters.projections import FOREVER, beneficiary_view, peer_view
+from services.matching.adapters.stores import Stores
 from services.matching.memory import Memory
 
 log = logging.getLogger(__name__)
@@ -58,21 +48,19 @@ log = logging.getLogger(__name__)
 FROM_THE_GROUP = ("profiles.agency", "profiles.peer", "profiles.beneficiary", "profiles.person")
 FROM_THE_END = ("matching.suggestion", "matching.introduction")
 FOLLOWED = FROM_THE_GROUP + FROM_THE_END
-# the introduction steps that change a peer's bookings or reliability (a reminder changes neither)
-CHANGES_A_PEERS_HISTORY = frozenset(
-    f"matching.introduction.{step}"
-    for step in ("proposed", "answered", "expired", "cancelled", "meeting_recorded", "feedback_given")
-)
 
-FollowPeer = Callable[[str], Awaitable[None]]
+Apply = Callable[[Envelope, Any], Awaitable[None]]
 
 
 class MemoryFollower:
-    def __init__(self, bootstrap_servers: str, consumer_group: str, memory: Memory) -> None:
+    def __init__(
+        self, bootstrap_servers: str, consumer_group: str, memory: Memory, stores: Stores, apply: Apply
+    ) -> None:
         self.bootstrap_servers = bootstrap_servers
         self.consumer_group = consumer_group
         self.memory = memory
-        self.follow_peer: FollowPeer | None = None  # set by the composition root (the introductions desk)
+        self.stores = stores
+        self.apply = apply  # what a change does to the memory (`handlers.MemoryUpdates.apply`)
         self.positions: dict[TopicPartition, int] = {}
         self._task: asyncio.Task[None] | None = None
         self._ends: AIOKafkaConsumer | None = None  # asks where the topics end (`caught_up`)
@@ -82,12 +70,13 @@ class MemoryFollower:
     # -- life cycle -------------------------------------------------------------------------------
 
     async def start(self, database: Any) -> None:
-        """The service's database set-up step: where to begin, then the memory, then follow from there."""
+        """The service's database set-up step: where to begin, then the memory, then follow from there
+        (`database` is the runtime's, already in `stores`)."""
         await self.stop()
         self.positions = await asyncio.to_thread(
             starting_points, self.bootstrap_servers, self.consumer_group, FROM_THE_GROUP, FROM_THE_END
         )
-        await self.memory.load(database)
+        await self.memory.load(self.stores)
         self._task = asyncio.create_task(self._follow(), name="memory-follower")
 
     async def stop(self) -> None:
@@ -190,42 +179,6 @@ class MemoryFollower:
                 )
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 10)
-
-    # -- what each change does to the memory ------------------------------------------------------
-
-    async def apply(self, envelope: Envelope, payload: Any) -> None:
-        memory, version = self.memory, envelope.aggregate_version
-        if isinstance(payload, AgencyRegisteredV1):
-            memory.regions[payload.agency_id] = payload.region_code
-        elif isinstance(payload, PeerCardV1):
-            memory.put_peer(peer_view(_projected(payload.peer_id, payload)), version)
-        elif isinstance(payload, PeerPausedV1):
-            known = memory.peer(payload.peer_id)
-            if known is not None:
-                memory.put_peer(replace(known, paused=payload.paused), version)
-        elif isinstance(payload, PeerWithdrawnV1):
-            memory.remove_peer(payload.peer_id, version)
-        elif isinstance(payload, BeneficiaryProjectV1):
-            region = memory.regions.get(payload.agency_id, "")
-            memory.put_beneficiary(beneficiary_view(_projected(payload.beneficiary_id, payload), region), version)
-        elif isinstance(payload, BeneficiaryClosedV1):
-            memory.remove_beneficiary(payload.beneficiary_id, version)
-        elif isinstance(payload, PersonErasedV1):
-            if payload.person_kind == PersonKind.PEER:
-                memory.remove_peer(payload.person_id, FOREVER)
-            else:
-                memory.remove_beneficiary(payload.person_id, FOREVER)
-        elif isinstance(payload, SuggestionListRankedV1):
-            memory.set_list(payload.beneficiary_id, tuple(payload.peers), payload.threshold, version)
-        elif isinstance(payload, SuggestionDismissedV1):
-            memory.dismiss(payload.beneficiary_id, payload.peer_id)
-        elif envelope.event_type in CHANGES_A_PEERS_HISTORY and self.follow_peer is not None:
-            await self.follow_peer(str(payload.peer_id))
-
-
-def _projected(aggregate_id: str, payload: PeerCardV1 | BeneficiaryProjectV1) -> Document:
-    """The projection's document for an event of a card or a project (see `Projections`)."""
-    return {**payload.model_dump(mode="json"), "_id": aggregate_id, "active": True}
 
 
 def starting_points(

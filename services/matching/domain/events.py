@@ -1,4 +1,4 @@
-"""Matching's events in their envelope."""
+"""Matching's events in their envelope (the producer's name on every event of its aggregates)."""
 
 from __future__ import annotations
 

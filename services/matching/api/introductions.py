@@ -1,0 +1,174 @@
+"""Introductions, for counsellors: propose, list, read, cancel, record the meeting, give the beneficiary's
+feedback."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import UTC, date, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, HTTPException, Query, Request, Response, status
+from pydantic import BaseModel, Field
+
+from services.contracts.events.profiles import MeetingMode
+from services.kit.identity import AgencyStaff
+from services.kit.pagination import After, announce_next
+from services.matching.deps import IntroductionServiceDep, SuggestionServiceDep, own_beneficiary, own_introduction
+from services.matching.domain.actor import Actor
+from services.matching.domain.introduction import Introduction, Meeting, Proposal, Status
+from services.matching.domain.introduction_rules import PURPOSE_LABELS, Purpose
+
+router = APIRouter(tags=["introductions"])
+
+
+class ProposalIn(BaseModel):
+    peer_id: str
+    purpose: Purpose
+    target_job: str | None = Field(default=None, description="ROME code; the closest to the peer's path if left out")
+    message: str = Field(default="", max_length=2000, description="for the peer, shown on their answer page")
+    mentoring_months: int | None = Field(default=None, description="mentoring only: 2 to 12")
+    questions: list[str] = Field(
+        default_factory=list, max_length=20, description="job inquiry only: added to the guide's questions"
+    )
+
+
+class MeetingIn(BaseModel):
+    held_on: date
+    mode: MeetingMode
+    summary: str = Field(default="", max_length=4000, description="job inquiry: the beneficiary's short summary")
+
+
+class FeedbackIn(BaseModel):
+    took_place: bool
+    usefulness: int | None = Field(default=None, ge=1, le=5)
+    comment: str = Field(default="", max_length=2000)
+
+
+class IntroductionOut(BaseModel):
+    introduction_id: str
+    beneficiary_id: str
+    peer_id: str
+    purpose: Purpose
+    purpose_label: str
+    target_job: str
+    status: Status
+    meeting_modes: list[str]
+    counsellor_present: bool
+    message: str
+    questions: list[str]
+    mentoring_months: int | None
+    proposed_at: datetime
+    expires_at: datetime
+    answered_at: datetime | None
+    decline_reason: str | None
+    answer_message: str
+    meeting: dict[str, Any] | None
+    feedback: dict[str, Any]
+
+    @classmethod
+    def of(cls, i: Introduction) -> IntroductionOut:
+        return cls(
+            introduction_id=i.id,
+            beneficiary_id=i.beneficiary_id,
+            peer_id=i.peer_id,
+            purpose=i.purpose,
+            purpose_label=PURPOSE_LABELS[i.purpose],
+            target_job=i.target_job,
+            status=i.status,
+            meeting_modes=list(i.meeting_modes),
+            counsellor_present=i.counsellor_present,
+            message=i.message,
+            questions=list(i.questions),
+            mentoring_months=i.mentoring_months,
+            proposed_at=i.proposed_at,
+            expires_at=i.expires_at,
+            answered_at=i.answered_at,
+            decline_reason=i.decline_reason.value if i.decline_reason else None,
+            answer_message=i.answer_message or "",
+            meeting=None if i.meeting is None else meeting_out(i.meeting),
+            feedback={side.value: asdict(given) for side, given in i.feedback.items()},
+        )
+
+
+def meeting_out(meeting: Meeting) -> dict[str, Any]:
+    return {"held_on": meeting.held_on.isoformat(), "mode": meeting.mode, "summary": meeting.summary}
+
+
+@router.post(
+    "/beneficiaries/{beneficiary_id}/introductions",
+    status_code=status.HTTP_201_CREATED,
+    summary="Propose an introduction to a peer; the peer answers by a secure link",
+)
+async def propose(
+    beneficiary_id: str,
+    body: ProposalIn,
+    caller: AgencyStaff,
+    service: IntroductionServiceDep,
+    suggestions: SuggestionServiceDep,
+) -> IntroductionOut:
+    document = await own_beneficiary(suggestions, beneficiary_id, caller)
+    proposal = Proposal(
+        body.peer_id, body.purpose, body.target_job, body.message, body.mentoring_months, tuple(body.questions)
+    )
+    if body.target_job is not None and body.target_job not in document["target_jobs"]:
+        raise HTTPException(
+            status.HTTP_422_UNPROCESSABLE_CONTENT, f"{body.target_job} is not one of this beneficiary's target jobs"
+        )
+    introduction = await service.propose(
+        suggestions.view(document), document["counsellor_id"], caller.staff_id, proposal, datetime.now(UTC)
+    )
+    return IntroductionOut.of(introduction)
+
+
+@router.get(
+    "/introductions",
+    summary="Your agency's introductions, newest first, by status or beneficiary",
+    description="A page of `limit`; when there are more, the `X-Next-Cursor` header (and `Link: rel=next`) gives "
+    "the `after` of the next page.",
+)
+async def introductions(
+    caller: AgencyStaff,
+    service: IntroductionServiceDep,
+    request: Request,
+    response: Response,
+    status_: Annotated[Status | None, Query(alias="status")] = None,
+    beneficiary_id: str | None = None,
+    after: After = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> list[IntroductionOut]:
+    found = await service.page(caller.agency_id, status_, beneficiary_id, after, limit)
+    page = [IntroductionOut.of(i) for i in found]
+    announce_next(request, response, page, limit, lambda i: i.introduction_id)
+    return page
+
+
+@router.get("/introductions/{introduction_id}", summary="One introduction")
+async def introduction(introduction_id: str, caller: AgencyStaff, service: IntroductionServiceDep) -> IntroductionOut:
+    return IntroductionOut.of(await own_introduction(service, introduction_id, caller))
+
+
+@router.post("/introductions/{introduction_id}/cancel", summary="Cancel a proposed or accepted introduction")
+async def cancel(introduction_id: str, caller: AgencyStaff, service: IntroductionServiceDep) -> IntroductionOut:
+    introduction = await own_introduction(service, introduction_id, caller)
+    return IntroductionOut.of(await service.cancel(introduction, caller.staff_id))
+
+
+@router.post("/introductions/{introduction_id}/meeting", summary="Record the meeting of an accepted introduction")
+async def meeting(
+    introduction_id: str, body: MeetingIn, caller: AgencyStaff, service: IntroductionServiceDep
+) -> IntroductionOut:
+    introduction = await own_introduction(service, introduction_id, caller)
+    recorded = await service.record_meeting(introduction, body.held_on, body.mode.value, body.summary)
+    return IntroductionOut.of(recorded)
+
+
+@router.post(
+    "/introductions/{introduction_id}/feedback",
+    summary="The beneficiary's feedback, entered by their counsellor (did it take place, useful 1-5, comment)",
+)
+async def feedback(
+    introduction_id: str, body: FeedbackIn, caller: AgencyStaff, service: IntroductionServiceDep
+) -> IntroductionOut:
+    introduction = await own_introduction(service, introduction_id, caller)
+    given = await service.give_feedback(introduction, Actor.COUNSELLOR, body.took_place, body.usefulness, body.comment)
+    return IntroductionOut.of(given)

@@ -1,0 +1,60 @@
+"""Request -> component: the use cases the composition root put on the app's state, and the checks that a
+caller's agency owns what a route names (404 otherwise, as in profiles). Routes call the owner checks
+themselves, after FastAPI read their body, so that a bad body is answered 422 first as it always was."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request, status
+
+from services.kit.identity import Caller
+from services.kit.mongo import Document
+from services.matching.domain.introduction import Introduction
+from services.matching.use_cases.introductions import IntroductionService, NotFound
+from services.matching.use_cases.suggestions import SuggestionService
+from services.matching.use_cases.sweep import Sweep
+
+
+def introduction_service(request: Request) -> IntroductionService:
+    service: IntroductionService = request.app.state.introductions
+    return service
+
+
+def suggestion_service(request: Request) -> SuggestionService:
+    service: SuggestionService = request.app.state.suggestions
+    return service
+
+
+def sweep(request: Request) -> Sweep:
+    job: Sweep = request.app.state.sweep
+    return job
+
+
+def link_key(request: Request) -> str:
+    return str(request.app.state.link_key)
+
+
+IntroductionServiceDep = Annotated[IntroductionService, Depends(introduction_service)]
+SuggestionServiceDep = Annotated[SuggestionService, Depends(suggestion_service)]
+SweepDep = Annotated[Sweep, Depends(sweep)]
+LinkKey = Annotated[str, Depends(link_key)]
+
+
+async def own_beneficiary(suggestions: SuggestionService, beneficiary_id: str, caller: Caller) -> Document:
+    """Only the caller's agency's beneficiaries."""
+    document = await suggestions.beneficiary(beneficiary_id)
+    if document is None or document["agency_id"] != caller.agency_id:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no beneficiary {beneficiary_id} in your agency")
+    return document
+
+
+async def own_introduction(introductions: IntroductionService, introduction_id: str, caller: Caller) -> Introduction:
+    """Only the caller's agency's introductions."""
+    try:
+        introduction = await introductions.get(introduction_id)
+    except NotFound:
+        introduction = None
+    if introduction is None or introduction.agency_id != caller.agency_id:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no introduction {introduction_id} in your agency")
+    return introduction

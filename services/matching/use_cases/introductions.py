@@ -1,0 +1,205 @@
+"""Introductions, the counsellor's and the peer's steps: propose, answer (by the peer's link), cancel,
+record the meeting, give feedback. Each step loads the introduction, decides (`domain.introduction`) and
+saves it with its event in one write, a compare-and-set on its version; then the peer's record follows.
+The proposal's rules (the peer's capacity, the beneficiary's pending requests, one open introduction per
+pair) hold across instances by partial unique indexes (see `adapters.indexes`): a proposal that lost a
+place to another one made at the same moment looks again."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from pymongo.errors import DuplicateKeyError
+
+from services.kit.pagination import new_id
+from services.matching.adapters.introductions import Introductions
+from services.matching.domain.actor import Actor
+from services.matching.domain.introduction import (
+    OPEN,
+    SIDE_OF,
+    Answer,
+    Cancel,
+    Command,
+    DeclineReason,
+    GiveFeedback,
+    Introduction,
+    Proposal,
+    Propose,
+    RecordMeeting,
+    Side,
+    Status,
+    decide,
+    meeting_follows,
+    place_number,
+)
+from services.matching.domain.introduction_rules import check_proposal
+from services.matching.domain.model import BeneficiaryView
+from services.matching.domain.peer_record import first_free
+from services.matching.memory import Memory
+from services.matching.use_cases.peer_records import PeerRecords
+
+log = logging.getLogger(__name__)
+
+ATTEMPTS = 5  # a proposal that lost a place to another one made at the same time looks again
+
+
+class Refused(Exception):
+    """The request is understood but the state of things forbids it (409), with the reason."""
+
+
+class NotFound(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Policy:
+    expiry_days: int = 10
+    reminder_days_before: int = 3
+    max_pending_per_beneficiary: int = 3
+
+
+class IntroductionService:
+    def __init__(self, introductions: Introductions, memory: Memory, records: PeerRecords, policy: Policy) -> None:
+        self.introductions = introductions
+        self.memory = memory
+        self.records = records
+        self.policy = policy
+
+    async def get(self, introduction_id: str) -> Introduction:
+        introduction = await self.introductions.get(introduction_id)
+        if introduction is None:
+            raise NotFound(introduction_id)
+        return introduction
+
+    async def page(
+        self, agency_id: str, status: Status | None, beneficiary_id: str | None, after: str | None, limit: int
+    ) -> list[Introduction]:
+        return await self.introductions.page(agency_id, status, beneficiary_id, after, limit)
+
+    async def step(self, introduction: Introduction, command: Command, actor: Actor, now: datetime) -> Introduction:
+        """Decide, then save with the events (ConcurrentUpdate when it changed since it was read)."""
+        changed, events = decide(introduction, command, actor, now)
+        await self.introductions.save(introduction, changed, events)
+        return changed
+
+    # -- proposing --------------------------------------------------------------------------------
+
+    async def propose(
+        self, beneficiary: BeneficiaryView, counsellor_id: str, staff_id: str, proposal: Proposal, now: datetime
+    ) -> Introduction:
+        """The checks, then one insert that takes a numbered place under each rule (the peer's slot of the
+        month, the beneficiary's pending request, the pair's open introduction): a proposal made at the same
+        time by another instance that took a place first makes this insert fail, and this one looks again."""
+        for attempt in range(1, ATTEMPTS + 1):
+            try:
+                return await self._propose(beneficiary, counsellor_id, staff_id, proposal, now)
+            except DuplicateKeyError:
+                if attempt == ATTEMPTS:
+                    raise Refused("other introductions are being proposed at this moment: try again") from None
+                log.info("a proposal for peer %s lost a place to another one: looking again", proposal.peer_id)
+        raise AssertionError("unreachable")
+
+    async def _propose(
+        self, beneficiary: BeneficiaryView, counsellor_id: str, staff_id: str, proposal: Proposal, now: datetime
+    ) -> Introduction:
+        month = now.strftime("%Y-%m")
+        peer = self.memory.peer(proposal.peer_id)
+        context = self.memory.context(beneficiary, month)
+        if peer is None or not context.admits(beneficiary, peer):
+            month_full = peer is not None and self.memory.load_of(peer.peer_id, month).booked >= (
+                peer.capacity_per_month
+            )
+            raise Refused(
+                "this peer has no free slot this month"
+                if month_full
+                else "this peer cannot be introduced to this beneficiary (withdrawn, paused, not visible to your "
+                "agency, dismissed, or not vetted for a minor)"
+            )
+        check_proposal(proposal.purpose, peer.meeting_modes, proposal.mentoring_months, list(proposal.questions))
+        theirs = await self.introductions.of_beneficiary(beneficiary.beneficiary_id)
+        if any(i.peer_id == peer.peer_id and i.status in OPEN for i in theirs):
+            raise Refused("an introduction between these two is already open")
+        pending = [i for i in theirs if i.status == Status.PROPOSED]
+        most = self.policy.max_pending_per_beneficiary
+        pending_place = first_free(_numbers(i.places.pending_slot for i in pending), most)
+        if len(pending) >= most or pending_place is None:
+            raise Refused(
+                f"{len(pending)} introductions already wait for an answer for this beneficiary "
+                f"(at most {most}): wait for them, or cancel one"
+            )
+        holding = await self.introductions.holding_slots(peer.peer_id, month)
+        slot = first_free(_numbers(i.places.capacity_slot for i in holding), peer.capacity_per_month)
+        if len(holding) >= peer.capacity_per_month or slot is None:
+            await self.records.follow(peer.peer_id)  # this instance's memory was behind: it follows now
+            raise Refused("this peer has no free slot this month")
+        command = Propose(
+            introduction_id=new_id(),
+            beneficiary=beneficiary,
+            counsellor_id=counsellor_id,
+            staff_id=staff_id,
+            peer=peer,
+            proposal=proposal,
+            capacity_place=slot,
+            pending_place=pending_place,
+            expiry_days=self.policy.expiry_days,
+            reminder_days_before=self.policy.reminder_days_before,
+        )
+        introduction, events = decide(None, command, Actor.COUNSELLOR, now)
+        await self.introductions.add(introduction, events)
+        await self.records.booking(peer.peer_id, month, +1)
+        return introduction
+
+    # -- the peer's answer ------------------------------------------------------------------------
+
+    async def answer(
+        self, introduction_id: str, accept: bool, reason: DeclineReason | None, message: str, now: datetime
+    ) -> Introduction:
+        introduction = await self.step(
+            await self.get(introduction_id), Answer(accept, reason, message), Actor.PEER, now
+        )
+        if accept:
+            await self.records.follow(introduction.peer_id)  # answered: the reliability changed
+        else:
+            await self.records.booking(introduction.peer_id, introduction.month, -1)
+        return introduction
+
+    # -- the counsellor ---------------------------------------------------------------------------
+
+    async def cancel(self, introduction: Introduction, staff_id: str, actor: Actor = Actor.COUNSELLOR) -> Introduction:
+        cancelled = await self.step(introduction, Cancel(staff_id), actor, datetime.now(UTC))
+        await self.records.booking(cancelled.peer_id, cancelled.month, -1)
+        return cancelled
+
+    async def record_meeting(
+        self,
+        introduction: Introduction,
+        held_on: date,
+        mode: str | None,
+        summary: str,
+        actor: Actor = Actor.COUNSELLOR,
+    ) -> Introduction:
+        met = await self.step(introduction, RecordMeeting(held_on, mode, summary), actor, datetime.now(UTC))
+        await self.records.follow(met.peer_id)
+        return met
+
+    async def give_feedback(
+        self, introduction: Introduction, actor: Actor, took_place: bool, usefulness: int | None, comment: str
+    ) -> Introduction:
+        """The counsellor gives the beneficiary's, the peer their own; one saying the meeting took place
+        counts as the meeting when nobody recorded it."""
+        now = datetime.now(UTC)
+        feedback = GiveFeedback(took_place, usefulness, comment)
+        given = await self.step(introduction, feedback, actor, now)
+        if SIDE_OF[actor] == Side.BENEFICIARY and usefulness is not None:
+            await self.records.follow(given.peer_id)  # rated
+        if meeting_follows(given, feedback):
+            given = await self.record_meeting(given, now.date(), None, "", Actor.SYSTEM)
+        return given
+
+
+def _numbers(places: Iterable[str | None]) -> list[int]:
+    """The place numbers taken (introductions from before places were numbered have none)."""
+    return [n for n in map(place_number, places) if n is not None]
