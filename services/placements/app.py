@@ -74,7 +74,7 @@ def build_app(settings: PlacementsSettings) -> FastAPI:
     projections, conventions = Projections(runtime.db), Conventions(runtime.db, runtime.outbox)
     service = ConventionService(conventions, projections, settings.link_signing_key)
     scheduler = Scheduler(service, conventions)
-    handlers.subscribe(router, projections, Erasure(conventions, projections))
+    handlers.subscribe(router, projections, Erasure(conventions, projections, service))
     runtime.every("conventions-scheduler", settings.scheduler_seconds, lambda: scheduler.sweep(datetime.now(UTC)))
     app.state.conventions, app.state.scheduler = service, scheduler
     app.state.party_links = PartyLinks(service)

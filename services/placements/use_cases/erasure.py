@@ -11,13 +11,14 @@ from services.placements.adapters.conventions import Conventions
 from services.placements.adapters.projections import Projections
 from services.placements.domain.commands import Erase
 from services.placements.domain.convention import PLATFORM
-from services.placements.domain.decide import decide
+from services.placements.use_cases.conventions import ConventionService
 
 
 class Erasure:
-    def __init__(self, conventions: Conventions, projections: Projections) -> None:
+    def __init__(self, conventions: Conventions, projections: Projections, service: ConventionService) -> None:
         self.conventions = conventions
         self.projections = projections
+        self.service = service  # decides with the facts every step reads
 
     async def person_erased(self, payload: PersonErasedV1) -> None:
         """Placements forgets the person; a beneficiary's conventions are erased."""
@@ -31,5 +32,5 @@ class Erasure:
         now = datetime.now(UTC)
         for convention in await self.conventions.of_beneficiary(beneficiary_id):
             if not convention.erased:
-                erased, events = decide(convention, Erase(), PLATFORM, now)
+                erased, events = await self.service.decide(convention, Erase(), PLATFORM, now)
                 await self.conventions.save_erased(erased, events)

@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 from services.kit.outbox import ConcurrentUpdate
 from services.profiles.domain.agency import InvalidAgency
 from services.profiles.domain.beneficiary import InvalidBeneficiary
+from services.profiles.domain.lifecycle import NotYours
 from services.profiles.domain.peer import InvalidPeer
 from services.profiles.domain.staff import InvalidStaff
 from services.profiles.use_cases.errors import Conflict, Forbidden, NotFound
@@ -71,5 +72,6 @@ EXCEPTION_HANDLERS: dict[type[Exception], Callable[[Request, Exception], Awaitab
     NotFound: _said(status.HTTP_404_NOT_FOUND),
     Conflict: _said(status.HTTP_409_CONFLICT),
     Forbidden: _said(status.HTTP_403_FORBIDDEN),
+    NotYours: _said(status.HTTP_403_FORBIDDEN),
     ConcurrentUpdate: _concurrent_update,
 }

@@ -6,11 +6,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, status
+from fastapi import APIRouter, Depends, Query, Request, status
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 
-from services.kit.auth import require_operator
+from services.kit.auth import operator_moment, require_operator
 from services.kit.mongo import Document
 from services.profiles.deps import OpenAgencyStaff, RightsServiceDep
 
@@ -69,9 +69,6 @@ async def erase_peer(peer_id: str, caller: OpenAgencyStaff, rights: RightsServic
     summary="Run the consent expiry job now (it also runs hourly); `as_of` moves the clock",
 )
 async def run_consent_expiry(
-    rights: RightsServiceDep, as_of: Annotated[datetime | None, Query()] = None
+    request: Request, rights: RightsServiceDep, as_of: Annotated[datetime | None, Query()] = None
 ) -> dict[str, Any]:
-    now = as_of or datetime.now(UTC)
-    if now.tzinfo is None:
-        now = now.replace(tzinfo=UTC)
-    return await rights.expire_consents(now)
+    return await rights.expire_consents(operator_moment(request, as_of))
