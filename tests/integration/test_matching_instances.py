@@ -1,5 +1,5 @@
 """Two matching instances in one consumer group: each applies the events of the partitions it owns, and
-both memories follow every change, whichever instance made it (see `services.matching.following`)."""
+both memories follow every change, whichever instance made it (see `services.matching.adapters.memory_follower`)."""
 
 from __future__ import annotations
 
