@@ -25,6 +25,7 @@ from typing import Any, Protocol
 
 from pymongo import ASCENDING, IndexModel, UpdateOne
 from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.errors import DuplicateKeyError
 
 from services.contracts.envelope import Envelope
 from services.kit.lease import Lease
@@ -47,6 +48,15 @@ class ConcurrentUpdate(Exception):
         super().__init__(f"{aggregate_id} is no longer at version {expected_version}")
         self.aggregate_id = aggregate_id
         self.expected_version = expected_version
+
+
+class TakenByAnother(Exception):
+    """A unique index refused the write: what it claims (an id, a numbered place, a one-per-person rule) is
+    already held by another document."""
+
+    def __init__(self, aggregate_id: str) -> None:
+        super().__init__(f"{aggregate_id}: a unique rule of the store refused it")
+        self.aggregate_id = aggregate_id
 
 
 def outbox_entry(envelope: Envelope, topic: str) -> Document:
@@ -72,11 +82,14 @@ class OutboxWriter:
     async def insert(
         self, collection: AsyncCollection[Document], document: Document, events: Sequence[tuple[Envelope, str]]
     ) -> None:
-        """A new aggregate at version 1 with its first events. Raises DuplicateKeyError if it exists."""
+        """A new aggregate at version 1 with its first events. Raises TakenByAnother if it exists."""
         stored = {**document, VERSION: document.get(VERSION, 1), OUTBOX: [outbox_entry(e, t) for e, t in events]}
         if events:
             stored[SINCE] = datetime.now(UTC)
-        await collection.insert_one(stored)
+        try:
+            await collection.insert_one(stored)
+        except DuplicateKeyError as error:
+            raise TakenByAnother(str(document.get("_id", ""))) from error
         if events:
             self._wake_relay()
 
@@ -96,7 +109,10 @@ class OutboxWriter:
         if events:
             update["$push"] = {OUTBOX: {"$each": [outbox_entry(e, t) for e, t in events]}}
             update["$min"] = {SINCE: datetime.now(UTC)}
-        result = await collection.update_one({"_id": aggregate_id, VERSION: expected_version}, update)
+        try:
+            result = await collection.update_one({"_id": aggregate_id, VERSION: expected_version}, update)
+        except DuplicateKeyError as error:
+            raise TakenByAnother(aggregate_id) from error
         if result.matched_count == 0:
             raise ConcurrentUpdate(aggregate_id, expected_version)
         if events:
@@ -124,7 +140,10 @@ class OutboxWriter:
         stored.pop(SINCE, None)
         if stored[OUTBOX]:
             stored[SINCE] = datetime.now(UTC)
-        result = await collection.replace_one({"_id": aggregate_id, VERSION: expected_version}, stored)
+        try:
+            result = await collection.replace_one({"_id": aggregate_id, VERSION: expected_version}, stored)
+        except DuplicateKeyError as error:
+            raise TakenByAnother(aggregate_id) from error
         if result.matched_count == 0:
             raise ConcurrentUpdate(aggregate_id, expected_version)
         if stored[OUTBOX]:

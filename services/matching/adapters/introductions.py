@@ -137,7 +137,7 @@ class Introductions:
         return None if document is None else from_document(document)
 
     async def add(self, introduction: Introduction, events: Sequence[Envelope]) -> None:
-        """A new introduction with its first events; DuplicateKeyError when a place it takes is taken."""
+        """A new introduction with its first events; TakenByAnother when a place it takes is taken."""
         await self.outbox.insert(self.collection, to_document(introduction), [(e, TOPIC) for e in events])
 
     async def save(self, before: Introduction, after: Introduction, events: Sequence[Envelope]) -> None:

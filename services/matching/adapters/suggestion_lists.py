@@ -1,5 +1,5 @@
 """Suggestion lists in matching's database: one document per beneficiary (its `_id`), written with its
-events (outbox) by a compare-and-set on its version; a first list by an insert (DuplicateKeyError when
+events (outbox) by a compare-and-set on its version; a first list by an insert (TakenByAnother when
 another writer came first)."""
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ class SuggestionLists:
 
     async def save(self, after: SuggestionList, events: Sequence[Envelope]) -> None:
         """The list at its new version with its events, if nobody wrote it since it was read: raises
-        ConcurrentUpdate (DuplicateKeyError for a first list) otherwise."""
+        ConcurrentUpdate (TakenByAnother for a first list) otherwise."""
         stamped = [(e, TOPIC) for e in events]
         if after.version == 1:
             await self.outbox.insert(self.collection, {"_id": after.beneficiary_id, **state_of(after)}, stamped)

@@ -12,8 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from pymongo.errors import DuplicateKeyError
-
+from services.kit.outbox import TakenByAnother
 from services.kit.pagination import new_id
 from services.matching.adapters.introductions import Introductions
 from services.matching.domain.actor import Actor
@@ -96,7 +95,7 @@ class IntroductionService:
         for attempt in range(1, ATTEMPTS + 1):
             try:
                 return await self._propose(beneficiary, counsellor_id, staff_id, proposal, now)
-            except DuplicateKeyError:
+            except TakenByAnother:
                 if attempt == ATTEMPTS:
                     raise Refused("other introductions are being proposed at this moment: try again") from None
                 log.info("a proposal for peer %s lost a place to another one: looking again", proposal.peer_id)

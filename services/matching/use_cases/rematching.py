@@ -15,10 +15,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from pymongo.errors import DuplicateKeyError
-
 from services.kit.mongo import Document
-from services.kit.outbox import ConcurrentUpdate
+from services.kit.outbox import ConcurrentUpdate, TakenByAnother
 from services.matching.adapters.projections import FOREVER, Projections, beneficiary_view, peer_view
 from services.matching.adapters.suggestion_lists import SuggestionLists
 from services.matching.domain.actor import Actor
@@ -94,13 +92,13 @@ class Rematcher:
             try:
                 await self._write(await self.lists.load(beneficiary_id), command, actor)
                 return
-            except (ConcurrentUpdate, DuplicateKeyError):
+            except (ConcurrentUpdate, TakenByAnother):
                 if attempt == ATTEMPTS:
                     raise
                 log.info("the list of %s changed meanwhile: ranking again", beneficiary_id)
 
     async def _write(self, suggestions: SuggestionList, command: Command, actor: Actor) -> None:
-        """Decide, then store the list with its events if it changed (ConcurrentUpdate, or DuplicateKeyError
+        """Decide, then store the list with its events if it changed (ConcurrentUpdate, or TakenByAnother
         for a first list, when another writer came first); this instance's memory follows at once."""
         changed, events = decide(suggestions, command, actor, datetime.now(UTC))
         if not events:
@@ -156,7 +154,7 @@ class Rematcher:
         addressee = Addressee(document["agency_id"], document["counsellor_id"])
         try:
             await self._write(held, Enter(scored, addressee), Actor.SYSTEM)
-        except (ConcurrentUpdate, DuplicateKeyError):
+        except (ConcurrentUpdate, TakenByAnother):
             await self.refresh(held.beneficiary_id)
 
     async def refresh_holders(self, peer_id: str) -> None:

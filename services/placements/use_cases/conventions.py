@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from pymongo.errors import DuplicateKeyError
-
 from services.contracts.envelope import Envelope
 from services.contracts.events.placements import PartyRole
+from services.kit.outbox import TakenByAnother
 from services.kit.pagination import new_id
 from services.placements.adapters.conventions import Conventions, NotFound, Selection
 from services.placements.adapters.projections import Projections
@@ -115,7 +114,7 @@ class ConventionService:
         terms = renewal_terms(original, start, end, validation)
         try:
             renewal = await self.create(original.agency_id, staff_id, original.beneficiary_id, terms, now, original.id)
-        except DuplicateKeyError:  # made before (a retry): found by the unique index that refused this one
+        except TakenByAnother:  # made before (a retry): found by the unique index that refused this one
             made = await self.conventions.renewal_of(original.id)
             if made is None:
                 raise

@@ -9,8 +9,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from pymongo.errors import DuplicateKeyError
-
+from services.kit.outbox import TakenByAnother
 from services.profiles.adapters.indexes import ensure_peer_indexes
 from services.profiles.adapters.peers import Peers
 from services.profiles.domain import peer as rules
@@ -52,7 +51,7 @@ async def import_peers(
                 outcome.imported += 1
             except (RowProblems, rules.InvalidPeer) as error:
                 outcome.rejected += [(line, row.get("email") or "", f, m) for f, m in error.problems]
-            except DuplicateKeyError:
+            except TakenByAnother:
                 outcome.already_there += 1
             on_row()
 

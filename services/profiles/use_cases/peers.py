@@ -6,10 +6,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from pymongo.errors import DuplicateKeyError
-
 from services.contracts.events.profiles import WithdrawalReason
 from services.kit.identity import Caller
+from services.kit.outbox import TakenByAnother
 from services.profiles.adapters.beneficiaries import Beneficiaries
 from services.profiles.adapters.peers import Peers
 from services.profiles.domain import beneficiary as beneficiary_rules
@@ -64,7 +63,7 @@ class PeerService:
         peer, events = rules.publish(draft, now=self.clock())
         try:
             await self.peers.add(peer, events)
-        except DuplicateKeyError as error:
+        except TakenByAnother as error:
             already = await self.peers.former_beneficiary_of(draft.former_beneficiary_id or "")
             raise Conflict(f"{draft.former_beneficiary_id} is already the peer {already}") from error
         return peer

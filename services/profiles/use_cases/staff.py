@@ -3,9 +3,8 @@ an account was closed (its tokens stop working at once)."""
 
 from __future__ import annotations
 
-from pymongo.errors import DuplicateKeyError
-
 from services.contracts.events.profiles import StaffRole
+from services.kit.outbox import TakenByAnother
 from services.profiles.adapters.agencies import Agencies
 from services.profiles.adapters.passwords import hash_password, verify_password
 from services.profiles.adapters.staff import StaffAccounts
@@ -47,7 +46,7 @@ class StaffService:
         member, event = rules.register(agency_id, email, name, roles, password)
         try:
             await self.accounts.add(member, hash_password(password), [event])
-        except DuplicateKeyError as error:
+        except TakenByAnother as error:
             raise Conflict(f"{member.email} already has an account") from error
         return member
 
