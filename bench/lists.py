@@ -23,9 +23,9 @@ from typing import Any
 
 from bench import report
 from bench.report import percentile
+from services.kit.ids import new_id
 from services.kit.mongo import Document, connect, create_indexes
 from services.kit.outbox import OutboxWriter
-from services.kit.pagination import new_id
 from services.kit.settings import ServiceSettings
 from services.notifications.adapters.inbox import INBOX, InboxEntries
 from services.notifications.adapters.indexes import INDEXES as NOTIFICATIONS_INDEXES

@@ -34,8 +34,8 @@ from services.contracts.envelope import Envelope
 from services.contracts.events.registry import REGISTRY
 from services.contracts.topics import all_topic_names
 from services.kit import kafka_admin
+from services.kit.ids import new_id
 from services.kit.mongo import connect
-from services.kit.pagination import new_id
 from services.kit.settings import ServiceSettings
 from services.notifications.adapters.emails import EMAILS as EMAILS_COLLECTION
 from services.notifications.adapters.emails import Emails

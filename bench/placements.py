@@ -20,9 +20,9 @@ from bench import report
 from bench.report import percentile
 from services.contracts.events.placements import PartyRole
 from services.contracts.links import convention_link
+from services.kit.ids import new_id
 from services.kit.mongo import connect, create_indexes
 from services.kit.outbox import OutboxWriter
-from services.kit.pagination import new_id
 from services.kit.settings import ServiceSettings
 from services.placements.adapters.conventions import Conventions, from_document, prepare_database, to_document
 from services.placements.adapters.indexes import INDEXES

@@ -17,9 +17,9 @@ from pymongo import AsyncMongoClient
 
 from services.contracts.envelope import Envelope
 from services.kit.dead_letters import read_topic
+from services.kit.ids import new_id
 from services.kit.mongo import Document, create_indexes
 from services.kit.outbox import OutboxWriter
-from services.kit.pagination import new_id
 from services.matching.adapters.indexes import INDEXES
 from services.matching.adapters.projections import beneficiary_view, peer_view
 from services.matching.adapters.stores import Stores

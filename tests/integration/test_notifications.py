@@ -24,9 +24,9 @@ from services.contracts.events.placements import ConventionSignedV1
 from services.contracts.events.profiles import StaffRegisteredV1
 from services.kit.dead_letters import read_topic
 from services.kit.domain import domain_event
+from services.kit.ids import new_id
 from services.kit.mongo import connect, create_indexes
 from services.kit.outbox import OutboxWriter
-from services.kit.pagination import new_id
 from services.notifications.adapters.convention_contacts import ConventionContacts
 from services.notifications.adapters.emails import EMAILS, Emails
 from services.notifications.adapters.inbox import INBOX, InboxEntries

@@ -8,7 +8,8 @@ import uuid
 from starlette.requests import Request
 from starlette.responses import Response
 
-from services.kit.pagination import TOP, announce_next, new_id, newest_first
+from services.kit.ids import new_id
+from services.kit.pagination import TOP, announce_next, newest_first
 
 
 def test_ids_made_later_sort_later_and_are_uuid_version_7() -> None:

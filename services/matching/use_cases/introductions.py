@@ -12,8 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
+from services.kit.ids import new_id
 from services.kit.outbox import TakenByAnother
-from services.kit.pagination import new_id
 from services.matching.adapters.introductions import Introductions
 from services.matching.domain.actor import Actor
 from services.matching.domain.introduction import (

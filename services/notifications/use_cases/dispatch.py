@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from services.contracts.envelope import Envelope
-from services.kit.pagination import new_id
+from services.kit.ids import new_id
 from services.notifications.adapters.emails import Emails
 from services.notifications.domain.contacts import Contact, MissingContact
 from services.notifications.domain.email import Email, Status

@@ -7,8 +7,8 @@ from datetime import date, datetime
 
 from services.contracts.envelope import Envelope
 from services.contracts.events.placements import PartyRole
+from services.kit.ids import new_id
 from services.kit.outbox import TakenByAnother
-from services.kit.pagination import new_id
 from services.placements.adapters.conventions import Conventions, NotFound, Selection
 from services.placements.adapters.projections import Projections
 from services.placements.domain.commands import CHECKS_LIMITS, Command, Edit, Facts, Renew, Take

@@ -17,7 +17,7 @@ from services.contracts.events.profiles import (
     Situation,
     StepKind,
 )
-from services.kit.pagination import new_id
+from services.kit.ids import new_id
 from services.profiles.domain.events import InvalidInput, event
 from services.reference import jobs, places
 
