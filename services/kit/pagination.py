@@ -4,7 +4,7 @@ The engine (DocumentDB behind FerretDB) reads a secondary index as a bitmap and 
 sorted, limited query over a secondary index costs the whole match (100 ms at 50,000 documents). It walks
 the `_id` index in order, though, when the filter holds a range on `_id`, and stops at the limit: 1-3 ms
 at 100,000 documents, other conditions checked on the way (measured in `make bench-lists`). So lists are
-ordered by `_id`, aggregates get time-ordered ids (`new_id`, a UUID version 7, newest sorts last), and a
+ordered by `_id`, aggregates get time-ordered ids (`kit.ids.new_id`, a UUID version 7, newest sorts last), and a
 page's cursor is the last `_id` it showed. A list over a small set (a person's conventions) uses its
 secondary index without this.
 
