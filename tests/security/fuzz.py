@@ -73,13 +73,14 @@ class FuzzReport:
 
 
 async def fuzz_token(access: PlatformAccess) -> str:
-    """A staff account with the three agency roles, in an agency of its own."""
+    """A staff account with the three agency roles, in an agency of its own (in a region of its own: what the
+    fuzz registers never meets other tests' records)."""
     operator = bearer(access.operator_token)
     profiles = access.urls["profiles"].rstrip("/")
     async with httpx.AsyncClient(timeout=30) as http:
         name = f"Mission locale Fuzz {uuid.uuid4().hex[:6]}"
         made = await http.post(
-            f"{profiles}/agencies", json={"name": name, "kind": "mission_locale", "region_code": "52"}, headers=operator
+            f"{profiles}/agencies", json={"name": name, "kind": "mission_locale", "region_code": "94"}, headers=operator
         )
         made.raise_for_status()
         email = f"fuzz-{uuid.uuid4().hex[:8]}@agence.test"

@@ -55,7 +55,7 @@ def scan_logs(folder: Path, needles: dict[str, str]) -> tuple[int, list[Leak]]:
 async def _flow(access: PlatformAccess, builder: Builder, http: httpx.AsyncClient) -> dict[str, str]:
     """Runs the flow; returns value -> kind for everything it must not find in a log."""
     console = access.urls["console"].rstrip("/")
-    side = await builder.side("52")
+    side = await builder.side("32")  # a region of its own: its beneficiary takes no one else's peers
     counsellor = side.tokens["counsellor"]
     answered = await http.post(
         f"{console}/api/matching/links/introductions/{side.introduction_link}/answer", json={"accept": True}

@@ -2,14 +2,16 @@
 
     PlatformAccess(urls={"profiles": ..., "matching": ..., "placements": ..., "notifications": ..., "console": ...},
                    operator_token=..., link_signing_key=..., mail_url=..., log_folder=Path(...))
-    async build_world(access: PlatformAccess, *, region_code: str = "52", other_region_code: str = "53") -> World
+    async build_world(access: PlatformAccess, *, region_code: str = "44", other_region_code: str = "27") -> World
 
 `build_world` creates, through the public APIs only, two agencies (the callers' own, `World.own`, and another
-one in another region, `World.other`), each with a counsellor, a validator, an agency admin and an account
-to close, a beneficiary known to matching and placements, a published agency-only peer, an introduction of
-the two (with the peer's link), a convention sent to the employer (with the employer's link, read from the
-caught e-mail) and an inbox entry; plus a regional coordinator of the own agency's region. Every name, e-mail
-and phone it writes is unique to the run and listed in `World.personal_data` (what must never reach a log)."""
+one in another region, `World.other`; regions of their own by default, so that their beneficiaries never
+take other tests' region-wide peers' share of suggestion lists), each with a counsellor, a validator, an
+agency admin and an account to close, a beneficiary known to matching and placements, a published
+agency-only peer, an introduction of the two (with the peer's link), a convention sent to the employer (with
+the employer's link, read from the caught e-mail) and an inbox entry; plus a regional coordinator of the own
+agency's region. Every name, e-mail and phone it writes is unique to the run and listed in
+`World.personal_data` (what must never reach a log)."""
 
 from __future__ import annotations
 
@@ -275,7 +277,7 @@ class Builder:
         )
 
 
-async def build_world(access: PlatformAccess, *, region_code: str = "52", other_region_code: str = "53") -> World:
+async def build_world(access: PlatformAccess, *, region_code: str = "44", other_region_code: str = "27") -> World:
     async with httpx.AsyncClient(timeout=30) as http:
         builder = Builder(access, http, uuid.uuid4().hex[:4])
         own, other = await asyncio.gather(builder.side(region_code), builder.side(other_region_code))
