@@ -10,8 +10,9 @@ any new alias), the bare `current_caller` (any staff token), the operator depend
 (`services.kit.auth.require_operator`), profiles' `operator_or_staff` and `open_agency_staff`, the live
 stream's `stream_caller`, and the three link dependencies (a link token in the path). A dependency that is a
 component getter (its only parameter the request) or a function whose own dependencies carry the gate is
-neutral; any other dependency, an unknown path parameter, or a route with a body and no body recipe makes
-the route unclassified, and the matrix test fails until it is classified here."""
+neutral; any other dependency, a route that nothing guards and is not in the short list of public ones
+(health, metrics, the JWKS, the login, the console's pages), an unknown path parameter, or a route with a
+body and no body recipe makes the route unclassified, and the matrix fails until it is classified here."""
 
 from __future__ import annotations
 
@@ -72,6 +73,16 @@ class Route:
     @property
     def path_params(self) -> list[str]:
         return re.findall(r"{(\w+)(?::\w+)?}", self.path)
+
+
+# the routes meant for anyone: a route that no dependency guards and is not one of these is an error
+PUBLIC_PATHS = {"/healthz", "/readyz", "/metrics", "/asyncapi.json"}
+PUBLIC_ROUTES = {"profiles GET /.well-known/jwks.json", "profiles POST /auth/login"}
+
+
+def meant_to_be_public(route: Route) -> bool:
+    console_page = route.service == "console" and route.method == "GET" and not route.path.startswith("/api/")
+    return route.path in PUBLIC_PATHS or route.key in PUBLIC_ROUTES or console_page
 
 
 class UnclassifiedRoute(Exception):
@@ -147,6 +158,8 @@ def classify(route: Route) -> Gate:
         return Gate(Kind.ROLES, frozenset.intersection(*role_sets))
     if Gate(Kind.STAFF) in gates:
         return Gate(Kind.STAFF)
+    if not meant_to_be_public(route):
+        raise UnclassifiedRoute(f"{route.key}: nothing guards it; if it is meant for anyone, add it to PUBLIC_ROUTES")
     return Gate(Kind.PUBLIC)
 
 

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+from fastapi import Depends, FastAPI, Header
+
 from tests.security.authz import CALLERS, Expect, _request, expectation, plan
 from tests.security.platform import PlatformAccess, Side, World
-from tests.security.routes import Gate, Kind, classify, service_routes
+from tests.security.routes import Gate, Kind, UnclassifiedRoute, classify, service_routes
 
 
 def a_side(name: str) -> Side:
@@ -73,3 +76,24 @@ def test_expectations() -> None:
     assert expectation(counsellors, "link_holder", "none") is Expect.UNAUTHENTICATED
     assert expectation(Gate(Kind.LINK, link="peers"), "link_holder", "other") is Expect.LINK_REFUSED
     assert expectation(Gate(Kind.LINK, link="peers"), "counsellor", "own") is Expect.LINK_REFUSED
+
+
+def test_a_route_nothing_guards_is_an_error_unless_it_is_meant_for_anyone() -> None:
+    app = FastAPI()
+
+    @app.get("/beneficiaries/{beneficiary_id}/everything")
+    async def forgot_its_guard(beneficiary_id: str) -> dict[str, str]:
+        return {}
+
+    def its_own_check(x_key: str = Header()) -> str:
+        return x_key
+
+    @app.get("/peers/{peer_id}/everything")
+    async def guarded_its_own_way(peer_id: str, key: str = Depends(its_own_check)) -> dict[str, str]:
+        return {}
+
+    routes = {r.path: r for r in service_routes({"profiles": app}) if "everything" in r.path}
+    with pytest.raises(UnclassifiedRoute, match="nothing guards it"):
+        classify(routes["/beneficiaries/{beneficiary_id}/everything"])
+    with pytest.raises(UnclassifiedRoute, match="its_own_check is not classified"):
+        classify(routes["/peers/{peer_id}/everything"])
