@@ -1,6 +1,7 @@
 """Schemathesis over every service's OpenAPI on the running platform, signed in with a real staff token: no
 answer is a 5xx and every answer matches its documented schema (tests/security/fuzz.py).
-PARCOURS_FUZZ_EXAMPLES sets the requests generated per operation (a few here, to fit CI; more in
+PARCOURS_FUZZ_EXAMPLES sets the requests generated per operation (5 here, within
+PARCOURS_FUZZ_SECONDS, 90, after which each operation left gets one; more in
 `make reliability`)."""
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from tests.integration.test_authorization_matrix import access_to
 from tests.security.fuzz import Finding, FuzzReport, run_fuzz, run_hostile_inputs
 
 pytestmark = pytest.mark.integration
-EXAMPLES = int(os.environ.get("PARCOURS_FUZZ_EXAMPLES", "4"))
+EXAMPLES = int(os.environ.get("PARCOURS_FUZZ_EXAMPLES", "5"))
+BUDGET_SECONDS = float(os.environ.get("PARCOURS_FUZZ_SECONDS", "90"))  # then one request per operation left
 
 # defects of issue 15 that another change fixes: the fuzz may hit them until it lands
 KNOWN_DEFECTS = {
@@ -26,7 +28,7 @@ KNOWN_DEFECTS = {
 @pytest.fixture(scope="module")
 async def fuzzed(whole_platform: Platform, mail: MailCatcher) -> FuzzReport:
     started = time.monotonic()
-    report = await run_fuzz(access_to(whole_platform, mail), examples=EXAMPLES)
+    report = await run_fuzz(access_to(whole_platform, mail), examples=EXAMPLES, time_budget=BUDGET_SECONDS)
     took = time.monotonic() - started
     sent = f"{report.operations} operations, {report.requests} requests in {took:.0f} s"
     print(f"\nfuzz: {sent}, {len(report.findings)} findings")

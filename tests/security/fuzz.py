@@ -2,16 +2,18 @@
 platform: no answer may be a 5xx and every answer must match the schema the route documents.
 
     async run_fuzz(access: PlatformAccess, token: str | None = None, *, examples: int = 5,
-                   services: tuple[str, ...] = FUZZED_SERVICES) -> FuzzReport
+                   services: tuple[str, ...] = FUZZED_SERVICES, time_budget: float | None = None) -> FuzzReport
     async run_hostile_inputs(access: PlatformAccess, token: str | None = None) -> FuzzReport
 
 `token` is a staff token (when None, an agency of its own is made with one account holding the counsellor,
 validator and agency admin roles, so the fuzz reaches past the role checks and writes only there);
 `examples` is the number of generated requests per operation (PARCOURS_FUZZ_EXAMPLES in the tests; the
-harness asks for more). Schemathesis generates positive and negative cases for every operation (path,
-query and body), sends each with the token, and runs its `not_a_server_error` and
-`response_schema_conformance` checks; a failing case is recorded, not shrunk (it comes back with its
-method, path and body, enough to replay it). The live stream (`/inbox/stream`) is left out: it stays open.
+harness asks for more); past `time_budget` seconds (None: no limit) each remaining operation gets one
+request, so a busy machine still covers every operation in bounded time. Schemathesis generates positive
+and negative cases for every operation (path, query and body), sends each with the token, and runs its
+`not_a_server_error` and `response_schema_conformance` checks; a failing case is recorded, not shrunk (it
+comes back with its method, path and body, enough to replay it). The live stream (`/inbox/stream`) is left
+out: it stays open.
 Hypothesis runs in a worker thread (it is synchronous), the platform's event loop is not blocked.
 `run_hostile_inputs` sends what a generator rarely makes, written by hand: a lone surrogate escape, a body
 nested 5,000 deep, control characters, spreadsheet formulas (to every operation that takes JSON), and path
@@ -21,6 +23,7 @@ input). Huge bodies are not sent here: until a size limit exists they stall a se
 from __future__ import annotations
 
 import asyncio
+import time
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -140,8 +143,11 @@ def _fuzz_operation(service: str, operation: Any, base_url: str, token: str, exa
     attempt()
 
 
-def _fuzz(access: PlatformAccess, token: str, examples: int, services: tuple[str, ...]) -> FuzzReport:
+def _fuzz(
+    access: PlatformAccess, token: str, examples: int, services: tuple[str, ...], time_budget: float | None
+) -> FuzzReport:
     report = FuzzReport()
+    started = time.monotonic()
     for service in services:
         base_url = access.urls[service].rstrip("/")
         schema = schemathesis.openapi.from_url(f"{base_url}/openapi.json", timeout=30)
@@ -152,7 +158,8 @@ def _fuzz(access: PlatformAccess, token: str, examples: int, services: tuple[str
             if (operation.method.upper(), operation.path) in LEFT_OUT:
                 continue
             report.operations += 1
-            _fuzz_operation(service, operation, base_url, token, examples, report)
+            over_budget = time_budget is not None and time.monotonic() - started > time_budget
+            _fuzz_operation(service, operation, base_url, token, 1 if over_budget else examples, report)
     return report
 
 
@@ -162,9 +169,10 @@ async def run_fuzz(
     *,
     examples: int = 5,
     services: tuple[str, ...] = FUZZED_SERVICES,
+    time_budget: float | None = None,
 ) -> FuzzReport:
     token = token or await fuzz_token(access)
-    return await asyncio.to_thread(_fuzz, access, token, examples, services)
+    return await asyncio.to_thread(_fuzz, access, token, examples, services, time_budget)
 
 
 # hand-written hostile inputs, each sent to every operation that takes a JSON body (or a path id)
