@@ -150,7 +150,7 @@ async def test_a_coordinator_reads_their_region_an_administrator_their_agency_an
         await dashboard(counts).funnel(caller(Role.COUNSELLOR), None, "bad", None, "nonsense")
     with pytest.raises(UnknownAgency):
         await dashboard(counts).funnel(caller(Role.AGENCY_ADMIN), "b", "bad", None, "nonsense")
-    with pytest.raises(BadQuery, match="group by"):
+    with pytest.raises(BadQuery, match="regroupe par"):
         await dashboard(counts).funnel(caller(Role.AGENCY_ADMIN), "a", "bad", None, "nonsense")
-    with pytest.raises(BadQuery, match="YYYY-MM"):
+    with pytest.raises(BadQuery, match="AAAA-MM"):
         await dashboard(counts).funnel(caller(Role.AGENCY_ADMIN), "a", "2026-13", None, "month")

@@ -64,10 +64,10 @@ def test_a_reading_covers_the_months_asked_open_at_either_end_and_groups_by_the_
     assert months_between("2026-03", None) == ("2026-03", "9999-12")
     assert months_between(None, "2026-10") == ("0000-01", "2026-10")
     for wrong in ("2026-13", "2026-1", "mars"):
-        with pytest.raises(BadQuery, match="YYYY-MM"):
+        with pytest.raises(BadQuery, match="AAAA-MM"):
             months_between(wrong, None)
     assert grouping_of("agency,sector,month") == Grouping()
     assert grouping_of("month") == Grouping(by_agency=False, by_sector=False, by_month=True)
     assert grouping_of("") == Grouping(by_agency=False, by_sector=False, by_month=False)
-    with pytest.raises(BadQuery, match="group by"):
+    with pytest.raises(BadQuery, match="regroupe par"):
         grouping_of("agency,person")

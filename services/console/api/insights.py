@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Response, status
+from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, Field
 
 from services.console.deps import DashboardDep
@@ -47,8 +48,8 @@ async def _funnel(
         raise HTTPException(status.HTTP_403_FORBIDDEN, str(refused)) from refused
     except UnknownAgency as unknown:
         raise HTTPException(status.HTTP_404_NOT_FOUND, str(unknown)) from unknown
-    except BadQuery as bad:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, str(bad)) from bad
+    except BadQuery as bad:  # answered as FastAPI answers a bad query, the shape the OpenAPI document gives
+        raise RequestValidationError([{"loc": ("query", bad.field), "msg": str(bad), "type": "value_error"}]) from bad
     return Funnel(
         stages=STAGE_LABELS,
         agencies=reading.agencies,

@@ -105,14 +105,18 @@ MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
 class BadQuery(ValueError):
-    """A reading of the funnel asked in words the dashboard does not know."""
+    """A reading of the funnel asked in words the dashboard does not know, and the query field that has them."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 def months_between(since: str | None, until: str | None) -> tuple[str, str] | None:
     """The months a reading covers (inclusive, `YYYY-MM`; open at either end); None for every month."""
-    for value in (since, until):
+    for name, value in (("from", since), ("to", until)):
         if value is not None and not MONTH.match(value):
-            raise BadQuery(f"months are written YYYY-MM, not {value!r}")
+            raise BadQuery(name, f"Un mois s'écrit AAAA-MM (par exemple 2026-03), pas « {value} ».")
     if since is None and until is None:
         return None
     return since or "0000-01", until or "9999-12"
@@ -122,7 +126,7 @@ def grouping_of(by: str) -> Grouping:
     """The grouping a comma-separated `agency,sector,month` asks for."""
     unknown = set(by.split(",")) - {"agency", "sector", "month", ""}
     if unknown:
-        raise BadQuery(f"group by agency, sector or month, not {unknown}")
+        raise BadQuery("by", f"On regroupe par agency, sector ou month, pas par « {', '.join(sorted(unknown))} ».")
     return Grouping("agency" in by, "sector" in by, "month" in by)
 
 
