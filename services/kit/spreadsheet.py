@@ -7,7 +7,6 @@ import csv
 import io
 from collections.abc import Iterable, Sequence
 
-
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
