@@ -15,6 +15,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from services.contracts import asyncapi
 from services.kit import context
+from services.kit.bad_requests import BodyLimit, WellFormedJson, answer_bad_requests
 from services.kit.domain import InvalidInput
 from services.kit.identity import CurrentCaller, TokenVerifier
 from services.kit.runtime import ServiceRuntime
@@ -51,6 +52,9 @@ def create_app(
         region_claim=settings.auth_region_claim,
     )
     metrics = runtime.metrics
+    app.add_middleware(WellFormedJson)  # the last added is the outermost: limit, then JSON, then the app
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)  # inside the tracing below
+    answer_bad_requests(app)
 
     @app.middleware("http")
     async def trace_and_measure(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:

@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 
 Handler = Callable[[Envelope, Any], Awaitable[None]]
 
+JSON = "application/json"  # the content-type of every event record
 DLQ_ERROR = "x-dlq-error"
 DLQ_TOPIC = "x-dlq-original-topic"
 DLQ_PARTITION = "x-dlq-original-partition"
@@ -58,8 +59,10 @@ def sender_for(broker: KafkaBroker) -> EventSender:
     """The relay's send: queue one record, return the future of its acknowledgement."""
 
     async def send(topic: str, key: str, value: bytes, headers: dict[str, str]) -> Awaitable[Any]:
+        # FastStream writes an empty content-type for bytes; ours says what the value is (CloudEvents'
+        # binary mode: the envelope, JSON), and is set here so that outboxes written earlier carry it too
         future: Awaitable[Any] = await broker.publish(
-            value, topic=topic, key=key.encode(), headers=headers, no_confirm=True
+            value, topic=topic, key=key.encode(), headers={**headers, "content-type": JSON}, no_confirm=True
         )
         return future
 

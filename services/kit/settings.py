@@ -41,6 +41,12 @@ class ServiceSettings(BaseSettings):
         default=8.0, gt=0, description="how long applied events are remembered: longer than the topics' retention (7 d)"
     )
 
+    max_body_bytes: int = Field(
+        default=1_048_576,
+        ge=1024,
+        description="the largest request body accepted (413 beyond it, refused while it arrives)",
+    )
+
     startup_backoff_max_seconds: float = Field(default=10.0, gt=0, description="ceiling of the reconnect backoff")
 
     auth_issuer: str = Field(default="parcours-profiles", description="the `iss` every token must carry")

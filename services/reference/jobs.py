@@ -89,6 +89,8 @@ def search_jobs(query: str, limit: int = 20) -> list[Job]:
     if re.fullmatch(r"[A-N]\d{0,4}", upper):
         return [j for code, j in sorted(catalogue.jobs.items()) if code.startswith(upper)][:limit]
     words = fold(text).split()
+    if not words:  # punctuation only ('-', '?'): nothing to look for
+        return []
     scored: list[tuple[int, str]] = []
     for code, label in catalogue.folded_labels.items():
         label_words = label.split()

@@ -183,3 +183,40 @@ async def test_the_projections_are_rebuilt_from_the_topics_into_an_empty_databas
     finally:
         await client.drop_database(database)
         await client.close()
+
+
+async def test_dismissing_an_unknown_or_invisible_peer_is_a_404_and_announces_nothing(
+    servers: Servers, profiles: httpx.AsyncClient, matching: httpx.AsyncClient, platform: dict[str, ServiceProcess]
+) -> None:
+    theirs, mine = await agency(profiles, "Cap emploi"), await agency(profiles, "Mission locale")
+    hidden = (await profiles.post("/peers", json=peer(visibility="agency"), headers=theirs.counsellor)).json()
+    shown = (await profiles.post("/peers", json=peer(), headers=mine.counsellor)).json()
+    person = (await profiles.post("/beneficiaries", json=beneficiary(), headers=mine.counsellor)).json()
+    url = f"/beneficiaries/{person['beneficiary_id']}/suggestions"
+
+    async def all_known() -> bool:
+        known = [await matching_projection_capacity(servers, platform, p["peer_id"]) for p in (hidden, shown)]
+        listed = await matching.get(url, headers=mine.counsellor)
+        return None not in known and listed.status_code == 200
+
+    await wait_until(all_known, timeout=60, what="matching to know the beneficiary and both peers")
+    for peer_id in (f"p-{uuid.uuid4().hex}", hidden["peer_id"]):
+        refused = await matching.post(f"{url}/{peer_id}/dismiss", headers=mine.counsellor)
+        assert refused.status_code == 404, refused.text
+        assert "inconnu" in refused.json()["detail"]
+    assert (await matching.post(f"{url}/{shown['peer_id']}/dismiss", headers=mine.counsellor)).status_code == 204
+
+    async def dismissals() -> list[str]:
+        records = await read_topic(
+            servers.kafka_bootstrap_servers,
+            "matching.suggestion",
+            lambda r: r.key == person["beneficiary_id"].encode() and b"dismissed" in (r.value or b""),
+        )
+        events = [Envelope.from_bytes(r.value) for r in records]
+        return [e.payload["peer_id"] for e in events if e.event_type == "matching.suggestion.dismissed"]
+
+    async def announced() -> bool:
+        return bool(await dismissals())
+
+    await wait_until(announced, timeout=30, what="the one allowed dismissal on Kafka")
+    assert await dismissals() == [shown["peer_id"]], "the refused dismissals left no event before it"

@@ -114,7 +114,7 @@ async def test_a_counsellor_follows_a_beneficiary_from_registration_to_closing(
         ({"project": {"mobility_km": -5}}, "mobility_km", "between 0"),
         ({"project": {"sectors": ["04"]}}, "sectors", "unknown NAF"),
         ({"identity": {"birth_year": 2011}}, "guardian", "legal guardian"),
-        ({"project": {"situation": "astronaut"}}, "situation", "Input should be"),
+        ({"project": {"situation": "astronaut"}}, "situation", "Choisissez une valeur"),
     ],
 )
 async def test_bad_input_is_answered_422_with_a_message_on_its_field(

@@ -70,3 +70,26 @@ def test_requests_go_to_each_instance_in_turn_and_skip_one_that_refuses_connecti
     hosts = [client.get("/api/placements/conventions").json()["host"] for _ in range(4)]
     assert hosts[:2] == ["placements-1.test", "placements-2.test"], "in turn while both answer"
     assert hosts[2:] == ["placements-1.test", "placements-1.test"], "the refusing instance is skipped"
+
+
+def test_a_path_goes_to_its_service_as_it_was_written_and_dot_segments_go_nowhere() -> None:
+    seen: list[str] = []
+
+    def upstream(request: httpx.Request) -> httpx.Response:
+        seen.append(request.url.raw_path.decode())
+        return httpx.Response(404, headers={"content-type": "application/json"}, stream=httpx.ByteStream(b"{}"))
+
+    client = console(httpx.MockTransport(upstream))
+    for written in ("beneficiaries/a%00b", "beneficiaries/..%2f..%2fmetrics", "beneficiaries/%2e%2e", "peers/a%20b"):
+        assert client.get(f"/api/profiles/{written}?q=1").status_code == 404
+    assert seen == [
+        "/beneficiaries/a%00b?q=1",
+        "/beneficiaries/..%2f..%2fmetrics?q=1",
+        "/beneficiaries/%2e%2e?q=1",
+        "/peers/a%20b?q=1",
+    ]
+    with client as raw:  # a client that keeps dot segments as written
+        request = raw.build_request("GET", "http://testserver/api/profiles/beneficiaries/../../metrics")
+        request.url = request.url.copy_with(raw_path=b"/api/profiles/beneficiaries/../../metrics")
+        refused = raw.send(request)
+    assert refused.status_code == 404 and len(seen) == 4, "never forwarded"

@@ -15,6 +15,12 @@ def test_jobs_are_found_by_code_domain_or_words() -> None:
     assert all(j.code.startswith("K21") for j in jobs.search_jobs("K21"))
     assert "M1855" in [j.code for j in jobs.search_jobs("DÉVELOPPEUR web")]
     assert jobs.search_jobs("   ") == []
+
+
+def test_a_search_of_punctuation_only_finds_nothing_and_fails_not() -> None:
+    for query in ("-", "?!", " - ", "'", "../"):
+        assert jobs.search_jobs(query) == [], query
+        assert places.autocomplete(query) == [], query
     assert "62" in jobs.sectors_of("M1805")
 
 

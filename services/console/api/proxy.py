@@ -4,6 +4,8 @@ themselves."""
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from fastapi import APIRouter, HTTPException, Request, status
 from fastapi.responses import StreamingResponse
 from starlette.background import BackgroundTask
@@ -20,10 +22,13 @@ async def forward(service: str, path: str, request: Request, upstreams: Upstream
         raise HTTPException(
             status.HTTP_404_NOT_FOUND, f"no service {service!r}: one of {', '.join(upstreams.services)}"
         )
+    written = as_written(request, service, path)
+    if any(segment in (".", "..") for segment in written.split("/")):  # would climb out on the way
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "Cette adresse n'existe pas.")
     answer = await upstreams.send(
         service,
         request.method,
-        path,
+        written,
         query=request.url.query,
         headers=request.headers,
         body=await request.body(),  # the APIs take small JSON bodies; kept to be sent again to another instance
@@ -39,3 +44,13 @@ async def forward(service: str, path: str, request: Request, upstreams: Upstream
         headers=forwarded(answer.headers),
         background=BackgroundTask(answer.aclose),
     )
+
+
+def as_written(request: Request, service: str, path: str) -> str:
+    """The path as the caller wrote it, still percent-encoded: decoded, an id holding `%2f` or `%00` would
+    change the path on its way to the service, or make no URL at all."""
+    raw = request.scope.get("raw_path")
+    prefix = f"/api/{service}/".encode()
+    if isinstance(raw, bytes) and raw.startswith(prefix):
+        return raw[len(prefix) :].decode("latin-1")
+    return quote(path, safe="/")

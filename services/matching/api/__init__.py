@@ -11,6 +11,7 @@ from services.matching.api import introductions, operations, peer_links, suggest
 from services.matching.domain.actor import NotYours
 from services.matching.domain.introduction import RefusedTransition
 from services.matching.use_cases.introductions import NotFound, Refused
+from services.matching.use_cases.suggestions import UnknownPeer
 
 ROUTERS: tuple[APIRouter, ...] = (suggestions.router, introductions.router, operations.router, peer_links.router)
 
@@ -24,7 +25,11 @@ def add_error_handlers(app: FastAPI) -> None:
     async def missing(request: Request, error: Exception) -> JSONResponse:
         return error_response(404, f"no introduction {error}")
 
+    async def unknown_peer(request: Request, error: Exception) -> JSONResponse:
+        return error_response(404, "Ce pair est inconnu, retiré, ou invisible pour l'agence de ce bénéficiaire.")
+
     answer_invalid_input(app)
+    app.add_exception_handler(UnknownPeer, unknown_peer)
     for refused in (Refused, RefusedTransition, NotYours, ConcurrentUpdate):
         app.add_exception_handler(refused, conflict)
     app.add_exception_handler(NotFound, missing)

@@ -220,14 +220,19 @@ def score(beneficiary: BeneficiaryView, peer: PeerView, today: str, weights: Wei
     return Scored(peer.peer_id, round(total, 4), {k: round(v.value, 3) for k, v in parts.items()}, reasons)
 
 
+def visible(beneficiary: BeneficiaryView, peer: PeerView) -> bool:
+    """A peer of the beneficiary's agency, or one who consented to be seen region-wide, in its region."""
+    return peer.agency_id == beneficiary.agency_id or (
+        peer.visibility == "region" and peer.region_code == beneficiary.region_code
+    )
+
+
 def eligible(beneficiary: BeneficiaryView, peer: PeerView) -> bool:
     """Hard rules on the pair: consent and visibility, no paused peer, a way to meet, minors with vetted
     peers. How busy the peer is and what the counsellor dismissed are the ranking's concern."""
     if not beneficiary.matching_consent or peer.paused:
         return False
-    if peer.agency_id != beneficiary.agency_id and (
-        peer.visibility != "region" or peer.region_code != beneficiary.region_code
-    ):
+    if not visible(beneficiary, peer):
         return False
     if beneficiary.minor and not peer.vetted:
         return False

@@ -5,13 +5,17 @@ from __future__ import annotations
 
 from services.kit.mongo import Document
 from services.matching.adapters.dismissals import Dismissals
-from services.matching.adapters.projections import Projections
+from services.matching.adapters.projections import Projections, peer_view
 from services.matching.domain.model import BeneficiaryView
 from services.matching.domain.ranking import rank
-from services.matching.domain.score import Scored
+from services.matching.domain.score import Scored, visible
 from services.matching.memory import Memory
 from services.matching.use_cases.peer_records import PeerRecords
 from services.matching.use_cases.rematching import Dismissal, Rematcher
+
+
+class UnknownPeer(LookupError):
+    """No such peer for this beneficiary: unknown, withdrawn, erased, or not visible to their agency."""
 
 
 class SuggestionService:
@@ -55,7 +59,11 @@ class SuggestionService:
 
     async def dismiss(self, document: Document, peer_id: str, staff_id: str) -> None:
         """The counsellor's decision, kept; the list, written with the dismissal's event, refills without the
-        peer."""
+        peer. Only a peer the beneficiary's agency may see can be dismissed: any other id is refused, and
+        nothing is kept or announced."""
+        card = await self.projections.peer(peer_id)
+        if card is None or not card.get("active") or not visible(self.view(document), peer_view(card)):
+            raise UnknownPeer(peer_id)
         beneficiary_id = document["_id"]
         await self.dismissals.add(beneficiary_id, peer_id, staff_id)
         self.memory.dismiss(beneficiary_id, peer_id)

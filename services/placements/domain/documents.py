@@ -13,7 +13,7 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from services.contracts.events.placements import Attendance, ProjectConclusion
-from services.kit.spreadsheet import safe_cell, spreadsheet_csv
+from services.kit.spreadsheet import safe_row, spreadsheet_csv
 from services.placements.domain.convention import Convention
 from services.placements.domain.lifecycle import STATUS_LABELS, Status
 from services.placements.domain.limits import WEEKDAYS, days_of
@@ -187,7 +187,7 @@ async def csv_export(pages: AsyncIterator[list[Summary]]) -> AsyncIterator[bytes
     yield spreadsheet_csv(CSV_COLUMNS, [])
     async for page in pages:
         out = io.StringIO()
-        csv.writer(out, delimiter=";").writerows([safe_cell(v) for v in _csv_row(d)] for d in page)
+        csv.writer(out, delimiter=";").writerows(safe_row(_csv_row(d)) for d in page)
         yield out.getvalue().encode()
 
 

@@ -20,6 +20,7 @@ from typing import TextIO
 from services.kit.mongo import connect
 from services.kit.outbox import OutboxWriter
 from services.kit.settings import ServiceSettings
+from services.kit.spreadsheet import safe_row
 from services.profiles.adapters.agencies import Agencies
 from services.profiles.adapters.peers import Peers
 from services.profiles.importing.rows import REQUIRED
@@ -58,7 +59,7 @@ def write_report(path: Path, outcome: Outcome) -> None:
     with path.open("w", encoding="utf-8", newline="") as file:
         writer = csv.writer(file)
         writer.writerow(["line", "email", "column", "problem"])
-        writer.writerows(outcome.rejected)
+        writer.writerows(safe_row(row) for row in outcome.rejected)  # cells come from the file: maybe formulas
 
 
 async def run(argv: list[str]) -> int:

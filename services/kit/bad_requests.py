@@ -1,0 +1,278 @@
+"""What a malformed or oversized request gets, in every service and the console: a 4xx in the shape of
+`http.answer_invalid_input` (each problem a stable `type` code, its field in `loc`, a French `msg`), never
+a 500, never its own input echoed back (a body may hold a password, or be megabytes long).
+
+- A body larger than `max_body_bytes` is refused with 413 while it arrives: at once when its
+  Content-Length says so, else as soon as the bytes read pass the limit, before anything parses it.
+- A JSON body holding a lone surrogate (`"\\ud800"`: JSON's grammar allows it, UTF-8 cannot encode it) is
+  refused with a 422 on its field before any route reads it; a text field without constraints took it
+  in, and the database driver or the answer failed on it later with a 500.
+- FastAPI's validation errors lose their `input` (and `ctx`); their strings are made encodable (a lone
+  surrogate such as `"\\ud800"` in the body made the answer itself fail, and its traceback logged the body).
+- A body too deeply nested for the JSON parser, or unreadable, is a 422 too."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+BODY_TOO_LARGE = "body_too_large"
+BODY_UNREADABLE = "body_unreadable"
+FASTAPI_PARSE_FAILURE = "There was an error parsing the body"
+
+# pydantic's error types, said in French; the others keep pydantic's message
+FRENCH: dict[str, str] = {
+    "json_invalid": "Le corps de la requête n'est pas un JSON valide.",
+    "string_unicode": "Ce texte contient un caractère invalide (un demi-caractère Unicode isolé).",
+    "missing": "Ce champ est obligatoire.",
+    "string_type": "Indiquez un texte.",
+    "string_too_short": "Ce texte est trop court.",
+    "string_too_long": "Ce texte est trop long.",
+    "string_pattern_mismatch": "Ce texte n'a pas la forme attendue.",
+    "int_parsing": "Indiquez un nombre entier.",
+    "int_type": "Indiquez un nombre entier.",
+    "int_from_float": "Indiquez un nombre entier.",
+    "float_parsing": "Indiquez un nombre.",
+    "float_type": "Indiquez un nombre.",
+    "bool_parsing": "Indiquez oui ou non (true ou false).",
+    "bool_type": "Indiquez oui ou non (true ou false).",
+    "date_parsing": "Indiquez une date (AAAA-MM-JJ).",
+    "date_type": "Indiquez une date (AAAA-MM-JJ).",
+    "date_from_datetime_parsing": "Indiquez une date (AAAA-MM-JJ).",
+    "datetime_parsing": "Indiquez une date et une heure.",
+    "datetime_type": "Indiquez une date et une heure.",
+    "enum": "Choisissez une valeur de la liste.",
+    "literal_error": "Choisissez une valeur de la liste.",
+    "greater_than": "Cette valeur est trop petite.",
+    "greater_than_equal": "Cette valeur est trop petite.",
+    "less_than": "Cette valeur est trop grande.",
+    "less_than_equal": "Cette valeur est trop grande.",
+    "too_short": "Cette liste a trop peu d'éléments.",
+    "too_long": "Cette liste a trop d'éléments.",
+    "list_type": "Indiquez une liste.",
+    "dict_type": "Indiquez un objet JSON.",
+    "model_type": "Indiquez un objet JSON.",
+    "model_attributes_type": "Indiquez un objet JSON.",
+    "extra_forbidden": "Ce champ n'est pas attendu.",
+    "recursion_loop": "Le corps de la requête est trop imbriqué.",
+    "uuid_parsing": "Indiquez un identifiant valide.",
+    "url_parsing": "Indiquez une adresse web valide.",
+}
+
+
+class BodyTooLarge(HTTPException):
+    """Raised from `receive` as the body passes the limit: FastAPI lets an HTTPException through its body
+    parsing, so it reaches the handler below whatever route was reading."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, too_large_message(limit))
+        self.limit = limit
+
+
+def too_large_message(limit: int) -> str:
+    size = f"{limit / 1_048_576:g} Mo" if limit >= 1_048_576 else f"{limit / 1024:g} Ko"
+    return f"Le corps de la requête dépasse la taille permise ({size})."
+
+
+def encodable(text: str) -> str:
+    """The text without what UTF-8 cannot encode (lone surrogates become '?')."""
+    return text.encode("utf-8", "replace").decode("utf-8")
+
+
+def problem(loc: Iterable[Any], message: str, code: str) -> dict[str, Any]:
+    """One problem, as every 422 of the platform lists them."""
+    return {
+        "loc": [part if isinstance(part, int) else encodable(str(part)) for part in loc],
+        "msg": encodable(message),
+        "type": code,
+    }
+
+
+def refusal(status_code: int, message: str, code: str, field: str = "body") -> JSONResponse:
+    """A refusal of the whole request: `detail` holds its French message, as the console shows it."""
+    return JSONResponse({"detail": message, "code": code, "field": field}, status_code=status_code)
+
+
+class BodyLimit:
+    """ASGI middleware: a request body of more than `max_bytes` never reaches the application."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        if _declared_length(scope) > self.max_bytes:
+            await _drain(receive, self.max_bytes * 4)  # lets the client finish sending, and read the answer
+            await self._refuse(scope, receive, send)
+            return
+        received = 0
+        started = False
+
+        async def limited() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    raise BodyTooLarge(self.max_bytes)
+            return message
+
+        async def watched(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, limited, watched)
+        except BodyTooLarge:
+            if started:
+                raise
+            await self._refuse(scope, receive, send)
+
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await refusal(413, too_large_message(self.max_bytes), BODY_TOO_LARGE)(scope, receive, send)
+
+
+class WellFormedJson:
+    """ASGI middleware: a JSON body with a lone surrogate never reaches a route (inside `BodyLimit`, which
+    bounds what this one reads)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not _json_declared(scope):
+            await self.app(scope, receive, send)
+            return
+        chunks: list[bytes] = []
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                return  # the client left before it finished sending
+            chunks.append(message.get("body", b""))
+            if not message.get("more_body", False):
+                break
+        body = b"".join(chunks)
+        where = lone_surrogate(body)
+        if where is not None:
+            problems = [problem(["body", *where], FRENCH["string_unicode"], "string_unicode")]
+            await JSONResponse({"detail": problems}, status_code=422)(scope, receive, send)
+            return
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if replayed:
+                return await receive()
+            replayed = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        await self.app(scope, replay, send)
+
+
+SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+def lone_surrogate(body: bytes) -> list[str | int] | None:
+    """Where in a JSON body a text holds a lone surrogate ([] for the body itself), None if nowhere. Only a
+    body with a surrogate escape is parsed here (a pair for an emoji is one too, and is fine)."""
+    if not SURROGATE_ESCAPE.search(body):
+        return None
+    try:
+        return _unencodable(json.loads(body), [])
+    except RecursionError:
+        return []
+    except ValueError:
+        return None  # not JSON: the route's own parsing says so
+
+
+def _unencodable(value: object, path: list[str | int]) -> list[str | int] | None:
+    if isinstance(value, str):
+        return None if _encodes(value) else path
+    items: Iterable[tuple[str | int, object]] = (
+        value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    )
+    for key, item in items:
+        if isinstance(key, str) and not _encodes(key):
+            return [*path, key]
+        found = _unencodable(item, [*path, key])
+        if found is not None:
+            return found
+    return None
+
+
+def _encodes(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+        return True
+    except UnicodeEncodeError:
+        return False
+
+
+def _json_declared(scope: Scope) -> bool:
+    for name, value in scope.get("headers", ()):
+        if name == b"content-type":
+            kind = bytes(value).split(b";")[0].strip().lower()
+            return kind == b"application/json" or kind.endswith(b"+json")
+    return False
+
+
+def _declared_length(scope: Scope) -> int:
+    for name, value in scope.get("headers", ()):
+        if name == b"content-length":
+            try:
+                return int(value)
+            except ValueError:
+                return 0
+    return 0
+
+
+async def _drain(receive: Receive, at_most: int) -> None:
+    """Read and drop what the client sends, up to a bound (beyond it the server closes the connection)."""
+    read = 0
+    while read <= at_most:
+        message = await receive()
+        if message["type"] != "http.request":
+            return
+        read += len(message.get("body", b""))
+        if not message.get("more_body", False):
+            return
+
+
+def answer_bad_requests(app: FastAPI) -> None:
+    """Registers the answers to validation errors and to refused bodies on a service's app."""
+
+    async def invalid(request: Request, error: Exception) -> Response:
+        assert isinstance(error, RequestValidationError)
+        return JSONResponse({"detail": [_said(e) for e in error.errors()]}, status_code=422)
+
+    async def refused(request: Request, error: Exception) -> Response:
+        assert isinstance(error, HTTPException)
+        if isinstance(error, BodyTooLarge):
+            return refusal(413, error.detail, BODY_TOO_LARGE)
+        if error.status_code == 400 and error.detail == FASTAPI_PARSE_FAILURE:
+            # the JSON parser gave up (nested deeper than it recurses, or no JSON at all)
+            message = "Le corps de la requête n'a pas pu être lu : JSON invalide ou trop imbriqué."
+            return JSONResponse({"detail": [problem(["body"], message, BODY_UNREADABLE)]}, status_code=422)
+        return await http_exception_handler(request, error)
+
+    app.add_exception_handler(RequestValidationError, invalid)
+    app.add_exception_handler(HTTPException, refused)
+
+
+def _said(error: dict[str, Any]) -> dict[str, Any]:
+    code = str(error.get("type", "value_error"))
+    message = FRENCH.get(code) or str(error.get("msg", "")).removeprefix("Value error, ")
+    return problem(error.get("loc", ("body",)), message, code)

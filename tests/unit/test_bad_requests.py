@@ -1,0 +1,97 @@
+"""The kit's answers to malformed and oversized requests, on a small app built as every service's is."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from pydantic import BaseModel, Field
+
+from services.kit.bad_requests import BodyLimit, WellFormedJson, answer_bad_requests, lone_surrogate
+
+LIMIT = 10_000
+
+
+class LoginIn(BaseModel):
+    email: str = Field(min_length=3)
+    password: str  # no constraint: pydantic takes a lone surrogate in as it is
+
+
+def client() -> TestClient:
+    app = FastAPI()
+    app.add_middleware(WellFormedJson)
+    app.add_middleware(BodyLimit, max_bytes=LIMIT)
+    answer_bad_requests(app)
+
+    @app.post("/login")
+    async def login(body: LoginIn) -> dict[str, str]:
+        return {"email": body.email}
+
+    @app.post("/nothing-read")
+    async def nothing_read() -> dict[str, str]:
+        return {}
+
+    return TestClient(app, raise_server_exceptions=False)
+
+
+def test_a_lone_surrogate_is_a_422_on_its_field_without_the_input() -> None:
+    body = b'{"email": "agent@ml.test", "password": "secret-\\ud800"}'
+    answer = client().post("/login", content=body, headers={"content-type": "application/json"})
+    assert answer.status_code == 422
+    assert answer.json() == {
+        "detail": [
+            {
+                "loc": ["body", "password"],
+                "msg": "Ce texte contient un caractère invalide (un demi-caractère Unicode isolé).",
+                "type": "string_unicode",
+            }
+        ]
+    }
+    assert "secret" not in answer.text
+
+
+def test_a_validation_error_never_echoes_the_input() -> None:
+    answer = client().post("/login", json={"email": "x" * 4000, "password": ["z" * 4000]})
+    assert answer.status_code == 422 and len(answer.content) < 500
+    assert {p["type"] for p in answer.json()["detail"]} == {"string_type"}
+    assert answer.json()["detail"][0]["msg"] == "Indiquez un texte."
+
+
+@pytest.mark.parametrize("route", ["/login", "/nothing-read"])
+def test_a_body_over_the_limit_is_a_413_in_french_whether_declared_or_streamed(route: str) -> None:
+    body = json.dumps({"email": "a" * LIMIT, "password": "p"}).encode()
+    declared = client().post(route, content=body, headers={"content-type": "application/json"})
+    assert declared.status_code == 413
+    assert declared.json() == {
+        "detail": "Le corps de la requête dépasse la taille permise (9.76562 Ko).",
+        "code": "body_too_large",
+        "field": "body",
+    }
+
+    def chunks() -> object:
+        for start in range(0, len(body), 1000):
+            yield body[start : start + 1000]
+
+    streamed = client().post(route, content=chunks(), headers={"content-type": "application/json"})  # type: ignore[arg-type]
+    assert streamed.status_code == 413 and streamed.json()["code"] == "body_too_large"
+
+
+def test_a_body_within_the_limit_goes_through() -> None:
+    answer = client().post("/login", json={"email": "a" * (LIMIT - 100), "password": "p"})
+    assert answer.status_code == 200
+
+
+def test_a_body_nested_deeper_than_the_parser_goes_is_a_422_in_french() -> None:
+    answer = client().post("/login", content=b"[" * 4000 + b"]" * 4000, headers={"content-type": "application/json"})
+    assert answer.status_code == 422
+    [problem] = answer.json()["detail"]
+    assert problem["type"] == "body_unreadable" and problem["msg"].startswith("Le corps de la requête")
+
+
+def test_a_surrogate_is_found_where_it_is_and_a_pair_is_fine() -> None:
+    assert lone_surrogate(b'{"a": [1, {"b": "x\\udc00"}]}') == ["a", 1, "b"]
+    assert lone_surrogate(b'{"\\ud800": 1}') == ["\ud800"]
+    assert lone_surrogate(b'{"emoji": "\\ud83d\\ude00", "plain": "\\u00e9"}') is None
+    assert lone_surrogate(b'{"not json": "\\ud800"') is None
