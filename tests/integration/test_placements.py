@@ -437,7 +437,15 @@ async def test_erasing_the_beneficiary_cancels_and_scrubs_their_conventions(
 ) -> None:
     nantes = await agency(profiles, "Mission locale")
     person = await new_beneficiary(profiles, nantes)
-    made = await created(placements, nantes, convention(person))
+    body = convention(person)
+    name = body["beneficiary"]["last_name"]
+    body |= {  # the counsellor wrote the person's name into every free text of the terms
+        "tasks": f"{name} accueille les clients.",
+        "evaluation": f"Le tuteur observe {name}.",
+        "operational_objectives": [f"{name} découvre le métier", "Tenir la caisse"],
+        "workplace": f"Le bureau de {name}",
+    }
+    made = await created(placements, nantes, body)
     convention_id = made["convention_id"]
     await step(placements, nantes.counsellor, convention_id, "send")
     assert (await profiles.delete(f"/beneficiaries/{person}", headers=nantes.counsellor)).status_code == 204

@@ -278,6 +278,8 @@ def test_erasure_cancels_what_is_open_and_scrubs_the_person() -> None:
     assert erased.status is Status.CANCELLED and erased.erased and erased.links == {}
     assert erased.terms.beneficiary.first_name == ERASED and erased.terms.beneficiary.email == ""
     assert erased.next_due_at is None and erased.version == open_.version + 1
+    free_text = (erased.terms.tasks, erased.terms.evaluation, *erased.terms.operational_objectives)
+    assert set(free_text) == {ERASED} and erased.terms.workplace == ""
     assert [e.event_type for e in events] == [
         "placements.convention.cancelled",
         "placements.convention.contacts_changed",
