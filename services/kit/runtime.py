@@ -56,6 +56,7 @@ class ServiceRuntime:
             sweep_seconds=settings.relay_sweep_seconds,
             batch_size=settings.relay_batch_size,
             on_published=self.metrics.published,
+            on_set_aside=self.metrics.set_aside,
         )
         self.outbox = OutboxWriter(self.relay.wake)
         self.inbox = Inbox(self.db, consumer=settings.consumer_group)
