@@ -33,6 +33,7 @@ from services.contracts.events.registry import REGISTRY, UnknownEventType, parse
 from services.contracts.topics import dead_letter_topic
 from services.kit import context
 from services.kit.inbox import Inbox
+from services.kit.internal_api import OwnerUnreachable
 from services.kit.metrics import Metrics
 from services.kit.outbox import EventSender, RecordRefused
 from services.kit.settings import ServiceSettings
@@ -123,6 +124,7 @@ SERVERS_UNREACHABLE: tuple[type[BaseException], ...] = (
     KafkaTimeoutError,
     ConnectionError,
     TimeoutError,
+    OwnerUnreachable,  # the service owning what a handler fetches (contact points) is down or restarting
 )
 
 

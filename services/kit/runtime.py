@@ -166,6 +166,7 @@ class ServiceRuntime:
                 all_topic_names(),
                 settings.topic_partitions,
                 settings.topic_replication_factor,
+                int(settings.topic_retention_days * 86_400_000),
             )
             if created:
                 log.info("created topics %s", ", ".join(created))

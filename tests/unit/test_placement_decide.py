@@ -206,7 +206,7 @@ def test_a_draft_is_checked_and_announced() -> None:
     assert (made.status, made.version, made.counsellor_id, made.minor) == (Status.DRAFT, 1, "counsellor-2", True)
     assert made.next_due_at is not None, "it expires if nobody sends it"
     assert [e.event_type for e in events] == ["placements.convention.drafted", "placements.convention.contacts_changed"]
-    assert [c["role"] for c in events[1].payload["contacts"]] == [
+    assert events[1].payload["roles"] == [
         "employer",
         "tutor",
         "beneficiary",
@@ -284,7 +284,7 @@ def test_erasure_cancels_what_is_open_and_scrubs_the_person() -> None:
         "placements.convention.cancelled",
         "placements.convention.contacts_changed",
     ]
-    assert "beneficiary" not in [c["role"] for c in events[1].payload["contacts"]]
+    assert "beneficiary" not in events[1].payload["roles"]
     assessed = a_convention(Status.ASSESSED, assessment=ASSESSMENT, reason=Reason("x", "a note", "s", NOW))
     kept, events = decide(assessed, Erase(), PLATFORM, NOW)
     assert kept.status is Status.ASSESSED and kept.assessment is not None and kept.assessment.comments == ""
