@@ -7,7 +7,7 @@ import contextlib
 from collections.abc import Iterable
 
 from kafka import TopicPartition
-from kafka.admin import KafkaAdminClient, OffsetSpec
+from kafka.admin import ConfigResource, ConfigResourceType, KafkaAdminClient, OffsetSpec
 from kafka.errors import TopicAlreadyExistsError
 
 
@@ -18,18 +18,27 @@ def _admin(bootstrap_servers: str, client_id: str) -> KafkaAdminClient:
 
 
 def provision_topics(
-    bootstrap_servers: str, topics: Iterable[str], partitions: int, replication_factor: int
+    bootstrap_servers: str,
+    topics: Iterable[str],
+    partitions: int,
+    replication_factor: int,
+    retention_ms: int | None = None,
 ) -> list[str]:
-    """Create the topics that do not exist yet; returns the ones created."""
+    """Create the topics that do not exist yet; returns the ones created. With `retention_ms`, every one
+    of `topics` keeps its records that long, those created before included (set again at each start-up,
+    so that a changed setting reaches them)."""
     admin = _admin(bootstrap_servers, "parcours-provisioning")
     try:
+        wanted = sorted(set(topics))
         existing = set(admin.list_topics())
-        missing = sorted(set(topics) - existing)
-        if not missing:
-            return []
-        spec = {"num_partitions": partitions, "replication_factor": replication_factor}
-        with contextlib.suppress(TopicAlreadyExistsError):  # another service created it meanwhile
-            admin.create_topics({name: spec for name in missing}, wait_for_metadata=True)
+        missing = [name for name in wanted if name not in existing]
+        configs = {"retention.ms": str(retention_ms)} if retention_ms is not None else {}
+        if missing:
+            spec = {"num_partitions": partitions, "replication_factor": replication_factor, "configs": configs}
+            with contextlib.suppress(TopicAlreadyExistsError):  # another service created it meanwhile
+                admin.create_topics({name: spec for name in missing}, wait_for_metadata=True)
+        if configs:
+            admin.alter_configs([ConfigResource(ConfigResourceType.TOPIC, name, configs=configs) for name in wanted])
         return missing
     finally:
         admin.close()

@@ -11,7 +11,16 @@ from datetime import UTC, datetime
 from typing import Any
 
 from aiokafka import ConsumerRecord
-from aiokafka.errors import KafkaConnectionError, KafkaTimeoutError
+from aiokafka.errors import (
+    CorruptRecordException,
+    InvalidTimestampError,
+    InvalidTopicError,
+    KafkaConnectionError,
+    KafkaTimeoutError,
+    MessageSizeTooLargeError,
+    RecordListTooLargeError,
+    RecordTooLargeError,
+)
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
@@ -24,8 +33,9 @@ from services.contracts.events.registry import REGISTRY, UnknownEventType, parse
 from services.contracts.topics import dead_letter_topic
 from services.kit import context
 from services.kit.inbox import Inbox
+from services.kit.internal_api import OwnerUnreachable
 from services.kit.metrics import Metrics
-from services.kit.outbox import EventSender
+from services.kit.outbox import EventSender, RecordRefused
 from services.kit.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
@@ -55,18 +65,41 @@ def build_broker(settings: ServiceSettings) -> KafkaBroker:
     )
 
 
+# What Kafka answers about the record itself, whatever the moment: sending it again can never succeed.
+REFUSED_RECORD_ERRORS: tuple[type[Exception], ...] = (
+    MessageSizeTooLargeError,
+    RecordTooLargeError,
+    RecordListTooLargeError,
+    CorruptRecordException,
+    InvalidTopicError,
+    InvalidTimestampError,
+)
+
+
 def sender_for(broker: KafkaBroker) -> EventSender:
-    """The relay's send: queue one record, return the future of its acknowledgement."""
+    """The relay's send: queue one record, return the future of its acknowledgement. A record Kafka
+    refuses for good (too large, a bad topic name), before sending or in its answer, raises RecordRefused;
+    any other error is transient and propagates as it is."""
 
     async def send(topic: str, key: str, value: bytes, headers: dict[str, str]) -> Awaitable[Any]:
         # FastStream writes an empty content-type for bytes; ours says what the value is (CloudEvents'
         # binary mode: the envelope, JSON), and is set here so that outboxes written earlier carry it too
-        future: Awaitable[Any] = await broker.publish(
-            value, topic=topic, key=key.encode(), headers={**headers, "content-type": JSON}, no_confirm=True
-        )
-        return future
+        try:
+            future: Awaitable[Any] = await broker.publish(
+                value, topic=topic, key=key.encode(), headers={**headers, "content-type": JSON}, no_confirm=True
+            )
+        except REFUSED_RECORD_ERRORS as error:
+            raise RecordRefused(f"{type(error).__name__}: {error}") from error
+        return _acknowledgement(future)
 
     return send
+
+
+async def _acknowledgement(future: Awaitable[Any]) -> Any:
+    try:
+        return await future
+    except REFUSED_RECORD_ERRORS as error:
+        raise RecordRefused(f"{type(error).__name__}: {error}") from error
 
 
 @dataclass
@@ -94,6 +127,7 @@ SERVERS_UNREACHABLE: tuple[type[BaseException], ...] = (
     KafkaTimeoutError,
     ConnectionError,
     TimeoutError,
+    OwnerUnreachable,  # the service owning what a handler fetches (contact points) is down or restarting
 )
 
 

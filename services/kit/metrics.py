@@ -39,6 +39,12 @@ class Metrics:
             ["service", "topic"],
             registry=self.registry,
         )
+        self.events_set_aside = Counter(
+            "parcours_outbox_set_aside_total",
+            "outbox entries Kafka refused for good, set aside in outbox_refused",
+            ["service", "topic"],
+            registry=self.registry,
+        )
         self.consumer_lag = Gauge(
             "parcours_consumer_lag",
             "messages not yet consumed by this service's group",
@@ -57,3 +63,6 @@ class Metrics:
 
     def dead_lettered(self, topic: str) -> None:
         self.events_dead_lettered.labels(self.service, topic).inc()
+
+    def set_aside(self, topic: str) -> None:
+        self.events_set_aside.labels(self.service, topic).inc()

@@ -11,7 +11,12 @@ other processes (a second instance, the import tool) or a crash left.
 One relay at a time publishes a service's outboxes: the one holding the `outbox-relay` lease (see
 `services.kit.lease`). Delivery is at-least-once: a relay that dies after publishing and before removing
 its events lets its lease expire, and the next leader publishes them again; consumers deduplicate with
-their inbox."""
+their inbox.
+
+A record Kafka refuses for good (larger than the broker accepts, say) would stall every event behind it,
+since the relay retries what fails: the sender raises `RecordRefused` for it, and the relay sets it
+aside in the `outbox_refused` collection with the reason (and a metric and an ERROR log naming the event,
+never its content) and publishes the others. Any other error is transient: the round is tried again."""
 
 from __future__ import annotations
 
@@ -37,6 +42,7 @@ SINCE = "outbox_since"
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 PENDING = {SINCE: {"$gt": EPOCH}}  # a range on the indexed field: documents without it are not read
 PENDING_INDEX = IndexModel([(SINCE, ASCENDING)], name="outbox_pending")
+REFUSED = "outbox_refused"  # the entries Kafka refused for good, with the reason, for an operator to look at
 
 log = logging.getLogger(__name__)
 
@@ -151,8 +157,13 @@ class OutboxWriter:
         return expected_version + 1
 
 
+class RecordRefused(Exception):
+    """Kafka refuses this record and always will (too large, a bad topic): sending it again is useless."""
+
+
 class EventSender(Protocol):
-    """Sends one record and returns an awaitable that resolves once the broker has acknowledged it."""
+    """Sends one record and returns an awaitable that resolves once the broker has acknowledged it. Either
+    raises RecordRefused for a record Kafka will never take."""
 
     async def __call__(self, topic: str, key: str, value: bytes, headers: dict[str, str]) -> Awaitable[Any]: ...
 
@@ -173,6 +184,7 @@ class OutboxRelay:
         sweep_seconds: float = 0.5,
         batch_size: int = 500,
         on_published: Callable[[str, int], None] = lambda topic, count: None,
+        on_set_aside: Callable[[str], None] = lambda topic: None,
     ) -> None:
         self.collections = list(collections)
         self.send = send
@@ -181,6 +193,8 @@ class OutboxRelay:
         self.sweep_seconds = sweep_seconds
         self.batch_size = batch_size
         self.on_published = on_published
+        self.on_set_aside = on_set_aside
+        self.refused = leases.database[REFUSED]
         self._wake = asyncio.Event()
         self._one_round_at_a_time = asyncio.Lock()
         self.leading = False
@@ -230,18 +244,55 @@ class OutboxRelay:
         return await found.limit(self.batch_size).to_list()
 
     async def _publish(self, collection: AsyncCollection[Document], pending: list[Document]) -> int:
-        entries = [entry for document in pending for entry in document.get(OUTBOX) or ()]
-        if entries:
-            acknowledgements = [
-                await self.send(entry["topic"], entry["key"], entry["value"].encode(), entry["headers"])
-                for entry in entries
-            ]
-            await asyncio.gather(*acknowledgements)
+        """Publishes every entry of `pending`, sets aside those Kafka refuses for good, then empties the
+        outboxes; a transient error raises before anything is removed. Returns how many were published."""
+        refused: list[tuple[str, Document, RecordRefused]] = []
+        sent: list[tuple[str, Document, Awaitable[Any]]] = []
+        for document in pending:
+            for entry in document.get(OUTBOX) or ():
+                try:
+                    value = entry["value"].encode()
+                    sent.append(
+                        (document["_id"], entry, await self.send(entry["topic"], entry["key"], value, entry["headers"]))
+                    )
+                except RecordRefused as error:
+                    refused.append((document["_id"], entry, error))
+        outcomes = await asyncio.gather(*(acknowledgement for _, _, acknowledgement in sent), return_exceptions=True)
+        published: list[Document] = []
+        for (aggregate_id, entry, _), outcome in zip(sent, outcomes, strict=True):
+            if isinstance(outcome, RecordRefused):
+                refused.append((aggregate_id, entry, outcome))
+            elif isinstance(outcome, BaseException):
+                raise outcome  # transient: the whole round is tried again (consumers absorb repeats)
+            else:
+                published.append(entry)
+        if refused:
+            await self._set_aside(collection.name, refused)
         if pending:
             await self._remove(collection, pending)
-        for topic in {entry["topic"] for entry in entries}:
-            self.on_published(topic, sum(1 for entry in entries if entry["topic"] == topic))
-        return len(entries)
+        for topic in {entry["topic"] for entry in published}:
+            self.on_published(topic, sum(1 for entry in published if entry["topic"] == topic))
+        return len(published)
+
+    async def _set_aside(self, collection: str, refused: list[tuple[str, Document, RecordRefused]]) -> None:
+        """Kept with the reason (the same entry set aside twice is one document), before it leaves the outbox."""
+        now = datetime.now(UTC)
+        for aggregate_id, entry, error in refused:
+            await self.refused.replace_one(
+                {"_id": entry["event_id"]},
+                {**entry, "collection": collection, "aggregate_id": aggregate_id, "reason": str(error), "at": now},
+                upsert=True,
+            )
+            self.on_set_aside(entry["topic"])
+            log.error(
+                "Kafka refuses event %s (%s) for %s for good: set aside in %s: %s",
+                entry["event_id"],
+                entry["headers"].get("ce_type", "?"),
+                entry["topic"],
+                REFUSED,
+                error,
+                extra={"fields": {"event_id": entry["event_id"], "topic": entry["topic"]}},
+            )
 
     @staticmethod
     async def _remove(collection: AsyncCollection[Document], pending: list[Document]) -> None:

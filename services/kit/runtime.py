@@ -56,6 +56,7 @@ class ServiceRuntime:
             sweep_seconds=settings.relay_sweep_seconds,
             batch_size=settings.relay_batch_size,
             on_published=self.metrics.published,
+            on_set_aside=self.metrics.set_aside,
         )
         self.outbox = OutboxWriter(self.relay.wake)
         self.inbox = Inbox(self.db, consumer=settings.consumer_group)
@@ -165,6 +166,7 @@ class ServiceRuntime:
                 all_topic_names(),
                 settings.topic_partitions,
                 settings.topic_replication_factor,
+                int(settings.topic_retention_days * 86_400_000),
             )
             if created:
                 log.info("created topics %s", ", ".join(created))

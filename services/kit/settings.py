@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from typing import TypeVar
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from services.kit.links import MINIMUM_KEY_LENGTH as MINIMUM_LINK_KEY_LENGTH
@@ -23,6 +23,11 @@ class ServiceSettings(BaseSettings):
     kafka_bootstrap_servers: str = "127.0.0.1:9092"
     topic_partitions: int = Field(default=3, ge=1, description="partitions of topics created at start-up")
     topic_replication_factor: int = Field(default=1, ge=1)
+    topic_retention_days: float = Field(
+        default=7.0,
+        gt=0,
+        description="how long every topic keeps its records (set at start-up on each topic, those that existed too)",
+    )
 
     mongodb_uri: str = "mongodb://127.0.0.1:27017"
     mongodb_database: str = Field(default="", description="defaults to parcours_<service_name>")
@@ -38,7 +43,7 @@ class ServiceSettings(BaseSettings):
     consumer_retry_backoff_seconds: float = Field(default=0.2, ge=0)
     consumer_batch_size: int = Field(default=200, ge=1)
     inbox_retention_days: float = Field(
-        default=8.0, gt=0, description="how long applied events are remembered: longer than the topics' retention (7 d)"
+        default=8.0, gt=0, description="how long applied events are remembered: longer than the topics' retention"
     )
 
     max_body_bytes: int = Field(
@@ -70,6 +75,15 @@ class ServiceSettings(BaseSettings):
     )
     log_level: str = Field(default="INFO", pattern="^(DEBUG|INFO|WARNING|ERROR)$")
     log_json: bool = True
+
+    @model_validator(mode="after")
+    def _inbox_outlives_the_topics(self) -> ServiceSettings:
+        if self.inbox_retention_days <= self.topic_retention_days:
+            raise ValueError(
+                "PARCOURS_INBOX_RETENTION_DAYS must be longer than PARCOURS_TOPIC_RETENTION_DAYS: an event still on "
+                "a topic must still be known as applied"
+            )
+        return self
 
     @property
     def database_name(self) -> str:

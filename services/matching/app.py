@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field, field_validator
 from services.kit.consumer_service import build_consumer_app
 from services.kit.messaging import EventRouter
 from services.kit.settings import LinkSigningSettings
+from services.kit.warming_up import RefuseUntilLoaded
 from services.matching import handlers
 from services.matching.adapters.indexes import INDEXES, INTRODUCTIONS, LISTS
 from services.matching.adapters.memory_follower import MemoryFollower
@@ -60,6 +61,9 @@ class MatchingSettings(LinkSigningSettings):
     introduction_sweep_seconds: float = Field(default=60, gt=0)
 
 
+WARMING_UP = "Le service de mise en relation démarre et charge ses données : réessayez dans quelques secondes."
+
+
 def memory_for(settings: MatchingSettings) -> Memory:
     weights = {agency: Weights(**w.model_dump()) for agency, w in settings.agency_weights.items()}
     return Memory(weights, settings.fairness_factor)
@@ -106,4 +110,5 @@ def build_app(settings: MatchingSettings) -> FastAPI:
     app.state.introductions, app.state.sweep, app.state.link_key = introductions, sweep, settings.link_signing_key
     app.state.suggestions = SuggestionService(stores.projections, stores.dismissals, memory, rematcher, records)
     add_error_handlers(app)
+    app.add_middleware(RefuseUntilLoaded, loaded=lambda: memory.loaded, message=WARMING_UP)
     return app

@@ -35,6 +35,7 @@ class Memory:
         self.reset()
 
     def reset(self) -> None:
+        self.loaded = False  # until `load` is done the API refuses to answer from it (app's RefuseUntilLoaded)
         self.peers = PeerIndex(self.fairness)
         self.beneficiaries = BeneficiaryIndex(self.weights)
         self.lists: dict[str, tuple[str, ...]] = {}
@@ -67,6 +68,7 @@ class Memory:
             self.put_beneficiary(beneficiary_view(d, self.regions.get(d["agency_id"], "")), d["version"])
         async for listed in stores.lists.each():
             self.set_list(listed.beneficiary_id, listed.peers, listed.threshold, listed.version)
+        self.loaded = True
         gc.collect()
         gc.freeze()  # the long-lived indexes stay out of the collector's scans
         log.info(

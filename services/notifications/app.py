@@ -17,6 +17,7 @@ from services.notifications.adapters.emails import Emails
 from services.notifications.adapters.inbox import InboxEntries
 from services.notifications.adapters.indexes import INDEXES, forget_former
 from services.notifications.adapters.live import Hub, broadcast
+from services.notifications.adapters.owners import Owners
 from services.notifications.adapters.peer_contacts import PeerContacts
 from services.notifications.adapters.preferences import Preferences
 from services.notifications.adapters.pushes import PUSHES, Pushes
@@ -54,6 +55,13 @@ class NotificationsSettings(LinkSigningSettings):
     public_url: str = Field(
         default="http://127.0.0.1:8000", description="the console's address: the links in e-mails open its pages"
     )
+    profiles_url: str = Field(
+        default="http://127.0.0.1:8001",
+        description="where staff's and peers' contact points are fetched (comma: instances)",
+    )
+    placements_url: str = Field(
+        default="http://127.0.0.1:8003", description="where a convention's parties' contact points are fetched"
+    )
 
 
 def build_app(settings: NotificationsSettings) -> FastAPI:
@@ -89,7 +97,9 @@ def build_app(settings: NotificationsSettings) -> FastAPI:
         sending_lease=settings.email_sending_lease_seconds,
         retention=timedelta(days=settings.email_retention_days),
     )
-    directory = Directory(StaffContacts(runtime.db), PeerContacts(runtime.db), ConventionContacts(runtime.db))
+    owners = Owners(settings.profiles_url, settings.placements_url, settings.link_signing_key)
+    runtime.on_stop.append(owners.close)
+    directory = Directory(StaffContacts(runtime.db), PeerContacts(runtime.db), ConventionContacts(runtime.db), owners)
     inbox = Inbox(InboxEntries(runtime.db), Pushes(runtime.db, runtime.outbox))
     choices = ChannelChoices(Preferences(runtime.db))
     links = Links(settings.link_signing_key, settings.public_url)

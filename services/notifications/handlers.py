@@ -6,8 +6,15 @@ from __future__ import annotations
 from typing import Any
 
 from services.contracts.envelope import Envelope
-from services.contracts.events.placements import ContactsChangedV1, LinkIssuedV1
-from services.contracts.events.profiles import PeerContactV1, PersonErasedV1, StaffDeactivatedV1, StaffRegisteredV1
+from services.contracts.events.placements import ContactsChangedV1, ContactsChangedV2, LinkIssuedV1
+from services.contracts.events.profiles import (
+    PeerContactChangedV2,
+    PeerContactV1,
+    PersonErasedV1,
+    StaffDeactivatedV1,
+    StaffRegisteredV1,
+    StaffRegisteredV2,
+)
 from services.kit.messaging import EventRouter
 from services.notifications.domain.routing import ROUTES
 from services.notifications.use_cases.directory import Directory
@@ -34,17 +41,26 @@ class Handlers:
             router.on(event_type, self.on_routed)
         router.on("profiles.person.erased", self.on_erased)
 
-    async def on_staff_registered(self, envelope: Envelope, payload: StaffRegisteredV1) -> None:
-        await self.directory.staff_registered(payload, envelope.aggregate_version)
+    async def on_staff_registered(self, envelope: Envelope, payload: StaffRegisteredV1 | StaffRegisteredV2) -> None:
+        if isinstance(payload, StaffRegisteredV2):
+            await self.directory.staff_announced(payload)
+        else:
+            await self.directory.staff_registered(payload, envelope.aggregate_version)
 
     async def on_staff_deactivated(self, envelope: Envelope, payload: StaffDeactivatedV1) -> None:
         await self.directory.staff_deactivated(payload.staff_id, envelope.aggregate_version)
 
-    async def on_peer_contact(self, envelope: Envelope, payload: PeerContactV1) -> None:
-        await self.directory.peer_contact_changed(payload, envelope.aggregate_version)
+    async def on_peer_contact(self, envelope: Envelope, payload: PeerContactV1 | PeerContactChangedV2) -> None:
+        if isinstance(payload, PeerContactChangedV2):
+            await self.directory.peer_contact_announced(payload)
+        else:
+            await self.directory.peer_contact_changed(payload, envelope.aggregate_version)
 
-    async def on_parties(self, envelope: Envelope, payload: ContactsChangedV1) -> None:
-        await self.directory.parties_changed(payload, envelope.tenant_id)
+    async def on_parties(self, envelope: Envelope, payload: ContactsChangedV1 | ContactsChangedV2) -> None:
+        if isinstance(payload, ContactsChangedV2):
+            await self.directory.parties_announced(payload, envelope.tenant_id)
+        else:
+            await self.directory.parties_changed(payload, envelope.tenant_id)
 
     async def on_link(self, envelope: Envelope, payload: LinkIssuedV1) -> None:
         await self.directory.link_issued(payload, envelope.tenant_id)

@@ -146,7 +146,8 @@ def platform(whole_platform: Platform) -> dict[str, ServiceProcess]:
 
 
 async def _all_ready(processes: list[ServiceProcess]) -> None:
-    await asyncio.gather(*(p.wait_ready() for p in processes))
+    # five processes importing at once on a shared two-core machine may take minutes: a generous deadline
+    await asyncio.gather(*(p.wait_ready(timeout=240) for p in processes))
 
 
 class Alternating(httpx.AsyncBaseTransport):

@@ -29,7 +29,7 @@ from services.matching.memory import Memory
 from services.matching.use_cases.introductions import IntroductionService, Policy, Refused
 from services.matching.use_cases.peer_records import PeerRecords
 from services.matching.use_cases.rematching import Rematcher
-from tests.conftest import ROOT, Servers
+from tests.conftest import ROOT, Servers, free_port
 from tests.integration.conftest import Platform
 from tests.integration.support import ServiceProcess, wait_until
 from tests.integration.test_profiles_beneficiaries_api import Agency, beneficiary
@@ -229,3 +229,45 @@ def golden(event_type: str) -> dict[str, Any]:
     """An event's payload from the contracts' golden fixtures."""
     fixture = ROOT / "tests/contract/fixtures" / f"{event_type}.v1.json"
     return dict(json.loads(fixture.read_text())["payload"])
+
+
+async def test_an_instance_whose_memory_is_not_loaded_answers_503_with_retry_after_never_an_empty_answer(
+    whole_platform: Platform, profiles: httpx.AsyncClient, matching: httpx.AsyncClient, tmp_path: Any
+) -> None:
+    """An instance that cannot load its memory (it begins where Kafka says, and this one's Kafka does not
+    answer) is alive but not ready, and its API refuses rather than ranking from an empty memory."""
+    owner = await lone_agency(profiles)
+    created = await profiles.post("/beneficiaries", json=beneficiary(), headers=owner.counsellor)
+    assert created.status_code == 201, created.text
+    beneficiary_id = created.json()["beneficiary_id"]
+    nowhere = {**whole_platform.env["matching"], "PARCOURS_KAFKA_BOOTSTRAP_SERVERS": f"127.0.0.1:{free_port()}"}
+    loading = ServiceProcess("services.matching", free_port(), nowhere, tmp_path / "matching-loading.log").start()
+    try:
+        async with httpx.AsyncClient(base_url=loading.url, timeout=10) as client:
+
+            async def alive() -> bool:
+                try:
+                    return (await client.get("/healthz")).status_code == 200
+                except httpx.HTTPError:
+                    return False
+
+            await wait_until(alive, timeout=60, what="the loading instance to answer")
+            assert (await client.get("/readyz")).status_code == 503
+            asked = [
+                client.get(f"/beneficiaries/{beneficiary_id}/suggestions", headers=owner.counsellor),
+                client.get("/introductions", headers=owner.counsellor),
+                client.post(
+                    f"/beneficiaries/{beneficiary_id}/introductions",
+                    json={"peer_id": new_id(), "purpose": "testimony"},
+                    headers=owner.counsellor,
+                ),
+            ]
+            for answer in await asyncio.gather(*asked):
+                assert answer.status_code == 503, (answer.request.url, answer.status_code, answer.text)
+                assert int(answer.headers["Retry-After"]) > 0
+                assert answer.json()["code"] == "service_warming_up" and "réessayez" in answer.json()["message"]
+            assert (await client.get("/openapi.json")).status_code == 200
+    finally:
+        loading.stop()
+    answered = await matching.get("/introductions", headers=owner.counsellor)  # a loaded instance answers
+    assert answered.status_code == 200, answered.text

@@ -31,6 +31,7 @@ from services.notifications.adapters.convention_contacts import ConventionContac
 from services.notifications.adapters.emails import EMAILS, Emails
 from services.notifications.adapters.inbox import INBOX, InboxEntries
 from services.notifications.adapters.indexes import INDEXES
+from services.notifications.adapters.owners import Owners
 from services.notifications.adapters.peer_contacts import PeerContacts
 from services.notifications.adapters.preferences import Preferences
 from services.notifications.adapters.pushes import PUSHES, Pushes
@@ -438,7 +439,8 @@ async def test_the_dispatcher_applies_an_event_twice_as_once(servers: Servers) -
     settings = settings_for(servers, "dispatch")
     client, database = connect(settings)
     await create_indexes(database, INDEXES)
-    directory = Directory(StaffContacts(database), PeerContacts(database), ConventionContacts(database))
+    owners = Owners("http://127.0.0.1:9", "http://127.0.0.1:9", "k" * 32)  # v1 events carry their contacts
+    directory = Directory(StaffContacts(database), PeerContacts(database), ConventionContacts(database), owners)
     inbox = Inbox(InboxEntries(database), Pushes(database, OutboxWriter()))
     choices = ChannelChoices(Preferences(database))
     dispatcher = Dispatcher(directory, inbox, choices, Emails(database), Links("k" * 32, "http://console"))

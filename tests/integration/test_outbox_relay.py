@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import uuid
 from collections import Counter
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from aiokafka.errors import KafkaConnectionError
+from kafka.admin import KafkaAdminClient, NewTopic
 from pymongo.asynchronous.collection import AsyncCollection
 
 from services.contracts.envelope import Envelope
@@ -19,7 +23,17 @@ from services.kit.dead_letters import read_topic
 from services.kit.lease import LEASES
 from services.kit.messaging import EventRouter, build_broker, sender_for
 from services.kit.mongo import Document, connect, create_indexes
-from services.kit.outbox import PENDING_INDEX, ConcurrentUpdate, EventSender, OutboxRelay, OutboxWriter
+from services.kit.outbox import (
+    OUTBOX,
+    PENDING_INDEX,
+    REFUSED,
+    SINCE,
+    ConcurrentUpdate,
+    EventSender,
+    OutboxRelay,
+    OutboxWriter,
+    outbox_entry,
+)
 from services.kit.runtime import ServiceRuntime
 from services.profiles.adapters.agencies import COLLECTION, Agencies
 from services.profiles.domain import agency as agencies
@@ -296,3 +310,67 @@ async def test_two_relays_one_publishes_at_a_time(producer: Producer) -> None:
     await first.lease.release()  # a clean stop hands over at once
     await register(producer, f"Agence {uuid.uuid4()}")
     assert await second.relay_once() == 1
+
+
+def raw_entry(topic: str, value: str) -> Document:
+    envelope = Envelope(
+        event_type="profiles.agency.renamed",
+        aggregate_type="agency",
+        aggregate_id=str(uuid.uuid4()),
+        aggregate_version=1,
+        producer="test",
+        payload={"name": "Jeanne Introuvable"},
+    )
+    return {**outbox_entry(envelope, topic), "value": value}
+
+
+async def test_a_record_kafka_always_refuses_is_set_aside_with_its_reason_and_the_others_go_on(
+    producer: Producer, caplog: pytest.LogCaptureFixture
+) -> None:
+    """One entry larger than the producer may send, one larger than its topic accepts (the broker's
+    answer): both are set aside with the reason, the events around them are published."""
+    small = f"test.small-{uuid.uuid4().hex[:8]}"
+    admin = KafkaAdminClient(bootstrap_servers=producer.bootstrap)
+    try:
+        admin.create_topics([NewTopic(small, 1, 1, topic_configs={"max.message.bytes": "2000"})])
+    finally:
+        admin.close()
+    before = await register(producer, f"Agence {uuid.uuid4()}")
+    too_large = raw_entry(TOPIC, "Jeanne Introuvable " + "x" * 1_500_000)
+    too_large_for_its_topic = raw_entry(small, "Jeanne Introuvable " + "y" * 5_000)
+    for entry in (too_large, too_large_for_its_topic):
+        document = {"_id": str(uuid.uuid4()), "version": 1, OUTBOX: [entry], SINCE: datetime.now(UTC)}
+        await producer.collection.insert_one(document)
+    after = await register(producer, f"Agence {uuid.uuid4()}")
+    set_aside: list[str] = []
+    relay = producer.relay(on_set_aside=set_aside.append)
+
+    failing_once = [KafkaConnectionError("the broker is away")]
+
+    async def transient(topic: str, key: str, value: bytes, headers: dict[str, str]) -> Any:
+        if failing_once:
+            raise failing_once.pop()
+        return await producer.send(topic, key, value, headers)
+
+    relay.send = transient
+    with pytest.raises(KafkaConnectionError):
+        await relay.relay_once()
+    assert await relay.pending() == 4, "a transient error keeps everything for the next round"
+
+    with caplog.at_level(logging.ERROR, logger="services.kit.outbox"):
+        published = 0
+        while await relay.pending():
+            published += await relay.relay_once()
+    assert published >= 2
+    on_kafka = await read_topic(
+        producer.bootstrap, TOPIC, lambda r: r.key in {a.agency_id.encode() for a in (before, after)}
+    )
+    assert {r.key for r in on_kafka} == {before.agency_id.encode(), after.agency_id.encode()}
+    kept = {d["_id"]: d async for d in producer.collection.database[REFUSED].find()}
+    assert set(kept) == {too_large["event_id"], too_large_for_its_topic["event_id"]}
+    for entry in (too_large, too_large_for_its_topic):
+        assert "MessageSizeTooLarge" in kept[entry["event_id"]]["reason"]
+        assert kept[entry["event_id"]]["value"] == entry["value"] and kept[entry["event_id"]]["topic"] == entry["topic"]
+    assert sorted(set_aside) == sorted([TOPIC, small])
+    refusals = [r for r in caplog.records if r.levelno == logging.ERROR and "set aside" in r.getMessage()]
+    assert len(refusals) == 2 and not any("Jeanne" in r.getMessage() for r in refusals)

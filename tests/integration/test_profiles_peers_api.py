@@ -78,9 +78,9 @@ async def test_a_peer_is_published_changed_paused_and_withdrawn_with_events_for_
     assert published["path"][1]["transition"] == "imposed" and published["path"][0]["latitude"] == pytest.approx(
         47.21725
     )
-    card = events[0].model_dump_json() + events[2].model_dump_json()
-    assert surname not in card and "example.org" not in card and "licenciement" not in card, "no name, contact or text"
-    assert events[1].payload["email"] == record["contact"]["email"], "the contact point goes to notifications"
+    every = "".join(e.model_dump_json() for e in events)
+    assert surname not in every and "example.org" not in every and "licenciement" not in every, "no name, contact, text"
+    assert events[1].event_version == 2 and set(events[1].payload) == {"peer_id", "agency_id"}, "notifications fetches"
 
 
 async def test_visibility_decides_who_may_read_a_peer(profiles: httpx.AsyncClient) -> None:

@@ -75,21 +75,23 @@ async def test_an_agency_admin_signs_in_and_creates_a_counsellor_whose_token_eve
     assert {m["email"] for m in listed.json()} == {admin_email, counsellor_email}
     assert all("password" not in str(m) for m in listed.json())
 
+    counsellor_id = next(m["staff_id"] for m in listed.json() if m["email"] == counsellor_email)
+
     async def registered() -> list[Envelope]:
         events = await read_topic(
-            servers.kafka_bootstrap_servers, "profiles.staff", lambda r: b"profiles.staff" in r.value
+            servers.kafka_bootstrap_servers, "profiles.staff", lambda r: r.key == counsellor_id.encode()
         )
-        return [
-            e for e in map(Envelope.from_bytes, (r.value for r in events)) if e.payload.get("email") == counsellor_email
-        ]
+        return [e for e in map(Envelope.from_bytes, (r.value for r in events)) if e.event_type.endswith("registered")]
 
-    async def contact_published() -> bool:
+    async def announced() -> bool:
         return bool(await registered())
 
-    await wait_until(contact_published, timeout=120, what="the counsellor's contact point on Kafka")
-    contact = (await registered())[0]
-    assert contact.tenant_id == agency_id and contact.payload["roles"] == ["counsellor", "validator"]
-    assert "password" not in contact.model_dump_json()
+    await wait_until(announced, timeout=120, what="the counsellor's registration on Kafka")
+    announcement = (await registered())[0]
+    assert announcement.tenant_id == agency_id and announcement.payload["roles"] == ["counsellor", "validator"]
+    on_the_topic = announcement.model_dump_json()
+    assert "password" not in on_the_topic and counsellor_email not in on_the_topic and "Camille" not in on_the_topic
+    assert announcement.event_version == 2, "notifications fetches the name and e-mail from profiles"
 
 
 async def test_staff_accounts_are_refused_what_they_may_not_do(profiles: httpx.AsyncClient) -> None:

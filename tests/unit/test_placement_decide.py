@@ -206,7 +206,7 @@ def test_a_draft_is_checked_and_announced() -> None:
     assert (made.status, made.version, made.counsellor_id, made.minor) == (Status.DRAFT, 1, "counsellor-2", True)
     assert made.next_due_at is not None, "it expires if nobody sends it"
     assert [e.event_type for e in events] == ["placements.convention.drafted", "placements.convention.contacts_changed"]
-    assert [c["role"] for c in events[1].payload["contacts"]] == [
+    assert events[1].payload["roles"] == [
         "employer",
         "tutor",
         "beneficiary",
@@ -278,11 +278,13 @@ def test_erasure_cancels_what_is_open_and_scrubs_the_person() -> None:
     assert erased.status is Status.CANCELLED and erased.erased and erased.links == {}
     assert erased.terms.beneficiary.first_name == ERASED and erased.terms.beneficiary.email == ""
     assert erased.next_due_at is None and erased.version == open_.version + 1
+    free_text = (erased.terms.tasks, erased.terms.evaluation, *erased.terms.operational_objectives)
+    assert set(free_text) == {ERASED} and erased.terms.workplace == ""
     assert [e.event_type for e in events] == [
         "placements.convention.cancelled",
         "placements.convention.contacts_changed",
     ]
-    assert "beneficiary" not in [c["role"] for c in events[1].payload["contacts"]]
+    assert "beneficiary" not in events[1].payload["roles"]
     assessed = a_convention(Status.ASSESSED, assessment=ASSESSMENT, reason=Reason("x", "a note", "s", NOW))
     kept, events = decide(assessed, Erase(), PLATFORM, NOW)
     assert kept.status is Status.ASSESSED and kept.assessment is not None and kept.assessment.comments == ""

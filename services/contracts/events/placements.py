@@ -165,3 +165,16 @@ class ContactsChangedV1(BaseModel):
     agency_id: str
     beneficiary_id: str
     contacts: list[Contact]
+
+
+class ContactsChangedV2(BaseModel):
+    """Which parties a convention has contact points for, without them: notifications fetches them from
+    placements (`GET /internal/conventions/{convention_id}/contacts`), so no topic holds a party's name,
+    e-mail or phone; after an erasure placements no longer gives the erased person's."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    convention_id: str
+    agency_id: str
+    beneficiary_id: str
+    roles: list[PartyRole]

@@ -55,6 +55,17 @@ class StaffRegisteredV1(BaseModel):
     roles: list[StaffRole]
 
 
+class StaffRegisteredV2(BaseModel):
+    """A new account, without its name or e-mail: notifications fetches them from profiles
+    (`GET /internal/staff/{staff_id}/contact`, see `services.kit.internal_api`), so no topic holds them."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    staff_id: str
+    agency_id: str
+    roles: list[StaffRole]
+
+
 class StaffDeactivatedV1(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
@@ -235,7 +246,7 @@ class PeerWithdrawnV1(BaseModel):
 
 
 class PeerContactV1(BaseModel):
-    """The peer's contact point, for the notifications service only."""
+    """The peer's contact point, for the notifications service only (no longer published: v2)."""
 
     model_config = ConfigDict(extra="ignore")
 
@@ -244,6 +255,17 @@ class PeerContactV1(BaseModel):
     name: str
     email: str
     phone: str
+
+
+class PeerContactChangedV2(BaseModel):
+    """The peer's contact point changed, without it: notifications fetches it from profiles
+    (`GET /internal/peers/{peer_id}/contact`), so no topic holds a name, e-mail or phone to outlive an
+    erasure; a replay fetches what profiles holds then (nothing, once the peer is erased)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    peer_id: str
+    agency_id: str
 
 
 class PersonKind(StrEnum):

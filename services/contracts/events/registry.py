@@ -45,6 +45,7 @@ REGISTRY: dict[tuple[str, int], EventContract] = {
         EventContract("profiles.agency.registered", 1, "profiles.agency", profiles.AgencyRegisteredV1),
         EventContract("profiles.agency.renamed", 1, "profiles.agency", profiles.AgencyRenamedV1),
         EventContract("profiles.staff.registered", 1, "profiles.staff", profiles.StaffRegisteredV1),
+        EventContract("profiles.staff.registered", 2, "profiles.staff", profiles.StaffRegisteredV2),
         EventContract("profiles.staff.deactivated", 1, "profiles.staff", profiles.StaffDeactivatedV1),
         EventContract("profiles.beneficiary.registered", 1, "profiles.beneficiary", profiles.BeneficiaryRegisteredV1),
         EventContract(
@@ -56,6 +57,7 @@ REGISTRY: dict[tuple[str, int], EventContract] = {
         EventContract("profiles.peer.paused", 1, "profiles.peer", profiles.PeerPausedV1),
         EventContract("profiles.peer.withdrawn", 1, "profiles.peer", profiles.PeerWithdrawnV1),
         EventContract("profiles.peer.contact_changed", 1, "profiles.peer", profiles.PeerContactV1),
+        EventContract("profiles.peer.contact_changed", 2, "profiles.peer", profiles.PeerContactChangedV2),
         EventContract("profiles.person.erased", 1, "profiles.person", profiles.PersonErasedV1),
         EventContract("matching.suggestion.offered", 1, "matching.suggestion", matching.SuggestionOfferedV1),
         EventContract("matching.suggestion.dismissed", 1, "matching.suggestion", matching.SuggestionDismissedV1),
@@ -77,6 +79,9 @@ REGISTRY: dict[tuple[str, int], EventContract] = {
         EventContract("placements.convention.reminder_due", 1, "placements.convention", placements.ReminderDueV1),
         EventContract(
             "placements.convention.contacts_changed", 1, "placements.convention", placements.ContactsChangedV1
+        ),
+        EventContract(
+            "placements.convention.contacts_changed", 2, "placements.convention", placements.ContactsChangedV2
         ),
         EventContract(
             "notifications.delivery.created", 1, "notifications.delivery", notifications.NotificationCreatedV1

@@ -21,9 +21,17 @@ class StaffContacts:
         self.staff = database[STAFF_CONTACTS]
 
     async def registered(
-        self, staff_id: str, version: int, *, agency_id: str, name: str, email: str, roles: list[str]
+        self,
+        staff_id: str,
+        version: int,
+        *,
+        agency_id: str,
+        name: str,
+        email: str,
+        roles: list[str],
+        active: bool = True,
     ) -> None:
-        fields = {"agency_id": agency_id, "name": name, "email": email, "roles": roles, "active": True}
+        fields = {"agency_id": agency_id, "name": name, "email": email, "roles": roles, "active": active}
         await apply_if_newer(self.staff, staff_id, version, fields)
 
     async def deactivated(self, staff_id: str, version: int) -> None:

@@ -1,17 +1,21 @@
 """The contact points notifications may use, and nothing else of anyone: staff (from profiles), peers
 (from profiles' contact events), a convention's parties and their latest links (from placements). Kept
-from those events, read by the dispatcher; an erasure deletes them."""
+from those events, read by the dispatcher; an erasure deletes them. Since v2 the events no longer carry
+the contact points: each says one changed, and the directory fetches it from its owner (`Owners`)."""
 
 from __future__ import annotations
 
-from services.contracts.events.placements import ContactsChangedV1, LinkIssuedV1
+from services.contracts.events.placements import ContactsChangedV1, ContactsChangedV2, LinkIssuedV1
 from services.contracts.events.profiles import (
+    PeerContactChangedV2,
     PeerContactV1,
     PersonErasedV1,
     PersonKind,
     StaffRegisteredV1,
+    StaffRegisteredV2,
 )
 from services.notifications.adapters.convention_contacts import ConventionContacts
+from services.notifications.adapters.owners import Owners
 from services.notifications.adapters.peer_contacts import PeerContacts
 from services.notifications.adapters.staff_contacts import StaffContacts
 from services.notifications.domain.contacts import (
@@ -24,10 +28,13 @@ from services.notifications.domain.contacts import (
 
 
 class Directory:
-    def __init__(self, staff: StaffContacts, peers: PeerContacts, conventions: ConventionContacts) -> None:
+    def __init__(
+        self, staff: StaffContacts, peers: PeerContacts, conventions: ConventionContacts, owners: Owners
+    ) -> None:
         self.staff = staff
         self.peers = peers
         self.conventions = conventions
+        self.owners = owners
 
     # -- kept from events (each applies a version once: a redelivered or late event changes nothing) ------
 
@@ -37,6 +44,21 @@ class Directory:
             payload.staff_id, version, agency_id=payload.agency_id, name=payload.name, email=payload.email, roles=roles
         )
 
+    async def staff_announced(self, payload: StaffRegisteredV2) -> None:
+        """Fetched from profiles at its current version (an account profiles no longer knows: nothing)."""
+        found = await self.owners.staff_contact(payload.staff_id)
+        if found is None:
+            return
+        await self.staff.registered(
+            payload.staff_id,
+            found["version"],
+            agency_id=found["agency_id"],
+            name=found["name"],
+            email=found["email"],
+            roles=list(found["roles"]),
+            active=bool(found["active"]),
+        )
+
     async def staff_deactivated(self, staff_id: str, version: int) -> None:
         await self.staff.deactivated(staff_id, version)
 
@@ -44,6 +66,26 @@ class Directory:
         await self.peers.changed(
             payload.peer_id, version, agency_id=payload.agency_id, name=payload.name, email=payload.email
         )
+
+    async def peer_contact_announced(self, payload: PeerContactChangedV2) -> None:
+        """Fetched from profiles at its current version; an erased peer has none (their erasure event
+        leaves the tombstone)."""
+        found = await self.owners.peer_contact(payload.peer_id)
+        if found is not None:
+            await self.peers.changed(
+                payload.peer_id,
+                found["version"],
+                agency_id=found["agency_id"],
+                name=found["name"],
+                email=found["email"],
+            )
+
+    async def parties_announced(self, payload: ContactsChangedV2, agency_id: str | None) -> None:
+        """Fetched from placements as they are now (an erased beneficiary's are no longer given)."""
+        found = await self.owners.convention_contacts(payload.convention_id)
+        await self.conventions.known(payload.convention_id, agency_id, {"beneficiary_id": payload.beneficiary_id})
+        contacts = {c["role"]: {"name": c["name"], "email": c["email"]} for c in (found or {}).get("contacts", [])}
+        await self.conventions.parties(payload.convention_id, contacts)
 
     async def parties_changed(self, payload: ContactsChangedV1, agency_id: str | None) -> None:
         contacts = {c.role.value: {"name": c.name, "email": c.email} for c in payload.contacts}

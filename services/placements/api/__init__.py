@@ -4,6 +4,6 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from services.placements.api import agency, conventions, links, operations
+from services.placements.api import agency, conventions, internal, links, operations
 
-ROUTERS: tuple[APIRouter, ...] = (conventions.router, agency.router, operations.router, links.router)
+ROUTERS: tuple[APIRouter, ...] = (conventions.router, agency.router, operations.router, links.router, internal.router)

@@ -315,6 +315,15 @@ def _resend(
     return changed, [issued]
 
 
+# The terms' free text may name the beneficiary in any spelling (a first name, a nickname): it goes whole.
+FREE_TEXT_ERASED: dict[str, Any] = {
+    "tasks": ERASED,
+    "evaluation": ERASED,
+    "operational_objectives": [ERASED],
+    "workplace": "",
+}
+
+
 def _erase(convention: Convention, now: datetime, facts: Facts) -> tuple[Convention, Events]:
     """One change: the cancellation (if the convention is open), the scrubbing, and the new contact points
     (the events of links issued meanwhile go: no link works on an erased convention)."""
@@ -328,7 +337,9 @@ def _erase(convention: Convention, now: datetime, facts: Facts) -> tuple[Convent
         assessment = assessment.model_copy(update={"comments": "", "no_show_reason": "", "skills_observed": []})
     scrubbed = replace(
         changed,
-        terms=changed.terms.model_copy(update={"beneficiary": erased, "legal_representative": None}),
+        terms=changed.terms.model_copy(
+            update={"beneficiary": erased, "legal_representative": None, **FREE_TEXT_ERASED}
+        ),
         assessment=assessment,
         reason=replace(changed.reason, note="") if changed.reason else None,
         links={},

@@ -105,7 +105,9 @@ def reminder_event(convention: Convention, reminder: Reminder) -> Envelope:
     return _event("reminder_due", convention, payload)
 
 
-def contacts_event(convention: Convention) -> Envelope:
+def party_contacts(convention: Convention) -> list[contracts.Contact]:
+    """Each party's name and means of contact, as placements gives them to notifications (an erased
+    beneficiary and their legal representative have none left)."""
     terms = convention.terms
     host, tutor, person = terms.host, terms.tutor, terms.beneficiary
     contacts = [
@@ -131,10 +133,16 @@ def contacts_event(convention: Convention) -> Envelope:
                 phone=representative.phone,
             )
         )
-    payload = contracts.ContactsChangedV1(
+    return contacts
+
+
+def contacts_event(convention: Convention) -> Envelope:
+    """Which parties have contact points now, not the contact points: notifications fetches them
+    (`GET /internal/conventions/{id}/contacts`), so none is left on the topic after an erasure."""
+    payload = contracts.ContactsChangedV2(
         convention_id=convention.id,
         agency_id=convention.agency_id,
         beneficiary_id=convention.beneficiary_id,
-        contacts=contacts,
+        roles=[contact.role for contact in party_contacts(convention)],
     )
-    return _event("contacts_changed", convention, payload)
+    return _event("contacts_changed", convention, payload).model_copy(update={"event_version": 2})

@@ -9,6 +9,7 @@ from services.profiles.api import (
     agencies,
     auth,
     beneficiaries,
+    internal,
     peer_links,
     peers,
     reference,
@@ -26,6 +27,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     peer_links.router,
     rights.router,
     reference.router,
+    internal.router,
 )
 
 __all__ = ["EXCEPTION_HANDLERS", "ROUTERS"]

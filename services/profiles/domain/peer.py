@@ -11,7 +11,7 @@ from enum import StrEnum
 from services.contracts.envelope import Envelope
 from services.contracts.events.profiles import (
     MeetingMode,
-    PeerContactV1,
+    PeerContactChangedV2,
     PeerKind,
     PeerPublishedV1,
     PeerUpdatedV1,
@@ -258,16 +258,11 @@ def card(peer: Peer) -> dict[str, object]:
 
 
 def contact_changed(peer: Peer) -> Envelope:
-    """The peer's name and means of contact, for notifications only."""
-    i = peer.identity
-    payload = PeerContactV1(
-        peer_id=peer.peer_id,
-        agency_id=peer.agency_id,
-        name=f"{i.first_name} {i.last_name}",
-        email=i.email,
-        phone=i.phone,
-    )
-    return event("profiles.peer.contact_changed", "peer", peer.peer_id, peer.version, peer.agency_id, payload)
+    """The peer's contact point changed; notifications fetches it from profiles, so that no topic holds a
+    name, e-mail or phone that would outlive the peer's erasure."""
+    payload = PeerContactChangedV2(peer_id=peer.peer_id, agency_id=peer.agency_id)
+    announced = event("profiles.peer.contact_changed", "peer", peer.peer_id, peer.version, peer.agency_id, payload)
+    return announced.model_copy(update={"event_version": 2})
 
 
 def card_changed(peer: Peer) -> Envelope:

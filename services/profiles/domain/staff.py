@@ -11,7 +11,7 @@ from enum import StrEnum
 from typing import ClassVar
 
 from services.contracts.envelope import Envelope
-from services.contracts.events.profiles import StaffDeactivatedV1, StaffRegisteredV1, StaffRole
+from services.contracts.events.profiles import StaffDeactivatedV1, StaffRegisteredV2, StaffRole
 from services.profiles.domain.access import Actor
 from services.profiles.domain.events import event
 from services.profiles.domain.lifecycle import Rule, rule_for
@@ -69,10 +69,10 @@ def register(
     if len(password) < MIN_PASSWORD_LENGTH:
         raise InvalidStaff("password", f"at least {MIN_PASSWORD_LENGTH} characters")
     member = StaffMember(str(uuid.uuid4()), agency_id, email, name, tuple(dict.fromkeys(roles)))
-    payload = StaffRegisteredV1(
-        staff_id=member.staff_id, agency_id=agency_id, name=name, email=email, roles=list(member.roles)
-    )
-    return member, event("profiles.staff.registered", "staff", member.staff_id, 1, agency_id, payload)
+    # no name or e-mail on the topic: notifications fetches them from profiles
+    payload = StaffRegisteredV2(staff_id=member.staff_id, agency_id=agency_id, roles=list(member.roles))
+    registered = event("profiles.staff.registered", "staff", member.staff_id, 1, agency_id, payload)
+    return member, registered.model_copy(update={"event_version": 2})
 
 
 class Action(StrEnum):

@@ -68,6 +68,10 @@ class PeerService:
             raise Conflict(f"{draft.former_beneficiary_id} is already the peer {already}") from error
         return peer
 
+    async def contact(self, peer_id: str) -> rules.Peer | None:
+        """For the notifications service: any peer not erased (a withdrawn one may still hear the end)."""
+        return await self.peers.get(peer_id)
+
     async def linked(self, peer_id: str) -> rules.Peer | None:
         """The peer a link was signed for, while they are published (paused or not)."""
         found = await self.peers.get(peer_id)

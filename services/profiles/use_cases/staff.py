@@ -64,6 +64,10 @@ class StaffService:
             await self.accounts.save(closed, events)
         return closed
 
+    async def contact(self, staff_id: str) -> rules.StaffMember | None:
+        """For the notifications service: the account, open or closed."""
+        return await self.accounts.get(staff_id)
+
     async def is_closed(self, staff_id: str) -> bool:
         """Accounts of an external OpenID Connect issuer have no record here: left to that issuer."""
         member = await self.accounts.get(staff_id)

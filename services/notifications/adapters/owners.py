@@ -1,0 +1,34 @@
+"""The services that own the contact points notifications uses, asked over their internal routes
+(`services.kit.internal_api`): profiles for staff and peers, placements for a convention's parties. The
+events only say that a contact point changed; what it is now comes from here (None once the person is
+erased or unknown)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from services.kit.internal_api import InternalClient
+
+CALLER = "notifications"
+
+
+class Owners:
+    def __init__(self, profiles_urls: str, placements_urls: str, link_signing_key: str) -> None:
+        self.profiles = InternalClient(profiles_urls, link_signing_key, CALLER)
+        self.placements = InternalClient(placements_urls, link_signing_key, CALLER)
+
+    async def peer_contact(self, peer_id: str) -> dict[str, Any] | None:
+        """`{peer_id, agency_id, version, name, email, phone}`."""
+        return await self.profiles.get(f"/internal/peers/{peer_id}/contact")
+
+    async def staff_contact(self, staff_id: str) -> dict[str, Any] | None:
+        """`{staff_id, agency_id, version, name, email, roles, active}`."""
+        return await self.profiles.get(f"/internal/staff/{staff_id}/contact")
+
+    async def convention_contacts(self, convention_id: str) -> dict[str, Any] | None:
+        """`{convention_id, agency_id, beneficiary_id, version, contacts: [{role, name, email, phone}]}`."""
+        return await self.placements.get(f"/internal/conventions/{convention_id}/contacts")
+
+    async def close(self) -> None:
+        await self.profiles.close()
+        await self.placements.close()

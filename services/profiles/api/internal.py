@@ -1,0 +1,67 @@
+"""Profiles' internal routes: the contact points that no longer travel on the topics (see
+`services.kit.internal_api`), fetched by the notifications service when a contact event tells it one
+changed. An erased or unknown person is a 404: nothing of them is left to give."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException
+from pydantic import BaseModel
+
+from services.kit.internal_api import internal_caller
+from services.profiles.deps import PeerServiceDep, StaffServiceDep
+
+router = APIRouter(prefix="/internal", tags=["internal"], include_in_schema=False)
+Notifications = Annotated[str, internal_caller("notifications")]
+
+
+class PeerContactOut(BaseModel):
+    peer_id: str
+    agency_id: str
+    version: int
+    name: str
+    email: str
+    phone: str
+
+
+class StaffContactOut(BaseModel):
+    staff_id: str
+    agency_id: str
+    version: int
+    name: str
+    email: str
+    roles: list[str]
+    active: bool
+
+
+@router.get("/peers/{peer_id}/contact")
+async def peer_contact(peer_id: str, caller: Notifications, peers: PeerServiceDep) -> PeerContactOut:
+    peer = await peers.contact(peer_id)
+    if peer is None:
+        raise HTTPException(404, "no such peer")
+    i = peer.identity
+    return PeerContactOut(
+        peer_id=peer.peer_id,
+        agency_id=peer.agency_id,
+        version=peer.version,
+        name=f"{i.first_name} {i.last_name}",
+        email=i.email,
+        phone=i.phone,
+    )
+
+
+@router.get("/staff/{staff_id}/contact")
+async def staff_contact(staff_id: str, caller: Notifications, staff: StaffServiceDep) -> StaffContactOut:
+    member = await staff.contact(staff_id)
+    if member is None:
+        raise HTTPException(404, "no such staff member")
+    return StaffContactOut(
+        staff_id=member.staff_id,
+        agency_id=member.agency_id,
+        version=member.version,
+        name=member.name,
+        email=member.email,
+        roles=[role.value for role in member.roles],
+        active=member.active,
+    )
