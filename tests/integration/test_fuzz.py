@@ -19,12 +19,8 @@ pytestmark = pytest.mark.integration
 EXAMPLES = int(os.environ.get("PARCOURS_FUZZ_EXAMPLES", "5"))
 BUDGET_SECONDS = float(os.environ.get("PARCOURS_FUZZ_SECONDS", "90"))  # then one request per operation left
 
+
 # defects of issue 15 that another change fixes: the fuzz may hit them until it lands
-KNOWN_DEFECTS = {
-    "profiles GET /reference/jobs": "a search of punctuation only (?q=-) is a 500 (issue 15)",
-}
-
-
 @pytest.fixture(scope="module")
 async def fuzzed(whole_platform: Platform, mail: MailCatcher) -> FuzzReport:
     started = time.monotonic()
@@ -40,26 +36,13 @@ def listed(findings: list[Finding]) -> str:
     return "\n".join(f"{f.service} {f.operation}: {f.status} {f.check}\n  {f.request}\n  {f.detail}" for f in findings)
 
 
-def test_no_5xx_outside_the_known_defects(fuzzed: FuzzReport) -> None:
-    assert fuzzed.requests >= fuzzed.operations > 80
-    unknown = [f for f in fuzzed.server_errors if f"{f.service} {f.operation}" not in KNOWN_DEFECTS]
-    assert not unknown, listed(unknown)
-
-
-@pytest.mark.xfail(
-    strict=False, reason="known 5xx of issue 15 fixed in another branch: " + "; ".join(KNOWN_DEFECTS.values())
-)
 def test_no_5xx_at_all(fuzzed: FuzzReport) -> None:
+    assert fuzzed.requests >= fuzzed.operations > 80
     assert not fuzzed.server_errors, listed(fuzzed.server_errors)
 
 
 def test_every_answer_matches_its_documented_schema(fuzzed: FuzzReport) -> None:
     assert not fuzzed.schema_mismatches, listed(fuzzed.schema_mismatches)
-
-
-KNOWN_HOSTILE_DEFECTS = {
-    "lone surrogate": "a JSON body holding a lone surrogate escape is a 500 on every JSON route (issue 15)"
-}
 
 
 @pytest.fixture(scope="module")
@@ -69,14 +52,6 @@ async def hostile(whole_platform: Platform, mail: MailCatcher) -> FuzzReport:
     return report
 
 
-def test_hostile_inputs_get_no_5xx_outside_the_known_defects(hostile: FuzzReport) -> None:
-    assert hostile.requests > 200
-    unknown = [f for f in hostile.server_errors if f.check not in KNOWN_HOSTILE_DEFECTS]
-    assert not unknown, listed(unknown)
-
-
-@pytest.mark.xfail(
-    strict=False, reason="known 5xx of issue 15 fixed in another branch: " + "; ".join(KNOWN_HOSTILE_DEFECTS.values())
-)
 def test_hostile_inputs_get_no_5xx_at_all(hostile: FuzzReport) -> None:
+    assert hostile.requests > 200
     assert not hostile.server_errors, listed(hostile.server_errors)

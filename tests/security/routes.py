@@ -7,7 +7,8 @@ the dependencies each route declares.
 The gate comes from the dependency tree of the route, never from a list of paths: the kit's role aliases
 (`services.kit.identity.require(...)`, read from the closure, so AgencyStaff, Counsellor, AgencyAdmin and
 any new alias), the bare `current_caller` (any staff token), the operator dependency
-(`services.kit.auth.require_operator`), profiles' `operator_or_staff` and `open_agency_staff`, the live
+(`services.kit.auth.require_operator`), the services' own internal routes
+(`services.kit.internal_api.internal_caller`), profiles' `operator_or_staff` and `open_agency_staff`, the live
 stream's `stream_caller`, and the three link dependencies (a link token in the path). A dependency that is a
 component getter (its only parameter the request) or a function whose own dependencies carry the gate is
 neutral; any other dependency, a route that nothing guards and is not in the short list of public ones
@@ -33,7 +34,7 @@ from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.security.base import SecurityBase
 from starlette.requests import Request
 
-from services.kit import auth, identity
+from services.kit import auth, identity, internal_api
 
 SERVICES = ("profiles", "matching", "placements", "notifications", "console")
 STAFF_ROLES = tuple(role.value for role in identity.Role)
@@ -48,6 +49,7 @@ class Kind(StrEnum):
     OPERATOR_OR_STAFF = "operator or staff"  # the operator or any staff token
     LINK = "link"  # the link token in the path, whatever the headers
     PROXY = "proxy"  # the console forwarding to a service: that service's gate
+    INTERNAL = "internal"  # another service's short-lived token (services.kit.internal_api): no person
 
 
 @dataclass(frozen=True)
@@ -95,6 +97,8 @@ def _gate_of_call(call: Callable[..., Any]) -> Gate | None:
     if call is auth.require_operator:
         return Gate(Kind.OPERATOR)
     module, name = getattr(call, "__module__", ""), getattr(call, "__qualname__", "")
+    if module == internal_api.__name__ and name == "internal_caller.<locals>.check":
+        return Gate(Kind.INTERNAL)
     if module == identity.__name__ and name == "require.<locals>.check":
         roles = inspect.getclosurevars(call).nonlocals["roles"]
         return Gate(Kind.ROLES, frozenset(str(r) for r in roles))
@@ -147,6 +151,8 @@ def classify(route: Route) -> Gate:
         return Gate(Kind.LINK, link=route.path.split("/")[2])  # matching and placements read the token themselves
     if any(g.kind is Kind.PROXY for g in gates):
         return Gate(Kind.PROXY)
+    if Gate(Kind.INTERNAL) in gates:
+        return Gate(Kind.INTERNAL)
     if Gate(Kind.OPERATOR) in gates:
         return Gate(Kind.OPERATOR)
     if any(g.kind is Kind.OPERATOR_OR_STAFF for g in gates):
