@@ -17,6 +17,7 @@ from services.contracts import asyncapi
 from services.kit import context
 from services.kit.domain import InvalidInput
 from services.kit.identity import CurrentCaller, TokenVerifier
+from services.kit.rate_limits import RateLimiter
 from services.kit.runtime import ServiceRuntime
 
 log = logging.getLogger(__name__)
@@ -49,7 +50,9 @@ def create_app(
         agency_claim=settings.auth_agency_claim,
         roles_claim=settings.auth_roles_claim,
         region_claim=settings.auth_region_claim,
+        jwks_refetch_seconds=settings.auth_jwks_refetch_seconds,
     )
+    app.state.rate_limiter = RateLimiter(runtime.db)
     metrics = runtime.metrics
 
     @app.middleware("http")
