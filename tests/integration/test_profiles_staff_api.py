@@ -68,7 +68,7 @@ async def test_an_agency_admin_signs_in_and_creates_a_counsellor_whose_token_eve
             assert seen.json()["agency_id"] == agency_id
         tampered = token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB")
         refused = await http.get(f"{platform['matching'].url}/whoami", headers=bearer(tampered))
-        assert refused.status_code == 401 and "invalid token" in refused.json()["detail"]
+        assert refused.status_code == 401 and "Jeton invalide" in refused.json()["detail"]
         assert (await http.get(f"{platform['matching'].url}/whoami")).status_code == 401
 
     listed = await profiles.get(f"/agencies/{agency_id}/staff", headers=admin)
