@@ -217,4 +217,4 @@ async def test_a_deactivated_account_can_no_longer_sign_in(profiles: httpx.Async
     refused = await profiles.post("/auth/login", json={"email": email, "password": PASSWORD})
     assert refused.status_code == 401
     still_signed_in = await profiles.get("/beneficiaries", headers=token)
-    assert still_signed_in.status_code == 401 and "closed" in still_signed_in.json()["detail"], "its token too"
+    assert still_signed_in.status_code == 401 and "fermé" in still_signed_in.json()["detail"], "its token too"
