@@ -12,6 +12,7 @@ from typing import Annotated, Any, Protocol
 import jwt
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pymongo.errors import PyMongoError
 
 from services.kit.signing_keys import SigningKeys, SigningKeysUnavailable
 
@@ -100,6 +101,7 @@ def unauthorized(message: str) -> HTTPException:
 NO_TOKEN = "Connexion requise : envoyez le jeton obtenu par POST /auth/login sur profiles."
 INVALID_TOKEN = "Jeton invalide ou expiré : reconnectez-vous."
 CLOSED_ACCOUNT = "Ce compte a été fermé : ses jetons ne sont plus acceptés."
+UNAVAILABLE = "Le service est momentanément indisponible : réessayez dans un instant."
 
 
 async def caller_of_token(request: Request, token: str) -> Caller:
@@ -120,7 +122,13 @@ async def caller_of_token(request: Request, token: str) -> Caller:
 
 async def refuse_closed(request: Request, staff_id: str) -> None:
     accounts: ClosedAccounts | None = getattr(request.app.state, "closed_accounts", None)
-    if accounts is not None and await accounts.is_closed(staff_id):
+    if accounts is None:
+        return
+    try:
+        closed = await accounts.is_closed(staff_id)
+    except PyMongoError as error:  # not knowing, refuse: a 503 the caller may try again
+        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, UNAVAILABLE) from error
+    if closed:
         raise unauthorized(CLOSED_ACCOUNT)
 
 

@@ -13,8 +13,9 @@ from typing import Any
 from fastapi import Depends, HTTPException, Request, status
 from pymongo import IndexModel, ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import DuplicateKeyError, PyMongoError
 
+from services.kit.identity import UNAVAILABLE
 from services.kit.mongo import Document, IndexDeclarations
 
 RATE_LIMITS = "rate_limits"
@@ -68,7 +69,10 @@ async def _check(request: Request, bucket: str, limit: int) -> None:
         return  # 0: no limit
     limiter: RateLimiter = request.app.state.rate_limiter
     window: int = request.app.state.settings.rate_limit_window_seconds
-    retry_after = await limiter.hit(bucket, limit, window)
+    try:
+        retry_after = await limiter.hit(bucket, limit, window)
+    except PyMongoError as error:
+        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, UNAVAILABLE) from error
     if retry_after is not None:
         raise _refuse(retry_after)
 
