@@ -126,7 +126,10 @@ async def test_a_closed_accounts_tokens_are_refused_on_every_service_within_seco
     async def refused_everywhere() -> bool:
         return set((await answers()).values()) == {401}
 
-    await wait_until(refused_everywhere, timeout=30, what="the closed account's token to be refused")
+    try:
+        await wait_until(refused_everywhere, timeout=30, what="the closed account's token to be refused")
+    except AssertionError as late:
+        raise AssertionError(f"{late}: {await answers()}") from late
     refused_after = time.monotonic() - closed_at
     status = await asyncio.wait_for(stream, timeout=30)
     assert status == 200, "the open stream ended by itself"
