@@ -105,8 +105,10 @@ class Browsers:
         self.tasks: list[asyncio.Task[None]] = []
 
     async def _one(self, client: httpx.AsyncClient, token: str) -> None:
-        url = f"http://127.0.0.1:{PORTS['notifications']}/inbox/stream"
-        async with client.stream("GET", url, params={"access_token": token}) as answer:
+        base = f"http://127.0.0.1:{PORTS['notifications']}"
+        given = await client.post(f"{base}/stream-tickets", headers={"Authorization": f"Bearer {token}"})
+        ticket = given.raise_for_status().json()["ticket"]
+        async with client.stream("GET", f"{base}/inbox/stream", params={"ticket": ticket}) as answer:
             async for line in answer.aiter_lines():
                 if line.startswith(": connected"):
                     self.connected += 1

@@ -1,5 +1,5 @@
-"""The composition every consuming service starts from: its runtime, the agency directory it keeps
-from profiles' events, and its FastAPI app."""
+"""The composition every consuming service starts from: its runtime, the agency directory and the closed
+staff accounts it keeps from profiles' events, and its FastAPI app."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from fastapi import APIRouter, FastAPI
 
 from services.kit import directory_api
 from services.kit.agency_directory import AgencyDirectory
+from services.kit.closed_accounts import ClosedAccountList
 from services.kit.http import create_app
 from services.kit.messaging import EventRouter
 from services.kit.mongo import IndexDeclarations
@@ -37,6 +38,9 @@ def build_consumer_app(
     )
     directory = AgencyDirectory(runtime.db)
     directory.subscribe(events)
+    closed_accounts = ClosedAccountList(runtime.db, open_seconds=settings.closed_account_check_seconds)
+    closed_accounts.subscribe(events)
     app = create_app(runtime, title=title, description=description, routers=[directory_api.router, *routers])
     app.state.agency_directory = directory
+    app.state.closed_accounts = closed_accounts  # read by `identity.current_caller` on every request
     return app, runtime

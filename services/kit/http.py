@@ -18,6 +18,7 @@ from services.kit import context
 from services.kit.bad_requests import BodyLimit, WellFormedJson, answer_bad_requests
 from services.kit.domain import InvalidInput
 from services.kit.identity import CurrentCaller, TokenVerifier
+from services.kit.rate_limits import RateLimiter
 from services.kit.runtime import ServiceRuntime
 
 log = logging.getLogger(__name__)
@@ -50,7 +51,9 @@ def create_app(
         agency_claim=settings.auth_agency_claim,
         roles_claim=settings.auth_roles_claim,
         region_claim=settings.auth_region_claim,
+        jwks_refetch_seconds=settings.auth_jwks_refetch_seconds,
     )
+    app.state.rate_limiter = RateLimiter(runtime.db)
     metrics = runtime.metrics
     app.add_middleware(WellFormedJson)  # the last added is the outermost: limit, then JSON, then the app
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)  # inside the tracing below

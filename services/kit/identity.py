@@ -1,17 +1,20 @@
 """Who is calling: verifies the bearer token that every service trusts (RS256, keys published as a JWKS
-by profiles, or by an external OpenID Connect issuer set in settings) and gives routes the caller's
-agency and role."""
+by profiles, or by an external OpenID Connect issuer set in settings), refuses the token of an account
+closed since (`ClosedAccounts`), and gives routes the caller's agency and role. Refusals are in French."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, Protocol
 
 import jwt
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pymongo.errors import PyMongoError
+
+from services.kit.signing_keys import SigningKeys, SigningKeysUnavailable
 
 _bearer = HTTPBearer(auto_error=False, description="a token from POST /auth/login on profiles")
 
@@ -49,19 +52,23 @@ class TokenVerifier:
         agency_claim: str = "agency_id",
         roles_claim: str = "roles",
         region_claim: str = "region_code",
+        jwks_refetch_seconds: float = 30.0,
     ) -> None:
         self.issuer, self.audience = issuer, audience
         self.public_key = public_key
-        self.jwks = jwt.PyJWKClient(jwks_url, cache_keys=True, lifespan=300, timeout=5) if jwks_url else None
+        self.keys = SigningKeys(jwks_url, refetch_seconds=jwks_refetch_seconds) if jwks_url else None
         self.agency_claim, self.roles_claim, self.region_claim = agency_claim, roles_claim, region_claim
 
-    def verify(self, token: str) -> Caller:
+    async def verify(self, token: str) -> Caller:
         if self.public_key is not None:
             key = self.public_key
-        elif self.jwks is not None:
-            key = self.jwks.get_signing_key_from_jwt(token).key
+        elif self.keys is not None:
+            key = await self.keys.key_for(jwt.get_unverified_header(token).get("kid"))
         else:
             raise jwt.InvalidTokenError("no key to verify tokens with")
+        return self.decode(token, key)
+
+    def decode(self, token: str, key: Any) -> Caller:
         claims = jwt.decode(
             token,
             key,
@@ -81,24 +88,56 @@ class TokenVerifier:
         )
 
 
-def current_caller(
-    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
-) -> Caller:
-    unauthorized = HTTPException(
-        status.HTTP_401_UNAUTHORIZED,
-        "a valid bearer token is required (POST /auth/login on profiles)",
-        headers={"WWW-Authenticate": "Bearer"},
-    )
-    if credentials is None:
-        raise unauthorized
+class ClosedAccounts(Protocol):
+    """Whether a staff account was closed: its tokens are refused from then on, whatever their expiry."""
+
+    async def is_closed(self, staff_id: str) -> bool: ...
+
+
+def unauthorized(message: str) -> HTTPException:
+    return HTTPException(status.HTTP_401_UNAUTHORIZED, message, headers={"WWW-Authenticate": "Bearer"})
+
+
+NO_TOKEN = "Connexion requise : envoyez le jeton obtenu par POST /auth/login sur profiles."
+INVALID_TOKEN = "Jeton invalide ou expiré : reconnectez-vous."
+CLOSED_ACCOUNT = "Ce compte a été fermé : ses jetons ne sont plus acceptés."
+UNAVAILABLE = "Le service est momentanément indisponible : réessayez dans un instant."
+
+
+async def caller_of_token(request: Request, token: str) -> Caller:
+    """The caller a bearer token names, once its signature, expiry and account are checked."""
     verifier: TokenVerifier = request.app.state.token_verifier
     try:
-        return verifier.verify(credentials.credentials)
-    except jwt.PyJWKClientError as error:
-        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, f"cannot fetch the signing keys: {error}") from error
+        caller = await verifier.verify(token)
+    except SigningKeysUnavailable as error:
+        raise HTTPException(
+            status.HTTP_503_SERVICE_UNAVAILABLE,
+            "Les clés de signature des jetons sont momentanément illisibles : réessayez dans un instant.",
+        ) from error
     except (jwt.InvalidTokenError, ValueError) as error:
-        unauthorized.detail = f"invalid token: {error}"
-        raise unauthorized from error
+        raise unauthorized(INVALID_TOKEN) from error
+    await refuse_closed(request, caller.staff_id)
+    return caller
+
+
+async def refuse_closed(request: Request, staff_id: str) -> None:
+    accounts: ClosedAccounts | None = getattr(request.app.state, "closed_accounts", None)
+    if accounts is None:
+        return
+    try:
+        closed = await accounts.is_closed(staff_id)
+    except PyMongoError as error:  # not knowing, refuse: a 503 the caller may try again
+        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, UNAVAILABLE) from error
+    if closed:
+        raise unauthorized(CLOSED_ACCOUNT)
+
+
+async def current_caller(
+    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+) -> Caller:
+    if credentials is None:
+        raise unauthorized(NO_TOKEN)
+    return await caller_of_token(request, credentials.credentials)
 
 
 CurrentCaller = Annotated[Caller, Depends(current_caller)]

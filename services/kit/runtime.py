@@ -23,6 +23,7 @@ from services.kit.messaging import EventConsumer, EventRouter, build_broker, sen
 from services.kit.metrics import Metrics
 from services.kit.mongo import Document, IndexDeclarations, connect, create_indexes, ping
 from services.kit.outbox import PENDING_INDEX, OutboxRelay, OutboxWriter
+from services.kit.rate_limits import INDEXES as RATE_LIMIT_INDEXES
 from services.kit.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
@@ -41,7 +42,7 @@ class ServiceRuntime:
         setup_database: DatabaseSetup | None = None,
     ) -> None:
         """`indexes` are every index of the service's collections, declared in one place and created at
-        start-up; the kit adds its own (pending outboxes, the inbox's expiry)."""
+        start-up; the kit adds its own (pending outboxes, the inbox's expiry, past rate-limit windows)."""
         self.settings = settings
         self.instance = f"{settings.service_name}-{uuid.uuid4().hex[:8]}"
         self.metrics = Metrics(settings.service_name)
@@ -63,6 +64,7 @@ class ServiceRuntime:
         self.indexes = _merge(
             {name: [PENDING_INDEX] for name in aggregate_collections},
             self.inbox.indexes(settings.inbox_retention_days),
+            RATE_LIMIT_INDEXES,
             indexes or {},
         )
         self.router = router or EventRouter()

@@ -60,6 +60,12 @@ class ServiceSettings(BaseSettings):
         default="http://127.0.0.1:8001/.well-known/jwks.json",
         description="where the signing keys are published: profiles, or an external OpenID Connect issuer",
     )
+    auth_jwks_refetch_seconds: float = Field(
+        default=30.0, gt=0, description="a token naming an unknown key fetches the JWKS again at most this often"
+    )
+    closed_account_check_seconds: float = Field(
+        default=1.0, ge=0, le=5, description="an account found open is not read again for this long"
+    )
     auth_agency_claim: str = "agency_id"
     auth_roles_claim: str = "roles"
     auth_region_claim: str = "region_code"
@@ -72,6 +78,16 @@ class ServiceSettings(BaseSettings):
     )
     link_signing_key: str = Field(
         default="", description="shared secret signing the links e-mailed to peers and employers (32+ characters)"
+    )
+    rate_limit_window_seconds: int = Field(default=60, ge=1, le=3600, description="the rate limits' window")
+    rate_limit_login_per_address: int = Field(
+        default=300, ge=0, description="sign-ins per client address and window (0: no limit)"
+    )
+    rate_limit_links_per_address: int = Field(
+        default=600, ge=0, description="secure-link requests per client address and window (0: no limit)"
+    )
+    rate_limit_links_per_link: int = Field(
+        default=120, ge=0, description="requests on one secure link per window (0: no limit)"
     )
     log_level: str = Field(default="INFO", pattern="^(DEBUG|INFO|WARNING|ERROR)$")
     log_json: bool = True

@@ -23,6 +23,7 @@ from services.notifications.adapters.preferences import Preferences
 from services.notifications.adapters.pushes import PUSHES, Pushes
 from services.notifications.adapters.smtp import SmtpSettings
 from services.notifications.adapters.staff_contacts import StaffContacts
+from services.notifications.adapters.stream_tickets import UsedStreamTickets
 from services.notifications.api import ROUTERS
 from services.notifications.domain.email import RetryPolicy
 from services.notifications.handlers import Handlers
@@ -33,6 +34,7 @@ from services.notifications.use_cases.inbox import Inbox
 from services.notifications.use_cases.links import Links
 from services.notifications.use_cases.mailing import Mailer
 from services.notifications.use_cases.preferences import ChannelChoices
+from services.notifications.use_cases.stream_tickets import StreamTickets
 
 
 class NotificationsSettings(LinkSigningSettings):
@@ -111,4 +113,5 @@ def build_app(settings: NotificationsSettings) -> FastAPI:
     runtime.every("mailer", 1, mailer.run, each_instance=True)
     runtime.every("live-delivery", 1, lambda: broadcast(settings.kafka_bootstrap_servers, hub), each_instance=True)
     app.state.inbox, app.state.choices, app.state.mailer, app.state.hub = inbox, choices, mailer, hub
+    app.state.stream_tickets = StreamTickets(settings.link_signing_key, UsedStreamTickets(runtime.db))
     return app

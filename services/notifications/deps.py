@@ -1,18 +1,21 @@
-"""Request -> component getters as `Annotated` aliases, and the caller of the live stream (its token in
-the header, or in the query for EventSource, which cannot send headers)."""
+"""Request -> component getters as `Annotated` aliases, and the listener of the live stream: a ticket in
+the query (EventSource cannot send headers; the API token never goes in a URL), or the bearer header."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import Depends, Query, Request
-from fastapi.security import HTTPAuthorizationCredentials
 
-from services.kit.identity import Caller, current_caller
+from services.kit.identity import caller_of_token, refuse_closed, unauthorized
 from services.notifications.adapters.live import Hub
+from services.notifications.domain.stream_ticket import InvalidTicket
 from services.notifications.use_cases.inbox import Inbox
 from services.notifications.use_cases.mailing import Mailer
 from services.notifications.use_cases.preferences import ChannelChoices
+from services.notifications.use_cases.stream_tickets import StreamTickets
 
 
 def inbox(request: Request) -> Inbox:
@@ -35,18 +38,43 @@ def hub(request: Request) -> Hub:
     return found
 
 
-def stream_caller(
+def stream_tickets(request: Request) -> StreamTickets:
+    found: StreamTickets = request.app.state.stream_tickets
+    return found
+
+
+@dataclass(frozen=True)
+class Listener:
+    """Who a live stream is for, and until when it may run."""
+
+    staff_id: str
+    until: datetime | None
+
+
+async def stream_listener(
     request: Request,
-    access_token: Annotated[str | None, Query(description="EventSource cannot send headers: the token here")] = None,
-) -> Caller:
+    ticket: Annotated[
+        str | None, Query(description="a ticket from POST /stream-tickets (EventSource cannot send headers)")
+    ] = None,
+) -> Listener:
     header = request.headers.get("authorization", "")
-    token = header[7:] if header.lower().startswith("bearer ") else access_token
-    credentials = HTTPAuthorizationCredentials(scheme="Bearer", credentials=token) if token else None
-    return current_caller(request, credentials)
+    if header.lower().startswith("bearer "):
+        caller = await caller_of_token(request, header[7:])
+        return Listener(caller.staff_id, caller.expires_at)
+    if not ticket:
+        raise unauthorized("Ticket de flux requis : demandez-en un par POST /stream-tickets.")
+    tickets: StreamTickets = request.app.state.stream_tickets
+    try:
+        opened = await tickets.open(ticket)
+    except InvalidTicket as error:
+        raise unauthorized(str(error)) from error
+    await refuse_closed(request, opened.staff_id)
+    return Listener(opened.staff_id, opened.stream_until)
 
 
 InboxService = Annotated[Inbox, Depends(inbox)]
 ChoicesService = Annotated[ChannelChoices, Depends(choices)]
 MailerService = Annotated[Mailer, Depends(mailer)]
 LiveHub = Annotated[Hub, Depends(hub)]
-StreamCaller = Annotated[Caller, Depends(stream_caller)]
+StreamTicketsService = Annotated[StreamTickets, Depends(stream_tickets)]
+StreamListener = Annotated[Listener, Depends(stream_listener)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -20,6 +21,7 @@ from services.profiles.adapters.beneficiaries import Beneficiaries
 from services.profiles.adapters.indexes import INDEXES
 from services.profiles.adapters.peers import COLLECTION as PEERS
 from services.profiles.adapters.peers import Peers
+from services.profiles.adapters.refresh_tokens import RefreshTokens
 from services.profiles.adapters.staff import COLLECTION as STAFF
 from services.profiles.adapters.staff import StaffAccounts
 from services.profiles.adapters.tokens import TokenIssuer
@@ -37,7 +39,12 @@ class ProfilesSettings(LinkSigningSettings):
     http_port: int = Field(default=8001, ge=1, le=65535)
     jwt_private_key: str = Field(default="", description="PEM of the RSA key that signs staff tokens")
     jwt_private_key_file: Path | None = Field(default=None, description="or the file that holds it")
-    token_minutes: int = Field(default=480, ge=5, le=24 * 60)
+    token_minutes: int = Field(
+        default=15, ge=1, le=24 * 60, description="access tokens' lifetime: the console refreshes them silently"
+    )
+    session_hours: float = Field(
+        default=8, gt=0, le=24 * 30, description="a sign-in's refresh tokens last this long (then sign in again)"
+    )
     consent_check_seconds: float = Field(default=3600, gt=0, description="how often expired consents are withdrawn")
 
     @model_validator(mode="after")
@@ -90,7 +97,10 @@ def build_app(settings: ServiceSettings) -> FastAPI:
     beneficiaries = Beneficiaries(runtime.db, runtime.outbox)
     peers = Peers(runtime.db, runtime.outbox)
     app.state.agencies = AgencyService(agencies)
-    app.state.staff = StaffService(accounts, agencies, issuer)
+    app.state.staff = staff = StaffService(
+        accounts, agencies, issuer, RefreshTokens(runtime.db), timedelta(hours=settings.session_hours)
+    )
+    app.state.closed_accounts = staff  # read by `identity.current_caller` on every request
     app.state.beneficiaries = BeneficiaryService(beneficiaries, accounts, agencies)
     app.state.peers = PeerService(peers, beneficiaries)
     app.state.rights = rights = RightsService(peers, beneficiaries)

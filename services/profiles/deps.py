@@ -12,7 +12,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from services.contracts.links import PEER_PROFILE
 from services.kit import links
 from services.kit.auth import is_operator_token
-from services.kit.identity import AGENCY_ROLES, Caller, CurrentCaller, Role, TokenVerifier
+from services.kit.identity import AGENCY_ROLES, Caller, CurrentCaller, Role, caller_of_token
 from services.profiles.adapters.tokens import TokenIssuer
 from services.profiles.domain.access import OperatorOrStaff
 from services.profiles.domain.peer import Peer
@@ -63,20 +63,14 @@ TokenIssuerDep = Annotated[TokenIssuer, Depends(token_issuer)]
 _bearer = HTTPBearer(auto_error=False, description="a staff token (POST /auth/login) or the operator token")
 
 
-def operator_or_staff(
+async def operator_or_staff(
     request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 ) -> OperatorOrStaff:
     if credentials is None:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, "a bearer token is required", {"WWW-Authenticate": "Bearer"})
     if is_operator_token(request, credentials.credentials):
         return OperatorOrStaff(operator=True)
-    verifier: TokenVerifier = request.app.state.token_verifier
-    try:
-        return OperatorOrStaff(operator=False, caller=verifier.verify(credentials.credentials))
-    except Exception as error:
-        raise HTTPException(
-            status.HTTP_401_UNAUTHORIZED, f"invalid token: {error}", {"WWW-Authenticate": "Bearer"}
-        ) from error
+    return OperatorOrStaff(operator=False, caller=await caller_of_token(request, credentials.credentials))
 
 
 CurrentOperatorOrStaff = Annotated[OperatorOrStaff, Depends(operator_or_staff)]

@@ -67,15 +67,20 @@ class Browser:
 
     def __init__(self, base_url: str, who: dict[str, str]) -> None:
         self.url = f"{base_url}/inbox/stream"
-        self.token = who["Authorization"].split()[1]
+        self.headers = who
         self.events: list[dict[str, Any]] = []
         self.connected = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
 
+    async def _ticket(self, client: httpx.AsyncClient) -> str:
+        given = await client.post(self.url.replace("/inbox/stream", "/stream-tickets"), headers=self.headers)
+        assert given.status_code == 201, given.text
+        return str(given.json()["ticket"])
+
     async def _read(self) -> None:
         async with (
             httpx.AsyncClient(timeout=httpx.Timeout(5, read=None)) as client,
-            client.stream("GET", self.url, params={"access_token": self.token}) as answer,
+            client.stream("GET", self.url, params={"ticket": await self._ticket(client)}) as answer,
         ):
             assert answer.status_code == 200
             data = ""
@@ -181,13 +186,13 @@ async def test_an_employer_confirms_from_the_e_mail_and_the_counsellor_sees_it_l
 
     # a reconnecting browser gets what it missed since the id it last saw
     async with httpx.AsyncClient(timeout=httpx.Timeout(5, read=3)) as client:
-        token = nantes.counsellor["Authorization"].split()[1]
+        given = await client.post(f"{base}/stream-tickets", headers=nantes.counsellor)
         frames = []
         with contextlib.suppress(httpx.ReadTimeout):
             async with client.stream(
                 "GET",
                 f"{base}/inbox/stream",
-                params={"access_token": token},
+                params={"ticket": given.json()["ticket"]},
                 headers={"Last-Event-ID": "0"},
             ) as answer:
                 async for line in answer.aiter_lines():

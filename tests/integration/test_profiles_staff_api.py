@@ -68,7 +68,7 @@ async def test_an_agency_admin_signs_in_and_creates_a_counsellor_whose_token_eve
             assert seen.json()["agency_id"] == agency_id
         tampered = token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB")
         refused = await http.get(f"{platform['matching'].url}/whoami", headers=bearer(tampered))
-        assert refused.status_code == 401 and "invalid token" in refused.json()["detail"]
+        assert refused.status_code == 401 and "Jeton invalide" in refused.json()["detail"]
         assert (await http.get(f"{platform['matching'].url}/whoami")).status_code == 401
 
     listed = await profiles.get(f"/agencies/{agency_id}/staff", headers=admin)
@@ -219,4 +219,4 @@ async def test_a_deactivated_account_can_no_longer_sign_in(profiles: httpx.Async
     refused = await profiles.post("/auth/login", json={"email": email, "password": PASSWORD})
     assert refused.status_code == 401
     still_signed_in = await profiles.get("/beneficiaries", headers=token)
-    assert still_signed_in.status_code == 401 and "closed" in still_signed_in.json()["detail"], "its token too"
+    assert still_signed_in.status_code == 401 and "fermé" in still_signed_in.json()["detail"], "its token too"

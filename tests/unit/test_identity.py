@@ -14,12 +14,14 @@ from services.profiles.adapters.tokens import TokenIssuer, generate_private_key_
 PEM = generate_private_key_pem()
 
 
-def test_a_profiles_token_gives_the_callers_agency_roles_and_region() -> None:
+async def test_a_profiles_token_gives_the_callers_agency_roles_and_region() -> None:
     issuer = TokenIssuer(PEM, issuer="parcours-profiles", audience="parcours", minutes=5)
     token, lifetime = issuer.issue(
         "staff-1", {"agency_id": "a-1", "roles": ["counsellor", "wizard"], "region_code": "52"}
     )
-    caller = TokenVerifier(issuer="parcours-profiles", audience="parcours", public_key=issuer.public_key).verify(token)
+    caller = await TokenVerifier(issuer="parcours-profiles", audience="parcours", public_key=issuer.public_key).verify(
+        token
+    )
     assert (caller.staff_id, caller.agency_id, caller.region_code) == ("staff-1", "a-1", "52")
     assert caller.roles == {Role.COUNSELLOR} and lifetime == 300, "unknown roles are ignored"
     assert caller.expires_at is not None, "a live stream ends with its token"
@@ -27,7 +29,7 @@ def test_a_profiles_token_gives_the_callers_agency_roles_and_region() -> None:
     assert issuer.jwks()["keys"][0]["kid"] == jwt.get_unverified_header(token)["kid"]
 
 
-def test_an_external_issuer_with_its_own_claim_names_is_accepted_by_configuration() -> None:
+async def test_an_external_issuer_with_its_own_claim_names_is_accepted_by_configuration() -> None:
     key = serialization.load_pem_private_key(PEM, password=None)
     now = datetime.now(UTC)
     claims = {
@@ -49,7 +51,7 @@ def test_an_external_issuer_with_its_own_claim_names_is_accepted_by_configuratio
         roles_claim="groups",
         region_claim="region",
     )
-    caller = verifier.verify(token)
+    caller = await verifier.verify(token)
     assert caller.agency_id == "a-2" and caller.roles == {Role.VALIDATOR} and caller.region_code == "52"
 
 
@@ -61,11 +63,11 @@ def test_an_external_issuer_with_its_own_claim_names_is_accepted_by_configuratio
         ({"iss": "an-impostor"}, jwt.InvalidIssuerError),
     ],
 )
-def test_expired_or_foreign_tokens_are_refused(change: dict[str, object], error: type[Exception]) -> None:
+async def test_expired_or_foreign_tokens_are_refused(change: dict[str, object], error: type[Exception]) -> None:
     key = serialization.load_pem_private_key(PEM, password=None)
     now = datetime.now(UTC)
     claims = {"sub": "s", "iss": "parcours-profiles", "aud": "parcours", "iat": now, "exp": now + timedelta(minutes=5)}
     token = jwt.encode(claims | change, key, algorithm="RS256")  # type: ignore[arg-type]
     verifier = TokenVerifier(issuer="parcours-profiles", audience="parcours", public_key=key.public_key())  # type: ignore[union-attr]
     with pytest.raises(error):
-        verifier.verify(token)
+        await verifier.verify(token)

@@ -1,7 +1,7 @@
 // Parcours console: what every page shares — what common.js holds (the session, the API, elements built
 // safely, messages, dates), forms whose errors sit on their fields, and the staff pages' frame with its
 // live notification area (inbox.js).
-import { ApiError, api, h, session } from "./common.js";
+import { ApiError, api, freshToken, h, session, signOut } from "./common.js";
 import { startInbox } from "./inbox.js";
 
 export { ApiError, api, dateFr, h, monthFr, session, timeFr, toast } from "./common.js";
@@ -157,7 +157,7 @@ export function busy(button, working) {
 export async function download(service, path, filename, query = {}) {
   const url = new URL(`/api/${service}${path}`, location.origin);
   for (const [key, value] of Object.entries(query)) if (value) url.searchParams.set(key, value);
-  const answer = await fetch(url, { headers: { Authorization: `Bearer ${session.token}` } });
+  const answer = await fetch(url, { headers: { Authorization: `Bearer ${await freshToken()}` } });
   if (!answer.ok) throw new ApiError(answer.status, (await answer.json().catch(() => ({}))).detail);
   h("a", { href: URL.createObjectURL(await answer.blob()), download: filename }).click();
 }
@@ -203,8 +203,8 @@ export async function staffPage() {
   for (const link of document.querySelectorAll(".bar nav a")) {
     if (location.pathname.startsWith(link.getAttribute("href"))) link.setAttribute("aria-current", "page");
   }
-  document.getElementById("logout").addEventListener("click", () => {
-    session.token = null;
+  document.getElementById("logout").addEventListener("click", async () => {
+    await signOut();
     location.assign("/console/login");
   });
   const me = await api("profiles", "/auth/me");

@@ -1,6 +1,6 @@
 // The live notification area of every staff page: the unread count, a panel with the latest
 // notifications, and a toast when one arrives (Server-Sent Events, resumed after a cut).
-import { api, h, session, timeFr, toast } from "./common.js";
+import { api, h, timeFr, toast } from "./common.js";
 
 const badge = () => document.getElementById("unread");
 
@@ -36,9 +36,22 @@ async function fillPanel(panel) {
   );
 }
 
-function listen() {
-  const stream = new EventSource(`/api/notifications/inbox/stream?access_token=${encodeURIComponent(session.token)}`);
+// The stream opens with a single-use ticket asked for each time (the API token never goes in a URL);
+// it ends with the session that asked for it, and the next ticket comes with the renewed session.
+let lastSeen = "";  // the next stream starts after it
+
+async function listen() {
+  let ticket;
+  try {
+    ({ ticket } = await api("notifications", "/stream-tickets", { method: "POST" }));
+  } catch (error) {
+    if (error.status !== 401) setTimeout(listen, 5000);
+    return;
+  }
+  const resume = lastSeen ? `&last_event_id=${encodeURIComponent(lastSeen)}` : "";
+  const stream = new EventSource(`/api/notifications/inbox/stream?ticket=${encodeURIComponent(ticket)}${resume}`);
   stream.addEventListener("notification", (event) => {
+    lastSeen = event.lastEventId || lastSeen;
     const notification = JSON.parse(event.data);
     setUnread(Number(badge().textContent) + 1);
     toast(`${notification.title} — ${notification.body}`, notification.url);
@@ -47,7 +60,8 @@ function listen() {
     document.dispatchEvent(new CustomEvent("parcours:notification", { detail: notification }));
   });
   stream.addEventListener("error", () => {
-    if (stream.readyState === EventSource.CLOSED) setTimeout(listen, 5000);
+    stream.close();  // EventSource would reconnect with the same ticket, used already
+    setTimeout(listen, 2000);
   });
 }
 

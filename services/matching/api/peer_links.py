@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 
 from services.contracts.links import PEER_INTRODUCTION
 from services.kit import links
+from services.kit.rate_limits import LINK_RATE_LIMIT
 from services.matching.api.introductions import FeedbackIn
 from services.matching.deps import IntroductionServiceDep, LinkKey
 from services.matching.domain.actor import Actor
@@ -19,7 +20,7 @@ from services.matching.domain.introduction_rules import PURPOSE_LABELS, Purpose
 from services.matching.use_cases.introductions import IntroductionService, NotFound
 from services.reference import jobs
 
-router = APIRouter(prefix="/links/introductions", tags=["peer links"])
+router = APIRouter(prefix="/links/introductions", tags=["peer links"], dependencies=[LINK_RATE_LIMIT])
 
 
 class RequestForPeer(BaseModel):

@@ -18,6 +18,7 @@ from services.notifications.adapters.emails import EMAILS
 from services.notifications.adapters.inbox import INBOX
 from services.notifications.adapters.pushes import PUSHES
 from services.notifications.adapters.staff_contacts import STAFF_CONTACTS
+from services.notifications.adapters.stream_tickets import USED_STREAM_TICKETS
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +44,8 @@ INDEXES: IndexDeclarations = {
     PUSHES: [IndexModel("created_at", name="forget_pushed", expireAfterSeconds=PUSH_KEPT_SECONDS)],
     STAFF_CONTACTS: [IndexModel("agency_id", name="agency")],  # an agency's validators
     CONVENTION_CONTACTS: [IndexModel("beneficiary_id", name="beneficiary")],  # erasure
+    # a used ticket is remembered until it would have expired anyway
+    USED_STREAM_TICKETS: [IndexModel("expires_at", name="forget_expired_tickets", expireAfterSeconds=0)],
 }
 
 # Structures that stood in for indexes on FerretDB v1 (per-person unread ids, due markers, claims by

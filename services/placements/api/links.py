@@ -12,6 +12,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from services.contracts.events.placements import PartyRole
+from services.kit.rate_limits import LINK_RATE_LIMIT
 from services.placements.deps import PartyLinksDep
 from services.placements.domain.lifecycle import STATUS_LABELS, Action, Status
 from services.placements.domain.party_links import Opened
@@ -19,7 +20,9 @@ from services.placements.domain.terms import OBJECTIVE_LABELS, ROLE_LABELS, Asse
 from services.placements.use_cases.party_links import PartyLinks
 from services.reference import jobs, places
 
-router = APIRouter(prefix="/links/conventions/{convention_id}/{token}", tags=["party links"])
+router = APIRouter(
+    prefix="/links/conventions/{convention_id}/{token}", tags=["party links"], dependencies=[LINK_RATE_LIMIT]
+)
 
 
 class ReasonIn(BaseModel):

@@ -14,11 +14,17 @@ from services.kit.mongo import IndexDeclarations, create_indexes
 from services.profiles.adapters.beneficiaries import COLLECTION as BENEFICIARIES
 from services.profiles.adapters.peers import COLLECTION as PEERS
 from services.profiles.adapters.peers import Peers
+from services.profiles.adapters.refresh_tokens import REFRESH_TOKENS
 from services.profiles.adapters.staff import COLLECTION as STAFF
 
 SET = {"$gt": ""}  # a non-empty string
 
 INDEXES: IndexDeclarations = {
+    REFRESH_TOKENS: [
+        IndexModel([("family", ASCENDING)], name="family"),  # a reused token revokes its family
+        IndexModel([("staff_id", ASCENDING)], name="staff"),  # a closed account's are revoked
+        IndexModel([("expires_at", ASCENDING)], name="forget_expired", expireAfterSeconds=0),
+    ],
     STAFF: [
         IndexModel([("email", ASCENDING)], unique=True, name="email_unique"),  # signing in
         IndexModel([("agency_id", ASCENDING)], name="agency"),  # an agency's staff list

@@ -58,6 +58,9 @@ class StaffAccounts:
         document = await self.collection.find_one({"_id": staff_id})
         return from_document(document) if document else None
 
+    async def closed(self, staff_id: str) -> bool:
+        return await self.collection.find_one({"_id": staff_id, "active": False}, {"_id": 1}) is not None
+
     async def credentials(self, email: str) -> tuple[StaffMember, str] | None:
         """The account signing in with this e-mail, and its password hash."""
         document = await self.collection.find_one({"email": normalize_email(email)})

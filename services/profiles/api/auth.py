@@ -1,14 +1,17 @@
-"""Routes for signing in: log in, who am I, the public keys that sign the tokens."""
+"""Routes for signing in: log in, refresh, log out, who am I, the public keys that sign the tokens."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, status
+from fastapi import APIRouter, HTTPException, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.kit.identity import CurrentCaller
+from services.kit.rate_limits import LOGIN_RATE_LIMIT
 from services.profiles.deps import StaffServiceDep, TokenIssuerDep
+from services.profiles.use_cases.staff import Session
 
 router = APIRouter(tags=["authentication"])
 
@@ -24,16 +27,58 @@ class LoginIn(BaseModel):
 class TokenOut(BaseModel):
     access_token: str
     token_type: str = "bearer"
-    expires_in: int
+    expires_in: int = Field(description="seconds the access token lives")
+    refresh_token: str = Field(description="for POST /auth/refresh: used once, rotated at each refresh")
+    refresh_expires_at: datetime = Field(description="the end of this sign-in: sign in again after")
+
+    @classmethod
+    def of(cls, session: Session) -> TokenOut:
+        return cls(
+            access_token=session.access_token,
+            expires_in=session.expires_in,
+            refresh_token=session.refresh_token,
+            refresh_expires_at=session.refresh_expires_at,
+        )
 
 
-@router.post("/auth/login", summary="Exchange e-mail and password for a token")
+class RefreshIn(BaseModel):
+    refresh_token: str = Field(min_length=1, max_length=256)
+
+
+@router.post(
+    "/auth/login",
+    summary="Exchange e-mail and password for an access token and a refresh token",
+    dependencies=[LOGIN_RATE_LIMIT],
+)
 async def login(body: LoginIn, staff: StaffServiceDep) -> TokenOut:
     signed_in = await staff.sign_in(body.email, body.password)
     if signed_in is None:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, "wrong e-mail or password")
-    token, lifetime = signed_in
-    return TokenOut(access_token=token, expires_in=lifetime)
+    return TokenOut.of(signed_in)
+
+
+@router.post(
+    "/auth/refresh",
+    summary="A new access token and a new refresh token for a refresh token (each is used once: a used one "
+    "presented again revokes the whole sign-in)",
+)
+async def refresh(body: RefreshIn, staff: StaffServiceDep) -> TokenOut:
+    refreshed = await staff.refresh(body.refresh_token)
+    if refreshed is None:
+        raise HTTPException(
+            status.HTTP_401_UNAUTHORIZED,
+            "Cette session n'est plus valide (expirée, fermée ou déjà renouvelée) : reconnectez-vous.",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    return TokenOut.of(refreshed)
+
+
+@router.post(
+    "/auth/logout", summary="End the sign-in: its refresh tokens are revoked", status_code=204, response_class=Response
+)
+async def logout(body: RefreshIn, staff: StaffServiceDep) -> Response:
+    await staff.sign_out(body.refresh_token)
+    return Response(status_code=204)
 
 
 @router.get("/auth/me", summary="The caller, as the token says")

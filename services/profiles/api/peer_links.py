@@ -8,11 +8,12 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from services.contracts.events.profiles import MeetingMode, PeerKind
+from services.kit.rate_limits import LINK_RATE_LIMIT
 from services.profiles.api.peer_models import PauseIn, StepIn
 from services.profiles.deps import OwnPeer, PeerServiceDep
 from services.profiles.domain.peer import Peer
 
-router = APIRouter(prefix="/links/peers/{token}", tags=["peer links"])
+router = APIRouter(prefix="/links/peers/{token}", tags=["peer links"], dependencies=[LINK_RATE_LIMIT])
 
 
 class OwnProfile(BaseModel):

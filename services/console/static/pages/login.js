@@ -15,7 +15,7 @@ onSubmit(form, async () => {
     if (error.status === 401) error.detail = "Adresse e-mail ou mot de passe incorrect.";
     throw error;
   });
-  session.token = answer.access_token;
+  session.start(answer);
   const next = new URLSearchParams(location.search).get("next");
   location.assign(next && next.startsWith("/console") ? next : "/console/beneficiaries");
 });
