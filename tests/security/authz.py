@@ -103,8 +103,8 @@ def expectation(gate: Gate, caller: str, tenancy: str) -> Expect:
             return Expect.ADMITTED if caller == "link_holder" and not other else Expect.LINK_REFUSED
         case Kind.OPERATOR:
             return Expect.ADMITTED if caller == "operator" else Expect.UNAUTHENTICATED
-        case Kind.INTERNAL:
-            return Expect.UNAUTHENTICATED  # only services hold a service token; no person, the operator neither
+        case Kind.INTERNAL | Kind.BODY_CREDENTIAL:
+            return Expect.UNAUTHENTICATED  # a service token, a refresh token: none of these callers holds one
         case Kind.OPERATOR_OR_STAFF:
             return Expect.ADMITTED if staff or caller == "operator" else Expect.UNAUTHENTICATED
         case Kind.AGENCY_ADMINISTRATION:

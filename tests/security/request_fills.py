@@ -88,6 +88,8 @@ def _terms() -> dict[str, Any]:
 def body_for(route_key: str, side: Side, world: World) -> dict[str, Any] | None:
     recipes: dict[str, Callable[[], dict[str, Any] | None]] = {
         "profiles POST /auth/login": lambda: {"email": world.own.emails["counsellor"], "password": PASSWORD},
+        "profiles POST /auth/refresh": lambda: {"refresh_token": "not-a-refresh-token"},
+        "profiles POST /auth/logout": lambda: {"refresh_token": "not-a-refresh-token"},
         "profiles POST /agencies/{agency_id}/staff": lambda: {
             "email": f"{uuid.uuid4().hex[:8]}@agence.test",
             "name": "Camille Matrice",

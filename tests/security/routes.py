@@ -9,7 +9,7 @@ The gate comes from the dependency tree of the route, never from a list of paths
 any new alias), the bare `current_caller` (any staff token), the operator dependency
 (`services.kit.auth.require_operator`), the services' own internal routes
 (`services.kit.internal_api.internal_caller`), profiles' `operator_or_staff` and `open_agency_staff`, the live
-stream's `stream_caller`, and the three link dependencies (a link token in the path). A dependency that is a
+stream's `stream_listener`, and the three link dependencies (a link token in the path). A dependency that is a
 component getter (its only parameter the request) or a function whose own dependencies carry the gate is
 neutral; any other dependency, a route that nothing guards and is not in the short list of public ones
 (health, metrics, the JWKS, the login, the console's pages), an unknown path parameter, or a route with a
@@ -50,6 +50,7 @@ class Kind(StrEnum):
     LINK = "link"  # the link token in the path, whatever the headers
     PROXY = "proxy"  # the console forwarding to a service: that service's gate
     INTERNAL = "internal"  # another service's short-lived token (services.kit.internal_api): no person
+    BODY_CREDENTIAL = "body credential"  # a refresh token in the body: none of the matrix's callers holds one
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,13 @@ class Route:
 
 # the routes meant for anyone: a route that no dependency guards and is not one of these is an error
 PUBLIC_PATHS = {"/healthz", "/readyz", "/metrics", "/asyncapi.json"}
-PUBLIC_ROUTES = {"profiles GET /.well-known/jwks.json", "profiles POST /auth/login"}
+PUBLIC_ROUTES = {
+    "profiles GET /.well-known/jwks.json",
+    "profiles POST /auth/login",
+    "profiles POST /auth/logout",  # ends the sign-in of the refresh token it is given, or nothing
+}
+# the routes whose credential is in the body (a refresh token), whatever the headers say
+BODY_CREDENTIAL_ROUTES = {"profiles POST /auth/refresh"}
 
 
 def meant_to_be_public(route: Route) -> bool:
@@ -105,7 +112,7 @@ def _gate_of_call(call: Callable[..., Any]) -> Gate | None:
     known: dict[tuple[str, str], Gate] = {
         ("services.profiles.deps", "operator_or_staff"): Gate(Kind.OPERATOR_OR_STAFF),
         ("services.profiles.deps", "open_agency_staff"): Gate(Kind.ROLES, frozenset(map(str, identity.AGENCY_ROLES))),
-        ("services.notifications.deps", "stream_caller"): Gate(Kind.STAFF),
+        ("services.notifications.deps", "stream_listener"): Gate(Kind.STAFF),  # a staff token, or its ticket
         ("services.profiles.deps", "own_peer"): Gate(Kind.LINK, link="peers"),
         ("services.console.deps", "upstreams"): Gate(Kind.PROXY),
     }
@@ -164,6 +171,8 @@ def classify(route: Route) -> Gate:
         return Gate(Kind.ROLES, frozenset.intersection(*role_sets))
     if Gate(Kind.STAFF) in gates:
         return Gate(Kind.STAFF)
+    if route.key in BODY_CREDENTIAL_ROUTES:
+        return Gate(Kind.BODY_CREDENTIAL)
     if not meant_to_be_public(route):
         raise UnclassifiedRoute(f"{route.key}: nothing guards it; if it is meant for anyone, add it to PUBLIC_ROUTES")
     return Gate(Kind.PUBLIC)
