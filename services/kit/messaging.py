@@ -4,14 +4,23 @@ processing, retry a bounded number of times, and send what keeps failing to the 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from aiokafka import ConsumerRecord
-from aiokafka.errors import KafkaConnectionError, KafkaTimeoutError
+from aiokafka import AIOKafkaProducer, ConsumerRecord
+from aiokafka.errors import (
+    InvalidProducerEpoch,
+    InvalidProducerIdMapping,
+    KafkaConnectionError,
+    KafkaTimeoutError,
+    OutOfOrderSequenceNumber,
+    ProducerFenced,
+    UnknownProducerId,
+)
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
@@ -54,16 +63,59 @@ def build_broker(settings: ServiceSettings) -> KafkaBroker:
     )
 
 
-def sender_for(broker: KafkaBroker) -> EventSender:
-    """The relay's send: queue one record, return the future of its acknowledgement."""
+# An idempotent producer that got one of these can never publish again: the broker refuses its every retry.
+FATAL_FOR_THE_PRODUCER: tuple[type[BaseException], ...] = (
+    OutOfOrderSequenceNumber,
+    UnknownProducerId,
+    InvalidProducerEpoch,
+    InvalidProducerIdMapping,
+    ProducerFenced,
+)
 
-    async def send(topic: str, key: str, value: bytes, headers: dict[str, str]) -> Awaitable[Any]:
-        future: Awaitable[Any] = await broker.publish(
+
+class RelaySender:
+    """The relay's send: queue one record, return the future of its acknowledgement.
+
+    After a broker restart, an idempotent producer whose batches failed during the restart may hold
+    sequence numbers the broker no longer expects: every retry then fails with OutOfOrderSequenceNumber
+    and the relay stalls until the service restarts. So the first send after such an error replaces the
+    producer (a new producer id, sequences from zero); what the old one may have published already is
+    sent again and skipped by the consumers' inbox."""
+
+    def __init__(self, broker: KafkaBroker) -> None:
+        self.broker = broker
+        self.broken = False
+
+    async def __call__(self, topic: str, key: str, value: bytes, headers: dict[str, str]) -> Awaitable[Any]:
+        if self.broken:
+            await self.renew()
+        future: Awaitable[Any] = await self.broker.publish(
             value, topic=topic, key=key.encode(), headers=headers, no_confirm=True
         )
-        return future
+        return self._acknowledged(future)
 
-    return send
+    async def _acknowledged(self, future: Awaitable[Any]) -> Any:
+        try:
+            return await future
+        except FATAL_FOR_THE_PRODUCER:
+            self.broken = True
+            raise
+
+    async def renew(self) -> None:
+        producer: Any = self.broker.config.producer  # FastStream's wrapper around the aiokafka producer
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(producer.disconnect(), timeout=10)
+        await producer.connect(
+            AIOKafkaProducer(**self.broker._connection_kwargs),
+            serializer=getattr(producer, "serializer", None),
+            codec=getattr(producer, "codec", None),
+        )
+        self.broken = False
+        log.warning("the relay's Kafka producer was refused for good (sequence or producer id); replaced by a new one")
+
+
+def sender_for(broker: KafkaBroker) -> EventSender:
+    return RelaySender(broker)
 
 
 @dataclass
