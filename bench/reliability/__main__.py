@@ -11,8 +11,10 @@ prints a table and writes bench/results/reliability.json.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import time
+from collections import Counter
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -28,13 +30,14 @@ from bench.reliability.erasure import timed_erasure
 from bench.reliability.faults import FaultInjector, Probes
 from bench.reliability.ledger import Ledger, marker
 from bench.reliability.mail import Mailbox
-from bench.reliability.platform import OPERATOR_TOKEN, Platform, Ports, data_dir
+from bench.reliability.platform import OPERATOR_TOKEN, Platform, Ports, consumer_lags, data_dir
 from bench.reliability.workload import Staff, Workload
 
 RESULTS = Path(__file__).resolve().parents[1] / "results" / "reliability.json"
 OPERATIONS = int(os.environ.get("RELIABILITY_OPERATIONS", "5000"))
 CLIENTS = int(os.environ.get("RELIABILITY_CLIENTS", "6"))
 SETTLE_S = float(os.environ.get("RELIABILITY_SETTLE_S", "900"))
+STALLED_S = float(os.environ.get("RELIABILITY_STALLED_S", "180"))
 PASSWORD = "un-mot-de-passe-solide-2026"
 OPERATOR = {"Authorization": f"Bearer {OPERATOR_TOKEN}"}
 
@@ -79,17 +82,22 @@ async def set_up(api: Api) -> tuple[list[Staff], dict[str, str], Probes]:
 async def settle(
     stores: Stores, ledger: Ledger, mailbox: Mailbox, validators: dict[str, str]
 ) -> tuple[Findings, float]:
-    """Checks again until nothing is missing (events still travelling) or SETTLE_S passed."""
-    start = time.monotonic()
+    """Checks again until nothing is missing (events still travelling), nothing moved for STALLED_S, or
+    SETTLE_S passed."""
+    start = moved = time.monotonic()
+    missing = -1
     async with httpx.AsyncClient(timeout=10) as client:
         while True:
-            await mailbox.refresh(client)
+            with contextlib.suppress(httpx.HTTPError):  # the catcher closed an idle connection: next round
+                await mailbox.refresh(client)
             findings = await check(stores, ledger, mailbox, validators)
-            elapsed = round(time.monotonic() - start, 1)
-            print(f"[reliability] after {elapsed} s: {len(findings.lost)} effects missing", flush=True)
-            if not findings.lost or elapsed > SETTLE_S:
-                return findings, elapsed
-            await asyncio.sleep(3)
+            now = time.monotonic()
+            if len(findings.lost) != missing:
+                missing, moved = len(findings.lost), now
+            print(f"[reliability] after {now - start:.0f} s: {missing} effects missing", flush=True)
+            if not findings.lost or now - start > SETTLE_S or now - moved > STALLED_S:
+                return findings, round(now - start, 1)
+            await asyncio.sleep(5)
 
 
 async def erasure(
@@ -104,7 +112,10 @@ async def erasure(
     chosen = ranked[0]
     also = [chosen.marker, f"{chosen.marker.lower()}@beneficiaires.example.fr"]
     headers = staff[chosen.agency].counsellor
-    result = await timed_erasure(api, mongo, platform, chosen.beneficiary_id, headers, also)
+    try:
+        result = await timed_erasure(api, mongo, platform, chosen.beneficiary_id, headers, also)
+    except Exception as error:  # the figures measured so far are still written
+        result = {"error": f"{type(error).__name__}: {error}"}
     return {"beneficiary_id": chosen.beneficiary_id, "had_introductions": chosen.beneficiary_id in introduced, **result}
 
 
@@ -162,6 +173,7 @@ async def main() -> None:
         stop_mail.set()
         await follower
         findings, settled_s = await settle(Stores(mongo, platform), ledger, mailbox, validators)
+        lags = await consumer_lags({name: p.url for name, p in platform.services.items()})
         erased = await erasure(api, mongo, platform, ledger, staff)
         needles = [b.marker for b in list(ledger.beneficiaries.values())[:50]] + [
             p.marker for p in list(ledger.peers.values())[:50]
@@ -180,6 +192,8 @@ async def main() -> None:
             "traces_of_refused_writes": len(findings.traces_of_refused),
             "effects_checked": sum(findings.checked.values()),
             "effects_checked_by_kind": dict(findings.checked),
+            "consumer_lag_at_the_end": lags,  # events not yet consumed when the checks were made
+            "lost_by_kind": dict(Counter(line.split(":", 1)[0] for line in findings.lost)),
             "lost": findings.lost[:50],
             "duplicated": findings.duplicated[:50],
             "traces": findings.traces_of_refused[:50],

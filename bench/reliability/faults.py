@@ -7,6 +7,7 @@ service's own store)."""
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -40,7 +41,7 @@ EVENT_STORE = {
     "kafka": ("placements", "beneficiaries"),
     "database": ("placements", "beneficiaries"),
 }
-GIVE_UP_S = 300.0
+GIVE_UP_S = float(os.environ.get("RELIABILITY_RECOVERY_GIVE_UP_S", "180"))
 
 
 @dataclass

@@ -109,6 +109,32 @@ class Process:
                 await asyncio.sleep(0.2)
 
 
+async def port_answers(port: int, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            _, writer = await asyncio.open_connection("127.0.0.1", port)
+            writer.close()
+            return True
+        except OSError:
+            await asyncio.sleep(0.5)
+    return False
+
+
+async def consumer_lags(urls: dict[str, str]) -> dict[str, float]:
+    """Each service's consumer lag (events not yet consumed, from its /metrics), summed over its topics."""
+    lags: dict[str, float] = {}
+    async with httpx.AsyncClient(timeout=10) as client:
+        for name, url in urls.items():
+            try:
+                text = (await client.get(f"{url}/metrics")).text
+            except httpx.HTTPError:
+                continue
+            lines = [line for line in text.splitlines() if line.startswith("parcours_consumer_lag{")]
+            lags[name] = sum(float(line.rsplit(" ", 1)[1]) for line in lines)
+    return lags
+
+
 @dataclass
 class Platform:
     ports: Ports
@@ -191,6 +217,12 @@ class Platform:
         return time.monotonic()
 
     async def restart_infra(self, what: str) -> float:
-        """`kafka` or `database`: stopped and started on its data; the moment it answers again."""
-        await self.infra(f"{what}-restart")
+        """`kafka` or `database`: stopped and started on its data; the moment it answers again. On a busy
+        machine the start may outlast the script's own wait (90 s for Kafka): it is waited for longer."""
+        try:
+            await self.infra(f"{what}-restart")
+        except RuntimeError:
+            port = self.ports.kafka if what == "kafka" else self.ports.mongo
+            if not await port_answers(port, timeout=300):
+                await self.infra(f"{what}-up")
         return time.monotonic()
