@@ -5,7 +5,7 @@ prints a table and writes bench/results/reliability.json.
 
     RELIABILITY_OPERATIONS (5000)  RELIABILITY_CLIENTS (6)
     RELIABILITY_DATA_DIR (.data/reliability)  RELIABILITY_MONGO_PORT (27039)  RELIABILITY_KAFKA_PORT (39092)
-    RELIABILITY_KAFKA_CONTROLLER_PORT (39093)  RELIABILITY_HTTP_PORT_BASE (38000: services on +1..+5, mail +25)
+    RELIABILITY_KAFKA_CONTROLLER_PORT (39093)  RELIABILITY_HTTP_PORT_BASE (26000: services on +1..+5, mail +25)
 """
 
 from __future__ import annotations
@@ -152,7 +152,11 @@ def table(figures: dict[str, Any]) -> str:
 async def main() -> None:
     platform = Platform(Ports.from_env(), data_dir())
     started = time.monotonic()
-    await platform.start()
+    try:
+        await platform.start()
+    except BaseException:
+        await platform.stop()  # what did start (the servers, some services) stops
+        raise
     print(f"[reliability] platform up in {time.monotonic() - started:.0f} s", flush=True)
     tally = Tally()
     api = Api({name: p.url for name, p in platform.services.items()}, tally)

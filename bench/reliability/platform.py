@@ -40,7 +40,7 @@ class Ports:
             mongo=int(os.environ.get("RELIABILITY_MONGO_PORT", "27039")),
             kafka=int(os.environ.get("RELIABILITY_KAFKA_PORT", "39092")),
             controller=int(os.environ.get("RELIABILITY_KAFKA_CONTROLLER_PORT", "39093")),
-            http_base=int(os.environ.get("RELIABILITY_HTTP_PORT_BASE", "38000")),
+            http_base=int(os.environ.get("RELIABILITY_HTTP_PORT_BASE", "26000")),
         )
 
     def service(self, name: str) -> int:
@@ -166,7 +166,12 @@ class Platform:
 
     async def start(self) -> None:
         await self.infra("reset")
-        await self.infra("up")
+        try:
+            await self.infra("up")
+        except RuntimeError:  # a busy machine: Kafka may take longer than the script waits
+            for what, port in (("kafka", self.ports.kafka), ("database", self.ports.mongo)):
+                if not await port_answers(port, timeout=300):
+                    await self.infra(f"{what}-up")
         logs = self.folder / "logs"
         logs.mkdir(parents=True, exist_ok=True)
         mail_env = {
