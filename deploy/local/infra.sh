@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Local infrastructure without Docker: Kafka (KRaft, single node) and the database engine
 # (FerretDB v2 on PostgreSQL 18 with DocumentDB, see install-documentdb.sh).
-# usage: infra.sh up | down | status | reset   (kafka-up, database-up: one server)
+# usage: infra.sh up | down | status | reset   (kafka-up, database-up: one server;
+#        kafka-restart, database-restart: stop one server and start it again on its data, for fault injection)
 set -euo pipefail
 source "$(dirname "$0")/settings.sh"
 
@@ -172,6 +173,8 @@ case "${1:-}" in
   up) kafka_up & k=$!; database_up & f=$!; wait $k; wait $f ;;
   kafka-up) kafka_up ;;
   database-up) database_up ;;
+  kafka-restart) stop_one Kafka kafka; kafka_up ;;
+  database-restart) database_down; database_up ;;
   down) database_down; stop_one Kafka kafka ;;
   status)
     status_one Kafka kafka "$PARCOURS_KAFKA_PORT"
@@ -191,5 +194,5 @@ case "${1:-}" in
     "$0" down
     rm -rf "$PARCOURS_DATA_DIR"
     log "wiped" ;;
-  *) echo "usage: $0 up|down|status|reset" >&2; exit 2 ;;
+  *) echo "usage: $0 up|down|status|reset|kafka-up|database-up|kafka-restart|database-restart" >&2; exit 2 ;;
 esac

@@ -4,22 +4,28 @@ processing, retry a bounded number of times, and send what keeps failing to the 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from aiokafka import ConsumerRecord
+from aiokafka import AIOKafkaProducer, ConsumerRecord
 from aiokafka.errors import (
     CorruptRecordException,
+    InvalidProducerEpoch,
+    InvalidProducerIdMapping,
     InvalidTimestampError,
     InvalidTopicError,
     KafkaConnectionError,
     KafkaTimeoutError,
     MessageSizeTooLargeError,
+    OutOfOrderSequenceNumber,
+    ProducerFenced,
     RecordListTooLargeError,
     RecordTooLargeError,
+    UnknownProducerId,
 )
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
@@ -75,31 +81,68 @@ REFUSED_RECORD_ERRORS: tuple[type[Exception], ...] = (
     InvalidTimestampError,
 )
 
+# An idempotent producer that got one of these can never publish again: the broker refuses its every retry.
+FATAL_FOR_THE_PRODUCER: tuple[type[BaseException], ...] = (
+    OutOfOrderSequenceNumber,
+    UnknownProducerId,
+    InvalidProducerEpoch,
+    InvalidProducerIdMapping,
+    ProducerFenced,
+)
 
-def sender_for(broker: KafkaBroker) -> EventSender:
-    """The relay's send: queue one record, return the future of its acknowledgement. A record Kafka
-    refuses for good (too large, a bad topic name), before sending or in its answer, raises RecordRefused;
-    any other error is transient and propagates as it is."""
 
-    async def send(topic: str, key: str, value: bytes, headers: dict[str, str]) -> Awaitable[Any]:
+class RelaySender:
+    """The relay's send: queue one record, return the future of its acknowledgement. A record Kafka refuses
+    for good (too large, a bad topic name), before sending or in its answer, raises RecordRefused; any other
+    error is transient and propagates as it is.
+
+    After a broker restart, an idempotent producer whose batches failed during the restart may hold
+    sequence numbers the broker no longer expects: every retry then fails with OutOfOrderSequenceNumber
+    and the relay stalls until the service restarts. So the first send after such an error replaces the
+    producer (a new producer id, sequences from zero); what the old one may have published already is
+    sent again and skipped by the consumers' inbox."""
+
+    def __init__(self, broker: KafkaBroker) -> None:
+        self.broker = broker
+        self.broken = False
+
+    async def __call__(self, topic: str, key: str, value: bytes, headers: dict[str, str]) -> Awaitable[Any]:
+        if self.broken:
+            await self.renew()
         # FastStream writes an empty content-type for bytes; ours says what the value is (CloudEvents'
         # binary mode: the envelope, JSON), and is set here so that outboxes written earlier carry it too
         try:
-            future: Awaitable[Any] = await broker.publish(
+            future: Awaitable[Any] = await self.broker.publish(
                 value, topic=topic, key=key.encode(), headers={**headers, "content-type": JSON}, no_confirm=True
             )
         except REFUSED_RECORD_ERRORS as error:
             raise RecordRefused(f"{type(error).__name__}: {error}") from error
-        return _acknowledgement(future)
+        return self._acknowledged(future)
 
-    return send
+    async def _acknowledged(self, future: Awaitable[Any]) -> Any:
+        try:
+            return await future
+        except FATAL_FOR_THE_PRODUCER:
+            self.broken = True
+            raise
+        except REFUSED_RECORD_ERRORS as error:
+            raise RecordRefused(f"{type(error).__name__}: {error}") from error
+
+    async def renew(self) -> None:
+        producer: Any = self.broker.config.producer  # FastStream's wrapper around the aiokafka producer
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(producer.disconnect(), timeout=10)
+        await producer.connect(
+            AIOKafkaProducer(**self.broker._connection_kwargs),
+            serializer=getattr(producer, "serializer", None),
+            codec=getattr(producer, "codec", None),
+        )
+        self.broken = False
+        log.warning("the relay's Kafka producer was refused for good (sequence or producer id); replaced by a new one")
 
 
-async def _acknowledgement(future: Awaitable[Any]) -> Any:
-    try:
-        return await future
-    except REFUSED_RECORD_ERRORS as error:
-        raise RecordRefused(f"{type(error).__name__}: {error}") from error
+def sender_for(broker: KafkaBroker) -> EventSender:
+    return RelaySender(broker)
 
 
 @dataclass
