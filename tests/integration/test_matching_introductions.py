@@ -29,10 +29,10 @@ pytestmark = pytest.mark.integration
 REGION = "28"
 
 
-async def agency(profiles: httpx.AsyncClient, name: str) -> Agency:
+async def agency(profiles: httpx.AsyncClient, name: str, region: str = REGION) -> Agency:
     created = await profiles.post(
         "/agencies",
-        json={"name": f"{name} {uuid.uuid4().hex[:4]}", "kind": "mission_locale", "region_code": REGION},
+        json={"name": f"{name} {uuid.uuid4().hex[:4]}", "kind": "mission_locale", "region_code": region},
         headers=as_operator(),
     )
     assert created.status_code == 201, created.text

@@ -16,10 +16,20 @@ from services.matching.rebuild import rebuild
 from tests.conftest import Servers
 from tests.integration.conftest import LINK_KEY
 from tests.integration.support import ServiceProcess, wait_until
-from tests.integration.test_profiles_beneficiaries_api import agency, beneficiary
+from tests.integration.test_matching_introductions import agency as agency_in
+from tests.integration.test_profiles_beneficiaries_api import Agency, beneficiary
 from tests.integration.test_profiles_peers_api import peer
 
 pytestmark = pytest.mark.integration
+
+
+# the agencies of these tests are in a region of their own (Bretagne), as in test_matching_introductions:
+# beneficiaries other files register would take the peers' fair share of top lists first
+REGION = "53"
+
+
+async def agency(profiles: httpx.AsyncClient, name: str) -> Agency:
+    return await agency_in(profiles, name, REGION)
 
 
 async def matching_projection_capacity(

@@ -73,8 +73,9 @@ async def _flow(access: PlatformAccess, builder: Builder, http: httpx.AsyncClien
         token = await builder.mailed_link(address, convention, other_than=employer_link)
         signed = await http.post(f"{console}/api/placements/links/conventions/{convention}/{token}/sign")
         assert signed.status_code == 200, signed.text
-    await _open_stream(http, f"{console}/api/notifications/inbox/stream", counsellor)
+    ticket = await _open_stream(http, f"{console}/api/notifications/inbox/stream", counsellor)
     kinds = {value: "personal datum" for value in builder.personal_data}
+    kinds[ticket] = "stream ticket"
     kinds.update({token: "staff token" for token in side.tokens.values()})
     kinds.update(
         {
@@ -86,14 +87,20 @@ async def _flow(access: PlatformAccess, builder: Builder, http: httpx.AsyncClien
     return kinds
 
 
-async def _open_stream(http: httpx.AsyncClient, url: str, token: str) -> None:
-    """A browser's EventSource: the token in the query, read until connected."""
-    async with http.stream("GET", url, params={"access_token": token}) as answer:
+async def _open_stream(http: httpx.AsyncClient, url: str, token: str) -> str:
+    """The console's way: a single-use ticket asked for with the token, then an EventSource with the ticket
+    in its query (the ticket, as any token in a URL, must not reach a log), read until connected."""
+    tickets = url.replace("/inbox/stream", "/stream-tickets")
+    asked = await http.post(tickets, headers={"Authorization": f"Bearer {token}"})
+    assert asked.status_code == 201, asked.text
+    ticket = str(asked.json()["ticket"])
+    async with http.stream("GET", url, params={"ticket": ticket}) as answer:
         assert answer.status_code == 200
         with contextlib.suppress(httpx.ReadTimeout):
             async for line in answer.aiter_lines():
                 if line.startswith(": connected"):
                     break
+    return ticket
 
 
 async def run_personal_data_scan(access: PlatformAccess) -> PersonalDataReport:
