@@ -13,6 +13,7 @@ from services.contracts.envelope import Envelope
 from services.kit.dead_letters import read_topic
 from services.matching.app import MatchingSettings
 from services.matching.rebuild import rebuild
+from services.profiles.api.peer_models import PEER_EXAMPLE
 from tests.conftest import Servers
 from tests.integration.conftest import LINK_KEY
 from tests.integration.support import ServiceProcess, wait_until
@@ -163,10 +164,12 @@ async def test_the_projections_are_rebuilt_from_the_topics_into_an_empty_databas
     servers: Servers, profiles: httpx.AsyncClient, matching: httpx.AsyncClient
 ) -> None:
     theirs, mine = await agency(profiles, "Cap emploi"), await agency(profiles, "Mission locale")
-    kept = (await profiles.post("/peers", json=peer(), headers=theirs.counsellor)).json()["peer_id"]
+    person = (await profiles.post("/beneficiaries", json=beneficiary(), headers=mine.counsellor)).json()
+    # room for this file's earlier beneficiaries too: a peer enters only a few lists per free slot
+    roomy = peer(offer={**PEER_EXAMPLE["offer"], "capacity_per_month": 10})
+    kept = (await profiles.post("/peers", json=roomy, headers=theirs.counsellor)).json()["peer_id"]
     erased = (await profiles.post("/peers", json=peer(), headers=theirs.counsellor)).json()["peer_id"]
     assert (await profiles.delete(f"/peers/{erased}", headers=theirs.counsellor)).status_code == 204
-    person = (await profiles.post("/beneficiaries", json=beneficiary(), headers=mine.counsellor)).json()
 
     async def suggested() -> bool:
         answer = await matching.get(f"/beneficiaries/{person['beneficiary_id']}/suggestions", headers=mine.counsellor)
