@@ -5,7 +5,7 @@ an erasure leaves a tombstone that no late event can bring back. `handlers` regi
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 
 from pymongo.asynchronous.database import AsyncDatabase
 
@@ -71,6 +71,11 @@ class Projections:
     async def beneficiary(self, beneficiary_id: str) -> Document | None:
         document = await self.beneficiaries.find_one({"_id": beneficiary_id})
         return document if document and not document.get("erased") else None
+
+    async def beneficiaries_of(self, beneficiary_ids: Sequence[str]) -> dict[str, Document]:
+        """The named beneficiaries in one read (the erased ones left out)."""
+        found = self.beneficiaries.find({"_id": {"$in": list(beneficiary_ids)}})
+        return {d["_id"]: d async for d in found if not d.get("erased")}
 
     async def peer(self, peer_id: str) -> Document | None:
         """A peer's card as matching holds it (a withdrawn or erased one included: `active` says)."""

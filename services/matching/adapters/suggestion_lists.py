@@ -47,6 +47,12 @@ class SuggestionLists:
         document = await self.collection.find_one({"_id": beneficiary_id}, {"outbox": 0})
         return SuggestionList(beneficiary_id) if document is None else from_document(document)
 
+    async def load_many(self, beneficiary_ids: Sequence[str]) -> dict[str, SuggestionList]:
+        """The stored lists of the named beneficiaries in one read (a new empty one for those without)."""
+        found = self.collection.find({"_id": {"$in": list(beneficiary_ids)}}, {"outbox": 0})
+        stored = {d["_id"]: from_document(d) async for d in found}
+        return {b: stored.get(b) or SuggestionList(b) for b in beneficiary_ids}
+
     async def save(self, after: SuggestionList, events: Sequence[Envelope]) -> None:
         """The list at its new version with its events, if nobody wrote it since it was read: raises
         ConcurrentUpdate (TakenByAnother for a first list) otherwise."""

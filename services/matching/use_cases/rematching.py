@@ -36,6 +36,7 @@ from services.matching.domain.suggestion_list import (
 )
 from services.matching.memory import Memory, current_month
 
+BATCH = 100  # candidates of a reverse match confirmed per pair of reads
 ATTEMPTS = 5  # a list written by another instance meanwhile is ranked again, up to this many times
 
 log = logging.getLogger(__name__)
@@ -133,20 +134,41 @@ class Rematcher:
         if load.booked >= peer.capacity_per_month or room <= 0:
             return
         holders = self.memory.holders.get(peer.peer_id, set())
-        for beneficiary_id, _ in self.memory.beneficiaries.reverse(peer, today):
+        candidates = [
+            beneficiary_id
+            for beneficiary_id, _ in self.memory.beneficiaries.reverse(peer, today)
+            if beneficiary_id not in holders and peer.peer_id not in self.memory.dismissed.get(beneficiary_id, ())
+        ]
+        # the index answers a little below each list's last place: many candidates may not enter, so they
+        # are confirmed a batch at a time (two reads per batch, not per beneficiary)
+        for start in range(0, len(candidates), BATCH):
             if room <= 0:
                 break
-            if beneficiary_id in holders or peer.peer_id in self.memory.dismissed.get(beneficiary_id, ()):
+            batch = candidates[start : start + BATCH]
+            documents = await self.projections.beneficiaries_of(batch)
+            confirmed = [
+                (document, scored)
+                for document in (documents.get(b) for b in batch)
+                if document is not None
+                and document.get("active", True)
+                and (scored := self._pair_score(document, peer, today)) is not None
+            ]
+            if not confirmed:
                 continue
-            document = await self.projections.beneficiary(beneficiary_id)
-            if document is None or not document.get("active", True):
-                continue
-            view = self.view(document)
-            scored = score(view, peer, today, self.memory.weights.get(view.agency_id, DEFAULT_WEIGHTS))
-            held = await self.lists.load(beneficiary_id)
-            if eligible(view, peer) and relevant(scored.breakdown["job"]) and scored.total > held.threshold:
-                await self._enter(held, document, scored)
-                room -= 1
+            held_lists = await self.lists.load_many([document["_id"] for document, _ in confirmed])
+            for document, scored in confirmed:
+                held = held_lists[document["_id"]]
+                if room > 0 and scored.total > held.threshold:
+                    await self._enter(held, document, scored)
+                    room -= 1
+
+    def _pair_score(self, document: Document, peer: PeerView, today: str) -> Scored | None:
+        """The pure score of the pair, if its hard rules hold and the path relates to a target job."""
+        view = self.view(document)
+        if not eligible(view, peer):
+            return None
+        scored = score(view, peer, today, self.memory.weights.get(view.agency_id, DEFAULT_WEIGHTS))
+        return scored if relevant(scored.breakdown["job"]) else None
 
     async def _enter(self, held: SuggestionList, document: Document, scored: Scored) -> None:
         """The peer takes its place in the stored list without ranking everyone again (everyone is ranked
