@@ -30,8 +30,9 @@ from bench.reliability.erasure import timed_erasure
 from bench.reliability.faults import FaultInjector, Probes
 from bench.reliability.ledger import Ledger, marker
 from bench.reliability.mail import Mailbox
-from bench.reliability.platform import OPERATOR_TOKEN, Platform, Ports, consumer_lags, data_dir
+from bench.reliability.platform import LINK_KEY, OPERATOR_TOKEN, Platform, Ports, consumer_lags, data_dir
 from bench.reliability.workload import Staff, Workload
+from tests.security.platform import PlatformAccess
 
 RESULTS = Path(__file__).resolve().parents[1] / "results" / "reliability.json"
 OPERATIONS = int(os.environ.get("RELIABILITY_OPERATIONS", "5000"))
@@ -47,8 +48,7 @@ async def sign_in(api: Api, agency_id: str, roles: list[str]) -> tuple[dict[str,
     body = {"email": email, "name": "Camille Durand", "roles": roles, "password": PASSWORD}
     made = await api.call("profiles", "POST", f"/agencies/{agency_id}/staff", safe=False, json=body, headers=OPERATOR)
     assert made.status == 201, made.response and made.response.text
-    token = await api.call("profiles", "POST", "/auth/login", safe=True, json={"email": email, "password": PASSWORD})
-    headers = {"Authorization": f"Bearer {token.json()['access_token']}"}
+    headers = await api.sign_in(email, PASSWORD)
     me = await api.call("profiles", "GET", "/auth/me", safe=True, headers=headers)
     return headers, str(me.json()["staff_id"])
 
@@ -135,6 +135,7 @@ def table(figures: dict[str, Any]) -> str:
             "erasure_max_s",
             "fuzz_requests",
             "fuzz_5xx",
+            "fuzz_schema_mismatches",
             "authz_cells",
             "authz_violations",
             "pii_in_logs",
@@ -179,10 +180,19 @@ async def main() -> None:
         findings, settled_s = await settle(Stores(mongo, platform), ledger, mailbox, validators)
         lags = await consumer_lags({name: p.url for name, p in platform.services.items()})
         erased = await erasure(api, mongo, platform, ledger, staff)
-        needles = [b.marker for b in list(ledger.beneficiaries.values())[:50]] + [
-            p.marker for p in list(ledger.peers.values())[:50]
-        ]
-        sec = security.measure({n: p.url for n, p in platform.services.items()}, platform.folder / "logs", needles)
+        needles = {b.marker: "personal datum" for b in list(ledger.beneficiaries.values())[:200]}
+        needles |= {p.marker: "personal datum" for p in list(ledger.peers.values())[:200]}
+        needles |= {PASSWORD: "password"}
+        needles |= {h["Authorization"].removeprefix("Bearer "): "staff token" for h in api.signed_in_headers()}
+        access = PlatformAccess(
+            urls={n: p.url for n, p in platform.services.items()},
+            operator_token=OPERATOR_TOKEN,
+            link_signing_key=LINK_KEY,
+            mail_url=platform.mail.url if platform.mail else "",
+            log_folder=platform.folder / "logs",
+        )
+        print("[reliability] security checks: fuzzing, authorization matrix, personal data in logs", flush=True)
+        sec = await security.measure(access, needles)
         figures: dict[str, Any] = {
             "operations": ledger.total,
             "operations_by_kind": dict(ledger.operations),

@@ -1,47 +1,45 @@
-"""The security figures of the report, measured by the checks of `tests/security` (fuzzing of every
-service's OpenAPI, the authorization matrix, personal data in the logs). Each hook answers None until it is
-wired to them; the report then says "not measured" rather than a zero nobody measured."""
+"""The security figures of the report, measured by the checks of `tests/security` against the platform the
+harness ran its faults on (after the flow, once it settled): schemathesis over every service's OpenAPI and
+the hand-written hostile inputs, the authorization matrix built from the route tables, and every log
+searched for personal data (the checks' own flow's, and the harness's people's, passwords and tokens)."""
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
+
+from tests.security.authz import run_authorization_matrix
+from tests.security.fuzz import run_fuzz, run_hostile_inputs
+from tests.security.personal_data import run_personal_data_scan, scan_logs
+from tests.security.platform import PlatformAccess
+
+FUZZ_EXAMPLES = int(os.environ.get("RELIABILITY_FUZZ_EXAMPLES", "10"))  # generated requests per operation
 
 
 @dataclass(frozen=True)
 class SecurityFigures:
-    fuzz_requests: int | None
-    fuzz_5xx: int | None
-    authz_cells: int | None
-    authz_violations: int | None
-    pii_in_logs: int | None
+    fuzz_requests: int
+    fuzz_5xx: int
+    fuzz_schema_mismatches: int
+    authz_cells: int
+    authz_violations: int
+    pii_in_logs: int
 
 
-def fuzz_figures(base_urls: dict[str, str]) -> tuple[int, int] | None:
-    """(requests sent, 5xx answers) of the OpenAPI fuzzing against the running services.
-    TODO(tests/security): call the fuzzing module of tests/security once it is importable."""
-    return None
-
-
-def authorization_figures(base_urls: dict[str, str]) -> tuple[int, int] | None:
-    """(cells of the route x role x agency matrix tried, cells answered other than expected).
-    TODO(tests/security): call the authorization matrix of tests/security once it is importable."""
-    return None
-
-
-def personal_data_in_logs(log_folder: Path, needles: list[str]) -> int | None:
-    """How many log lines hold a fixture's e-mail, phone, name, password or token.
-    TODO(tests/security): call the logs scan of tests/security once it is importable."""
-    return None
-
-
-def measure(base_urls: dict[str, str], log_folder: Path, needles: list[str]) -> SecurityFigures:
-    fuzz = fuzz_figures(base_urls)
-    authz = authorization_figures(base_urls)
+async def measure(access: PlatformAccess, needles: dict[str, str]) -> SecurityFigures:
+    """`needles`: the harness's own data (value -> what it is) to look for in the logs besides the scan's."""
+    assert access.log_folder is not None
+    fuzzed = await run_fuzz(access, examples=FUZZ_EXAMPLES)
+    hostile = await run_hostile_inputs(access)
+    matrix = await run_authorization_matrix(access)
+    scanned = await run_personal_data_scan(access)
+    _, harness_leaks = scan_logs(Path(access.log_folder), needles)
     return SecurityFigures(
-        fuzz_requests=fuzz[0] if fuzz else None,
-        fuzz_5xx=fuzz[1] if fuzz else None,
-        authz_cells=authz[0] if authz else None,
-        authz_violations=authz[1] if authz else None,
-        pii_in_logs=personal_data_in_logs(log_folder, needles),
+        fuzz_requests=fuzzed.requests + hostile.requests,
+        fuzz_5xx=len(fuzzed.server_errors) + len(hostile.server_errors),
+        fuzz_schema_mismatches=len(fuzzed.schema_mismatches),
+        authz_cells=matrix.cells,
+        authz_violations=len(matrix.violations),
+        pii_in_logs=scanned.pii_in_logs + len(harness_leaks),
     )

@@ -147,7 +147,7 @@ class Workload:
             return False
         try:
             km = random.choice([k for k in (10, 20, 30, 40, 50) if k != b.mobility_km])
-            body = {"project": bodies.project(km)}
+            body = {"project": bodies.project(km, b.marker)}
             changed = await self.api.call(
                 "profiles", "PATCH", f"/beneficiaries/{b.beneficiary_id}", safe=True, json=body, headers=self._h(b)
             )
