@@ -150,11 +150,20 @@ class EventRouter:
     """event_type -> handlers; the one place where a service says what it listens to."""
 
     handlers: dict[str, list[Handler]] = field(default_factory=dict)
+    # When a batch is applied several aggregates at a time: the `early` types before the rest of their
+    # batch (what the others need: a contact before the e-mail to it), the `late` ones after it (what must
+    # see the others' effects: an erasure deletes the e-mails they queued).
+    early: set[str] = field(default_factory=set)
+    late: set[str] = field(default_factory=set)
 
-    def on(self, event_type: str, *handlers: Handler) -> EventRouter:
+    def on(self, event_type: str, *handlers: Handler, early: bool = False, late: bool = False) -> EventRouter:
         if not any(key[0] == event_type for key in REGISTRY):
             raise ValueError(f"{event_type} is not in the contracts registry")
         self.handlers.setdefault(event_type, []).extend(handlers)
+        if early:
+            self.early.add(event_type)
+        if late:
+            self.late.add(event_type)
         return self
 
     def topics(self) -> list[str]:
@@ -176,6 +185,9 @@ SERVERS_UNREACHABLE: tuple[type[BaseException], ...] = (
 
 class Unprocessable(Exception):
     """The message cannot be processed whatever we retry: straight to the dead-letter topic."""
+
+
+Parsed = tuple[ConsumerRecord[bytes, bytes], Envelope | None, str | None]  # a record, its envelope or why not
 
 
 class EventConsumer:
@@ -229,7 +241,7 @@ class EventConsumer:
                 raise
 
     async def process_batch(self, records: Iterable[ConsumerRecord[bytes, bytes]]) -> None:
-        parsed: list[tuple[ConsumerRecord[bytes, bytes], Envelope | None, str | None]] = []
+        parsed: list[Parsed] = []
         for record in records:
             try:
                 parsed.append((record, Envelope.from_bytes(record.value or b""), None))
@@ -237,8 +249,9 @@ class EventConsumer:
                 parsed.append((record, None, _describe(error)))
         done = await self.inbox.already_processed(e.event_id for _, e, _ in parsed if e is not None)
         applied: list[Envelope] = []
-        try:
-            for record, envelope, problem in parsed:
+
+        async def apply_in_order(group: list[Parsed]) -> None:
+            for record, envelope, problem in group:
                 if envelope is None:
                     await self.dead_letter(record, f"malformed envelope: {problem}", attempts=1)
                     continue
@@ -248,11 +261,46 @@ class EventConsumer:
                 if await self.process(record, envelope):
                     applied.append(envelope)
                 done.add(envelope.event_id)
+
+        try:
+            await self._each_key(parsed, apply_in_order)
         finally:
             # One write for the batch (a write per event halved the throughput). A crash before it lets
             # this batch's events be applied again, so handlers keep their effects idempotent (guard on
             # aggregate_version), as the architecture asks.
             await self.inbox.record(applied)
+
+    async def _each_key(self, parsed: list[Parsed], apply: Callable[[list[Parsed]], Awaitable[None]]) -> None:
+        """The batch in order, or with `consumer_parallel_keys` > 1 the events of that many record keys at a
+        time, each key's in order, between the router's `early` and `late` events of the batch (each in order):
+        Kafka orders only a partition, hence only a key, so other handlers never rely on another aggregate's
+        event coming first. Waits for every key before raising the first failure, so the rewound batch starts
+        from a quiet service."""
+        width = self.settings.consumer_parallel_keys
+        if width == 1:
+            await apply(parsed)
+            return
+
+        def of(types: set[str]) -> list[Parsed]:
+            return [item for item in parsed if item[1] is not None and item[1].event_type in types]
+
+        early, late = of(self.router.early), of(self.router.late)
+        await apply(early)
+        groups: dict[tuple[str, bytes | None], list[Parsed]] = {}
+        for item in parsed:
+            if item[1] is None or item[1].event_type not in self.router.early | self.router.late:
+                groups.setdefault((item[0].topic, item[0].key), []).append(item)
+        limit = asyncio.Semaphore(width)
+
+        async def limited(group: list[Parsed]) -> None:
+            async with limit:
+                await apply(group)
+
+        outcomes = await asyncio.gather(*(limited(g) for g in groups.values()), return_exceptions=True)
+        for outcome in outcomes:
+            if isinstance(outcome, BaseException):
+                raise outcome
+        await apply(late)
 
     async def process(self, record: ConsumerRecord[bytes, bytes], envelope: Envelope) -> bool:
         """Apply one event; True when its effects are done, False when it went to the dead-letter topic."""

@@ -42,6 +42,13 @@ class ServiceSettings(BaseSettings):
     consumer_max_attempts: int = Field(default=3, ge=1, description="attempts before the dead-letter topic")
     consumer_retry_backoff_seconds: float = Field(default=0.2, ge=0)
     consumer_batch_size: int = Field(default=200, ge=1)
+    consumer_parallel_keys: int = Field(
+        default=1,
+        ge=1,
+        le=64,
+        description="events of this many record keys (aggregates) applied at once within a batch, each key's "
+        "in order; 1: one event after another",
+    )
     inbox_retention_days: float = Field(
         default=8.0, gt=0, description="how long applied events are remembered: longer than the topics' retention"
     )

@@ -40,6 +40,9 @@ from services.notifications.use_cases.stream_tickets import StreamTickets
 class NotificationsSettings(LinkSigningSettings):
     service_name: str = "notifications"
     http_port: int = Field(default=8004, ge=1, le=65535)
+    consumer_parallel_keys: int = Field(
+        default=8, ge=1, le=64, description="aggregates whose events are dispatched at once (database round trips)"
+    )
     smtp_host: str = "127.0.0.1"
     smtp_port: int = Field(default=1025, ge=1, le=65535)
     smtp_tls: Literal["none", "starttls", "implicit"] = "none"

@@ -29,17 +29,18 @@ class Handlers:
         self.erasure = erasure
 
     def subscribe(self, router: EventRouter) -> None:
-        """The directory first: a convention's link is kept before the e-mail that carries it is written."""
+        """The directory first (`early`: before the rest of each batch, whose events are applied several
+        aggregates at a time): a convention's link is kept before the e-mail that carries it is written."""
         (
-            router.on("profiles.staff.registered", self.on_staff_registered)
-            .on("profiles.staff.deactivated", self.on_staff_deactivated)
-            .on("profiles.peer.contact_changed", self.on_peer_contact)
-            .on("placements.convention.contacts_changed", self.on_parties)
-            .on("placements.convention.link_issued", self.on_link)
+            router.on("profiles.staff.registered", self.on_staff_registered, early=True)
+            .on("profiles.staff.deactivated", self.on_staff_deactivated, early=True)
+            .on("profiles.peer.contact_changed", self.on_peer_contact, early=True)
+            .on("placements.convention.contacts_changed", self.on_parties, early=True)
+            .on("placements.convention.link_issued", self.on_link, early=True)
         )
         for event_type in ROUTES:
             router.on(event_type, self.on_routed)
-        router.on("profiles.person.erased", self.on_erased)
+        router.on("profiles.person.erased", self.on_erased, late=True)
 
     async def on_staff_registered(self, envelope: Envelope, payload: StaffRegisteredV1 | StaffRegisteredV2) -> None:
         if isinstance(payload, StaffRegisteredV2):

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
 from aiokafka import ConsumerRecord
+from pymongo.errors import ConnectionFailure
 
 from services.contracts.envelope import Envelope
 from services.kit import messaging
@@ -128,3 +130,90 @@ async def test_an_unreachable_database_is_not_the_events_fault_the_batch_is_rewo
     with pytest.raises(AutoReconnect):
         await subject.process_batch([record(agency_event().to_bytes())])
     assert broker.published == [] and inbox.recorded == []
+
+
+def keyed(envelope: Envelope, key: str, offset: int) -> ConsumerRecord[bytes, bytes]:
+    value = envelope.to_bytes()
+    return ConsumerRecord(
+        topic="profiles.agency",
+        partition=0,
+        offset=offset,
+        timestamp=0,
+        timestamp_type=0,
+        key=key.encode(),
+        value=value,
+        checksum=None,
+        serialized_key_size=len(key),
+        serialized_value_size=len(value),
+        headers=(),
+    )
+
+
+def parallel_consumer(router: EventRouter) -> tuple[EventConsumer, MemoryInbox]:
+    settings = ServiceSettings(service_name="unit", consumer_retry_backoff_seconds=0, consumer_parallel_keys=4)
+    inbox = MemoryInbox()
+    return EventConsumer(CapturingBroker(), router, inbox, settings, Metrics("unit")), inbox  # type: ignore[arg-type]
+
+
+def agency(name: str, aggregate_id: str) -> Envelope:
+    payload = {"agency_id": aggregate_id, "name": name, "kind": "cio", "region_code": "52"}
+    return agency_event(aggregate_id=aggregate_id, tenant_id=aggregate_id, payload=payload)
+
+
+async def test_with_parallel_keys_another_aggregate_goes_on_while_one_waits_and_each_keeps_its_order() -> None:
+    seen: list[str] = []
+    first_of_a_may_end = asyncio.Event()
+
+    async def handler(envelope: Envelope, payload: object) -> None:
+        name = envelope.payload["name"]
+        if name == "a1":
+            await asyncio.wait_for(first_of_a_may_end.wait(), timeout=5)  # b's must go on meanwhile
+        seen.append(name)
+        if name == "b2":
+            first_of_a_may_end.set()
+
+    subject, inbox = parallel_consumer(EventRouter().on("profiles.agency.registered", handler))
+    batch = [agency("a1", "a"), agency("b1", "b"), agency("a2", "a"), agency("b2", "b")]
+    await subject.process_batch([keyed(e, e.aggregate_id, n) for n, e in enumerate(batch)])
+    assert seen == ["b1", "b2", "a1", "a2"]
+    assert sorted(inbox.recorded) == sorted(e.event_id for e in batch)
+
+
+async def test_early_types_come_before_their_batch_and_late_ones_after_it_whatever_their_place() -> None:
+    seen: list[str] = []
+
+    async def handler(envelope: Envelope, payload: object) -> None:
+        seen.append(envelope.event_type.rsplit(".", 1)[1] + ":" + str(envelope.payload.get("name", "")))
+
+    router = (
+        EventRouter()
+        .on("profiles.agency.registered", handler)
+        .on("profiles.staff.deactivated", handler, early=True)
+        .on("profiles.person.erased", handler, late=True)
+    )
+    subject, _ = parallel_consumer(router)
+    erased = agency_event(
+        event_type="profiles.person.erased",
+        aggregate_type="person",
+        payload={"person_id": "p", "person_kind": "beneficiary", "agency_id": "a"},
+    )
+    closed = agency_event(
+        event_type="profiles.staff.deactivated",
+        aggregate_type="staff",
+        payload={"staff_id": "s", "agency_id": "a"},
+    )
+    batch = [erased, agency("x", "x"), closed, agency("y", "y")]
+    await subject.process_batch([keyed(e, f"k{n}", n) for n, e in enumerate(batch)])
+    assert seen[0] == "deactivated:" and seen[-1] == "erased:" and sorted(seen[1:3]) == ["registered:x", "registered:y"]
+
+
+async def test_a_key_failing_is_raised_once_the_others_are_done_and_theirs_are_recorded() -> None:
+    async def handler(envelope: Envelope, payload: object) -> None:
+        if envelope.payload["name"] == "bad":
+            raise ConnectionFailure("database gone")
+
+    subject, inbox = parallel_consumer(EventRouter().on("profiles.agency.registered", handler))
+    good, bad = agency("good", "g"), agency("bad", "b")
+    with pytest.raises(ConnectionFailure):
+        await subject.process_batch([keyed(bad, "b", 0), keyed(good, "g", 1)])
+    assert inbox.recorded == [good.event_id]
