@@ -28,6 +28,9 @@ STATIC = Path(__file__).parent / "static"
 class ConsoleSettings(ServiceSettings):
     service_name: str = "console"
     http_port: int = Field(default=8000, ge=1, le=65535)
+    consumer_parallel_keys: int = Field(
+        default=8, ge=1, le=64, description="aggregates whose events are counted at once (database round trips)"
+    )
     # each may list several instances, comma-separated: the proxy forwards to them in turn
     profiles_url: str = "http://127.0.0.1:8001"
     matching_url: str = "http://127.0.0.1:8002"

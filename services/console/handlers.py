@@ -57,9 +57,11 @@ def subscribe(router: EventRouter, counting: FunnelCounting) -> EventRouter:
         )
 
     return (
-        router.on("profiles.beneficiary.registered", on_project)
-        .on("profiles.beneficiary.project_changed", on_project)
-        .on("profiles.person.erased", on_erased)
+        # a project's family is known before the suggestions of its batch are counted in it; an erasure
+        # comes after the batch's counts (their batch is applied several aggregates at a time)
+        router.on("profiles.beneficiary.registered", on_project, early=True)
+        .on("profiles.beneficiary.project_changed", on_project, early=True)
+        .on("profiles.person.erased", on_erased, late=True)
         .on("matching.suggestion.offered", on_suggestion)
         .on("matching.introduction.proposed", on_proposed)
         .on("matching.introduction.answered", on_answered)
