@@ -126,6 +126,7 @@ def body_for(route_key: str, side: Side, world: World) -> dict[str, Any] | None:
         "matching POST /introductions/{introduction_id}/feedback": lambda: {"took_place": True, "usefulness": 4},
         "matching POST /links/introductions/{token}/answer": lambda: {"accept": True},
         "matching POST /links/introductions/{token}/feedback": lambda: {"took_place": True, "usefulness": 5},
+        "matching POST /links/introductions/{token}/contact": lambda: {"channel": "email"},
         "placements POST /conventions": lambda: _convention(side),
         "placements PUT /conventions/{convention_id}": _terms,
         "placements POST /conventions/{convention_id}/renew": lambda: {

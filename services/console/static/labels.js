@@ -37,3 +37,5 @@ export const DONE = { draft: "Brouillon créé", send: "Envoyée à l'employeur"
   pre_validate: "Pré-validée", validate: "Validée", reject: "Refusée", cancel: "Annulée", start: "Immersion commencée",
   end: "Immersion terminée", submit_assessment: "Bilan rempli par le tuteur", agree_assessment: "Bilan accepté",
   contest_assessment: "Bilan contesté", renew: "Renouvelée", expire: "Expirée" };
+export const CONTACT_CHANNELS = { platform: "Par la plateforme, sans donner mon adresse (messages relayés par e-mail)",
+  email: "Par e-mail", phone: "Par téléphone" };

@@ -101,3 +101,45 @@ class FeedbackGivenV1(IntroductionEventV1):
     side: str = Field(description="peer or beneficiary")
     took_place: bool
     usefulness: int | None = Field(default=None, ge=1, le=5)
+
+
+class ContactChosenV1(IntroductionEventV1):
+    """The peer chose (or changed) how they are reached. Which way, and the address, stay in matching: the
+    beneficiary's counsellor reads them there."""
+
+
+class SlotsProposedV1(IntroductionEventV1):
+    """One side proposed dated slots for the meeting; the other picks one. Where stays in matching."""
+
+    by_side: str = Field(description="peer, or beneficiary (their counsellor)")
+    slots: int = Field(ge=1, le=3, description="how many")
+    expires_at: datetime = Field(description="the request's answer deadline: the peer's link is signed from it")
+
+
+class MeetingScheduledV1(IntroductionEventV1):
+    """A slot was picked: the meeting is in calendars (one event per introduction, `sequence` grows with
+    each change; a rescheduled meeting keeps its event). Where it is held is read from matching."""
+
+    by_side: str = Field(description="the side that picked it")
+    starts_at: datetime
+    ends_at: datetime
+    sequence: int = Field(ge=0)
+    rescheduled: bool
+    expires_at: datetime = Field(description="the request's answer deadline: the peer's link is signed from it")
+
+
+class MeetingCancelledV1(IntroductionEventV1):
+    """The meeting will not take place at that time: calendars remove it."""
+
+    by_side: str = Field(description="peer, beneficiary, or empty when the platform cancelled it")
+    starts_at: datetime
+    sequence: int = Field(ge=0)
+    expires_at: datetime = Field(description="the request's answer deadline: the peer's link is signed from it")
+
+
+class MeetingReminderDueV1(IntroductionEventV1):
+    """The meeting is tomorrow: remind both sides."""
+
+    starts_at: datetime
+    sequence: int = Field(ge=0)
+    expires_at: datetime = Field(description="the request's answer deadline: the peer's link is signed from it")

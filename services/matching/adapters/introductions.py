@@ -17,7 +17,16 @@ from services.kit.mongo import Document
 from services.kit.outbox import OutboxWriter
 from services.kit.pagination import newest_page
 from services.matching.adapters.indexes import CAPACITY_SLOT, INTRODUCTIONS, OPEN_PAIR, PENDING_SLOT
-from services.matching.domain.introduction import DeclineReason, Feedback, Introduction, Meeting, Places, Side, Status
+from services.matching.domain.introduction import (
+    ContactChannel,
+    DeclineReason,
+    Feedback,
+    Introduction,
+    Meeting,
+    Places,
+    Side,
+    Status,
+)
 from services.matching.domain.introduction_rules import Purpose, aware
 from services.matching.domain.peer_record import Facts
 
@@ -67,6 +76,8 @@ def to_document(i: Introduction) -> Document:
     if i.answered_at is not None:
         document["answered_at"] = i.answered_at
         document["decline_reason"] = i.decline_reason.value if i.decline_reason else None
+        # the peer's way to be reached, from the answer on; null once erased (a $set, never a missing key)
+        document["contact_channel"] = None if i.contact_channel is None else i.contact_channel.value
     if i.answer_message is not None:
         document["answer_message"] = i.answer_message
     if i.cancelled_by is not None:
@@ -115,6 +126,7 @@ def from_document(d: Document) -> Introduction:
         if meeting is None
         else Meeting(date.fromisoformat(meeting["held_on"]), meeting.get("mode"), meeting.get("summary", "")),
         erased_party=d.get("erased_party"),
+        contact_channel=None if d.get("contact_channel") is None else ContactChannel(d["contact_channel"]),
         version=d["version"],
     )
 

@@ -15,7 +15,14 @@ from services.kit.rate_limits import LINK_RATE_LIMIT
 from services.matching.api.introductions import FeedbackIn
 from services.matching.deps import IntroductionServiceDep, LinkKey
 from services.matching.domain.actor import Actor
-from services.matching.domain.introduction import DeclineReason, Introduction, Side, Status
+from services.matching.domain.introduction import (
+    CONTACT_LABELS,
+    ContactChannel,
+    DeclineReason,
+    Introduction,
+    Side,
+    Status,
+)
 from services.matching.domain.introduction_rules import PURPOSE_LABELS, Purpose
 from services.matching.use_cases.introductions import IntroductionService, NotFound
 from services.reference import jobs
@@ -38,6 +45,8 @@ class RequestForPeer(BaseModel):
     status: Status
     expires_at: datetime
     feedback_given: bool
+    contact_channel: ContactChannel | None = Field(description="how you chose to be reached")
+    contact_channel_label: str | None
 
     @classmethod
     def of(cls, i: Introduction) -> RequestForPeer:
@@ -55,6 +64,8 @@ class RequestForPeer(BaseModel):
             status=i.status,
             expires_at=i.expires_at,
             feedback_given=Side.PEER in i.feedback,
+            contact_channel=i.contact_channel,
+            contact_channel_label=None if i.contact_channel is None else CONTACT_LABELS[i.contact_channel],
         )
 
 
@@ -62,6 +73,15 @@ class AnswerIn(BaseModel):
     accept: bool
     reason: DeclineReason | None = Field(default=None, description="required to decline")
     message: str = Field(default="", max_length=2000, description="for the counsellor")
+    contact: ContactChannel = Field(
+        default=ContactChannel.PLATFORM,
+        description="accepting: how you want to be reached (through the platform, without giving your address; "
+        "by e-mail; by phone); only the beneficiary's counsellor sees it",
+    )
+
+
+class ContactIn(BaseModel):
+    channel: ContactChannel
 
 
 async def linked(service: IntroductionService, key: str, token: str) -> Introduction:
@@ -82,8 +102,16 @@ async def read(token: str, service: IntroductionServiceDep, key: LinkKey) -> Req
 @router.post("/{token}/answer", summary="Accept, or decline with a reason")
 async def answer(token: str, body: AnswerIn, service: IntroductionServiceDep, key: LinkKey) -> RequestForPeer:
     introduction = await linked(service, key, token)
-    answered = await service.answer(introduction.id, body.accept, body.reason, body.message, datetime.now(UTC))
+    answered = await service.answer(
+        introduction.id, body.accept, body.reason, body.message, datetime.now(UTC), body.contact
+    )
     return RequestForPeer.of(answered)
+
+
+@router.post("/{token}/contact", summary="Change how you are reached (shown to the beneficiary's counsellor only)")
+async def contact(token: str, body: ContactIn, service: IntroductionServiceDep, key: LinkKey) -> RequestForPeer:
+    introduction = await linked(service, key, token)
+    return RequestForPeer.of(await service.choose_contact(introduction, body.channel))
 
 
 @router.post("/{token}/feedback", summary="After the meeting: did it take place, how useful (1-5), a comment")

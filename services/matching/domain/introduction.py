@@ -8,7 +8,7 @@ The life cycle is the TRANSITIONS table (which action leads where) and ACTORS (w
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -24,6 +24,17 @@ from services.matching.domain.introduction_rules import (
     check_proposal,
     closest_target,
     deadlines,
+)
+from services.matching.domain.meeting import (
+    Appointment,
+    AppointmentStatus,
+    Outcome,
+    Slot,
+    SlotProposal,
+    check_slots,
+    current,
+    next_sequence,
+    open_proposal,
 )
 from services.matching.domain.model import BeneficiaryView, PeerView
 
@@ -46,6 +57,11 @@ class Action(StrEnum):
     CANCEL = "cancel"
     RECORD_MEETING = "record_meeting"
     GIVE_FEEDBACK = "give_feedback"
+    CHOOSE_CONTACT = "choose_contact"
+    PROPOSE_SLOTS = "propose_slots"
+    PICK_SLOT = "pick_slot"
+    CANCEL_APPOINTMENT = "cancel_appointment"
+    REMIND_APPOINTMENT = "remind_appointment"
     ERASE = "erase"
 
 
@@ -59,6 +75,13 @@ TRANSITIONS: dict[tuple[Status, Action], Status] = {
     (Status.ACCEPTED, Action.RECORD_MEETING): Status.MET,
     (Status.ACCEPTED, Action.GIVE_FEEDBACK): Status.ACCEPTED,
     (Status.MET, Action.GIVE_FEEDBACK): Status.MET,
+    (Status.ACCEPTED, Action.CHOOSE_CONTACT): Status.ACCEPTED,
+    (Status.MET, Action.CHOOSE_CONTACT): Status.MET,
+    # the meeting's date: slots proposed by one side, one picked by the other, rescheduled, cancelled, reminded
+    (Status.ACCEPTED, Action.PROPOSE_SLOTS): Status.ACCEPTED,
+    (Status.ACCEPTED, Action.PICK_SLOT): Status.ACCEPTED,
+    (Status.ACCEPTED, Action.CANCEL_APPOINTMENT): Status.ACCEPTED,
+    (Status.ACCEPTED, Action.REMIND_APPOINTMENT): Status.ACCEPTED,
     **{(status, Action.ERASE): status for status in Status},
 }
 ACTORS: dict[Action, frozenset[Actor]] = {
@@ -70,6 +93,11 @@ ACTORS: dict[Action, frozenset[Actor]] = {
     Action.CANCEL: frozenset({Actor.COUNSELLOR, Actor.SYSTEM}),
     Action.RECORD_MEETING: frozenset({Actor.COUNSELLOR, Actor.SYSTEM}),
     Action.GIVE_FEEDBACK: frozenset({Actor.COUNSELLOR, Actor.PEER}),  # for the beneficiary, or the peer's own
+    Action.CHOOSE_CONTACT: frozenset({Actor.PEER}),  # how they are reached is the peer's choice alone
+    Action.PROPOSE_SLOTS: frozenset({Actor.COUNSELLOR, Actor.PEER}),
+    Action.PICK_SLOT: frozenset({Actor.COUNSELLOR, Actor.PEER}),  # from the other side's proposal
+    Action.CANCEL_APPOINTMENT: frozenset({Actor.COUNSELLOR, Actor.PEER}),
+    Action.REMIND_APPOINTMENT: frozenset({Actor.SYSTEM}),
     Action.ERASE: frozenset({Actor.SYSTEM}),
 }
 OPEN = frozenset({Status.PROPOSED, Status.ACCEPTED})  # one open introduction per pair
@@ -85,6 +113,11 @@ PAST = {
     Action.CANCEL: "cancelled",
     Action.RECORD_MEETING: "recorded as met",
     Action.GIVE_FEEDBACK: "given feedback",
+    Action.CHOOSE_CONTACT: "its contact chosen",
+    Action.PROPOSE_SLOTS: "slots proposed",
+    Action.PICK_SLOT: "a slot picked",
+    Action.CANCEL_APPOINTMENT: "its meeting cancelled",
+    Action.REMIND_APPOINTMENT: "its meeting reminded",
     Action.ERASE: "erased",
 }
 
@@ -95,6 +128,22 @@ class DeclineReason(StrEnum):
     TOO_FAR = "too_far"
     NOT_NOW = "not_now"
     OTHER = "other"
+
+
+class ContactChannel(StrEnum):
+    """How the peer is reached, their choice: through the platform (messages relayed by e-mail, no address
+    given), or their e-mail address, or their phone number, shown to the beneficiary's counsellor only."""
+
+    PLATFORM = "platform"
+    EMAIL = "email"
+    PHONE = "phone"
+
+
+CONTACT_LABELS = {
+    ContactChannel.PLATFORM: "Par la plateforme (messages relayés par e-mail, sans adresse communiquée)",
+    ContactChannel.EMAIL: "Par e-mail",
+    ContactChannel.PHONE: "Par téléphone",
+}
 
 
 class Side(StrEnum):
@@ -174,7 +223,15 @@ class Introduction:
     cancelled_by: str | None = None  # empty when the platform cancelled it
     meeting: Meeting | None = None
     erased_party: str | None = None  # "beneficiary" or "peer"
+    contact_channel: ContactChannel | None = None  # the peer's choice, from their acceptance on
+    slot_proposals: tuple[SlotProposal, ...] = ()  # every proposal of dates, oldest first (the history)
+    appointments: tuple[Appointment, ...] = ()  # every slot picked, oldest first; the last may stand
     version: int = 1
+
+    @property
+    def appointment(self) -> Appointment | None:
+        """The meeting that stands, if one is scheduled."""
+        return current(self.appointments)
 
 
 # -- commands ---------------------------------------------------------------------------------------
@@ -215,6 +272,7 @@ class Answer:
     accept: bool
     reason: DeclineReason | None = None
     message: str = ""
+    contact: ContactChannel = ContactChannel.PLATFORM  # accepting: how the peer wants to be reached
 
     @property
     def action(self) -> Action:
@@ -254,6 +312,39 @@ class GiveFeedback:
 
 
 @dataclass(frozen=True)
+class ChooseContact:
+    """The peer changes how they are reached (from their link)."""
+
+    channel: ContactChannel
+    action = Action.CHOOSE_CONTACT
+
+
+@dataclass(frozen=True)
+class ProposeSlots:
+    """Up to three dated slots for the meeting, from one side for the other to pick."""
+
+    slots: tuple[Slot, ...]
+    action = Action.PROPOSE_SLOTS
+
+
+@dataclass(frozen=True)
+class PickSlot:
+    proposal: int  # its number
+    slot: int  # the index of the slot within it
+    action = Action.PICK_SLOT
+
+
+@dataclass(frozen=True)
+class CancelAppointment:
+    action = Action.CANCEL_APPOINTMENT
+
+
+@dataclass(frozen=True)
+class RemindAppointment:
+    action = Action.REMIND_APPOINTMENT
+
+
+@dataclass(frozen=True)
 class Erase:
     """Free text written about or by an erased person goes; the facts (ids, dates, codes) stay."""
 
@@ -261,7 +352,21 @@ class Erase:
     action = Action.ERASE
 
 
-Command = Propose | Answer | Remind | Expire | Cancel | RecordMeeting | GiveFeedback | Erase
+Command = (
+    Propose
+    | Answer
+    | Remind
+    | Expire
+    | Cancel
+    | RecordMeeting
+    | GiveFeedback
+    | ChooseContact
+    | ProposeSlots
+    | PickSlot
+    | CancelAppointment
+    | RemindAppointment
+    | Erase
+)
 
 
 # -- the life cycle ---------------------------------------------------------------------------------
@@ -291,13 +396,22 @@ def decide(
         case Expire():
             return _step(introduction, status, "expired", contracts.IntroductionExpiredV1(**common(introduction)))
         case Cancel():
-            payload = contracts.IntroductionCancelledV1(**common(introduction), by_staff_id=command.staff_id)
-            cancelled = replace(introduction, cancelled_by=command.staff_id)
-            return _step(cancelled, status, "cancelled", payload)
+            return _cancel(introduction, command, status, now)
         case RecordMeeting():
             return _record_meeting(introduction, command, status)
         case GiveFeedback():
             return _give_feedback(introduction, command, SIDE_OF[actor])
+        case ProposeSlots():
+            return _propose_slots(introduction, command, SIDE_OF.get(actor, Side.BENEFICIARY), now)
+        case PickSlot():
+            return _pick_slot(introduction, command, SIDE_OF.get(actor, Side.BENEFICIARY), now)
+        case CancelAppointment():
+            return _cancel_appointment(introduction, SIDE_OF.get(actor, Side.BENEFICIARY).value)
+        case RemindAppointment():
+            return _remind_appointment(introduction)
+        case ChooseContact():
+            chosen = replace(introduction, contact_channel=command.channel)
+            return _changed(chosen, "contact_chosen", contracts.ContactChosenV1(**common(introduction)))
         case Erase():
             return _erase(introduction, command), []
     raise AssertionError(f"unknown command {command!r}")
@@ -362,7 +476,10 @@ def _answer(
     introduction: Introduction, command: Answer, status: Status, now: datetime
 ) -> tuple[Introduction, list[Envelope]]:
     reason = None if command.accept else command.reason
-    answered = replace(introduction, answered_at=now, decline_reason=reason, answer_message=command.message)
+    channel = command.contact if command.accept else None
+    answered = replace(
+        introduction, answered_at=now, decline_reason=reason, answer_message=command.message, contact_channel=channel
+    )
     payload = contracts.IntroductionAnsweredV1(
         **common(introduction),
         accepted=command.accept,
@@ -370,6 +487,121 @@ def _answer(
         answered_at=now,
     )
     return _step(answered, status, "answered", payload)
+
+
+def _cancel(
+    introduction: Introduction, command: Cancel, status: Status, now: datetime
+) -> tuple[Introduction, list[Envelope]]:
+    """Ending the introduction cancels the meeting that stood (calendars remove it: a second event of the
+    same write) and closes the proposal still open."""
+    standing = introduction.appointment
+    appointments = introduction.appointments
+    if standing is not None:
+        appointments = (*appointments[:-1], _cancelled(standing, ""))
+    proposals = tuple(
+        replace(p, outcome=Outcome.CLOSED) if p.outcome is Outcome.OPEN else p for p in introduction.slot_proposals
+    )
+    payload = contracts.IntroductionCancelledV1(**common(introduction), by_staff_id=command.staff_id)
+    cancelled = replace(
+        introduction, cancelled_by=command.staff_id, slot_proposals=proposals, appointments=appointments
+    )
+    changed, events = _step(cancelled, status, "cancelled", payload)
+    if standing is not None:
+        events.append(_event(changed, "meeting_cancelled", _meeting_cancelled(introduction, appointments[-1])))
+    return changed, events
+
+
+def _cancelled(standing: Appointment, by: str) -> Appointment:
+    return replace(standing, status=AppointmentStatus.CANCELLED, sequence=standing.sequence + 1, cancelled_by=by)
+
+
+def _meeting_cancelled(introduction: Introduction, cancelled: Appointment) -> contracts.MeetingCancelledV1:
+    return contracts.MeetingCancelledV1(
+        **common(introduction),
+        by_side=cancelled.cancelled_by or "",
+        starts_at=cancelled.slot.starts_at,
+        sequence=cancelled.sequence,
+        expires_at=introduction.expires_at,
+    )
+
+
+def _propose_slots(
+    introduction: Introduction, command: ProposeSlots, side: Side, now: datetime
+) -> tuple[Introduction, list[Envelope]]:
+    check_slots(command.slots, introduction.purpose, introduction.counsellor_present, introduction.meeting_modes, now)
+    earlier = tuple(
+        replace(p, outcome=Outcome.REPLACED) if p.outcome is Outcome.OPEN else p for p in introduction.slot_proposals
+    )
+    proposal = SlotProposal(len(earlier) + 1, side.value, tuple(command.slots), now)
+    payload = contracts.SlotsProposedV1(
+        **common(introduction), by_side=side.value, slots=len(command.slots), expires_at=introduction.expires_at
+    )
+    return _changed(replace(introduction, slot_proposals=(*earlier, proposal)), "slots_proposed", payload)
+
+
+def _pick_slot(
+    introduction: Introduction, command: PickSlot, side: Side, now: datetime
+) -> tuple[Introduction, list[Envelope]]:
+    proposal = open_proposal(introduction.slot_proposals)
+    if proposal is None or proposal.number != command.proposal:
+        raise RefusedTransition("Ces créneaux ne sont plus proposés : lisez les derniers proposés.")
+    if proposal.by == side.value:
+        raise RefusedTransition("C'est à l'autre personne de choisir parmi les créneaux que vous avez proposés.")
+    if not 0 <= command.slot < len(proposal.slots):
+        raise InvalidInput([("slot", f"Choisissez l'un des {len(proposal.slots)} créneaux proposés.")])
+    slot = proposal.slots[command.slot]
+    if slot.starts_at <= now:
+        raise RefusedTransition("Ce créneau est passé : proposez-en d'autres.")
+    before = introduction.appointment
+    earlier = tuple(
+        replace(a, status=AppointmentStatus.RESCHEDULED) if a is before else a for a in introduction.appointments
+    )
+    appointment = Appointment(
+        sequence=next_sequence(introduction.appointments),
+        slot=slot,
+        proposal=proposal.number,
+        by=side.value,
+        scheduled_at=now,
+        reminded=slot.starts_at - now <= timedelta(days=1),  # the invitation itself is the reminder
+    )
+    proposals = tuple(
+        replace(p, outcome=Outcome.PICKED, picked=command.slot) if p is proposal else p
+        for p in introduction.slot_proposals
+    )
+    payload = contracts.MeetingScheduledV1(
+        **common(introduction),
+        by_side=side.value,
+        starts_at=slot.starts_at,
+        ends_at=slot.ends_at,
+        sequence=appointment.sequence,
+        rescheduled=before is not None,
+        expires_at=introduction.expires_at,
+    )
+    scheduled = replace(introduction, slot_proposals=proposals, appointments=(*earlier, appointment))
+    return _changed(scheduled, "meeting_scheduled", payload)
+
+
+def _cancel_appointment(introduction: Introduction, by: str) -> tuple[Introduction, list[Envelope]]:
+    standing = introduction.appointment
+    if standing is None:
+        raise RefusedTransition("Aucune rencontre n'est prévue : il n'y a rien à annuler.")
+    appointments = (*introduction.appointments[:-1], _cancelled(standing, by))
+    payload = _meeting_cancelled(introduction, appointments[-1])
+    return _changed(replace(introduction, appointments=appointments), "meeting_cancelled", payload)
+
+
+def _remind_appointment(introduction: Introduction) -> tuple[Introduction, list[Envelope]]:
+    standing = introduction.appointment
+    if standing is None or standing.reminded:
+        raise RefusedTransition("Aucune rencontre prévue n'attend de rappel.")
+    payload = contracts.MeetingReminderDueV1(
+        **common(introduction),
+        starts_at=standing.slot.starts_at,
+        sequence=standing.sequence,
+        expires_at=introduction.expires_at,
+    )
+    appointments = (*introduction.appointments[:-1], replace(standing, reminded=True))
+    return _changed(replace(introduction, appointments=appointments), "meeting_reminder_due", payload)
 
 
 def _remind(introduction: Introduction) -> tuple[Introduction, list[Envelope]]:
@@ -416,6 +648,9 @@ def _erase(introduction: Introduction, command: Erase) -> Introduction:
         answer_message="",
         questions=(),
         erased_party=command.party,
+        contact_channel=None,
+        slot_proposals=(),  # where and when they would meet: gone with the person
+        appointments=(),
         meeting=meeting,
         feedback=feedback,
         version=introduction.version + 1,
@@ -463,4 +698,13 @@ def common(introduction: Introduction) -> dict[str, Any]:
         "counsellor_id": introduction.counsellor_id,
         "peer_id": introduction.peer_id,
         "purpose": introduction.purpose.value,
+    }
+
+
+def sees_contact(introduction: Introduction, staff_id: str) -> bool:
+    """Only the beneficiary's counsellor (or who proposed the introduction) reads how to reach the peer, and
+    only once the peer accepted."""
+    return introduction.contact_channel is not None and staff_id in {
+        introduction.counsellor_id,
+        introduction.proposed_by,
     }

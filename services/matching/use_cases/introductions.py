@@ -21,7 +21,9 @@ from services.matching.domain.introduction import (
     SIDE_OF,
     Answer,
     Cancel,
+    ChooseContact,
     Command,
+    ContactChannel,
     DeclineReason,
     GiveFeedback,
     Introduction,
@@ -154,16 +156,26 @@ class IntroductionService:
     # -- the peer's answer ------------------------------------------------------------------------
 
     async def answer(
-        self, introduction_id: str, accept: bool, reason: DeclineReason | None, message: str, now: datetime
+        self,
+        introduction_id: str,
+        accept: bool,
+        reason: DeclineReason | None,
+        message: str,
+        now: datetime,
+        contact: ContactChannel = ContactChannel.PLATFORM,
     ) -> Introduction:
         introduction = await self.step(
-            await self.get(introduction_id), Answer(accept, reason, message), Actor.PEER, now
+            await self.get(introduction_id), Answer(accept, reason, message, contact), Actor.PEER, now
         )
         if accept:
             await self.records.follow(introduction.peer_id)  # answered: the reliability changed
         else:
             await self.records.booking(introduction.peer_id, introduction.month, -1)
         return introduction
+
+    async def choose_contact(self, introduction: Introduction, channel: ContactChannel) -> Introduction:
+        """The peer changes how they are reached."""
+        return await self.step(introduction, ChooseContact(channel), Actor.PEER, datetime.now(UTC))
 
     # -- the counsellor ---------------------------------------------------------------------------
 

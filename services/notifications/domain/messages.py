@@ -88,7 +88,15 @@ def message(kind: Kind, payload: dict[str, Any], link: str = "", console: str = 
         accepted = payload.get("accepted")
         return Message(
             "Mise en relation acceptée" if accepted else "Mise en relation déclinée",
-            "Le pair a accepté la rencontre." if accepted else "Le pair a décliné la demande de rencontre.",
+            "Le pair a accepté la rencontre. Ouvrez la mise en relation pour savoir comment le joindre."
+            if accepted
+            else "Le pair a décliné la demande de rencontre.",
+            console,
+        )
+    if kind is Kind.INTRODUCTION_CONTACT:
+        return Message(
+            "Le pair a changé sa façon d'être joint",
+            "Le pair a choisi une autre façon d'être joint. Ouvrez la mise en relation pour la lire.",
             console,
         )
     if kind is Kind.CONVENTION_LINK:

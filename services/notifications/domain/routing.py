@@ -25,6 +25,7 @@ class Kind(StrEnum):
     INTRODUCTION_REQUEST = "introduction_request"
     INTRODUCTION_REMINDER = "introduction_reminder"
     INTRODUCTION_ANSWERED = "introduction_answered"
+    INTRODUCTION_CONTACT = "introduction_contact"
     CONVENTION_LINK = "convention_link"
     CONVENTION_CONFIRMED = "convention_confirmed"
     CONVENTION_DECLINED = "convention_declined"
@@ -52,6 +53,7 @@ class Preference(StrEnum):
 STAFF_DEFAULTS: dict[Kind, Preference] = {
     Kind.SUGGESTION: Preference.LIVE,
     Kind.INTRODUCTION_ANSWERED: Preference.LIVE,
+    Kind.INTRODUCTION_CONTACT: Preference.LIVE,
     Kind.CONVENTION_CONFIRMED: Preference.LIVE,
     Kind.CONVENTION_DECLINED: Preference.BOTH,
     Kind.CONVENTION_TO_VALIDATE: Preference.BOTH,
@@ -78,6 +80,8 @@ ROUTES: dict[str, tuple[Route, ...]] = {
     "matching.introduction.proposed": (Route(Kind.INTRODUCTION_REQUEST, Audience.PEER),),
     "matching.introduction.reminder_due": (Route(Kind.INTRODUCTION_REMINDER, Audience.PEER),),
     "matching.introduction.answered": (Route(Kind.INTRODUCTION_ANSWERED, Audience.COUNSELLOR),),
+    # which way the peer chose stays in matching: the counsellor opens the introduction to read it
+    "matching.introduction.contact_chosen": (Route(Kind.INTRODUCTION_CONTACT, Audience.COUNSELLOR),),
     "placements.convention.link_issued": (Route(Kind.CONVENTION_LINK, Audience.PARTIES),),
     "placements.convention.confirmed": (Route(Kind.CONVENTION_CONFIRMED, Audience.COUNSELLOR),),
     "placements.convention.declined": (Route(Kind.CONVENTION_DECLINED, Audience.COUNSELLOR),),

@@ -20,6 +20,22 @@ function meetingForm(introduction) {
   return form;
 }
 
+// How the peer chose to be reached: read from the introduction itself, by the beneficiary's counsellor only
+function contactBox(i) {
+  if (!i.contact_channel) return null;
+  const box = h("div", { class: "contact", "aria-live": "polite" },
+    h("button", { type: "button", class: "secondary", onclick: async () => {
+      const found = await api("matching", `/introductions/${i.introduction_id}`);
+      const c = found.contact;
+      box.replaceChildren(c ? h("p", {}, h("strong", {}, "Joindre le pair : "), c.label,
+        c.email ? h("span", {}, " · ", h("a", { href: `mailto:${c.email}` }, c.email)) : null,
+        c.phone ? h("span", {}, " · ", h("a", { href: `tel:${c.phone}` }, c.phone)) : null,
+        h("br"), h("span", { class: "muted" }, c.note))
+        : h("p", { class: "muted" }, "Seul le conseiller du bénéficiaire voit comment joindre le pair."));
+    } }, "Comment joindre le pair"));
+  return box;
+}
+
 function card(i) {
   const cancel = ["proposed", "accepted"].includes(i.status) ? h("button", { type: "button", class: "secondary", onclick: async () => {
     if (!confirm("Annuler cette mise en relation ?")) return;
@@ -36,6 +52,7 @@ function card(i) {
       i.answered_at ? ` · réponse le ${dateFr(i.answered_at)}` : ""),
     i.answer_message ? h("blockquote", {}, i.answer_message) : null,
     i.meeting ? h("p", {}, `Rencontre le ${dateFr(i.meeting.held_on)}`) : null,
+    contactBox(i),
     i.status === "accepted" ? meetingForm(i) : null,
     h("div", { class: "actions" }, cancel));
 }

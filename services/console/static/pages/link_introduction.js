@@ -1,6 +1,6 @@
 // A peer's page, from the link in their e-mail: read the request, accept or decline, then give feedback.
 import { api, choices, dateFr, failure, field, h, onSubmit, select, setTitle, show } from "../app.js";
-import { INTRODUCTION_STATUS, MODES, PEER_DECLINE } from "../labels.js";
+import { CONTACT_CHANNELS, INTRODUCTION_STATUS, MODES, PEER_DECLINE } from "../labels.js";
 
 const token = location.pathname.split("/")[3];
 const path = `/links/introductions/${token}`;
@@ -10,13 +10,28 @@ function answerForm() {
   const reason = select("reason", PEER_DECLINE, "no_time");
   const accept = h("button", { type: "submit", value: "accept" }, "J'accepte");
   const decline = h("button", { type: "submit", value: "decline", class: "secondary" }, "Je refuse");
+  const contact = choices("Si vous acceptez, comment le conseiller peut-il vous joindre ?", "contact", CONTACT_CHANNELS, ["platform"], "radio");
   const form = h("form", { class: "card", novalidate: true }, h("h2", {}, "Votre réponse"),
-    field("Un mot pour le conseiller (facultatif)", message), field("Si vous refusez, pourquoi ?", reason), h("div", { class: "actions" }, accept, decline));
+    field("Un mot pour le conseiller (facultatif)", message), contact,
+    h("p", { class: "hint" }, "Seul le conseiller de la personne voit ce choix. Vous pourrez le changer depuis ce lien."),
+    field("Si vous refusez, pourquoi ?", reason), h("div", { class: "actions" }, accept, decline));
   onSubmit(form, async (event) => {
     const accepting = event.submitter?.value !== "decline";
+    const channel = new FormData(form).get("contact") || "platform";
     render(await api("matching", `${path}/answer`, { method: "POST", token: null,
-      body: { accept: accepting, reason: accepting ? null : reason.value, message: message.value } }),
-    accepting ? "Merci ! Le conseiller vous contacte pour organiser la rencontre." : "C'est noté, merci d'avoir répondu.");
+      body: { accept: accepting, reason: accepting ? null : reason.value, message: message.value, contact: channel } }),
+    accepting ? "Merci ! Vous pouvez maintenant proposer des dates de rencontre, ou attendre celles du conseiller." : "C'est noté, merci d'avoir répondu.");
+  });
+  return form;
+}
+
+function contactForm(r) {
+  const form = h("form", { class: "card", novalidate: true }, h("h2", {}, "Comment vous joindre"),
+    choices("Le conseiller de la personne vous joint", "channel", CONTACT_CHANNELS, [r.contact_channel || "platform"], "radio"),
+    h("p", { class: "hint" }, "Personne d'autre ne voit ce choix."), h("button", { type: "submit", class: "secondary" }, "Changer"));
+  onSubmit(form, async () => {
+    render(await api("matching", `${path}/contact`, { method: "POST", token: null,
+      body: { channel: new FormData(form).get("channel") } }), "C'est noté : le conseiller vous joindra ainsi.");
   });
   return form;
 }
@@ -48,6 +63,7 @@ function render(r, done) {
       h("p", {}, "Statut : ", h("strong", {}, INTRODUCTION_STATUS[r.status] || r.status),
         r.status === "proposed" ? ` · à donner avant le ${dateFr(r.expires_at)}` : "")),
     r.status === "proposed" ? answerForm() : null,
+    ["accepted", "met"].includes(r.status) ? contactForm(r) : null,
     ["accepted", "met"].includes(r.status) && !r.feedback_given ? feedbackForm() : null);
   document.getElementById("done")?.focus();
 }
