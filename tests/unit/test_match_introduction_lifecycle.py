@@ -24,6 +24,7 @@ from services.matching.domain.introduction import (
     CancelAppointment,
     ChooseContact,
     Command,
+    ConcernReason,
     ContactChannel,
     DeclineReason,
     Erase,
@@ -38,9 +39,15 @@ from services.matching.domain.introduction import (
     RefusedTransition,
     Remind,
     RemindAppointment,
+    ReportConcern,
+    ReviewConcern,
+    SendMessage,
     Side,
     Status,
+    concerns_seen_by,
     decide,
+    feedback_open,
+    feedback_opens_at,
     meeting_follows,
     sees_contact,
 )
@@ -115,13 +122,16 @@ COMMANDS: dict[Action, Command] = {
     Action.REMIND: Remind(),
     Action.EXPIRE: Expire(),
     Action.CANCEL: Cancel("staff-1"),
-    Action.RECORD_MEETING: RecordMeeting(date(2026, 11, 20), "in_person", "Très concret."),
+    Action.RECORD_MEETING: RecordMeeting(date(2026, 11, 1), "in_person", "Très concret."),
     Action.GIVE_FEEDBACK: GiveFeedback(True, 4, "Utile"),
     Action.CHOOSE_CONTACT: ChooseContact(ContactChannel.PHONE),
     Action.PROPOSE_SLOTS: ProposeSlots(SLOTS),
     Action.PICK_SLOT: PickSlot(1, 0),
     Action.CANCEL_APPOINTMENT: CancelAppointment(),
     Action.REMIND_APPOINTMENT: RemindAppointment(),
+    Action.SEND_MESSAGE: SendMessage("Bonjour, je suis disponible le mardi."),
+    Action.REPORT_CONCERN: ReportConcern(ConcernReason.BEHAVIOUR, "Propos déplacés pendant la visio"),
+    Action.REVIEW_CONCERN: ReviewConcern(1, "admin-1", resume_peer=True),
     Action.ERASE: Erase("beneficiary"),
 }
 STEP = {
@@ -137,6 +147,9 @@ STEP = {
     Action.PICK_SLOT: "meeting_scheduled",
     Action.CANCEL_APPOINTMENT: "meeting_cancelled",
     Action.REMIND_APPOINTMENT: "meeting_reminder_due",
+    Action.SEND_MESSAGE: "message_sent",
+    Action.REPORT_CONCERN: "concern_reported",
+    Action.REVIEW_CONCERN: "concern_reviewed",
 }
 ON_THE_WAY = {  # how each status is reached from a proposal
     Status.PROPOSED: (),
@@ -163,14 +176,25 @@ def in_status(status: Status) -> Introduction:
 
 def ready_for(status: Status, action: Action) -> Introduction:
     """In `status`, with what the action needs when it is allowed there: the peer's slots to pick from, a
-    meeting to cancel or to remind of."""
+    meeting to cancel or to remind of, a meeting whose date came for feedback."""
     introduction = in_status(status)
+    if action == Action.REVIEW_CONCERN and (status, Action.REPORT_CONCERN) in TRANSITIONS:
+        return decide(introduction, COMMANDS[Action.REPORT_CONCERN], Actor.PEER, NOW)[0]
+    if status == Status.ACCEPTED and action == Action.GIVE_FEEDBACK:
+        return met_yesterday(introduction)
     if status != Status.ACCEPTED or action not in NEEDS_SLOTS:
         return introduction
     introduction = decide(introduction, ProposeSlots(SLOTS), Actor.PEER, NOW)[0]
     if action == Action.PICK_SLOT:
         return introduction
     return decide(introduction, PickSlot(1, 0), Actor.COUNSELLOR, NOW)[0]
+
+
+def met_yesterday(accepted: Introduction) -> Introduction:
+    """Accepted, with a meeting scheduled at NOW for the next day: its date has come by LATER."""
+    tomorrow = (Slot(NOW + timedelta(days=1), 60, Venue.IN_PERSON, "Agence"),)
+    offered = decide(accepted, ProposeSlots(tomorrow), Actor.PEER, NOW)[0]
+    return decide(offered, PickSlot(offered.slot_proposals[-1].number, 0), Actor.COUNSELLOR, NOW)[0]
 
 
 NEEDS_SLOTS = {Action.PICK_SLOT, Action.CANCEL_APPOINTMENT, Action.REMIND_APPOINTMENT}
@@ -286,26 +310,51 @@ def test_a_peer_is_reminded_once() -> None:
 
 def test_a_meeting_is_held_in_a_way_both_agreed_on() -> None:
     with pytest.raises(InvalidInput, match="agreed on in_person"):
-        decide(in_status(Status.ACCEPTED), RecordMeeting(date(2026, 11, 20), "video"), Actor.COUNSELLOR, NOW)
-    met, [event] = decide(in_status(Status.ACCEPTED), RecordMeeting(date(2026, 11, 20), None), Actor.SYSTEM, NOW)
-    assert met.meeting is not None and met.meeting.mode is None and event.payload["held_on"] == "2026-11-20"
+        decide(in_status(Status.ACCEPTED), RecordMeeting(date(2026, 11, 1), "video"), Actor.COUNSELLOR, NOW)
+    met, [event] = decide(in_status(Status.ACCEPTED), RecordMeeting(date(2026, 11, 1), None), Actor.SYSTEM, NOW)
+    assert met.meeting is not None and met.meeting.mode is None and event.payload["held_on"] == "2026-11-01"
 
 
 def test_each_side_gives_its_feedback_once_and_a_meeting_that_took_place_follows() -> None:
-    accepted = in_status(Status.ACCEPTED)
+    accepted = met_yesterday(in_status(Status.ACCEPTED))
     feedback = GiveFeedback(True, 5, "Très utile")
-    by_counsellor, [event] = decide(accepted, feedback, Actor.COUNSELLOR, NOW)
+    by_counsellor, [event] = decide(accepted, feedback, Actor.COUNSELLOR, LATER)
     assert set(by_counsellor.feedback) == {Side.BENEFICIARY} and event.payload["side"] == "beneficiary"
     assert meeting_follows(by_counsellor, feedback), "nobody recorded it: the feedback counts as the meeting"
-    by_peer, [event] = decide(by_counsellor, GiveFeedback(False, None), Actor.PEER, NOW)
+    by_peer, [event] = decide(by_counsellor, GiveFeedback(False, None), Actor.PEER, LATER)
     assert set(by_peer.feedback) == {Side.BENEFICIARY, Side.PEER} and event.payload["side"] == "peer"
     with pytest.raises(RefusedTransition, match="beneficiary has already given feedback"):
-        decide(by_peer, feedback, Actor.COUNSELLOR, NOW)
+        decide(by_peer, feedback, Actor.COUNSELLOR, LATER)
     with pytest.raises(InvalidInput, match="how useful"):
-        decide(accepted, GiveFeedback(True, None), Actor.PEER, NOW)
+        decide(accepted, GiveFeedback(True, None), Actor.PEER, LATER)
     with pytest.raises(InvalidInput, match="not rated"):
-        decide(accepted, GiveFeedback(False, 3), Actor.PEER, NOW)
+        decide(accepted, GiveFeedback(False, 3), Actor.PEER, LATER)
     assert not meeting_follows(in_status(Status.MET), feedback), "already recorded"
+
+
+def test_feedback_comes_only_once_the_meetings_date_has_come() -> None:
+    accepted = in_status(Status.ACCEPTED)
+    with pytest.raises(RefusedTransition, match="fixez d'abord sa date"):
+        decide(accepted, GiveFeedback(True, 4), Actor.PEER, LATER)
+    assert feedback_opens_at(accepted) is None and not feedback_open(accepted, Side.PEER, LATER)
+    planned = met_yesterday(accepted)
+    with pytest.raises(RefusedTransition, match="une fois sa date passée"):
+        decide(planned, GiveFeedback(True, 4), Actor.COUNSELLOR, NOW)
+    assert not feedback_open(planned, Side.BENEFICIARY, NOW) and feedback_open(planned, Side.BENEFICIARY, LATER)
+    given = decide(planned, GiveFeedback(True, 4), Actor.COUNSELLOR, LATER)[0]
+    assert not feedback_open(given, Side.BENEFICIARY, LATER) and feedback_open(given, Side.PEER, LATER)
+    with pytest.raises(InvalidInput, match="passée"):
+        decide(accepted, RecordMeeting(date(2026, 11, 3), "in_person"), Actor.COUNSELLOR, NOW)
+
+
+def test_a_no_show_is_an_answer_and_is_not_a_meeting() -> None:
+    planned = met_yesterday(in_status(Status.ACCEPTED))
+    absent = GiveFeedback(False, None, "Le pair n'est pas venu", no_show=True)
+    reported, [event] = decide(planned, absent, Actor.COUNSELLOR, LATER)
+    assert reported.feedback[Side.BENEFICIARY].no_show and event.payload["no_show"] is True
+    assert not meeting_follows(reported, absent) and reported.status == Status.ACCEPTED
+    with pytest.raises(InvalidInput, match="absence"):
+        decide(planned, GiveFeedback(True, 3, no_show=True), Actor.COUNSELLOR, LATER)
 
 
 def test_an_erasure_takes_the_free_text_and_keeps_the_facts() -> None:
@@ -314,7 +363,7 @@ def test_an_erasure_takes_the_free_text_and_keeps_the_facts() -> None:
     erased, events = decide(met, Erase("beneficiary"), Actor.SYSTEM, NOW)
     assert events == [] and erased.version == met.version + 1 and erased.erased_party == "beneficiary"
     assert erased.message == "" and erased.answer_message == "" and erased.questions == ()
-    assert erased.meeting is not None and erased.meeting.summary == "" and erased.meeting.held_on == date(2026, 11, 20)
+    assert erased.meeting is not None and erased.meeting.summary == "" and erased.meeting.held_on == date(2026, 11, 1)
     assert erased.feedback[Side.BENEFICIARY].comment == "" and erased.feedback[Side.BENEFICIARY].usefulness == 4
     assert erased.status == Status.MET and erased.peer_id == met.peer_id
 
@@ -449,6 +498,54 @@ def test_a_minor_meets_in_person_only() -> None:
     assert decide(minor, ProposeSlots(SLOTS), Actor.PEER, NOW)[0].slot_proposals
 
 
-def test_an_erasure_forgets_the_slots_and_the_meeting() -> None:
-    erased = decide(scheduled(), Erase("peer"), Actor.SYSTEM, NOW)[0]
+def test_an_erasure_forgets_the_slots_and_cancels_the_meeting_in_calendars_without_its_place() -> None:
+    erased, [event] = decide(scheduled(), Erase("peer"), Actor.SYSTEM, NOW)
     assert erased.slot_proposals == () and erased.appointments == () and erased.appointment is None
+    assert event.event_type == "matching.introduction.meeting_cancelled" and event.payload["sequence"] == 1
+    assert event.payload["by_side"] == "" and event.aggregate_version == erased.version
+    assert "Nantes" not in event.model_dump_json()
+
+
+def test_a_short_thread_between_the_counsellor_and_the_peer_that_an_erasure_scrubs() -> None:
+    accepted = in_status(Status.ACCEPTED)
+    asked, [event] = decide(accepted, SendMessage("  Êtes-vous libre mardi ?  "), Actor.COUNSELLOR, NOW)
+    answered = decide(asked, SendMessage("Oui, l'après-midi."), Actor.PEER, LATER)[0]
+    assert [(m.number, m.by, m.text) for m in answered.thread] == [
+        (1, "beneficiary", "Êtes-vous libre mardi ?"),
+        (2, "peer", "Oui, l'après-midi."),
+    ]
+    assert event.payload["by_side"] == "beneficiary" and "mardi" not in event.model_dump_json(), "text in matching only"
+    with pytest.raises(InvalidInput, match="Écrivez"):
+        decide(accepted, SendMessage("   "), Actor.PEER, NOW)
+    with pytest.raises(InvalidInput, match="2000"):
+        decide(accepted, SendMessage("x" * 2001), Actor.PEER, NOW)
+    full = replace(accepted, thread=answered.thread * 25)
+    with pytest.raises(RefusedTransition, match="50 messages"):
+        decide(full, SendMessage("Encore un"), Actor.PEER, NOW)
+    assert decide(answered, Erase("peer"), Actor.SYSTEM, NOW)[0].thread == ()
+
+
+def test_a_concern_reaches_the_admin_never_the_other_side_and_its_review_may_resume_the_peer() -> None:
+    accepted = in_status(Status.ACCEPTED)
+    reported, [event] = decide(
+        accepted, ReportConcern(ConcernReason.SAFETY, "Je ne me suis pas senti à l'aise"), Actor.PEER, NOW
+    )
+    assert event.payload["by_side"] == "peer" and event.payload["concern"] == 1
+    assert "aise" not in event.model_dump_json() and "safety" not in event.model_dump_json(), "what stays in matching"
+    assert concerns_seen_by(reported, Side.BENEFICIARY) == (), "the counsellor's side never sees the peer's"
+    assert [c.reason for c in concerns_seen_by(reported, Side.PEER)] == [ConcernReason.SAFETY]
+    with pytest.raises(RefusedTransition, match="déjà entre les mains"):
+        decide(reported, ReportConcern(ConcernReason.OTHER), Actor.PEER, NOW)
+    both = decide(reported, ReportConcern(ConcernReason.NO_SHOW), Actor.COUNSELLOR, NOW)[0]
+    with pytest.raises(NotYours):
+        decide(both, ReviewConcern(1, "counsellor-1", True), Actor.COUNSELLOR, NOW)
+    first, [event] = decide(both, ReviewConcern(1, "admin-1", True), Actor.ADMIN, LATER)
+    assert event.payload["resume_peer"] is False, "another concern still waits: the peer stays paused"
+    cleared, [event] = decide(first, ReviewConcern(2, "admin-1", True), Actor.ADMIN, LATER)
+    assert event.payload["resume_peer"] is True and all(c.reviewed_at == LATER for c in cleared.concerns)
+    with pytest.raises(RefusedTransition, match="déjà été examiné"):
+        decide(cleared, ReviewConcern(2, "admin-1", False), Actor.ADMIN, LATER)
+    with pytest.raises(RefusedTransition, match="n° 9"):
+        decide(cleared, ReviewConcern(9, "admin-1", False), Actor.ADMIN, LATER)
+    erased = decide(cleared, Erase("peer"), Actor.SYSTEM, LATER)[0]
+    assert [c.text for c in erased.concerns] == ["", ""] and erased.concerns[0].reason == ConcernReason.SAFETY

@@ -82,6 +82,9 @@ REGISTRY: dict[tuple[str, int], EventContract] = {
         EventContract(
             "matching.introduction.meeting_reminder_due", 1, "matching.introduction", matching.MeetingReminderDueV1
         ),
+        EventContract("matching.introduction.message_sent", 1, "matching.introduction", matching.MessageSentV1),
+        EventContract("matching.introduction.concern_reported", 1, "matching.introduction", matching.ConcernReportedV1),
+        EventContract("matching.introduction.concern_reviewed", 1, "matching.introduction", matching.ConcernReviewedV1),
         *(
             EventContract(f"placements.convention.{step}", 1, "placements.convention", payload)
             for step, payload in CONVENTION_STEPS.items()

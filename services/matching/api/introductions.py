@@ -15,6 +15,7 @@ from services.kit.identity import AgencyStaff
 from services.kit.internal_api import OwnerRefused, OwnerUnreachable
 from services.kit.pagination import After, announce_next
 from services.matching.adapters.peer_directory import PeerDirectory
+from services.matching.api.meetings import ConcernOut, MeetingPlan, ThreadMessageOut, concerns_of, thread_of
 from services.matching.deps import (
     IntroductionServiceDep,
     PeerDirectoryDep,
@@ -29,7 +30,9 @@ from services.matching.domain.introduction import (
     Introduction,
     Meeting,
     Proposal,
+    Side,
     Status,
+    feedback_opens_at,
     sees_contact,
 )
 from services.matching.domain.introduction_rules import PURPOSE_LABELS, Purpose
@@ -58,6 +61,7 @@ class FeedbackIn(BaseModel):
     took_place: bool
     usefulness: int | None = Field(default=None, ge=1, le=5)
     comment: str = Field(default="", max_length=2000)
+    no_show: bool = Field(default=False, description="it did not take place: the other side did not come")
 
 
 class PeerContactOut(BaseModel):
@@ -126,6 +130,11 @@ class IntroductionOut(BaseModel):
         default=None,
         description="one introduction read by the beneficiary's counsellor: how to reach the peer, as they chose",
     )
+    meeting_plan: MeetingPlan
+    feedback_opens_at: datetime | None = Field(description="feedback comes once the meeting's date has come")
+    thread: list[ThreadMessageOut] = Field(description="the messages between the counsellor and the peer")
+    concerns: list[ConcernOut] = Field(description="the concerns the beneficiary's side reported (not the peer's)")
+    concerns_to_review: int = Field(description="how many concerns, by either side, wait for the agency's admin")
 
     @classmethod
     def of(cls, i: Introduction) -> IntroductionOut:
@@ -151,6 +160,11 @@ class IntroductionOut(BaseModel):
             feedback={side.value: asdict(given) for side, given in i.feedback.items()},
             contact_channel=i.contact_channel,
             contact_channel_label=None if i.contact_channel is None else CONTACT_LABELS[i.contact_channel],
+            meeting_plan=MeetingPlan.of(i),
+            feedback_opens_at=feedback_opens_at(i),
+            thread=thread_of(i),
+            concerns=concerns_of(i, Side.BENEFICIARY),
+            concerns_to_review=sum(c.reviewed_at is None for c in i.concerns),
         )
 
 
@@ -242,5 +256,7 @@ async def feedback(
     introduction_id: str, body: FeedbackIn, caller: AgencyStaff, service: IntroductionServiceDep
 ) -> IntroductionOut:
     introduction = await own_introduction(service, introduction_id, caller)
-    given = await service.give_feedback(introduction, Actor.COUNSELLOR, body.took_place, body.usefulness, body.comment)
+    given = await service.give_feedback(
+        introduction, Actor.COUNSELLOR, body.took_place, body.usefulness, body.comment, body.no_show
+    )
     return IntroductionOut.of(given)

@@ -13,6 +13,17 @@ from services.contracts.links import PEER_INTRODUCTION
 from services.kit import links
 from services.kit.rate_limits import LINK_RATE_LIMIT
 from services.matching.api.introductions import FeedbackIn
+from services.matching.api.meetings import (
+    ConcernIn,
+    ConcernOut,
+    MeetingPlan,
+    MessageIn,
+    PickIn,
+    SlotsIn,
+    ThreadMessageOut,
+    concerns_of,
+    thread_of,
+)
 from services.matching.deps import IntroductionServiceDep, LinkKey
 from services.matching.domain.actor import Actor
 from services.matching.domain.introduction import (
@@ -22,6 +33,7 @@ from services.matching.domain.introduction import (
     Introduction,
     Side,
     Status,
+    feedback_open,
 )
 from services.matching.domain.introduction_rules import PURPOSE_LABELS, Purpose
 from services.matching.use_cases.introductions import IntroductionService, NotFound
@@ -47,6 +59,10 @@ class RequestForPeer(BaseModel):
     feedback_given: bool
     contact_channel: ContactChannel | None = Field(description="how you chose to be reached")
     contact_channel_label: str | None
+    meeting_plan: MeetingPlan
+    feedback_open: bool = Field(description="the meeting's date has come and you have not given your feedback")
+    thread: list[ThreadMessageOut] = Field(description="your messages with the counsellor")
+    concerns: list[ConcernOut] = Field(description="the concerns you reported (the counsellor's are not shown)")
 
     @classmethod
     def of(cls, i: Introduction) -> RequestForPeer:
@@ -66,6 +82,10 @@ class RequestForPeer(BaseModel):
             feedback_given=Side.PEER in i.feedback,
             contact_channel=i.contact_channel,
             contact_channel_label=None if i.contact_channel is None else CONTACT_LABELS[i.contact_channel],
+            meeting_plan=MeetingPlan.of(i),
+            feedback_open=feedback_open(i, Side.PEER, datetime.now(UTC)),
+            thread=thread_of(i),
+            concerns=concerns_of(i, Side.PEER),
         )
 
 
@@ -117,5 +137,41 @@ async def contact(token: str, body: ContactIn, service: IntroductionServiceDep, 
 @router.post("/{token}/feedback", summary="After the meeting: did it take place, how useful (1-5), a comment")
 async def feedback(token: str, body: FeedbackIn, service: IntroductionServiceDep, key: LinkKey) -> RequestForPeer:
     introduction = await linked(service, key, token)
-    given = await service.give_feedback(introduction, Actor.PEER, body.took_place, body.usefulness, body.comment)
+    given = await service.give_feedback(
+        introduction, Actor.PEER, body.took_place, body.usefulness, body.comment, body.no_show
+    )
     return RequestForPeer.of(given)
+
+
+@router.post("/{token}/slots", summary="Propose up to three dated slots for the meeting; the counsellor picks one")
+async def propose_slots(token: str, body: SlotsIn, service: IntroductionServiceDep, key: LinkKey) -> RequestForPeer:
+    introduction = await linked(service, key, token)
+    slots = tuple(s.slot() for s in body.slots)
+    return RequestForPeer.of(await service.propose_slots(introduction, slots, Actor.PEER))
+
+
+@router.post("/{token}/slots/pick", summary="Pick one of the slots the counsellor proposed")
+async def pick_slot(token: str, body: PickIn, service: IntroductionServiceDep, key: LinkKey) -> RequestForPeer:
+    introduction = await linked(service, key, token)
+    return RequestForPeer.of(await service.pick_slot(introduction, body.proposal, body.slot, Actor.PEER))
+
+
+@router.post("/{token}/appointment/cancel", summary="Cancel the meeting that stands: calendars remove it")
+async def cancel_appointment(token: str, service: IntroductionServiceDep, key: LinkKey) -> RequestForPeer:
+    introduction = await linked(service, key, token)
+    return RequestForPeer.of(await service.cancel_appointment(introduction, Actor.PEER))
+
+
+@router.post("/{token}/messages", summary="Write to the counsellor (your address stays private)")
+async def send_message(token: str, body: MessageIn, service: IntroductionServiceDep, key: LinkKey) -> RequestForPeer:
+    introduction = await linked(service, key, token)
+    return RequestForPeer.of(await service.send_message(introduction, body.text, Actor.PEER))
+
+
+@router.post(
+    "/{token}/concerns",
+    summary="Report a concern about the meeting to the agency (the person and their counsellor never see it)",
+)
+async def report_concern(token: str, body: ConcernIn, service: IntroductionServiceDep, key: LinkKey) -> RequestForPeer:
+    introduction = await linked(service, key, token)
+    return RequestForPeer.of(await service.report_concern(introduction, body.reason, body.text, Actor.PEER))

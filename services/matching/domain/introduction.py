@@ -8,7 +8,7 @@ The life cycle is the TRANSITIONS table (which action leads where) and ACTORS (w
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -26,6 +26,7 @@ from services.matching.domain.introduction_rules import (
     deadlines,
 )
 from services.matching.domain.meeting import (
+    PARIS,
     Appointment,
     AppointmentStatus,
     Outcome,
@@ -62,6 +63,9 @@ class Action(StrEnum):
     PICK_SLOT = "pick_slot"
     CANCEL_APPOINTMENT = "cancel_appointment"
     REMIND_APPOINTMENT = "remind_appointment"
+    SEND_MESSAGE = "send_message"
+    REPORT_CONCERN = "report_concern"
+    REVIEW_CONCERN = "review_concern"
     ERASE = "erase"
 
 
@@ -82,6 +86,12 @@ TRANSITIONS: dict[tuple[Status, Action], Status] = {
     (Status.ACCEPTED, Action.PICK_SLOT): Status.ACCEPTED,
     (Status.ACCEPTED, Action.CANCEL_APPOINTMENT): Status.ACCEPTED,
     (Status.ACCEPTED, Action.REMIND_APPOINTMENT): Status.ACCEPTED,
+    # a short thread between the counsellor and the peer, from the yes to the feedback
+    (Status.ACCEPTED, Action.SEND_MESSAGE): Status.ACCEPTED,
+    (Status.MET, Action.SEND_MESSAGE): Status.MET,
+    # a concern about the meeting (signalement): to the agency's admin, never shown to the other side
+    **{(status, Action.REPORT_CONCERN): status for status in (Status.ACCEPTED, Status.MET, Status.CANCELLED)},
+    **{(status, Action.REVIEW_CONCERN): status for status in (Status.ACCEPTED, Status.MET, Status.CANCELLED)},
     **{(status, Action.ERASE): status for status in Status},
 }
 ACTORS: dict[Action, frozenset[Actor]] = {
@@ -98,6 +108,9 @@ ACTORS: dict[Action, frozenset[Actor]] = {
     Action.PICK_SLOT: frozenset({Actor.COUNSELLOR, Actor.PEER}),  # from the other side's proposal
     Action.CANCEL_APPOINTMENT: frozenset({Actor.COUNSELLOR, Actor.PEER}),
     Action.REMIND_APPOINTMENT: frozenset({Actor.SYSTEM}),
+    Action.SEND_MESSAGE: frozenset({Actor.COUNSELLOR, Actor.PEER}),
+    Action.REPORT_CONCERN: frozenset({Actor.COUNSELLOR, Actor.PEER}),
+    Action.REVIEW_CONCERN: frozenset({Actor.ADMIN}),
     Action.ERASE: frozenset({Actor.SYSTEM}),
 }
 OPEN = frozenset({Status.PROPOSED, Status.ACCEPTED})  # one open introduction per pair
@@ -118,6 +131,9 @@ PAST = {
     Action.PICK_SLOT: "a slot picked",
     Action.CANCEL_APPOINTMENT: "its meeting cancelled",
     Action.REMIND_APPOINTMENT: "its meeting reminded",
+    Action.SEND_MESSAGE: "a message sent",
+    Action.REPORT_CONCERN: "a concern reported",
+    Action.REVIEW_CONCERN: "a concern reviewed",
     Action.ERASE: "erased",
 }
 
@@ -173,6 +189,51 @@ class Feedback:
     took_place: bool
     usefulness: int | None  # 1 to 5, when it took place
     comment: str = ""
+    no_show: bool = False  # it did not take place: the other side did not come
+
+
+@dataclass(frozen=True)
+class ThreadMessage:
+    """One message of the thread between the counsellor and the peer (kept in matching only)."""
+
+    number: int  # 1, 2, ...
+    by: str  # "peer" or "beneficiary" (their counsellor)
+    text: str
+    sent_at: datetime
+
+
+class ConcernReason(StrEnum):
+    BEHAVIOUR = "behaviour"  # inappropriate words or behaviour
+    SAFETY = "safety"  # felt unsafe
+    NO_SHOW = "no_show"  # did not come, repeatedly or without a word
+    OTHER = "other"
+
+
+CONCERN_LABELS = {
+    ConcernReason.BEHAVIOUR: "Propos ou comportement déplacés",
+    ConcernReason.SAFETY: "Sentiment d'insécurité",
+    ConcernReason.NO_SHOW: "Absence sans prévenir",
+    ConcernReason.OTHER: "Autre",
+}
+
+
+@dataclass(frozen=True)
+class Concern:
+    """A concern (signalement) about the meeting: read by the agency's admin and its author, never by the
+    other side; the peer is paused until it is reviewed."""
+
+    number: int
+    by: str  # "peer" or "beneficiary" (their counsellor)
+    reason: ConcernReason
+    text: str
+    reported_at: datetime
+    reviewed_at: datetime | None = None
+    reviewed_by: str | None = None  # the admin
+    resume_peer: bool | None = None  # the review's outcome: the peer may meet again, or stays paused
+
+
+MAX_MESSAGES = 50
+MAX_MESSAGE_LENGTH = 2000
 
 
 @dataclass(frozen=True)
@@ -226,6 +287,8 @@ class Introduction:
     contact_channel: ContactChannel | None = None  # the peer's choice, from their acceptance on
     slot_proposals: tuple[SlotProposal, ...] = ()  # every proposal of dates, oldest first (the history)
     appointments: tuple[Appointment, ...] = ()  # every slot picked, oldest first; the last may stand
+    thread: tuple[ThreadMessage, ...] = ()  # the messages between the counsellor and the peer, oldest first
+    concerns: tuple[Concern, ...] = ()  # reported about the meeting, by either side
     version: int = 1
 
     @property
@@ -308,6 +371,7 @@ class GiveFeedback:
     took_place: bool
     usefulness: int | None
     comment: str = ""
+    no_show: bool = False  # it did not take place because the other side did not come
     action = Action.GIVE_FEEDBACK
 
 
@@ -345,6 +409,27 @@ class RemindAppointment:
 
 
 @dataclass(frozen=True)
+class SendMessage:
+    text: str
+    action = Action.SEND_MESSAGE
+
+
+@dataclass(frozen=True)
+class ReportConcern:
+    reason: ConcernReason
+    text: str = ""
+    action = Action.REPORT_CONCERN
+
+
+@dataclass(frozen=True)
+class ReviewConcern:
+    number: int
+    admin_id: str
+    resume_peer: bool  # the peer may meet again (resumed), or stays paused
+    action = Action.REVIEW_CONCERN
+
+
+@dataclass(frozen=True)
 class Erase:
     """Free text written about or by an erased person goes; the facts (ids, dates, codes) stay."""
 
@@ -365,6 +450,9 @@ Command = (
     | PickSlot
     | CancelAppointment
     | RemindAppointment
+    | SendMessage
+    | ReportConcern
+    | ReviewConcern
     | Erase
 )
 
@@ -398,9 +486,9 @@ def decide(
         case Cancel():
             return _cancel(introduction, command, status, now)
         case RecordMeeting():
-            return _record_meeting(introduction, command, status)
+            return _record_meeting(introduction, command, status, now)
         case GiveFeedback():
-            return _give_feedback(introduction, command, SIDE_OF[actor])
+            return _give_feedback(introduction, command, SIDE_OF[actor], now)
         case ProposeSlots():
             return _propose_slots(introduction, command, SIDE_OF.get(actor, Side.BENEFICIARY), now)
         case PickSlot():
@@ -409,11 +497,17 @@ def decide(
             return _cancel_appointment(introduction, SIDE_OF.get(actor, Side.BENEFICIARY).value)
         case RemindAppointment():
             return _remind_appointment(introduction)
+        case ReportConcern():
+            return _report_concern(introduction, command, SIDE_OF.get(actor, Side.BENEFICIARY), now)
+        case ReviewConcern():
+            return _review_concern(introduction, command, now)
+        case SendMessage():
+            return _send_message(introduction, command, SIDE_OF.get(actor, Side.BENEFICIARY), now)
         case ChooseContact():
             chosen = replace(introduction, contact_channel=command.channel)
             return _changed(chosen, "contact_chosen", contracts.ContactChosenV1(**common(introduction)))
         case Erase():
-            return _erase(introduction, command), []
+            return _erase(introduction, command)
     raise AssertionError(f"unknown command {command!r}")
 
 
@@ -521,6 +615,7 @@ def _meeting_cancelled(introduction: Introduction, cancelled: Appointment) -> co
         by_side=cancelled.cancelled_by or "",
         starts_at=cancelled.slot.starts_at,
         sequence=cancelled.sequence,
+        counsellor_present=introduction.counsellor_present,
         expires_at=introduction.expires_at,
     )
 
@@ -575,6 +670,7 @@ def _pick_slot(
         ends_at=slot.ends_at,
         sequence=appointment.sequence,
         rescheduled=before is not None,
+        counsellor_present=introduction.counsellor_present,
         expires_at=introduction.expires_at,
     )
     scheduled = replace(introduction, slot_proposals=proposals, appointments=(*earlier, appointment))
@@ -598,10 +694,57 @@ def _remind_appointment(introduction: Introduction) -> tuple[Introduction, list[
         **common(introduction),
         starts_at=standing.slot.starts_at,
         sequence=standing.sequence,
+        counsellor_present=introduction.counsellor_present,
         expires_at=introduction.expires_at,
     )
     appointments = (*introduction.appointments[:-1], replace(standing, reminded=True))
     return _changed(replace(introduction, appointments=appointments), "meeting_reminder_due", payload)
+
+
+def _report_concern(
+    introduction: Introduction, command: ReportConcern, side: Side, now: datetime
+) -> tuple[Introduction, list[Envelope]]:
+    if len(command.text) > MAX_MESSAGE_LENGTH:
+        raise InvalidInput([("text", f"Décrivez-le en {MAX_MESSAGE_LENGTH} caractères au plus.")])
+    if any(c.by == side.value and c.reviewed_at is None for c in introduction.concerns):
+        raise RefusedTransition("Votre signalement est déjà entre les mains de l'agence : elle revient vers vous.")
+    concern = Concern(len(introduction.concerns) + 1, side.value, command.reason, command.text.strip(), now)
+    payload = contracts.ConcernReportedV1(**common(introduction), by_side=side.value, concern=concern.number)
+    return _changed(replace(introduction, concerns=(*introduction.concerns, concern)), "concern_reported", payload)
+
+
+def _review_concern(
+    introduction: Introduction, command: ReviewConcern, now: datetime
+) -> tuple[Introduction, list[Envelope]]:
+    found = next((c for c in introduction.concerns if c.number == command.number), None)
+    if found is None:
+        raise RefusedTransition(f"Il n'y a pas de signalement n° {command.number} sur cette mise en relation.")
+    if found.reviewed_at is not None:
+        raise RefusedTransition("Ce signalement a déjà été examiné.")
+    reviewed = replace(found, reviewed_at=now, reviewed_by=command.admin_id, resume_peer=command.resume_peer)
+    concerns = tuple(reviewed if c is found else c for c in introduction.concerns)
+    still_open = any(c.reviewed_at is None for c in concerns)
+    payload = contracts.ConcernReviewedV1(
+        **common(introduction), concern=found.number, resume_peer=command.resume_peer and not still_open
+    )
+    return _changed(replace(introduction, concerns=concerns), "concern_reviewed", payload)
+
+
+def _send_message(
+    introduction: Introduction, command: SendMessage, side: Side, now: datetime
+) -> tuple[Introduction, list[Envelope]]:
+    text = command.text.strip()
+    if not text:
+        raise InvalidInput([("text", "Écrivez votre message.")])
+    if len(text) > MAX_MESSAGE_LENGTH:
+        raise InvalidInput([("text", f"Un message tient en {MAX_MESSAGE_LENGTH} caractères au plus.")])
+    if len(introduction.thread) >= MAX_MESSAGES:
+        raise RefusedTransition(
+            f"Cet échange compte déjà {MAX_MESSAGES} messages : poursuivez-le par le moyen de contact choisi."
+        )
+    message = ThreadMessage(len(introduction.thread) + 1, side.value, text, now)
+    payload = contracts.MessageSentV1(**common(introduction), by_side=side.value, expires_at=introduction.expires_at)
+    return _changed(replace(introduction, thread=(*introduction.thread, message)), "message_sent", payload)
 
 
 def _remind(introduction: Introduction) -> tuple[Introduction, list[Envelope]]:
@@ -612,8 +755,10 @@ def _remind(introduction: Introduction) -> tuple[Introduction, list[Envelope]]:
 
 
 def _record_meeting(
-    introduction: Introduction, command: RecordMeeting, status: Status
+    introduction: Introduction, command: RecordMeeting, status: Status, now: datetime
 ) -> tuple[Introduction, list[Envelope]]:
+    if command.held_on > now.astimezone(PARIS).date():  # the day it is in France
+        raise InvalidInput([("held_on", "Une rencontre s'enregistre une fois passée : sa date est à venir.")])
     if command.mode is not None and command.mode not in introduction.meeting_modes:
         raise InvalidInput([("mode", f"the two agreed on {', '.join(introduction.meeting_modes)}")])
     payload = contracts.MeetingRecordedV1(**common(introduction), held_on=command.held_on, mode=command.mode)
@@ -622,16 +767,39 @@ def _record_meeting(
 
 
 def _give_feedback(
-    introduction: Introduction, command: GiveFeedback, side: Side
+    introduction: Introduction, command: GiveFeedback, side: Side, now: datetime
 ) -> tuple[Introduction, list[Envelope]]:
     if side in introduction.feedback:
         raise RefusedTransition(f"the {side.value} has already given feedback on this introduction")
-    check_feedback(command.took_place, command.usefulness)
+    opens_at = feedback_opens_at(introduction)
+    if opens_at is None or opens_at > now:
+        raise RefusedTransition(
+            "Le retour se donne après la rencontre : "
+            + ("fixez d'abord sa date." if opens_at is None else "revenez une fois sa date passée.")
+        )
+    check_feedback(command.took_place, command.usefulness, command.no_show)
     payload = contracts.FeedbackGivenV1(
-        **common(introduction), side=side.value, took_place=command.took_place, usefulness=command.usefulness
+        **common(introduction),
+        side=side.value,
+        took_place=command.took_place,
+        usefulness=command.usefulness,
+        no_show=command.no_show,
     )
-    given = {**introduction.feedback, side: Feedback(command.took_place, command.usefulness, command.comment)}
+    given = {
+        **introduction.feedback,
+        side: Feedback(command.took_place, command.usefulness, command.comment, command.no_show),
+    }
     return _changed(replace(introduction, feedback=given), "feedback_given", payload)
+
+
+def feedback_opens_at(introduction: Introduction) -> datetime | None:
+    """When feedback may be given: once the meeting's date has come (the meeting that stands, or the one
+    recorded); None while no date is set."""
+    if introduction.meeting is not None:
+        held = introduction.meeting.held_on
+        return datetime(held.year, held.month, held.day, tzinfo=UTC)
+    standing = introduction.appointment
+    return None if standing is None else standing.slot.starts_at
 
 
 def meeting_follows(introduction: Introduction, feedback: GiveFeedback) -> bool:
@@ -639,10 +807,13 @@ def meeting_follows(introduction: Introduction, feedback: GiveFeedback) -> bool:
     return feedback.took_place and introduction.status == Status.ACCEPTED
 
 
-def _erase(introduction: Introduction, command: Erase) -> Introduction:
+def _erase(introduction: Introduction, command: Erase) -> tuple[Introduction, list[Envelope]]:
+    """The free text, the contact choice, the slots and the thread go; a meeting that stood is cancelled in
+    calendars (an event, without its place)."""
+    standing = introduction.appointment
     meeting = None if introduction.meeting is None else replace(introduction.meeting, summary="")
     feedback = {side: replace(given, comment="") for side, given in introduction.feedback.items()}
-    return replace(
+    erased = replace(
         introduction,
         message="",
         answer_message="",
@@ -651,10 +822,16 @@ def _erase(introduction: Introduction, command: Erase) -> Introduction:
         contact_channel=None,
         slot_proposals=(),  # where and when they would meet: gone with the person
         appointments=(),
+        thread=(),  # what they wrote to each other
+        concerns=tuple(replace(c, text="") for c in introduction.concerns),  # the facts stay, the words go
         meeting=meeting,
         feedback=feedback,
         version=introduction.version + 1,
     )
+    if standing is None:
+        return erased, []
+    cancelled = _cancelled(standing, "")
+    return erased, [_event(erased, "meeting_cancelled", _meeting_cancelled(introduction, cancelled))]
 
 
 def _step(
@@ -708,3 +885,19 @@ def sees_contact(introduction: Introduction, staff_id: str) -> bool:
         introduction.counsellor_id,
         introduction.proposed_by,
     }
+
+
+def feedback_open(introduction: Introduction, side: Side, now: datetime) -> bool:
+    """Whether this side may give its feedback now: after the meeting's date, once."""
+    opens_at = feedback_opens_at(introduction)
+    return (
+        introduction.status in FEEDBACK_OPEN
+        and side not in introduction.feedback
+        and opens_at is not None
+        and opens_at <= now
+    )
+
+
+def concerns_seen_by(introduction: Introduction, side: Side) -> tuple[Concern, ...]:
+    """A side sees its own concerns only (the agency's admin sees them all)."""
+    return tuple(c for c in introduction.concerns if c.by == side.value)

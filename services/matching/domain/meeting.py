@@ -9,10 +9,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from zoneinfo import ZoneInfo
 
+from services.contracts.events.matching import meeting_uid
 from services.kit.domain import InvalidInput
 from services.matching.domain.introduction_rules import Purpose
 
+PARIS = ZoneInfo("Europe/Paris")
 MAX_SLOTS = 3
 REMIND_BEFORE = timedelta(days=1)
 SHORTEST, LONGEST = 15, 8 * 60  # minutes
@@ -86,7 +89,7 @@ class Appointment:
 
 def calendar_uid(introduction_id: str) -> str:
     """The same for every change of an introduction's meeting, so calendars update the event they hold."""
-    return f"{introduction_id}@parcours"
+    return meeting_uid(introduction_id)
 
 
 def current(appointments: Sequence[Appointment]) -> Appointment | None:

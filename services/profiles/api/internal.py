@@ -10,7 +10,7 @@ from fastapi import APIRouter, HTTPException
 from pydantic import BaseModel
 
 from services.kit.internal_api import internal_caller
-from services.profiles.deps import PeerServiceDep, StaffServiceDep
+from services.profiles.deps import BeneficiaryServiceDep, PeerServiceDep, StaffServiceDep
 
 router = APIRouter(prefix="/internal", tags=["internal"], include_in_schema=False)
 Notifications = Annotated[str, internal_caller("notifications")]
@@ -71,3 +71,20 @@ async def staff_contact(staff_id: str, caller: Notifications, staff: StaffServic
         roles=[role.value for role in member.roles],
         active=member.active,
     )
+
+
+class GuardianContactOut(BaseModel):
+    beneficiary_id: str
+    name: str
+    email: str
+
+
+@router.get("/beneficiaries/{beneficiary_id}/guardian")
+async def guardian_contact(
+    beneficiary_id: str, agency_id: str, caller: Notifications, beneficiaries: BeneficiaryServiceDep
+) -> GuardianContactOut:
+    """A minor's legal representative (the meeting's invitations go to them too); 404 for anyone else."""
+    found = await beneficiaries.guardian(beneficiary_id, agency_id)
+    if found is None or not found.email:
+        raise HTTPException(404, "no legal representative to write to")
+    return GuardianContactOut(beneficiary_id=beneficiary_id, name=found.name, email=found.email)
