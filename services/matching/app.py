@@ -16,6 +16,7 @@ from services.kit.warming_up import RefuseUntilLoaded
 from services.matching import handlers
 from services.matching.adapters.indexes import INDEXES, INTRODUCTIONS, LISTS
 from services.matching.adapters.memory_follower import MemoryFollower
+from services.matching.adapters.peer_directory import PeerDirectory
 from services.matching.adapters.stores import Stores
 from services.matching.api import ROUTERS, add_error_handlers
 from services.matching.domain.fairness import DEFAULT_FAIRNESS
@@ -59,6 +60,10 @@ class MatchingSettings(LinkSigningSettings):
     introduction_reminder_days: int = Field(default=3, ge=0, le=30, description="days before expiry")
     max_pending_introductions: int = Field(default=3, ge=1, le=20, description="per beneficiary")
     introduction_sweep_seconds: float = Field(default=60, gt=0)
+    profiles_url: str = Field(
+        default="http://127.0.0.1:8001",
+        description="where a peer's chosen contact point is fetched for their counsellor (comma: instances)",
+    )
 
 
 WARMING_UP = "Le service de mise en relation démarre et charge ses données : réessayez dans quelques secondes."
@@ -108,6 +113,8 @@ def build_app(settings: MatchingSettings) -> FastAPI:
     handlers.subscribe(router, stores.projections, rematcher, erasure, memory)
     runtime.every("introductions-sweep", settings.introduction_sweep_seconds, lambda: sweep.run(datetime.now(UTC)))
     app.state.introductions, app.state.sweep, app.state.link_key = introductions, sweep, settings.link_signing_key
+    app.state.peer_directory = PeerDirectory(settings.profiles_url, settings.link_signing_key)
+    runtime.on_stop.append(app.state.peer_directory.close)
     app.state.suggestions = SuggestionService(stores.projections, stores.dismissals, memory, rematcher, records)
     add_error_handlers(app)
     app.add_middleware(RefuseUntilLoaded, loaded=lambda: memory.loaded, message=WARMING_UP)

@@ -10,6 +10,7 @@ from fastapi import Depends, HTTPException, Request, status
 
 from services.kit.identity import Caller
 from services.kit.mongo import Document
+from services.matching.adapters.peer_directory import PeerDirectory
 from services.matching.domain.introduction import Introduction
 from services.matching.use_cases.introductions import IntroductionService, NotFound
 from services.matching.use_cases.suggestions import SuggestionService
@@ -31,6 +32,11 @@ def sweep(request: Request) -> Sweep:
     return job
 
 
+def peer_directory(request: Request) -> PeerDirectory:
+    directory: PeerDirectory = request.app.state.peer_directory
+    return directory
+
+
 def link_key(request: Request) -> str:
     return str(request.app.state.link_key)
 
@@ -39,6 +45,7 @@ IntroductionServiceDep = Annotated[IntroductionService, Depends(introduction_ser
 SuggestionServiceDep = Annotated[SuggestionService, Depends(suggestion_service)]
 SweepDep = Annotated[Sweep, Depends(sweep)]
 LinkKey = Annotated[str, Depends(link_key)]
+PeerDirectoryDep = Annotated[PeerDirectory, Depends(peer_directory)]
 
 
 async def own_beneficiary(suggestions: SuggestionService, beneficiary_id: str, caller: Caller) -> Document:

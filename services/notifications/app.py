@@ -67,6 +67,9 @@ class NotificationsSettings(LinkSigningSettings):
     placements_url: str = Field(
         default="http://127.0.0.1:8003", description="where a convention's parties' contact points are fetched"
     )
+    matching_url: str = Field(
+        default="http://127.0.0.1:8002", description="where a meeting's place and time are fetched (invitations)"
+    )
 
 
 def build_app(settings: NotificationsSettings) -> FastAPI:
@@ -102,13 +105,13 @@ def build_app(settings: NotificationsSettings) -> FastAPI:
         sending_lease=settings.email_sending_lease_seconds,
         retention=timedelta(days=settings.email_retention_days),
     )
-    owners = Owners(settings.profiles_url, settings.placements_url, settings.link_signing_key)
+    owners = Owners(settings.profiles_url, settings.placements_url, settings.link_signing_key, settings.matching_url)
     runtime.on_stop.append(owners.close)
     directory = Directory(StaffContacts(runtime.db), PeerContacts(runtime.db), ConventionContacts(runtime.db), owners)
     inbox = Inbox(InboxEntries(runtime.db), Pushes(runtime.db, runtime.outbox))
     choices = ChannelChoices(Preferences(runtime.db))
     links = Links(settings.link_signing_key, settings.public_url)
-    dispatcher = Dispatcher(directory, inbox, choices, emails, links, mailer.wake)
+    dispatcher = Dispatcher(directory, inbox, choices, emails, links, mailer.wake, organizer=settings.smtp_sender)
     Handlers(directory, dispatcher, Erasure(directory, emails)).subscribe(router)
     hub = Hub()
     # On every instance: claims keep each e-mail to one sender, and each instance streams to its own

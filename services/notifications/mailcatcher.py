@@ -46,12 +46,23 @@ class Mailbox:
             self.duplicates += 1
             return
         body = parsed.get_body(preferencelist=("plain",))
+        attachments = [
+            {
+                "filename": part.get_filename() or "",
+                "content_type": part.get_content_type(),
+                "method": str(part.get_param("method") or ""),
+                "content": part.get_content() if part.get_content_maintype() == "text" else "",
+            }
+            for part in parsed.iter_attachments()
+            if isinstance(part, EmailMessage)
+        ]
         message = {
             "message_id": message_id,
             "to": recipients,
             "from": str(parsed.get("From", "")),
             "subject": str(parsed.get("Subject", "")),
             "text": body.get_content() if body is not None else "",
+            "attachments": attachments,
             "received_at": datetime.now(UTC).isoformat(timespec="seconds"),
         }
         self.messages.append(message)
@@ -96,7 +107,12 @@ def web(mailbox: Mailbox) -> FastAPI:
             f"<article><h2>{html.escape(m['subject'])}</h2><p class='meta'>À {html.escape(', '.join(m['to']))}"
             f" · {html.escape(m['received_at'])}</p><pre>"
             + LINK.sub(r'<a href="\1">\1</a>', html.escape(m["text"]))
-            + "</pre></article>"
+            + "</pre>"
+            + "".join(
+                f"<p class='meta'>Pièce jointe : {html.escape(a['filename'])} ({html.escape(a['content_type'])})</p>"
+                for a in m.get("attachments", [])
+            )
+            + "</article>"
             for m in reversed(mailbox.messages)
         )
         empty = "<p>Aucun courriel pour l'instant.</p>"

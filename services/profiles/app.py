@@ -104,6 +104,6 @@ def build_app(settings: ServiceSettings) -> FastAPI:
     app.state.beneficiaries = BeneficiaryService(beneficiaries, accounts, agencies)
     app.state.peers = PeerService(peers, beneficiaries)
     app.state.rights = rights = RightsService(peers, beneficiaries)
-    handlers.subscribe(router, LivedPathService(beneficiaries))
+    handlers.subscribe(router, LivedPathService(beneficiaries), app.state.peers)
     runtime.every("consent-expiry", settings.consent_check_seconds, rights.expire_consents)
     return app

@@ -144,18 +144,21 @@ def test_every_topic_keeps_its_records_for_the_retention_setting(servers: Server
 
 
 async def test_the_internal_routes_answer_only_the_service_they_serve(
-    profiles: httpx.AsyncClient, placements: httpx.AsyncClient
+    profiles: httpx.AsyncClient, placements: httpx.AsyncClient, matching: httpx.AsyncClient
 ) -> None:
     nantes = await agency(profiles, "Mission locale")
     unknown = str(uuid.uuid4())
-    for client, path in (
-        (profiles, f"/internal/peers/{unknown}/contact"),
-        (profiles, f"/internal/staff/{unknown}/contact"),
-        (placements, f"/internal/conventions/{unknown}/contacts"),
+    for client, path, callers in (
+        # matching shows a peer's chosen contact point to the beneficiary's counsellor
+        (profiles, f"/internal/peers/{unknown}/contact", {"notifications", "matching"}),
+        (profiles, f"/internal/staff/{unknown}/contact", {"notifications"}),
+        (profiles, f"/internal/beneficiaries/{unknown}/guardian?agency_id={nantes.agency_id}", {"notifications"}),
+        (placements, f"/internal/conventions/{unknown}/contacts", {"notifications"}),
+        (matching, f"/internal/introductions/{unknown}/meeting", {"notifications"}),
     ):
         assert (await client.get(path)).status_code == 401
         assert (await client.get(path, headers=nantes.counsellor)).status_code == 401, "a staff token is no service's"
-        matching = {"Authorization": f"Bearer {token_for(LINK_KEY, 'matching')}"}
-        assert (await client.get(path, headers=matching)).status_code == 403
-        notifications = {"Authorization": f"Bearer {token_for(LINK_KEY, 'notifications')}"}
-        assert (await client.get(path, headers=notifications)).status_code == 404
+        for service in ("profiles", "matching", "placements", "notifications"):
+            service_token = {"Authorization": f"Bearer {token_for(LINK_KEY, service)}"}
+            expected = 404 if service in callers else 403
+            assert (await client.get(path, headers=service_token)).status_code == expected, (path, service)

@@ -48,8 +48,14 @@ def path_value(name: str, side: Side, world: World) -> str:
         "code": lambda: "M1805",
         "role": lambda: "employer",
         "action": lambda: "cancel",
+        "number": lambda: "1",  # a concern about an introduction's meeting
     }
     return values[name]()
+
+
+def _slots() -> dict[str, Any]:
+    starts = (datetime.now(UTC) + timedelta(days=5)).replace(microsecond=0)
+    return {"slots": [{"starts_at": starts.isoformat(), "minutes": 60, "venue": "in_person", "place": "Agence"}]}
 
 
 def _future(days: int) -> str:
@@ -126,6 +132,16 @@ def body_for(route_key: str, side: Side, world: World) -> dict[str, Any] | None:
         "matching POST /introductions/{introduction_id}/feedback": lambda: {"took_place": True, "usefulness": 4},
         "matching POST /links/introductions/{token}/answer": lambda: {"accept": True},
         "matching POST /links/introductions/{token}/feedback": lambda: {"took_place": True, "usefulness": 5},
+        "matching POST /links/introductions/{token}/contact": lambda: {"channel": "email"},
+        "matching POST /introductions/{introduction_id}/slots": _slots,
+        "matching POST /introductions/{introduction_id}/messages": lambda: {"text": "Bonjour"},
+        "matching POST /introductions/{introduction_id}/concerns": lambda: {"reason": "other", "text": "essai"},
+        "matching POST /introductions/{introduction_id}/concerns/{number}/review": lambda: {"resume_peer": True},
+        "matching POST /links/introductions/{token}/concerns": lambda: {"reason": "other", "text": "essai"},
+        "matching POST /links/introductions/{token}/messages": lambda: {"text": "Bonjour"},
+        "matching POST /introductions/{introduction_id}/slots/pick": lambda: {"proposal": 1, "slot": 0},
+        "matching POST /links/introductions/{token}/slots": _slots,
+        "matching POST /links/introductions/{token}/slots/pick": lambda: {"proposal": 1, "slot": 0},
         "placements POST /conventions": lambda: _convention(side),
         "placements PUT /conventions/{convention_id}": _terms,
         "placements POST /conventions/{convention_id}/renew": lambda: {

@@ -49,7 +49,7 @@ def test_every_step_reads_back_as_it_was_written() -> None:
     introduction = proposed()
     steps: list[tuple[Command, Actor]] = [
         (Answer(True, message="Oui"), Actor.PEER),
-        (RecordMeeting(date(2026, 11, 20), "in_person", "Bien"), Actor.COUNSELLOR),
+        (RecordMeeting(date(2026, 11, 1), "in_person", "Bien"), Actor.COUNSELLOR),
         (GiveFeedback(True, 5, "Très utile"), Actor.COUNSELLOR),
         (Erase("beneficiary"), Actor.SYSTEM),
     ]
@@ -59,8 +59,10 @@ def test_every_step_reads_back_as_it_was_written() -> None:
         assert from_document(document) == introduction
     document = to_document(introduction)
     assert document["answered_at"] == NOW and document["decline_reason"] is None and document["answer_message"] == ""
-    assert document["meeting"] == {"held_on": "2026-11-20", "mode": "in_person", "summary": ""}
-    assert document["feedback"] == {"beneficiary": {"took_place": True, "usefulness": 5, "comment": ""}}
+    assert document["meeting"] == {"held_on": "2026-11-01", "mode": "in_person", "summary": ""}
+    assert document["feedback"] == {
+        "beneficiary": {"took_place": True, "usefulness": 5, "comment": "", "no_show": False}
+    }
     assert document["erased_party"] == "beneficiary" and "cancelled_by" not in document
 
 

@@ -21,23 +21,38 @@ from services.matching.domain.introduction import (
     Action,
     Answer,
     Cancel,
+    CancelAppointment,
+    ChooseContact,
     Command,
+    ConcernReason,
+    ContactChannel,
     DeclineReason,
     Erase,
     Expire,
     GiveFeedback,
     Introduction,
+    PickSlot,
     Proposal,
     Propose,
+    ProposeSlots,
     RecordMeeting,
     RefusedTransition,
     Remind,
+    RemindAppointment,
+    ReportConcern,
+    ReviewConcern,
+    SendMessage,
     Side,
     Status,
+    concerns_seen_by,
     decide,
+    feedback_open,
+    feedback_opens_at,
     meeting_follows,
+    sees_contact,
 )
 from services.matching.domain.introduction_rules import JOB_INQUIRY_GUIDE, Purpose
+from services.matching.domain.meeting import AppointmentStatus, Outcome, Slot, Venue, calendar_uid
 from services.matching.domain.model import BeneficiaryView, PeerView, Step
 
 NOW = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
@@ -75,6 +90,13 @@ BENEFICIARY = BeneficiaryView(
 )
 
 
+SOON = NOW + timedelta(days=5)
+SLOTS = (
+    Slot(SOON, 60, Venue.IN_PERSON, "12 rue de la Paix, Nantes"),
+    Slot(SOON + timedelta(days=1), 45, Venue.IN_PERSON, "", at_agency=True),
+)
+
+
 def proposal(beneficiary: BeneficiaryView = BENEFICIARY, **asked: object) -> Propose:
     return Propose(
         introduction_id="introduction-1",
@@ -100,8 +122,16 @@ COMMANDS: dict[Action, Command] = {
     Action.REMIND: Remind(),
     Action.EXPIRE: Expire(),
     Action.CANCEL: Cancel("staff-1"),
-    Action.RECORD_MEETING: RecordMeeting(date(2026, 11, 20), "in_person", "Très concret."),
+    Action.RECORD_MEETING: RecordMeeting(date(2026, 11, 1), "in_person", "Très concret."),
     Action.GIVE_FEEDBACK: GiveFeedback(True, 4, "Utile"),
+    Action.CHOOSE_CONTACT: ChooseContact(ContactChannel.PHONE),
+    Action.PROPOSE_SLOTS: ProposeSlots(SLOTS),
+    Action.PICK_SLOT: PickSlot(1, 0),
+    Action.CANCEL_APPOINTMENT: CancelAppointment(),
+    Action.REMIND_APPOINTMENT: RemindAppointment(),
+    Action.SEND_MESSAGE: SendMessage("Bonjour, je suis disponible le mardi."),
+    Action.REPORT_CONCERN: ReportConcern(ConcernReason.BEHAVIOUR, "Propos déplacés pendant la visio"),
+    Action.REVIEW_CONCERN: ReviewConcern(1, "admin-1", resume_peer=True),
     Action.ERASE: Erase("beneficiary"),
 }
 STEP = {
@@ -112,6 +142,14 @@ STEP = {
     Action.CANCEL: "cancelled",
     Action.RECORD_MEETING: "meeting_recorded",
     Action.GIVE_FEEDBACK: "feedback_given",
+    Action.CHOOSE_CONTACT: "contact_chosen",
+    Action.PROPOSE_SLOTS: "slots_proposed",
+    Action.PICK_SLOT: "meeting_scheduled",
+    Action.CANCEL_APPOINTMENT: "meeting_cancelled",
+    Action.REMIND_APPOINTMENT: "meeting_reminder_due",
+    Action.SEND_MESSAGE: "message_sent",
+    Action.REPORT_CONCERN: "concern_reported",
+    Action.REVIEW_CONCERN: "concern_reviewed",
 }
 ON_THE_WAY = {  # how each status is reached from a proposal
     Status.PROPOSED: (),
@@ -136,10 +174,40 @@ def in_status(status: Status) -> Introduction:
     return introduction
 
 
+def ready_for(status: Status, action: Action) -> Introduction:
+    """In `status`, with what the action needs when it is allowed there: the peer's slots to pick from, a
+    meeting to cancel or to remind of, a meeting whose date came for feedback."""
+    introduction = in_status(status)
+    if action == Action.REVIEW_CONCERN and (status, Action.REPORT_CONCERN) in TRANSITIONS:
+        return decide(introduction, COMMANDS[Action.REPORT_CONCERN], Actor.PEER, NOW)[0]
+    if status == Status.ACCEPTED and action == Action.GIVE_FEEDBACK:
+        return met_yesterday(introduction)
+    if status != Status.ACCEPTED or action not in NEEDS_SLOTS:
+        return introduction
+    introduction = decide(introduction, ProposeSlots(SLOTS), Actor.PEER, NOW)[0]
+    if action == Action.PICK_SLOT:
+        return introduction
+    return decide(introduction, PickSlot(1, 0), Actor.COUNSELLOR, NOW)[0]
+
+
+def met_yesterday(accepted: Introduction) -> Introduction:
+    """Accepted, with a meeting scheduled at NOW for the next day: its date has come by LATER."""
+    tomorrow = (Slot(NOW + timedelta(days=1), 60, Venue.IN_PERSON, "Agence"),)
+    offered = decide(accepted, ProposeSlots(tomorrow), Actor.PEER, NOW)[0]
+    return decide(offered, PickSlot(offered.slot_proposals[-1].number, 0), Actor.COUNSELLOR, NOW)[0]
+
+
+NEEDS_SLOTS = {Action.PICK_SLOT, Action.CANCEL_APPOINTMENT, Action.REMIND_APPOINTMENT}
+
+
+def scheduled() -> Introduction:
+    return ready_for(Status.ACCEPTED, Action.CANCEL_APPOINTMENT)
+
+
 @pytest.mark.parametrize("action", STEPS)
 @pytest.mark.parametrize("status", list(Status))
 def test_every_status_and_action_of_the_table(status: Status, action: Action) -> None:
-    introduction = in_status(status)
+    introduction = ready_for(status, action)
     to = TRANSITIONS.get((status, action))
     if to is None:
         with pytest.raises(RefusedTransition, match=status.value):
@@ -173,7 +241,7 @@ def test_every_other_step_needs_an_introduction(action: Action) -> None:
 )
 def test_a_step_is_refused_to_whoever_does_not_take_it(action: Action, actor: Actor) -> None:
     status = next(s for s, a in TRANSITIONS if a == action) if action != Action.PROPOSE else None
-    introduction = None if status is None else in_status(status)
+    introduction = None if status is None else ready_for(status, action)
     command = proposal() if action == Action.PROPOSE else COMMANDS[action]
     with pytest.raises(NotYours, match=actor.value):
         decide(introduction, command, actor, NOW)
@@ -242,26 +310,51 @@ def test_a_peer_is_reminded_once() -> None:
 
 def test_a_meeting_is_held_in_a_way_both_agreed_on() -> None:
     with pytest.raises(InvalidInput, match="agreed on in_person"):
-        decide(in_status(Status.ACCEPTED), RecordMeeting(date(2026, 11, 20), "video"), Actor.COUNSELLOR, NOW)
-    met, [event] = decide(in_status(Status.ACCEPTED), RecordMeeting(date(2026, 11, 20), None), Actor.SYSTEM, NOW)
-    assert met.meeting is not None and met.meeting.mode is None and event.payload["held_on"] == "2026-11-20"
+        decide(in_status(Status.ACCEPTED), RecordMeeting(date(2026, 11, 1), "video"), Actor.COUNSELLOR, NOW)
+    met, [event] = decide(in_status(Status.ACCEPTED), RecordMeeting(date(2026, 11, 1), None), Actor.SYSTEM, NOW)
+    assert met.meeting is not None and met.meeting.mode is None and event.payload["held_on"] == "2026-11-01"
 
 
 def test_each_side_gives_its_feedback_once_and_a_meeting_that_took_place_follows() -> None:
-    accepted = in_status(Status.ACCEPTED)
+    accepted = met_yesterday(in_status(Status.ACCEPTED))
     feedback = GiveFeedback(True, 5, "Très utile")
-    by_counsellor, [event] = decide(accepted, feedback, Actor.COUNSELLOR, NOW)
+    by_counsellor, [event] = decide(accepted, feedback, Actor.COUNSELLOR, LATER)
     assert set(by_counsellor.feedback) == {Side.BENEFICIARY} and event.payload["side"] == "beneficiary"
     assert meeting_follows(by_counsellor, feedback), "nobody recorded it: the feedback counts as the meeting"
-    by_peer, [event] = decide(by_counsellor, GiveFeedback(False, None), Actor.PEER, NOW)
+    by_peer, [event] = decide(by_counsellor, GiveFeedback(False, None), Actor.PEER, LATER)
     assert set(by_peer.feedback) == {Side.BENEFICIARY, Side.PEER} and event.payload["side"] == "peer"
     with pytest.raises(RefusedTransition, match="beneficiary has already given feedback"):
-        decide(by_peer, feedback, Actor.COUNSELLOR, NOW)
+        decide(by_peer, feedback, Actor.COUNSELLOR, LATER)
     with pytest.raises(InvalidInput, match="how useful"):
-        decide(accepted, GiveFeedback(True, None), Actor.PEER, NOW)
+        decide(accepted, GiveFeedback(True, None), Actor.PEER, LATER)
     with pytest.raises(InvalidInput, match="not rated"):
-        decide(accepted, GiveFeedback(False, 3), Actor.PEER, NOW)
+        decide(accepted, GiveFeedback(False, 3), Actor.PEER, LATER)
     assert not meeting_follows(in_status(Status.MET), feedback), "already recorded"
+
+
+def test_feedback_comes_only_once_the_meetings_date_has_come() -> None:
+    accepted = in_status(Status.ACCEPTED)
+    with pytest.raises(RefusedTransition, match="fixez d'abord sa date"):
+        decide(accepted, GiveFeedback(True, 4), Actor.PEER, LATER)
+    assert feedback_opens_at(accepted) is None and not feedback_open(accepted, Side.PEER, LATER)
+    planned = met_yesterday(accepted)
+    with pytest.raises(RefusedTransition, match="une fois sa date passée"):
+        decide(planned, GiveFeedback(True, 4), Actor.COUNSELLOR, NOW)
+    assert not feedback_open(planned, Side.BENEFICIARY, NOW) and feedback_open(planned, Side.BENEFICIARY, LATER)
+    given = decide(planned, GiveFeedback(True, 4), Actor.COUNSELLOR, LATER)[0]
+    assert not feedback_open(given, Side.BENEFICIARY, LATER) and feedback_open(given, Side.PEER, LATER)
+    with pytest.raises(InvalidInput, match="passée"):
+        decide(accepted, RecordMeeting(date(2026, 11, 3), "in_person"), Actor.COUNSELLOR, NOW)
+
+
+def test_a_no_show_is_an_answer_and_is_not_a_meeting() -> None:
+    planned = met_yesterday(in_status(Status.ACCEPTED))
+    absent = GiveFeedback(False, None, "Le pair n'est pas venu", no_show=True)
+    reported, [event] = decide(planned, absent, Actor.COUNSELLOR, LATER)
+    assert reported.feedback[Side.BENEFICIARY].no_show and event.payload["no_show"] is True
+    assert not meeting_follows(reported, absent) and reported.status == Status.ACCEPTED
+    with pytest.raises(InvalidInput, match="absence"):
+        decide(planned, GiveFeedback(True, 3, no_show=True), Actor.COUNSELLOR, LATER)
 
 
 def test_an_erasure_takes_the_free_text_and_keeps_the_facts() -> None:
@@ -270,6 +363,189 @@ def test_an_erasure_takes_the_free_text_and_keeps_the_facts() -> None:
     erased, events = decide(met, Erase("beneficiary"), Actor.SYSTEM, NOW)
     assert events == [] and erased.version == met.version + 1 and erased.erased_party == "beneficiary"
     assert erased.message == "" and erased.answer_message == "" and erased.questions == ()
-    assert erased.meeting is not None and erased.meeting.summary == "" and erased.meeting.held_on == date(2026, 11, 20)
+    assert erased.meeting is not None and erased.meeting.summary == "" and erased.meeting.held_on == date(2026, 11, 1)
     assert erased.feedback[Side.BENEFICIARY].comment == "" and erased.feedback[Side.BENEFICIARY].usefulness == 4
     assert erased.status == Status.MET and erased.peer_id == met.peer_id
+
+
+def test_the_peer_chooses_how_to_be_reached_when_accepting_and_changes_it_later() -> None:
+    accepted, [answered] = decide(proposed(), Answer(True, contact=ContactChannel.EMAIL), Actor.PEER, LATER)
+    assert accepted.contact_channel == ContactChannel.EMAIL
+    assert "email" not in answered.model_dump_json(), "the choice stays in matching"
+    by_default = decide(proposed(), Answer(True), Actor.PEER, LATER)[0]
+    assert by_default.contact_channel == ContactChannel.PLATFORM, "no address given unless the peer says so"
+    declined = decide(proposed(), Answer(False, DeclineReason.NO_TIME, contact=ContactChannel.PHONE), Actor.PEER, LATER)
+    assert declined[0].contact_channel is None
+    changed, [event] = decide(accepted, ChooseContact(ContactChannel.PHONE), Actor.PEER, LATER)
+    assert changed.contact_channel == ContactChannel.PHONE and event.event_type.endswith("contact_chosen")
+    assert set(event.payload) == {
+        "introduction_id",
+        "beneficiary_id",
+        "agency_id",
+        "counsellor_id",
+        "peer_id",
+        "purpose",
+    }
+    with pytest.raises(NotYours):
+        decide(accepted, ChooseContact(ContactChannel.PHONE), Actor.COUNSELLOR, LATER)
+
+
+def test_only_the_beneficiarys_counsellor_sees_the_contact_and_an_erasure_forgets_it() -> None:
+    accepted = decide(proposed(), Answer(True, contact=ContactChannel.PHONE), Actor.PEER, LATER)[0]
+    assert sees_contact(accepted, "counsellor-1") and sees_contact(accepted, "staff-1")
+    assert not sees_contact(accepted, "another-colleague")
+    assert not sees_contact(proposed(), "counsellor-1"), "nothing to see before the peer accepted"
+    erased = decide(accepted, Erase("peer"), Actor.SYSTEM, LATER)[0]
+    assert erased.contact_channel is None and not sees_contact(erased, "counsellor-1")
+
+
+def test_the_peer_proposes_slots_and_the_counsellor_picks_one_then_reschedules_and_cancels() -> None:
+    accepted = in_status(Status.ACCEPTED)
+    offered, [event] = decide(accepted, ProposeSlots(SLOTS), Actor.PEER, NOW)
+    assert event.payload["by_side"] == "peer" and event.payload["slots"] == 2
+    assert "Nantes" not in event.model_dump_json(), "where they meet stays in matching"
+    with pytest.raises(RefusedTransition, match="autre personne"):
+        decide(offered, PickSlot(1, 0), Actor.PEER, NOW)
+    with pytest.raises(InvalidInput, match="2 créneaux"):
+        decide(offered, PickSlot(1, 5), Actor.COUNSELLOR, NOW)
+    with pytest.raises(RefusedTransition, match="plus proposés"):
+        decide(offered, PickSlot(2, 0), Actor.COUNSELLOR, NOW)
+    picked, [event] = decide(offered, PickSlot(1, 1), Actor.COUNSELLOR, NOW)
+    first = picked.appointment
+    assert first is not None and first.slot == SLOTS[1] and first.sequence == 0 and first.by == "beneficiary"
+    assert picked.slot_proposals[0].outcome == Outcome.PICKED and picked.slot_proposals[0].picked == 1
+    assert event.payload["sequence"] == 0 and not event.payload["rescheduled"]
+    assert event.payload["starts_at"] == "2026-11-08T09:30:00Z" and event.payload["ends_at"] == "2026-11-08T10:15:00Z"
+    assert first.remind_at == SLOTS[1].starts_at - timedelta(days=1)
+
+    later = (Slot(SOON + timedelta(days=7), 60, Venue.IN_PERSON, "Médiathèque Jacques Demy, Nantes"),)
+    again = decide(picked, ProposeSlots(later), Actor.COUNSELLOR, NOW)[0]
+    assert again.appointment == first, "the meeting stands until another slot is picked"
+    moved, [event] = decide(again, PickSlot(2, 0), Actor.PEER, NOW)
+    assert event.payload["rescheduled"] and event.payload["sequence"] == 1
+    assert [a.status for a in moved.appointments] == [AppointmentStatus.RESCHEDULED, AppointmentStatus.SCHEDULED]
+    assert len(moved.slot_proposals) == 2, "rescheduling keeps the history"
+
+    cancelled, [event] = decide(moved, CancelAppointment(), Actor.PEER, NOW)
+    assert cancelled.appointment is None and cancelled.appointments[-1].status == AppointmentStatus.CANCELLED
+    assert event.payload["sequence"] == 2 and event.payload["by_side"] == "peer"
+    with pytest.raises(RefusedTransition, match="rien à annuler"):
+        decide(cancelled, CancelAppointment(), Actor.COUNSELLOR, NOW)
+    assert calendar_uid(moved.id) == calendar_uid(cancelled.id) == "introduction-1@parcours"
+
+
+def test_a_new_proposal_replaces_the_open_one() -> None:
+    first = decide(in_status(Status.ACCEPTED), ProposeSlots(SLOTS), Actor.PEER, NOW)[0]
+    second = decide(first, ProposeSlots(SLOTS[:1]), Actor.COUNSELLOR, NOW)[0]
+    assert [p.outcome for p in second.slot_proposals] == [Outcome.REPLACED, Outcome.OPEN]
+    assert second.slot_proposals[1].by == "beneficiary"
+    picked = decide(second, PickSlot(2, 0), Actor.PEER, NOW)[0]
+    assert picked.appointment is not None and picked.appointment.by == "peer"
+
+
+def test_the_meeting_is_reminded_once_the_day_before_and_not_when_it_is_that_close() -> None:
+    reminded, [event] = decide(scheduled(), RemindAppointment(), Actor.SYSTEM, NOW)
+    assert reminded.appointment is not None and reminded.appointment.reminded
+    assert reminded.appointment.remind_at is None and event.payload["starts_at"] == "2026-11-07T09:30:00Z"
+    with pytest.raises(RefusedTransition, match="rappel"):
+        decide(reminded, RemindAppointment(), Actor.SYSTEM, NOW)
+    tomorrow = (Slot(NOW + timedelta(hours=20), 60, Venue.IN_PERSON, "Agence"),)
+    offered = decide(in_status(Status.ACCEPTED), ProposeSlots(tomorrow), Actor.PEER, NOW)[0]
+    close = decide(offered, PickSlot(1, 0), Actor.COUNSELLOR, NOW)[0]
+    assert close.appointment is not None and close.appointment.remind_at is None, "the invitation is the reminder"
+
+
+def test_cancelling_the_introduction_cancels_its_meeting_in_the_same_write() -> None:
+    cancelled, events = decide(scheduled(), Cancel("staff-1"), Actor.COUNSELLOR, LATER)
+    assert [e.event_type.rsplit(".", 1)[1] for e in events] == ["cancelled", "meeting_cancelled"]
+    assert {e.aggregate_version for e in events} == {cancelled.version}
+    assert cancelled.appointments[-1].status == AppointmentStatus.CANCELLED and events[1].payload["sequence"] == 1
+
+
+@pytest.mark.parametrize(
+    ("slot", "field", "words"),
+    [
+        (Slot(NOW - timedelta(hours=1), 60, Venue.IN_PERSON, "Ici"), "slots.0.starts_at", "passé"),
+        (Slot(NOW + timedelta(days=400), 60, Venue.IN_PERSON, "Ici"), "slots.0.starts_at", "année"),
+        (Slot(SOON, 5, Venue.IN_PERSON, "Ici"), "slots.0.minutes", "15 minutes"),
+        (Slot(SOON, 60, Venue.IN_PERSON, " "), "slots.0.place", "lieu"),
+        (Slot(SOON, 60, Venue.VIDEO, "https://visio.example.org/x"), "slots.0.venue", "modes"),
+        (Slot(SOON, 60, Venue.VIDEO, "visio.example.org"), "slots.0.place", "https://"),
+    ],
+)
+def test_a_slot_that_does_not_hold_is_refused_on_its_field(slot: Slot, field: str, words: str) -> None:
+    accepted = in_status(Status.ACCEPTED)  # in person only: the beneficiary meets in person or by phone
+    with pytest.raises(InvalidInput) as refused:
+        decide(accepted, ProposeSlots((slot,)), Actor.PEER, NOW)
+    assert field in [f for f, _ in refused.value.problems] and words in str(refused.value)
+
+
+def test_at_most_three_slots_and_a_company_visit_at_the_company() -> None:
+    accepted = in_status(Status.ACCEPTED)
+    with pytest.raises(InvalidInput, match="1 à 3"):
+        decide(accepted, ProposeSlots(SLOTS + SLOTS), Actor.PEER, NOW)
+    visit = replace(accepted, purpose=Purpose.COMPANY_VISIT, meeting_modes=("in_person", "video"))
+    with pytest.raises(InvalidInput, match="adresse de l'entreprise"):
+        decide(visit, ProposeSlots((Slot(SOON, 60, Venue.IN_PERSON, ""),)), Actor.PEER, NOW)
+    with pytest.raises(InvalidInput, match="sur place"):
+        decide(visit, ProposeSlots((Slot(SOON, 60, Venue.VIDEO, "https://v.example.org/x"),)), Actor.PEER, NOW)
+
+
+def test_a_minor_meets_in_person_only() -> None:
+    minor = replace(in_status(Status.ACCEPTED), counsellor_present=True, meeting_modes=("in_person", "video"))
+    with pytest.raises(InvalidInput, match="mineure"):
+        decide(minor, ProposeSlots((Slot(SOON, 60, Venue.VIDEO, "https://v.example.org/x"),)), Actor.PEER, NOW)
+    assert decide(minor, ProposeSlots(SLOTS), Actor.PEER, NOW)[0].slot_proposals
+
+
+def test_an_erasure_forgets_the_slots_and_cancels_the_meeting_in_calendars_without_its_place() -> None:
+    erased, [event] = decide(scheduled(), Erase("peer"), Actor.SYSTEM, NOW)
+    assert erased.slot_proposals == () and erased.appointments == () and erased.appointment is None
+    assert event.event_type == "matching.introduction.meeting_cancelled" and event.payload["sequence"] == 1
+    assert event.payload["by_side"] == "" and event.aggregate_version == erased.version
+    assert "Nantes" not in event.model_dump_json()
+
+
+def test_a_short_thread_between_the_counsellor_and_the_peer_that_an_erasure_scrubs() -> None:
+    accepted = in_status(Status.ACCEPTED)
+    asked, [event] = decide(accepted, SendMessage("  Êtes-vous libre mardi ?  "), Actor.COUNSELLOR, NOW)
+    answered = decide(asked, SendMessage("Oui, l'après-midi."), Actor.PEER, LATER)[0]
+    assert [(m.number, m.by, m.text) for m in answered.thread] == [
+        (1, "beneficiary", "Êtes-vous libre mardi ?"),
+        (2, "peer", "Oui, l'après-midi."),
+    ]
+    assert event.payload["by_side"] == "beneficiary" and "mardi" not in event.model_dump_json(), "text in matching only"
+    with pytest.raises(InvalidInput, match="Écrivez"):
+        decide(accepted, SendMessage("   "), Actor.PEER, NOW)
+    with pytest.raises(InvalidInput, match="2000"):
+        decide(accepted, SendMessage("x" * 2001), Actor.PEER, NOW)
+    full = replace(accepted, thread=answered.thread * 25)
+    with pytest.raises(RefusedTransition, match="50 messages"):
+        decide(full, SendMessage("Encore un"), Actor.PEER, NOW)
+    assert decide(answered, Erase("peer"), Actor.SYSTEM, NOW)[0].thread == ()
+
+
+def test_a_concern_reaches_the_admin_never_the_other_side_and_its_review_may_resume_the_peer() -> None:
+    accepted = in_status(Status.ACCEPTED)
+    reported, [event] = decide(
+        accepted, ReportConcern(ConcernReason.SAFETY, "Je ne me suis pas senti à l'aise"), Actor.PEER, NOW
+    )
+    assert event.payload["by_side"] == "peer" and event.payload["concern"] == 1
+    assert "aise" not in event.model_dump_json() and "safety" not in event.model_dump_json(), "what stays in matching"
+    assert concerns_seen_by(reported, Side.BENEFICIARY) == (), "the counsellor's side never sees the peer's"
+    assert [c.reason for c in concerns_seen_by(reported, Side.PEER)] == [ConcernReason.SAFETY]
+    with pytest.raises(RefusedTransition, match="déjà entre les mains"):
+        decide(reported, ReportConcern(ConcernReason.OTHER), Actor.PEER, NOW)
+    both = decide(reported, ReportConcern(ConcernReason.NO_SHOW), Actor.COUNSELLOR, NOW)[0]
+    with pytest.raises(NotYours):
+        decide(both, ReviewConcern(1, "counsellor-1", True), Actor.COUNSELLOR, NOW)
+    first, [event] = decide(both, ReviewConcern(1, "admin-1", True), Actor.ADMIN, LATER)
+    assert event.payload["resume_peer"] is False, "another concern still waits: the peer stays paused"
+    cleared, [event] = decide(first, ReviewConcern(2, "admin-1", True), Actor.ADMIN, LATER)
+    assert event.payload["resume_peer"] is True and all(c.reviewed_at == LATER for c in cleared.concerns)
+    with pytest.raises(RefusedTransition, match="déjà été examiné"):
+        decide(cleared, ReviewConcern(2, "admin-1", False), Actor.ADMIN, LATER)
+    with pytest.raises(RefusedTransition, match="n° 9"):
+        decide(cleared, ReviewConcern(9, "admin-1", False), Actor.ADMIN, LATER)
+    erased = decide(cleared, Erase("peer"), Actor.SYSTEM, LATER)[0]
+    assert [c.text for c in erased.concerns] == ["", ""] and erased.concerns[0].reason == ConcernReason.SAFETY

@@ -163,3 +163,18 @@ def test_per_agency_weights_come_from_settings_and_must_add_up_to_one() -> None:
         )
     with pytest.raises(ValidationError, match="PARCOURS_LINK_SIGNING_KEY"):
         MatchingSettings(link_signing_key="short")
+
+
+def test_repeated_no_shows_lower_reliability_more_and_none_change_nothing() -> None:
+    from services.matching.domain.peer_record import Facts, record_of
+
+    held = [Facts("2026-11", True, 10.0, True, 4)] * 3
+    clean = record_of(held).reliability
+    once = record_of([*held, Facts("2026-11", True, 10.0, False, None, no_show=True)]).reliability
+    twice = record_of([*held, *[Facts("2026-11", True, 10.0, False, None, no_show=True)] * 2]).reliability
+    assert (clean.no_shows, once.no_shows, twice.no_shows) == (0, 1, 2)
+    assert rules.reliability(clean).value > rules.reliability(once).value > rules.reliability(twice).value
+    answered_only = record_of([*held, Facts("2026-11", True, 10.0, False, None)]).reliability
+    assert rules.reliability(answered_only).value > rules.reliability(once).value, (
+        "a no-show weighs more than no meeting"
+    )

@@ -25,6 +25,7 @@ def test_each_routed_event_has_a_message_for_each_of_its_kinds() -> None:
         "expires_at": "2027-03-20T10:00:00+00:00",
         "accepted": True,
         "kind": "validation_pending",
+        "starts_at": "2027-03-18T13:00:00Z",
         **CONVENTION,
     }
     for routes in ROUTES.values():

@@ -53,8 +53,8 @@ REFUSED: dict[tuple[rules.Stage, Action], str] = {
 }
 ACTORS: dict[Action, set[Actor]] = {
     Action.UPDATE: {Actor.AGENCY_STAFF, Actor.PEER},
-    Action.PAUSE: {Actor.AGENCY_STAFF, Actor.PEER},
-    Action.RESUME: {Actor.AGENCY_STAFF, Actor.PEER},
+    Action.PAUSE: {Actor.AGENCY_STAFF, Actor.PEER, Actor.PLATFORM},  # the platform: a concern reported
+    Action.RESUME: {Actor.AGENCY_STAFF, Actor.PEER, Actor.PLATFORM},  # and reviewed
     Action.WITHDRAW: {Actor.AGENCY_STAFF, Actor.PLATFORM},
     Action.ERASE: {Actor.AGENCY_STAFF},
 }

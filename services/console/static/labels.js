@@ -37,3 +37,9 @@ export const DONE = { draft: "Brouillon créé", send: "Envoyée à l'employeur"
   pre_validate: "Pré-validée", validate: "Validée", reject: "Refusée", cancel: "Annulée", start: "Immersion commencée",
   end: "Immersion terminée", submit_assessment: "Bilan rempli par le tuteur", agree_assessment: "Bilan accepté",
   contest_assessment: "Bilan contesté", renew: "Renouvelée", expire: "Expirée" };
+export const CONTACT_CHANNELS = { platform: "Par la plateforme, sans donner mon adresse (messages relayés par e-mail)",
+  email: "Par e-mail", phone: "Par téléphone" };
+export const VENUES = { in_person: "En personne", video: "En visio" };
+export const APPOINTMENT_STATUS = { scheduled: "Prévue", rescheduled: "Déplacée", cancelled: "Annulée" };
+export const CONCERN_REASONS = { behaviour: "Propos ou comportement déplacés", safety: "Sentiment d'insécurité",
+  no_show: "Absence sans prévenir", other: "Autre" };

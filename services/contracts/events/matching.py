@@ -101,3 +101,85 @@ class FeedbackGivenV1(IntroductionEventV1):
     side: str = Field(description="peer or beneficiary")
     took_place: bool
     usefulness: int | None = Field(default=None, ge=1, le=5)
+    no_show: bool = Field(default=False, description="it did not take place: the other side did not come")
+
+
+class ContactChosenV1(IntroductionEventV1):
+    """The peer chose (or changed) how they are reached. Which way, and the address, stay in matching: the
+    beneficiary's counsellor reads them there."""
+
+
+class SlotsProposedV1(IntroductionEventV1):
+    """One side proposed dated slots for the meeting; the other picks one. Where stays in matching."""
+
+    by_side: str = Field(description="peer, or beneficiary (their counsellor)")
+    slots: int = Field(ge=1, le=3, description="how many")
+    expires_at: datetime = Field(description="the request's answer deadline: the peer's link is signed from it")
+
+
+def meeting_uid(introduction_id: str) -> str:
+    """The calendar UID of an introduction's meeting, the same for every change of it (calendars update or
+    remove the event they hold by it): agreed here by matching, which schedules, and notifications, which
+    writes the invitations."""
+    return f"{introduction_id}@parcours"
+
+
+class MeetingScheduledV1(IntroductionEventV1):
+    """A slot was picked: the meeting is in calendars (one event per introduction, `sequence` grows with
+    each change; a rescheduled meeting keeps its event). Where it is held is read from matching."""
+
+    by_side: str = Field(description="the side that picked it")
+    starts_at: datetime
+    ends_at: datetime
+    sequence: int = Field(ge=0)
+    rescheduled: bool
+    counsellor_present: bool = Field(
+        default=False, description="a minor's meeting: their legal representative receives the invitation too"
+    )
+    expires_at: datetime = Field(description="the request's answer deadline: the peer's link is signed from it")
+
+
+class MeetingCancelledV1(IntroductionEventV1):
+    """The meeting will not take place at that time: calendars remove it."""
+
+    by_side: str = Field(description="peer, beneficiary, or empty when the platform cancelled it")
+    starts_at: datetime
+    sequence: int = Field(ge=0)
+    counsellor_present: bool = Field(
+        default=False, description="a minor's meeting: their legal representative receives the invitation too"
+    )
+    expires_at: datetime = Field(description="the request's answer deadline: the peer's link is signed from it")
+
+
+class MeetingReminderDueV1(IntroductionEventV1):
+    """The meeting is tomorrow: remind both sides."""
+
+    starts_at: datetime
+    sequence: int = Field(ge=0)
+    counsellor_present: bool = Field(
+        default=False, description="a minor's meeting: their legal representative receives the invitation too"
+    )
+    expires_at: datetime = Field(description="the request's answer deadline: the peer's link is signed from it")
+
+
+class MessageSentV1(IntroductionEventV1):
+    """A message in the thread between the counsellor and the peer: the other side is told there is one to
+    read (the text stays in matching)."""
+
+    by_side: str = Field(description="peer, or beneficiary (their counsellor)")
+    expires_at: datetime = Field(description="the request's answer deadline: the peer's link is signed from it")
+
+
+class ConcernReportedV1(IntroductionEventV1):
+    """A side reported a concern about the meeting: the agency's admin reviews it, the peer is paused
+    meanwhile (profiles pauses them). What was reported stays in matching, never shown to the other side."""
+
+    by_side: str = Field(description="peer, or beneficiary (their counsellor)")
+    concern: int = Field(ge=1, description="its number within the introduction")
+
+
+class ConcernReviewedV1(IntroductionEventV1):
+    """The agency's admin reviewed a concern."""
+
+    concern: int = Field(ge=1)
+    resume_peer: bool = Field(description="the peer may meet again (no other concern waits): profiles resumes them")

@@ -71,6 +71,20 @@ REGISTRY: dict[tuple[str, int], EventContract] = {
         EventContract("matching.introduction.cancelled", 1, "matching.introduction", matching.IntroductionCancelledV1),
         EventContract("matching.introduction.meeting_recorded", 1, "matching.introduction", matching.MeetingRecordedV1),
         EventContract("matching.introduction.feedback_given", 1, "matching.introduction", matching.FeedbackGivenV1),
+        EventContract("matching.introduction.contact_chosen", 1, "matching.introduction", matching.ContactChosenV1),
+        EventContract("matching.introduction.slots_proposed", 1, "matching.introduction", matching.SlotsProposedV1),
+        EventContract(
+            "matching.introduction.meeting_scheduled", 1, "matching.introduction", matching.MeetingScheduledV1
+        ),
+        EventContract(
+            "matching.introduction.meeting_cancelled", 1, "matching.introduction", matching.MeetingCancelledV1
+        ),
+        EventContract(
+            "matching.introduction.meeting_reminder_due", 1, "matching.introduction", matching.MeetingReminderDueV1
+        ),
+        EventContract("matching.introduction.message_sent", 1, "matching.introduction", matching.MessageSentV1),
+        EventContract("matching.introduction.concern_reported", 1, "matching.introduction", matching.ConcernReportedV1),
+        EventContract("matching.introduction.concern_reviewed", 1, "matching.introduction", matching.ConcernReviewedV1),
         *(
             EventContract(f"placements.convention.{step}", 1, "placements.convention", payload)
             for step, payload in CONVENTION_STEPS.items()

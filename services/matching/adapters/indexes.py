@@ -26,6 +26,9 @@ PENDING_SLOT = "pending_slot"
 # while it is open (proposed or accepted): "<beneficiary>/<peer>", one open introduction per pair
 OPEN_PAIR = "open_pair"
 
+# while a meeting is scheduled and not reminded yet: the day before it (null otherwise), the sweep's due date
+APPOINTMENT_REMIND_AT = "appointment_remind_at"
+
 INDEXES: IndexDeclarations = {
     DISMISSALS: [IndexModel([("beneficiary_id", ASCENDING)], name="beneficiary")],  # read with the suggestions
     INTRODUCTIONS: [
@@ -33,6 +36,7 @@ INDEXES: IndexDeclarations = {
         IndexModel([("beneficiary_id", ASCENDING)], name="beneficiary"),  # a beneficiary's, erasure
         IndexModel([("status", ASCENDING), ("expires_at", ASCENDING)], name="expiry"),  # the sweep
         IndexModel([("status", ASCENDING), ("reminded", ASCENDING), ("remind_at", ASCENDING)], name="reminder"),
+        IndexModel([("status", ASCENDING), (APPOINTMENT_REMIND_AT, ASCENDING)], name="appointment_reminder"),
         *(
             IndexModel([(field, ASCENDING)], unique=True, name=field, partialFilterExpression={field: SET})
             for field in (CAPACITY_SLOT, PENDING_SLOT, OPEN_PAIR)

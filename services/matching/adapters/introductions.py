@@ -16,9 +16,35 @@ from services.contracts.envelope import Envelope
 from services.kit.mongo import Document
 from services.kit.outbox import OutboxWriter
 from services.kit.pagination import newest_page
-from services.matching.adapters.indexes import CAPACITY_SLOT, INTRODUCTIONS, OPEN_PAIR, PENDING_SLOT
-from services.matching.domain.introduction import DeclineReason, Feedback, Introduction, Meeting, Places, Side, Status
+from services.matching.adapters.indexes import (
+    APPOINTMENT_REMIND_AT,
+    CAPACITY_SLOT,
+    INTRODUCTIONS,
+    OPEN_PAIR,
+    PENDING_SLOT,
+)
+from services.matching.domain.introduction import (
+    Concern,
+    ConcernReason,
+    ContactChannel,
+    DeclineReason,
+    Feedback,
+    Introduction,
+    Meeting,
+    Places,
+    Side,
+    Status,
+    ThreadMessage,
+)
 from services.matching.domain.introduction_rules import Purpose, aware
+from services.matching.domain.meeting import (
+    Appointment,
+    AppointmentStatus,
+    Outcome,
+    Slot,
+    SlotProposal,
+    Venue,
+)
 from services.matching.domain.peer_record import Facts
 
 TOPIC = "matching.introduction"
@@ -67,6 +93,8 @@ def to_document(i: Introduction) -> Document:
     if i.answered_at is not None:
         document["answered_at"] = i.answered_at
         document["decline_reason"] = i.decline_reason.value if i.decline_reason else None
+        # the peer's way to be reached, from the answer on; null once erased (a $set, never a missing key)
+        document["contact_channel"] = None if i.contact_channel is None else i.contact_channel.value
     if i.answer_message is not None:
         document["answer_message"] = i.answer_message
     if i.cancelled_by is not None:
@@ -76,7 +104,100 @@ def to_document(i: Introduction) -> Document:
         document["meeting"] = {"held_on": m.held_on.isoformat(), "mode": m.mode, "summary": m.summary}
     if i.erased_party is not None:
         document["erased_party"] = i.erased_party
+    if i.slot_proposals or i.appointments or "erased_party" in document:
+        # the meeting's dates, from the first proposal on (emptied, never removed, by an erasure)
+        document["slot_proposals"] = [_proposal_document(p) for p in i.slot_proposals]
+        document["appointments"] = [_appointment_document(a) for a in i.appointments]
+        standing = i.appointment
+        document[APPOINTMENT_REMIND_AT] = None if standing is None else standing.remind_at
+    if i.thread or "erased_party" in document:
+        # the thread between the counsellor and the peer, from its first message (emptied by an erasure)
+        document["thread"] = [{"number": m.number, "by": m.by, "text": m.text, "sent_at": m.sent_at} for m in i.thread]
+    if i.concerns:
+        document["concerns"] = [
+            {
+                "number": c.number,
+                "by": c.by,
+                "reason": c.reason.value,
+                "text": c.text,
+                "reported_at": c.reported_at,
+                "reviewed_at": c.reviewed_at,
+                "reviewed_by": c.reviewed_by,
+                "resume_peer": c.resume_peer,
+            }
+            for c in i.concerns
+        ]
     return document
+
+
+def _concern(d: Document) -> Concern:
+    reviewed = d.get("reviewed_at")
+    return Concern(
+        number=d["number"],
+        by=d["by"],
+        reason=ConcernReason(d["reason"]),
+        text=d.get("text", ""),
+        reported_at=aware(d["reported_at"]),
+        reviewed_at=None if reviewed is None else aware(reviewed),
+        reviewed_by=d.get("reviewed_by"),
+        resume_peer=d.get("resume_peer"),
+    )
+
+
+def _slot_document(slot: Slot) -> Document:
+    return {
+        "starts_at": slot.starts_at,
+        "minutes": slot.minutes,
+        "venue": slot.venue.value,
+        "place": slot.place,
+        "at_agency": slot.at_agency,
+    }
+
+
+def _slot(d: Document) -> Slot:
+    return Slot(aware(d["starts_at"]), d["minutes"], Venue(d["venue"]), d["place"], bool(d.get("at_agency")))
+
+
+def _proposal_document(p: SlotProposal) -> Document:
+    return {
+        "number": p.number,
+        "by": p.by,
+        "slots": [_slot_document(s) for s in p.slots],
+        "proposed_at": p.proposed_at,
+        "outcome": p.outcome.value,
+        "picked": p.picked,
+    }
+
+
+def _proposal(d: Document) -> SlotProposal:
+    slots = tuple(_slot(s) for s in d["slots"])
+    return SlotProposal(d["number"], d["by"], slots, aware(d["proposed_at"]), Outcome(d["outcome"]), d.get("picked"))
+
+
+def _appointment_document(a: Appointment) -> Document:
+    return {
+        "sequence": a.sequence,
+        "slot": _slot_document(a.slot),
+        "proposal": a.proposal,
+        "by": a.by,
+        "scheduled_at": a.scheduled_at,
+        "status": a.status.value,
+        "reminded": a.reminded,
+        "cancelled_by": a.cancelled_by,
+    }
+
+
+def _appointment(d: Document) -> Appointment:
+    return Appointment(
+        sequence=d["sequence"],
+        slot=_slot(d["slot"]),
+        proposal=d["proposal"],
+        by=d["by"],
+        scheduled_at=aware(d["scheduled_at"]),
+        status=AppointmentStatus(d["status"]),
+        reminded=bool(d.get("reminded")),
+        cancelled_by=d.get("cancelled_by"),
+    )
 
 
 def from_document(d: Document) -> Introduction:
@@ -115,6 +236,11 @@ def from_document(d: Document) -> Introduction:
         if meeting is None
         else Meeting(date.fromisoformat(meeting["held_on"]), meeting.get("mode"), meeting.get("summary", "")),
         erased_party=d.get("erased_party"),
+        contact_channel=None if d.get("contact_channel") is None else ContactChannel(d["contact_channel"]),
+        slot_proposals=tuple(_proposal(p) for p in d.get("slot_proposals", ())),
+        appointments=tuple(_appointment(a) for a in d.get("appointments", ())),
+        concerns=tuple(_concern(c) for c in d.get("concerns", ())),
+        thread=tuple(ThreadMessage(m["number"], m["by"], m["text"], aware(m["sent_at"])) for m in d.get("thread", ())),
         version=d["version"],
     )
 
@@ -123,8 +249,9 @@ def facts_of(d: Document) -> Facts:
     """What a peer's record keeps of an introduction document (read with FACT_FIELDS)."""
     answered = d.get("answered_at")
     hours = None if answered is None else (aware(answered) - aware(d["proposed_at"])).total_seconds() / 3600
-    rating = d.get("feedback", {}).get("beneficiary", {}).get("usefulness")
-    return Facts(d["month"], bool(d.get("holds_slot")), hours, "meeting" in d, rating)
+    beneficiary_side = d.get("feedback", {}).get("beneficiary", {})
+    rating, no_show = beneficiary_side.get("usefulness"), bool(beneficiary_side.get("no_show"))
+    return Facts(d["month"], bool(d.get("holds_slot")), hours, "meeting" in d, rating, no_show)
 
 
 class Introductions:
@@ -178,6 +305,10 @@ class Introductions:
 
     async def due_for_reminder(self, now: datetime) -> list[Introduction]:
         return await self._found({"status": Status.PROPOSED.value, "reminded": False, "remind_at": {"$lte": now}})
+
+    async def due_for_appointment_reminder(self, now: datetime) -> list[Introduction]:
+        """Accepted introductions whose meeting is tomorrow and not reminded yet (by their due-date index)."""
+        return await self._found({"status": Status.ACCEPTED.value, APPOINTMENT_REMIND_AT: {"$lte": now}})
 
     async def booked(self, peer_ids: list[str], month: str) -> Counter[str]:
         """How many introductions of the month hold a slot of each of these peers (one read)."""

@@ -7,13 +7,20 @@ from fastapi.responses import JSONResponse
 
 from services.kit.http import answer_invalid_input, error_response
 from services.kit.outbox import ConcurrentUpdate
-from services.matching.api import introductions, operations, peer_links, suggestions
+from services.matching.api import internal, introductions, meetings, operations, peer_links, suggestions
 from services.matching.domain.actor import NotYours
 from services.matching.domain.introduction import RefusedTransition
 from services.matching.use_cases.introductions import NotFound, Refused
 from services.matching.use_cases.suggestions import UnknownPeer
 
-ROUTERS: tuple[APIRouter, ...] = (suggestions.router, introductions.router, operations.router, peer_links.router)
+ROUTERS: tuple[APIRouter, ...] = (
+    suggestions.router,
+    introductions.router,
+    meetings.router,
+    operations.router,
+    peer_links.router,
+    internal.router,
+)
 
 
 def add_error_handlers(app: FastAPI) -> None:

@@ -12,10 +12,29 @@ from pydantic import BaseModel, Field
 
 from services.contracts.events.profiles import MeetingMode
 from services.kit.identity import AgencyStaff
+from services.kit.internal_api import OwnerRefused, OwnerUnreachable
 from services.kit.pagination import After, announce_next
-from services.matching.deps import IntroductionServiceDep, SuggestionServiceDep, own_beneficiary, own_introduction
+from services.matching.adapters.peer_directory import PeerDirectory
+from services.matching.api.meetings import ConcernOut, MeetingPlan, ThreadMessageOut, concerns_of, thread_of
+from services.matching.deps import (
+    IntroductionServiceDep,
+    PeerDirectoryDep,
+    SuggestionServiceDep,
+    own_beneficiary,
+    own_introduction,
+)
 from services.matching.domain.actor import Actor
-from services.matching.domain.introduction import Introduction, Meeting, Proposal, Status
+from services.matching.domain.introduction import (
+    CONTACT_LABELS,
+    ContactChannel,
+    Introduction,
+    Meeting,
+    Proposal,
+    Side,
+    Status,
+    feedback_opens_at,
+    sees_contact,
+)
 from services.matching.domain.introduction_rules import PURPOSE_LABELS, Purpose
 
 router = APIRouter(tags=["introductions"])
@@ -42,6 +61,47 @@ class FeedbackIn(BaseModel):
     took_place: bool
     usefulness: int | None = Field(default=None, ge=1, le=5)
     comment: str = Field(default="", max_length=2000)
+    no_show: bool = Field(default=False, description="it did not take place: the other side did not come")
+
+
+class PeerContactOut(BaseModel):
+    """How the beneficiary's counsellor reaches the peer: the way they chose, and only that address."""
+
+    channel: ContactChannel
+    label: str
+    first_name: str = ""
+    email: str | None = None
+    phone: str | None = None
+    note: str
+
+
+async def peer_contact(introduction: Introduction, staff_id: str, directory: PeerDirectory) -> PeerContactOut | None:
+    channel = introduction.contact_channel
+    if channel is None or not sees_contact(introduction, staff_id):
+        return None
+    if channel is ContactChannel.PLATFORM:
+        note = "Le pair préfère passer par la plateforme : écrivez-lui depuis cette mise en relation."
+        return PeerContactOut(channel=channel, label=CONTACT_LABELS[channel], note=note)
+    try:
+        found = await directory.contact(introduction.peer_id)
+    except (OwnerUnreachable, OwnerRefused):
+        note = "Le service des profils ne répond pas : les coordonnées du pair reviennent dans un instant."
+        return PeerContactOut(channel=channel, label=CONTACT_LABELS[channel], note=note)
+    if found is None:
+        return PeerContactOut(channel=channel, label=CONTACT_LABELS[channel], note="Ce pair n'est plus inscrit.")
+    email = found.get("email") if channel is ContactChannel.EMAIL else None
+    phone = found.get("phone") if channel is ContactChannel.PHONE else None
+    note = "Le pair a choisi d'être joint ainsi."
+    if channel is ContactChannel.PHONE and not phone:
+        note = "Le pair a choisi le téléphone mais n'a pas donné de numéro : passez par la plateforme."
+    return PeerContactOut(
+        channel=channel,
+        label=CONTACT_LABELS[channel],
+        first_name=str(found.get("first_name", "")),
+        email=email,
+        phone=phone or None,
+        note=note,
+    )
 
 
 class IntroductionOut(BaseModel):
@@ -64,6 +124,17 @@ class IntroductionOut(BaseModel):
     answer_message: str
     meeting: dict[str, Any] | None
     feedback: dict[str, Any]
+    contact_channel: ContactChannel | None = Field(description="how the peer chose to be reached, once accepted")
+    contact_channel_label: str | None
+    contact: PeerContactOut | None = Field(
+        default=None,
+        description="one introduction read by the beneficiary's counsellor: how to reach the peer, as they chose",
+    )
+    meeting_plan: MeetingPlan
+    feedback_opens_at: datetime | None = Field(description="feedback comes once the meeting's date has come")
+    thread: list[ThreadMessageOut] = Field(description="the messages between the counsellor and the peer")
+    concerns: list[ConcernOut] = Field(description="the concerns the beneficiary's side reported (not the peer's)")
+    concerns_to_review: int = Field(description="how many concerns, by either side, wait for the agency's admin")
 
     @classmethod
     def of(cls, i: Introduction) -> IntroductionOut:
@@ -87,6 +158,13 @@ class IntroductionOut(BaseModel):
             answer_message=i.answer_message or "",
             meeting=None if i.meeting is None else meeting_out(i.meeting),
             feedback={side.value: asdict(given) for side, given in i.feedback.items()},
+            contact_channel=i.contact_channel,
+            contact_channel_label=None if i.contact_channel is None else CONTACT_LABELS[i.contact_channel],
+            meeting_plan=MeetingPlan.of(i),
+            feedback_opens_at=feedback_opens_at(i),
+            thread=thread_of(i),
+            concerns=concerns_of(i, Side.BENEFICIARY),
+            concerns_to_review=sum(c.reviewed_at is None for c in i.concerns),
         )
 
 
@@ -142,9 +220,17 @@ async def introductions(
     return page
 
 
-@router.get("/introductions/{introduction_id}", summary="One introduction")
-async def introduction(introduction_id: str, caller: AgencyStaff, service: IntroductionServiceDep) -> IntroductionOut:
-    return IntroductionOut.of(await own_introduction(service, introduction_id, caller))
+@router.get(
+    "/introductions/{introduction_id}",
+    summary="One introduction; for the beneficiary's counsellor, how to reach the peer as they chose",
+)
+async def introduction(
+    introduction_id: str, caller: AgencyStaff, service: IntroductionServiceDep, directory: PeerDirectoryDep
+) -> IntroductionOut:
+    found = await own_introduction(service, introduction_id, caller)
+    shown = IntroductionOut.of(found)
+    shown.contact = await peer_contact(found, caller.staff_id, directory)
+    return shown
 
 
 @router.post("/introductions/{introduction_id}/cancel", summary="Cancel a proposed or accepted introduction")
@@ -170,5 +256,7 @@ async def feedback(
     introduction_id: str, body: FeedbackIn, caller: AgencyStaff, service: IntroductionServiceDep
 ) -> IntroductionOut:
     introduction = await own_introduction(service, introduction_id, caller)
-    given = await service.give_feedback(introduction, Actor.COUNSELLOR, body.took_place, body.usefulness, body.comment)
+    given = await service.give_feedback(
+        introduction, Actor.COUNSELLOR, body.took_place, body.usefulness, body.comment, body.no_show
+    )
     return IntroductionOut.of(given)

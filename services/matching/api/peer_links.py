@@ -13,9 +13,28 @@ from services.contracts.links import PEER_INTRODUCTION
 from services.kit import links
 from services.kit.rate_limits import LINK_RATE_LIMIT
 from services.matching.api.introductions import FeedbackIn
+from services.matching.api.meetings import (
+    ConcernIn,
+    ConcernOut,
+    MeetingPlan,
+    MessageIn,
+    PickIn,
+    SlotsIn,
+    ThreadMessageOut,
+    concerns_of,
+    thread_of,
+)
 from services.matching.deps import IntroductionServiceDep, LinkKey
 from services.matching.domain.actor import Actor
-from services.matching.domain.introduction import DeclineReason, Introduction, Side, Status
+from services.matching.domain.introduction import (
+    CONTACT_LABELS,
+    ContactChannel,
+    DeclineReason,
+    Introduction,
+    Side,
+    Status,
+    feedback_open,
+)
 from services.matching.domain.introduction_rules import PURPOSE_LABELS, Purpose
 from services.matching.use_cases.introductions import IntroductionService, NotFound
 from services.reference import jobs
@@ -38,6 +57,12 @@ class RequestForPeer(BaseModel):
     status: Status
     expires_at: datetime
     feedback_given: bool
+    contact_channel: ContactChannel | None = Field(description="how you chose to be reached")
+    contact_channel_label: str | None
+    meeting_plan: MeetingPlan
+    feedback_open: bool = Field(description="the meeting's date has come and you have not given your feedback")
+    thread: list[ThreadMessageOut] = Field(description="your messages with the counsellor")
+    concerns: list[ConcernOut] = Field(description="the concerns you reported (the counsellor's are not shown)")
 
     @classmethod
     def of(cls, i: Introduction) -> RequestForPeer:
@@ -55,6 +80,12 @@ class RequestForPeer(BaseModel):
             status=i.status,
             expires_at=i.expires_at,
             feedback_given=Side.PEER in i.feedback,
+            contact_channel=i.contact_channel,
+            contact_channel_label=None if i.contact_channel is None else CONTACT_LABELS[i.contact_channel],
+            meeting_plan=MeetingPlan.of(i),
+            feedback_open=feedback_open(i, Side.PEER, datetime.now(UTC)),
+            thread=thread_of(i),
+            concerns=concerns_of(i, Side.PEER),
         )
 
 
@@ -62,6 +93,15 @@ class AnswerIn(BaseModel):
     accept: bool
     reason: DeclineReason | None = Field(default=None, description="required to decline")
     message: str = Field(default="", max_length=2000, description="for the counsellor")
+    contact: ContactChannel = Field(
+        default=ContactChannel.PLATFORM,
+        description="accepting: how you want to be reached (through the platform, without giving your address; "
+        "by e-mail; by phone); only the beneficiary's counsellor sees it",
+    )
+
+
+class ContactIn(BaseModel):
+    channel: ContactChannel
 
 
 async def linked(service: IntroductionService, key: str, token: str) -> Introduction:
@@ -82,12 +122,56 @@ async def read(token: str, service: IntroductionServiceDep, key: LinkKey) -> Req
 @router.post("/{token}/answer", summary="Accept, or decline with a reason")
 async def answer(token: str, body: AnswerIn, service: IntroductionServiceDep, key: LinkKey) -> RequestForPeer:
     introduction = await linked(service, key, token)
-    answered = await service.answer(introduction.id, body.accept, body.reason, body.message, datetime.now(UTC))
+    answered = await service.answer(
+        introduction.id, body.accept, body.reason, body.message, datetime.now(UTC), body.contact
+    )
     return RequestForPeer.of(answered)
+
+
+@router.post("/{token}/contact", summary="Change how you are reached (shown to the beneficiary's counsellor only)")
+async def contact(token: str, body: ContactIn, service: IntroductionServiceDep, key: LinkKey) -> RequestForPeer:
+    introduction = await linked(service, key, token)
+    return RequestForPeer.of(await service.choose_contact(introduction, body.channel))
 
 
 @router.post("/{token}/feedback", summary="After the meeting: did it take place, how useful (1-5), a comment")
 async def feedback(token: str, body: FeedbackIn, service: IntroductionServiceDep, key: LinkKey) -> RequestForPeer:
     introduction = await linked(service, key, token)
-    given = await service.give_feedback(introduction, Actor.PEER, body.took_place, body.usefulness, body.comment)
+    given = await service.give_feedback(
+        introduction, Actor.PEER, body.took_place, body.usefulness, body.comment, body.no_show
+    )
     return RequestForPeer.of(given)
+
+
+@router.post("/{token}/slots", summary="Propose up to three dated slots for the meeting; the counsellor picks one")
+async def propose_slots(token: str, body: SlotsIn, service: IntroductionServiceDep, key: LinkKey) -> RequestForPeer:
+    introduction = await linked(service, key, token)
+    slots = tuple(s.slot() for s in body.slots)
+    return RequestForPeer.of(await service.propose_slots(introduction, slots, Actor.PEER))
+
+
+@router.post("/{token}/slots/pick", summary="Pick one of the slots the counsellor proposed")
+async def pick_slot(token: str, body: PickIn, service: IntroductionServiceDep, key: LinkKey) -> RequestForPeer:
+    introduction = await linked(service, key, token)
+    return RequestForPeer.of(await service.pick_slot(introduction, body.proposal, body.slot, Actor.PEER))
+
+
+@router.post("/{token}/appointment/cancel", summary="Cancel the meeting that stands: calendars remove it")
+async def cancel_appointment(token: str, service: IntroductionServiceDep, key: LinkKey) -> RequestForPeer:
+    introduction = await linked(service, key, token)
+    return RequestForPeer.of(await service.cancel_appointment(introduction, Actor.PEER))
+
+
+@router.post("/{token}/messages", summary="Write to the counsellor (your address stays private)")
+async def send_message(token: str, body: MessageIn, service: IntroductionServiceDep, key: LinkKey) -> RequestForPeer:
+    introduction = await linked(service, key, token)
+    return RequestForPeer.of(await service.send_message(introduction, body.text, Actor.PEER))
+
+
+@router.post(
+    "/{token}/concerns",
+    summary="Report a concern about the meeting to the agency (the person and their counsellor never see it)",
+)
+async def report_concern(token: str, body: ConcernIn, service: IntroductionServiceDep, key: LinkKey) -> RequestForPeer:
+    introduction = await linked(service, key, token)
+    return RequestForPeer.of(await service.report_concern(introduction, body.reason, body.text, Actor.PEER))

@@ -9,6 +9,7 @@ class Actor(StrEnum):
     COUNSELLOR = "counsellor"  # the beneficiary's agency's staff
     PEER = "peer"  # by the secure link of their e-mail
     SYSTEM = "system"  # the platform: an event, the sweep, an erasure
+    ADMIN = "admin"  # the beneficiary's agency's admin: reviews a concern reported about a meeting
 
 
 class NotYours(Exception):

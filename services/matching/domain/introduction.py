@@ -8,7 +8,7 @@ The life cycle is the TRANSITIONS table (which action leads where) and ACTORS (w
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -24,6 +24,18 @@ from services.matching.domain.introduction_rules import (
     check_proposal,
     closest_target,
     deadlines,
+)
+from services.matching.domain.meeting import (
+    PARIS,
+    Appointment,
+    AppointmentStatus,
+    Outcome,
+    Slot,
+    SlotProposal,
+    check_slots,
+    current,
+    next_sequence,
+    open_proposal,
 )
 from services.matching.domain.model import BeneficiaryView, PeerView
 
@@ -46,6 +58,14 @@ class Action(StrEnum):
     CANCEL = "cancel"
     RECORD_MEETING = "record_meeting"
     GIVE_FEEDBACK = "give_feedback"
+    CHOOSE_CONTACT = "choose_contact"
+    PROPOSE_SLOTS = "propose_slots"
+    PICK_SLOT = "pick_slot"
+    CANCEL_APPOINTMENT = "cancel_appointment"
+    REMIND_APPOINTMENT = "remind_appointment"
+    SEND_MESSAGE = "send_message"
+    REPORT_CONCERN = "report_concern"
+    REVIEW_CONCERN = "review_concern"
     ERASE = "erase"
 
 
@@ -59,6 +79,19 @@ TRANSITIONS: dict[tuple[Status, Action], Status] = {
     (Status.ACCEPTED, Action.RECORD_MEETING): Status.MET,
     (Status.ACCEPTED, Action.GIVE_FEEDBACK): Status.ACCEPTED,
     (Status.MET, Action.GIVE_FEEDBACK): Status.MET,
+    (Status.ACCEPTED, Action.CHOOSE_CONTACT): Status.ACCEPTED,
+    (Status.MET, Action.CHOOSE_CONTACT): Status.MET,
+    # the meeting's date: slots proposed by one side, one picked by the other, rescheduled, cancelled, reminded
+    (Status.ACCEPTED, Action.PROPOSE_SLOTS): Status.ACCEPTED,
+    (Status.ACCEPTED, Action.PICK_SLOT): Status.ACCEPTED,
+    (Status.ACCEPTED, Action.CANCEL_APPOINTMENT): Status.ACCEPTED,
+    (Status.ACCEPTED, Action.REMIND_APPOINTMENT): Status.ACCEPTED,
+    # a short thread between the counsellor and the peer, from the yes to the feedback
+    (Status.ACCEPTED, Action.SEND_MESSAGE): Status.ACCEPTED,
+    (Status.MET, Action.SEND_MESSAGE): Status.MET,
+    # a concern about the meeting (signalement): to the agency's admin, never shown to the other side
+    **{(status, Action.REPORT_CONCERN): status for status in (Status.ACCEPTED, Status.MET, Status.CANCELLED)},
+    **{(status, Action.REVIEW_CONCERN): status for status in (Status.ACCEPTED, Status.MET, Status.CANCELLED)},
     **{(status, Action.ERASE): status for status in Status},
 }
 ACTORS: dict[Action, frozenset[Actor]] = {
@@ -70,6 +103,14 @@ ACTORS: dict[Action, frozenset[Actor]] = {
     Action.CANCEL: frozenset({Actor.COUNSELLOR, Actor.SYSTEM}),
     Action.RECORD_MEETING: frozenset({Actor.COUNSELLOR, Actor.SYSTEM}),
     Action.GIVE_FEEDBACK: frozenset({Actor.COUNSELLOR, Actor.PEER}),  # for the beneficiary, or the peer's own
+    Action.CHOOSE_CONTACT: frozenset({Actor.PEER}),  # how they are reached is the peer's choice alone
+    Action.PROPOSE_SLOTS: frozenset({Actor.COUNSELLOR, Actor.PEER}),
+    Action.PICK_SLOT: frozenset({Actor.COUNSELLOR, Actor.PEER}),  # from the other side's proposal
+    Action.CANCEL_APPOINTMENT: frozenset({Actor.COUNSELLOR, Actor.PEER}),
+    Action.REMIND_APPOINTMENT: frozenset({Actor.SYSTEM}),
+    Action.SEND_MESSAGE: frozenset({Actor.COUNSELLOR, Actor.PEER}),
+    Action.REPORT_CONCERN: frozenset({Actor.COUNSELLOR, Actor.PEER}),
+    Action.REVIEW_CONCERN: frozenset({Actor.ADMIN}),
     Action.ERASE: frozenset({Actor.SYSTEM}),
 }
 OPEN = frozenset({Status.PROPOSED, Status.ACCEPTED})  # one open introduction per pair
@@ -85,6 +126,14 @@ PAST = {
     Action.CANCEL: "cancelled",
     Action.RECORD_MEETING: "recorded as met",
     Action.GIVE_FEEDBACK: "given feedback",
+    Action.CHOOSE_CONTACT: "its contact chosen",
+    Action.PROPOSE_SLOTS: "slots proposed",
+    Action.PICK_SLOT: "a slot picked",
+    Action.CANCEL_APPOINTMENT: "its meeting cancelled",
+    Action.REMIND_APPOINTMENT: "its meeting reminded",
+    Action.SEND_MESSAGE: "a message sent",
+    Action.REPORT_CONCERN: "a concern reported",
+    Action.REVIEW_CONCERN: "a concern reviewed",
     Action.ERASE: "erased",
 }
 
@@ -95,6 +144,22 @@ class DeclineReason(StrEnum):
     TOO_FAR = "too_far"
     NOT_NOW = "not_now"
     OTHER = "other"
+
+
+class ContactChannel(StrEnum):
+    """How the peer is reached, their choice: through the platform (messages relayed by e-mail, no address
+    given), or their e-mail address, or their phone number, shown to the beneficiary's counsellor only."""
+
+    PLATFORM = "platform"
+    EMAIL = "email"
+    PHONE = "phone"
+
+
+CONTACT_LABELS = {
+    ContactChannel.PLATFORM: "Par la plateforme (messages relayés par e-mail, sans adresse communiquée)",
+    ContactChannel.EMAIL: "Par e-mail",
+    ContactChannel.PHONE: "Par téléphone",
+}
 
 
 class Side(StrEnum):
@@ -124,6 +189,51 @@ class Feedback:
     took_place: bool
     usefulness: int | None  # 1 to 5, when it took place
     comment: str = ""
+    no_show: bool = False  # it did not take place: the other side did not come
+
+
+@dataclass(frozen=True)
+class ThreadMessage:
+    """One message of the thread between the counsellor and the peer (kept in matching only)."""
+
+    number: int  # 1, 2, ...
+    by: str  # "peer" or "beneficiary" (their counsellor)
+    text: str
+    sent_at: datetime
+
+
+class ConcernReason(StrEnum):
+    BEHAVIOUR = "behaviour"  # inappropriate words or behaviour
+    SAFETY = "safety"  # felt unsafe
+    NO_SHOW = "no_show"  # did not come, repeatedly or without a word
+    OTHER = "other"
+
+
+CONCERN_LABELS = {
+    ConcernReason.BEHAVIOUR: "Propos ou comportement déplacés",
+    ConcernReason.SAFETY: "Sentiment d'insécurité",
+    ConcernReason.NO_SHOW: "Absence sans prévenir",
+    ConcernReason.OTHER: "Autre",
+}
+
+
+@dataclass(frozen=True)
+class Concern:
+    """A concern (signalement) about the meeting: read by the agency's admin and its author, never by the
+    other side; the peer is paused until it is reviewed."""
+
+    number: int
+    by: str  # "peer" or "beneficiary" (their counsellor)
+    reason: ConcernReason
+    text: str
+    reported_at: datetime
+    reviewed_at: datetime | None = None
+    reviewed_by: str | None = None  # the admin
+    resume_peer: bool | None = None  # the review's outcome: the peer may meet again, or stays paused
+
+
+MAX_MESSAGES = 50
+MAX_MESSAGE_LENGTH = 2000
 
 
 @dataclass(frozen=True)
@@ -174,7 +284,17 @@ class Introduction:
     cancelled_by: str | None = None  # empty when the platform cancelled it
     meeting: Meeting | None = None
     erased_party: str | None = None  # "beneficiary" or "peer"
+    contact_channel: ContactChannel | None = None  # the peer's choice, from their acceptance on
+    slot_proposals: tuple[SlotProposal, ...] = ()  # every proposal of dates, oldest first (the history)
+    appointments: tuple[Appointment, ...] = ()  # every slot picked, oldest first; the last may stand
+    thread: tuple[ThreadMessage, ...] = ()  # the messages between the counsellor and the peer, oldest first
+    concerns: tuple[Concern, ...] = ()  # reported about the meeting, by either side
     version: int = 1
+
+    @property
+    def appointment(self) -> Appointment | None:
+        """The meeting that stands, if one is scheduled."""
+        return current(self.appointments)
 
 
 # -- commands ---------------------------------------------------------------------------------------
@@ -215,6 +335,7 @@ class Answer:
     accept: bool
     reason: DeclineReason | None = None
     message: str = ""
+    contact: ContactChannel = ContactChannel.PLATFORM  # accepting: how the peer wants to be reached
 
     @property
     def action(self) -> Action:
@@ -250,7 +371,62 @@ class GiveFeedback:
     took_place: bool
     usefulness: int | None
     comment: str = ""
+    no_show: bool = False  # it did not take place because the other side did not come
     action = Action.GIVE_FEEDBACK
+
+
+@dataclass(frozen=True)
+class ChooseContact:
+    """The peer changes how they are reached (from their link)."""
+
+    channel: ContactChannel
+    action = Action.CHOOSE_CONTACT
+
+
+@dataclass(frozen=True)
+class ProposeSlots:
+    """Up to three dated slots for the meeting, from one side for the other to pick."""
+
+    slots: tuple[Slot, ...]
+    action = Action.PROPOSE_SLOTS
+
+
+@dataclass(frozen=True)
+class PickSlot:
+    proposal: int  # its number
+    slot: int  # the index of the slot within it
+    action = Action.PICK_SLOT
+
+
+@dataclass(frozen=True)
+class CancelAppointment:
+    action = Action.CANCEL_APPOINTMENT
+
+
+@dataclass(frozen=True)
+class RemindAppointment:
+    action = Action.REMIND_APPOINTMENT
+
+
+@dataclass(frozen=True)
+class SendMessage:
+    text: str
+    action = Action.SEND_MESSAGE
+
+
+@dataclass(frozen=True)
+class ReportConcern:
+    reason: ConcernReason
+    text: str = ""
+    action = Action.REPORT_CONCERN
+
+
+@dataclass(frozen=True)
+class ReviewConcern:
+    number: int
+    admin_id: str
+    resume_peer: bool  # the peer may meet again (resumed), or stays paused
+    action = Action.REVIEW_CONCERN
 
 
 @dataclass(frozen=True)
@@ -261,7 +437,24 @@ class Erase:
     action = Action.ERASE
 
 
-Command = Propose | Answer | Remind | Expire | Cancel | RecordMeeting | GiveFeedback | Erase
+Command = (
+    Propose
+    | Answer
+    | Remind
+    | Expire
+    | Cancel
+    | RecordMeeting
+    | GiveFeedback
+    | ChooseContact
+    | ProposeSlots
+    | PickSlot
+    | CancelAppointment
+    | RemindAppointment
+    | SendMessage
+    | ReportConcern
+    | ReviewConcern
+    | Erase
+)
 
 
 # -- the life cycle ---------------------------------------------------------------------------------
@@ -291,15 +484,30 @@ def decide(
         case Expire():
             return _step(introduction, status, "expired", contracts.IntroductionExpiredV1(**common(introduction)))
         case Cancel():
-            payload = contracts.IntroductionCancelledV1(**common(introduction), by_staff_id=command.staff_id)
-            cancelled = replace(introduction, cancelled_by=command.staff_id)
-            return _step(cancelled, status, "cancelled", payload)
+            return _cancel(introduction, command, status, now)
         case RecordMeeting():
-            return _record_meeting(introduction, command, status)
+            return _record_meeting(introduction, command, status, now)
         case GiveFeedback():
-            return _give_feedback(introduction, command, SIDE_OF[actor])
+            return _give_feedback(introduction, command, SIDE_OF[actor], now)
+        case ProposeSlots():
+            return _propose_slots(introduction, command, SIDE_OF.get(actor, Side.BENEFICIARY), now)
+        case PickSlot():
+            return _pick_slot(introduction, command, SIDE_OF.get(actor, Side.BENEFICIARY), now)
+        case CancelAppointment():
+            return _cancel_appointment(introduction, SIDE_OF.get(actor, Side.BENEFICIARY).value)
+        case RemindAppointment():
+            return _remind_appointment(introduction)
+        case ReportConcern():
+            return _report_concern(introduction, command, SIDE_OF.get(actor, Side.BENEFICIARY), now)
+        case ReviewConcern():
+            return _review_concern(introduction, command, now)
+        case SendMessage():
+            return _send_message(introduction, command, SIDE_OF.get(actor, Side.BENEFICIARY), now)
+        case ChooseContact():
+            chosen = replace(introduction, contact_channel=command.channel)
+            return _changed(chosen, "contact_chosen", contracts.ContactChosenV1(**common(introduction)))
         case Erase():
-            return _erase(introduction, command), []
+            return _erase(introduction, command)
     raise AssertionError(f"unknown command {command!r}")
 
 
@@ -362,7 +570,10 @@ def _answer(
     introduction: Introduction, command: Answer, status: Status, now: datetime
 ) -> tuple[Introduction, list[Envelope]]:
     reason = None if command.accept else command.reason
-    answered = replace(introduction, answered_at=now, decline_reason=reason, answer_message=command.message)
+    channel = command.contact if command.accept else None
+    answered = replace(
+        introduction, answered_at=now, decline_reason=reason, answer_message=command.message, contact_channel=channel
+    )
     payload = contracts.IntroductionAnsweredV1(
         **common(introduction),
         accepted=command.accept,
@@ -370,6 +581,170 @@ def _answer(
         answered_at=now,
     )
     return _step(answered, status, "answered", payload)
+
+
+def _cancel(
+    introduction: Introduction, command: Cancel, status: Status, now: datetime
+) -> tuple[Introduction, list[Envelope]]:
+    """Ending the introduction cancels the meeting that stood (calendars remove it: a second event of the
+    same write) and closes the proposal still open."""
+    standing = introduction.appointment
+    appointments = introduction.appointments
+    if standing is not None:
+        appointments = (*appointments[:-1], _cancelled(standing, ""))
+    proposals = tuple(
+        replace(p, outcome=Outcome.CLOSED) if p.outcome is Outcome.OPEN else p for p in introduction.slot_proposals
+    )
+    payload = contracts.IntroductionCancelledV1(**common(introduction), by_staff_id=command.staff_id)
+    cancelled = replace(
+        introduction, cancelled_by=command.staff_id, slot_proposals=proposals, appointments=appointments
+    )
+    changed, events = _step(cancelled, status, "cancelled", payload)
+    if standing is not None:
+        events.append(_event(changed, "meeting_cancelled", _meeting_cancelled(introduction, appointments[-1])))
+    return changed, events
+
+
+def _cancelled(standing: Appointment, by: str) -> Appointment:
+    return replace(standing, status=AppointmentStatus.CANCELLED, sequence=standing.sequence + 1, cancelled_by=by)
+
+
+def _meeting_cancelled(introduction: Introduction, cancelled: Appointment) -> contracts.MeetingCancelledV1:
+    return contracts.MeetingCancelledV1(
+        **common(introduction),
+        by_side=cancelled.cancelled_by or "",
+        starts_at=cancelled.slot.starts_at,
+        sequence=cancelled.sequence,
+        counsellor_present=introduction.counsellor_present,
+        expires_at=introduction.expires_at,
+    )
+
+
+def _propose_slots(
+    introduction: Introduction, command: ProposeSlots, side: Side, now: datetime
+) -> tuple[Introduction, list[Envelope]]:
+    check_slots(command.slots, introduction.purpose, introduction.counsellor_present, introduction.meeting_modes, now)
+    earlier = tuple(
+        replace(p, outcome=Outcome.REPLACED) if p.outcome is Outcome.OPEN else p for p in introduction.slot_proposals
+    )
+    proposal = SlotProposal(len(earlier) + 1, side.value, tuple(command.slots), now)
+    payload = contracts.SlotsProposedV1(
+        **common(introduction), by_side=side.value, slots=len(command.slots), expires_at=introduction.expires_at
+    )
+    return _changed(replace(introduction, slot_proposals=(*earlier, proposal)), "slots_proposed", payload)
+
+
+def _pick_slot(
+    introduction: Introduction, command: PickSlot, side: Side, now: datetime
+) -> tuple[Introduction, list[Envelope]]:
+    proposal = open_proposal(introduction.slot_proposals)
+    if proposal is None or proposal.number != command.proposal:
+        raise RefusedTransition("Ces créneaux ne sont plus proposés : lisez les derniers proposés.")
+    if proposal.by == side.value:
+        raise RefusedTransition("C'est à l'autre personne de choisir parmi les créneaux que vous avez proposés.")
+    if not 0 <= command.slot < len(proposal.slots):
+        raise InvalidInput([("slot", f"Choisissez l'un des {len(proposal.slots)} créneaux proposés.")])
+    slot = proposal.slots[command.slot]
+    if slot.starts_at <= now:
+        raise RefusedTransition("Ce créneau est passé : proposez-en d'autres.")
+    before = introduction.appointment
+    earlier = tuple(
+        replace(a, status=AppointmentStatus.RESCHEDULED) if a is before else a for a in introduction.appointments
+    )
+    appointment = Appointment(
+        sequence=next_sequence(introduction.appointments),
+        slot=slot,
+        proposal=proposal.number,
+        by=side.value,
+        scheduled_at=now,
+        reminded=slot.starts_at - now <= timedelta(days=1),  # the invitation itself is the reminder
+    )
+    proposals = tuple(
+        replace(p, outcome=Outcome.PICKED, picked=command.slot) if p is proposal else p
+        for p in introduction.slot_proposals
+    )
+    payload = contracts.MeetingScheduledV1(
+        **common(introduction),
+        by_side=side.value,
+        starts_at=slot.starts_at,
+        ends_at=slot.ends_at,
+        sequence=appointment.sequence,
+        rescheduled=before is not None,
+        counsellor_present=introduction.counsellor_present,
+        expires_at=introduction.expires_at,
+    )
+    scheduled = replace(introduction, slot_proposals=proposals, appointments=(*earlier, appointment))
+    return _changed(scheduled, "meeting_scheduled", payload)
+
+
+def _cancel_appointment(introduction: Introduction, by: str) -> tuple[Introduction, list[Envelope]]:
+    standing = introduction.appointment
+    if standing is None:
+        raise RefusedTransition("Aucune rencontre n'est prévue : il n'y a rien à annuler.")
+    appointments = (*introduction.appointments[:-1], _cancelled(standing, by))
+    payload = _meeting_cancelled(introduction, appointments[-1])
+    return _changed(replace(introduction, appointments=appointments), "meeting_cancelled", payload)
+
+
+def _remind_appointment(introduction: Introduction) -> tuple[Introduction, list[Envelope]]:
+    standing = introduction.appointment
+    if standing is None or standing.reminded:
+        raise RefusedTransition("Aucune rencontre prévue n'attend de rappel.")
+    payload = contracts.MeetingReminderDueV1(
+        **common(introduction),
+        starts_at=standing.slot.starts_at,
+        sequence=standing.sequence,
+        counsellor_present=introduction.counsellor_present,
+        expires_at=introduction.expires_at,
+    )
+    appointments = (*introduction.appointments[:-1], replace(standing, reminded=True))
+    return _changed(replace(introduction, appointments=appointments), "meeting_reminder_due", payload)
+
+
+def _report_concern(
+    introduction: Introduction, command: ReportConcern, side: Side, now: datetime
+) -> tuple[Introduction, list[Envelope]]:
+    if len(command.text) > MAX_MESSAGE_LENGTH:
+        raise InvalidInput([("text", f"Décrivez-le en {MAX_MESSAGE_LENGTH} caractères au plus.")])
+    if any(c.by == side.value and c.reviewed_at is None for c in introduction.concerns):
+        raise RefusedTransition("Votre signalement est déjà entre les mains de l'agence : elle revient vers vous.")
+    concern = Concern(len(introduction.concerns) + 1, side.value, command.reason, command.text.strip(), now)
+    payload = contracts.ConcernReportedV1(**common(introduction), by_side=side.value, concern=concern.number)
+    return _changed(replace(introduction, concerns=(*introduction.concerns, concern)), "concern_reported", payload)
+
+
+def _review_concern(
+    introduction: Introduction, command: ReviewConcern, now: datetime
+) -> tuple[Introduction, list[Envelope]]:
+    found = next((c for c in introduction.concerns if c.number == command.number), None)
+    if found is None:
+        raise RefusedTransition(f"Il n'y a pas de signalement n° {command.number} sur cette mise en relation.")
+    if found.reviewed_at is not None:
+        raise RefusedTransition("Ce signalement a déjà été examiné.")
+    reviewed = replace(found, reviewed_at=now, reviewed_by=command.admin_id, resume_peer=command.resume_peer)
+    concerns = tuple(reviewed if c is found else c for c in introduction.concerns)
+    still_open = any(c.reviewed_at is None for c in concerns)
+    payload = contracts.ConcernReviewedV1(
+        **common(introduction), concern=found.number, resume_peer=command.resume_peer and not still_open
+    )
+    return _changed(replace(introduction, concerns=concerns), "concern_reviewed", payload)
+
+
+def _send_message(
+    introduction: Introduction, command: SendMessage, side: Side, now: datetime
+) -> tuple[Introduction, list[Envelope]]:
+    text = command.text.strip()
+    if not text:
+        raise InvalidInput([("text", "Écrivez votre message.")])
+    if len(text) > MAX_MESSAGE_LENGTH:
+        raise InvalidInput([("text", f"Un message tient en {MAX_MESSAGE_LENGTH} caractères au plus.")])
+    if len(introduction.thread) >= MAX_MESSAGES:
+        raise RefusedTransition(
+            f"Cet échange compte déjà {MAX_MESSAGES} messages : poursuivez-le par le moyen de contact choisi."
+        )
+    message = ThreadMessage(len(introduction.thread) + 1, side.value, text, now)
+    payload = contracts.MessageSentV1(**common(introduction), by_side=side.value, expires_at=introduction.expires_at)
+    return _changed(replace(introduction, thread=(*introduction.thread, message)), "message_sent", payload)
 
 
 def _remind(introduction: Introduction) -> tuple[Introduction, list[Envelope]]:
@@ -380,8 +755,10 @@ def _remind(introduction: Introduction) -> tuple[Introduction, list[Envelope]]:
 
 
 def _record_meeting(
-    introduction: Introduction, command: RecordMeeting, status: Status
+    introduction: Introduction, command: RecordMeeting, status: Status, now: datetime
 ) -> tuple[Introduction, list[Envelope]]:
+    if command.held_on > now.astimezone(PARIS).date():  # the day it is in France
+        raise InvalidInput([("held_on", "Une rencontre s'enregistre une fois passée : sa date est à venir.")])
     if command.mode is not None and command.mode not in introduction.meeting_modes:
         raise InvalidInput([("mode", f"the two agreed on {', '.join(introduction.meeting_modes)}")])
     payload = contracts.MeetingRecordedV1(**common(introduction), held_on=command.held_on, mode=command.mode)
@@ -390,16 +767,39 @@ def _record_meeting(
 
 
 def _give_feedback(
-    introduction: Introduction, command: GiveFeedback, side: Side
+    introduction: Introduction, command: GiveFeedback, side: Side, now: datetime
 ) -> tuple[Introduction, list[Envelope]]:
     if side in introduction.feedback:
         raise RefusedTransition(f"the {side.value} has already given feedback on this introduction")
-    check_feedback(command.took_place, command.usefulness)
+    opens_at = feedback_opens_at(introduction)
+    if opens_at is None or opens_at > now:
+        raise RefusedTransition(
+            "Le retour se donne après la rencontre : "
+            + ("fixez d'abord sa date." if opens_at is None else "revenez une fois sa date passée.")
+        )
+    check_feedback(command.took_place, command.usefulness, command.no_show)
     payload = contracts.FeedbackGivenV1(
-        **common(introduction), side=side.value, took_place=command.took_place, usefulness=command.usefulness
+        **common(introduction),
+        side=side.value,
+        took_place=command.took_place,
+        usefulness=command.usefulness,
+        no_show=command.no_show,
     )
-    given = {**introduction.feedback, side: Feedback(command.took_place, command.usefulness, command.comment)}
+    given = {
+        **introduction.feedback,
+        side: Feedback(command.took_place, command.usefulness, command.comment, command.no_show),
+    }
     return _changed(replace(introduction, feedback=given), "feedback_given", payload)
+
+
+def feedback_opens_at(introduction: Introduction) -> datetime | None:
+    """When feedback may be given: once the meeting's date has come (the meeting that stands, or the one
+    recorded); None while no date is set."""
+    if introduction.meeting is not None:
+        held = introduction.meeting.held_on
+        return datetime(held.year, held.month, held.day, tzinfo=UTC)
+    standing = introduction.appointment
+    return None if standing is None else standing.slot.starts_at
 
 
 def meeting_follows(introduction: Introduction, feedback: GiveFeedback) -> bool:
@@ -407,19 +807,31 @@ def meeting_follows(introduction: Introduction, feedback: GiveFeedback) -> bool:
     return feedback.took_place and introduction.status == Status.ACCEPTED
 
 
-def _erase(introduction: Introduction, command: Erase) -> Introduction:
+def _erase(introduction: Introduction, command: Erase) -> tuple[Introduction, list[Envelope]]:
+    """The free text, the contact choice, the slots and the thread go; a meeting that stood is cancelled in
+    calendars (an event, without its place)."""
+    standing = introduction.appointment
     meeting = None if introduction.meeting is None else replace(introduction.meeting, summary="")
     feedback = {side: replace(given, comment="") for side, given in introduction.feedback.items()}
-    return replace(
+    erased = replace(
         introduction,
         message="",
         answer_message="",
         questions=(),
         erased_party=command.party,
+        contact_channel=None,
+        slot_proposals=(),  # where and when they would meet: gone with the person
+        appointments=(),
+        thread=(),  # what they wrote to each other
+        concerns=tuple(replace(c, text="") for c in introduction.concerns),  # the facts stay, the words go
         meeting=meeting,
         feedback=feedback,
         version=introduction.version + 1,
     )
+    if standing is None:
+        return erased, []
+    cancelled = _cancelled(standing, "")
+    return erased, [_event(erased, "meeting_cancelled", _meeting_cancelled(introduction, cancelled))]
 
 
 def _step(
@@ -464,3 +876,28 @@ def common(introduction: Introduction) -> dict[str, Any]:
         "peer_id": introduction.peer_id,
         "purpose": introduction.purpose.value,
     }
+
+
+def sees_contact(introduction: Introduction, staff_id: str) -> bool:
+    """Only the beneficiary's counsellor (or who proposed the introduction) reads how to reach the peer, and
+    only once the peer accepted."""
+    return introduction.contact_channel is not None and staff_id in {
+        introduction.counsellor_id,
+        introduction.proposed_by,
+    }
+
+
+def feedback_open(introduction: Introduction, side: Side, now: datetime) -> bool:
+    """Whether this side may give its feedback now: after the meeting's date, once."""
+    opens_at = feedback_opens_at(introduction)
+    return (
+        introduction.status in FEEDBACK_OPEN
+        and side not in introduction.feedback
+        and opens_at is not None
+        and opens_at <= now
+    )
+
+
+def concerns_seen_by(introduction: Introduction, side: Side) -> tuple[Concern, ...]:
+    """A side sees its own concerns only (the agency's admin sees them all)."""
+    return tuple(c for c in introduction.concerns if c.by == side.value)

@@ -76,11 +76,13 @@ def check_proposal(
         raise InvalidInput(problems)
 
 
-def check_feedback(took_place: bool, usefulness: int | None) -> None:
+def check_feedback(took_place: bool, usefulness: int | None, no_show: bool = False) -> None:
     if took_place and usefulness is None:
         raise InvalidInput([("usefulness", "say how useful the meeting was, from 1 to 5")])
     if not took_place and usefulness is not None:
         raise InvalidInput([("usefulness", "a meeting that did not take place is not rated")])
+    if took_place and no_show:
+        raise InvalidInput([("no_show", "Une rencontre qui a eu lieu n'est pas une absence.")])
 
 
 def aware(moment: datetime) -> datetime:

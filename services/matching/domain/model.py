@@ -24,6 +24,7 @@ class Reliability:
     useful_sum: int = 0
     ratings: int = 0
     answer_hours: float = 0.0  # summed over the answered ones
+    no_shows: int = 0  # meetings the peer did not come to, as the beneficiary's side reported
 
 
 @dataclass(frozen=True, slots=True)

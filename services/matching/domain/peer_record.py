@@ -19,6 +19,7 @@ class Facts:
     answer_hours: float | None = None  # how long the peer took to answer; None until they did
     met: bool = False
     usefulness: int | None = None  # the beneficiary's rating, 1 to 5
+    no_show: bool = False  # the beneficiary's side reported the peer did not come
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,8 @@ def record_of(history: Iterable[Facts]) -> PeerRecord:
             stats = met(stats)
         if facts.usefulness is not None:
             stats = rated(stats, facts.usefulness)
+        if facts.no_show:
+            stats = replace(stats, no_shows=stats.no_shows + 1)
         if facts.holds_slot:
             booked[facts.month] += 1
     return PeerRecord(dict(booked), stats)

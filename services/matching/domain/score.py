@@ -182,13 +182,15 @@ def fit(beneficiary: BeneficiaryView, peer: PeerView) -> Part:
 
 def reliability(stats: Reliability) -> Part:
     """Answer rate, time to answer, meetings held and usefulness, each with a neutral prior (as if the
-    peer had a couple of average introductions already), so newcomers are not buried."""
+    peer had a couple of average introductions already), so newcomers are not buried; then lowered by the
+    meetings the peer did not come to (none: unchanged)."""
     answer = (stats.answered + 2) / (stats.proposed + 3)
     hours = (stats.answer_hours + 2 * 48) / (stats.answered + 2)
     speed = 72 / (72 + hours)
     held = (stats.meetings + 1) / (stats.answered + 2)
     useful = (stats.useful_sum + 3 * 2) / (5 * (stats.ratings + 2))
-    value = (answer + speed + held + useful) / 4
+    present = (stats.meetings + 2) / (stats.meetings + stats.no_shows + 2)  # each no-show weighs, repeated ones more
+    value = (answer + speed + held + useful) / 4 * present
     reasons = []
     if stats.proposed >= 3 and answer >= 0.8:
         reasons.append("Répond aux demandes de mise en relation")

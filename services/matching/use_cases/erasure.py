@@ -1,5 +1,6 @@
-"""A person erased in profiles: the free text written about or by them in their introductions goes, the
-facts (ids, dates, codes) stay; requests still open are cancelled first, giving the peer's slot back."""
+"""A person erased in profiles: the free text written about or by them in their introductions goes (and the
+contact choice, the meeting's slots, the thread), the facts (ids, dates, codes) stay; requests still open
+are then cancelled, giving the peer's slot back."""
 
 from __future__ import annotations
 
@@ -23,8 +24,10 @@ class Erasure:
             ("peer", self.introductions.of_peer),
         ):
             for introduction in await of_person(person_id):
+                # scrubbed first (a meeting that stood is cancelled in the same write, without its place),
+                # so that nothing read between the two steps still shows where they were to meet
+                introduction = await self.service.step(introduction, Erase(party), Actor.SYSTEM, datetime.now(UTC))
                 if introduction.status in OPEN:
-                    introduction = await self.service.cancel(introduction, staff_id="", actor=Actor.SYSTEM)
-                await self.service.step(introduction, Erase(party), Actor.SYSTEM, datetime.now(UTC))
+                    await self.service.cancel(introduction, staff_id="", actor=Actor.SYSTEM)
                 scrubbed += 1
         return scrubbed

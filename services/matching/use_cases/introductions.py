@@ -21,13 +21,22 @@ from services.matching.domain.introduction import (
     SIDE_OF,
     Answer,
     Cancel,
+    CancelAppointment,
+    ChooseContact,
     Command,
+    ConcernReason,
+    ContactChannel,
     DeclineReason,
     GiveFeedback,
     Introduction,
+    PickSlot,
     Proposal,
     Propose,
+    ProposeSlots,
     RecordMeeting,
+    ReportConcern,
+    ReviewConcern,
+    SendMessage,
     Side,
     Status,
     decide,
@@ -35,6 +44,7 @@ from services.matching.domain.introduction import (
     place_number,
 )
 from services.matching.domain.introduction_rules import check_proposal
+from services.matching.domain.meeting import Slot
 from services.matching.domain.model import BeneficiaryView
 from services.matching.domain.peer_record import first_free
 from services.matching.memory import Memory
@@ -154,16 +164,52 @@ class IntroductionService:
     # -- the peer's answer ------------------------------------------------------------------------
 
     async def answer(
-        self, introduction_id: str, accept: bool, reason: DeclineReason | None, message: str, now: datetime
+        self,
+        introduction_id: str,
+        accept: bool,
+        reason: DeclineReason | None,
+        message: str,
+        now: datetime,
+        contact: ContactChannel = ContactChannel.PLATFORM,
     ) -> Introduction:
         introduction = await self.step(
-            await self.get(introduction_id), Answer(accept, reason, message), Actor.PEER, now
+            await self.get(introduction_id), Answer(accept, reason, message, contact), Actor.PEER, now
         )
         if accept:
             await self.records.follow(introduction.peer_id)  # answered: the reliability changed
         else:
             await self.records.booking(introduction.peer_id, introduction.month, -1)
         return introduction
+
+    async def choose_contact(self, introduction: Introduction, channel: ContactChannel) -> Introduction:
+        """The peer changes how they are reached."""
+        return await self.step(introduction, ChooseContact(channel), Actor.PEER, datetime.now(UTC))
+
+    # -- the meeting's date: either side, the counsellor in the console or the peer by link -------------
+
+    async def propose_slots(self, introduction: Introduction, slots: tuple[Slot, ...], actor: Actor) -> Introduction:
+        return await self.step(introduction, ProposeSlots(slots), actor, datetime.now(UTC))
+
+    async def pick_slot(self, introduction: Introduction, proposal: int, slot: int, actor: Actor) -> Introduction:
+        return await self.step(introduction, PickSlot(proposal, slot), actor, datetime.now(UTC))
+
+    async def cancel_appointment(self, introduction: Introduction, actor: Actor) -> Introduction:
+        return await self.step(introduction, CancelAppointment(), actor, datetime.now(UTC))
+
+    async def send_message(self, introduction: Introduction, text: str, actor: Actor) -> Introduction:
+        """A message of the thread between the counsellor and the peer; the other side hears there is one."""
+        return await self.step(introduction, SendMessage(text), actor, datetime.now(UTC))
+
+    async def report_concern(
+        self, introduction: Introduction, reason: ConcernReason, text: str, actor: Actor
+    ) -> Introduction:
+        """A concern about the meeting: the agency's admin hears of it, profiles pauses the peer meanwhile."""
+        return await self.step(introduction, ReportConcern(reason, text), actor, datetime.now(UTC))
+
+    async def review_concern(
+        self, introduction: Introduction, number: int, admin_id: str, resume: bool
+    ) -> Introduction:
+        return await self.step(introduction, ReviewConcern(number, admin_id, resume), Actor.ADMIN, datetime.now(UTC))
 
     # -- the counsellor ---------------------------------------------------------------------------
 
@@ -185,14 +231,21 @@ class IntroductionService:
         return met
 
     async def give_feedback(
-        self, introduction: Introduction, actor: Actor, took_place: bool, usefulness: int | None, comment: str
+        self,
+        introduction: Introduction,
+        actor: Actor,
+        took_place: bool,
+        usefulness: int | None,
+        comment: str,
+        no_show: bool = False,
     ) -> Introduction:
-        """The counsellor gives the beneficiary's, the peer their own; one saying the meeting took place
-        counts as the meeting when nobody recorded it."""
+        """The counsellor gives the beneficiary's, the peer their own, once the meeting's date has come; one
+        saying the meeting took place counts as the meeting when nobody recorded it; the beneficiary's side
+        saying the peer did not come counts against the peer's reliability."""
         now = datetime.now(UTC)
-        feedback = GiveFeedback(took_place, usefulness, comment)
+        feedback = GiveFeedback(took_place, usefulness, comment, no_show)
         given = await self.step(introduction, feedback, actor, now)
-        if SIDE_OF[actor] == Side.BENEFICIARY and usefulness is not None:
+        if SIDE_OF[actor] == Side.BENEFICIARY and (usefulness is not None or no_show):
             await self.records.follow(given.peer_id)  # rated
         if meeting_follows(given, feedback):
             given = await self.record_meeting(given, now.date(), None, "", Actor.SYSTEM)

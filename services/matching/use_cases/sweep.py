@@ -1,5 +1,6 @@
 """The introductions' clock, a periodic job (every minute, or at once by the operators' route): expire the
-requests past their date, remind the peers whose request expires soon. Each is found by its due-date
+requests past their date, remind the peers whose request expires soon, remind both sides of a meeting the
+day before. Each is found by its due-date
 index; one whose peer answered meanwhile (its version moved) is left for the next sweep."""
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from datetime import datetime
 from services.kit.outbox import ConcurrentUpdate
 from services.matching.adapters.introductions import Introductions
 from services.matching.domain.actor import Actor
-from services.matching.domain.introduction import Expire, Remind
+from services.matching.domain.introduction import Expire, Remind, RemindAppointment
 from services.matching.memory import Memory
 from services.matching.use_cases.introductions import IntroductionService
 from services.matching.use_cases.peer_records import PeerRecords
@@ -40,4 +41,11 @@ class Sweep:
             except ConcurrentUpdate:
                 continue
             reminded += 1
-        return {"reminded": reminded, "expired": expired}
+        meetings = 0
+        for introduction in await self.introductions.due_for_appointment_reminder(now):
+            try:
+                await self.service.step(introduction, RemindAppointment(), Actor.SYSTEM, now)
+            except ConcurrentUpdate:
+                continue
+            meetings += 1
+        return {"reminded": reminded, "expired": expired, "meetings_reminded": meetings}

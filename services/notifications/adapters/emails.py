@@ -17,7 +17,7 @@ from services.kit.mongo import Document
 from services.kit.outbox import ConcurrentUpdate
 from services.kit.pagination import newest_page
 from services.notifications.adapters.changes import changed_fields
-from services.notifications.domain.email import Email, Status
+from services.notifications.domain.email import Attachment, Email, Status
 
 EMAILS = "emails"
 OPTIONAL = ("attempts_before", "sending_since", "error", "sent_at", "purge_at")
@@ -38,6 +38,13 @@ def to_document(email: Email) -> Document:
         "next_at": email.next_at,
         "created_at": email.created_at,
     }
+    if email.about:
+        document["about"] = list(email.about)
+    if email.attachments:
+        document["attachments"] = [
+            {"filename": a.filename, "content_type": a.content_type, "text": a.text, "method": a.method}
+            for a in email.attachments
+        ]
     return document | {name: getattr(email, name) for name in OPTIONAL if getattr(email, name) is not None}
 
 
@@ -55,6 +62,8 @@ def from_document(d: Document) -> Email:
         next_at=d["next_at"],
         created_at=d["created_at"],
         event_id=d.get("event_id"),
+        attachments=tuple(Attachment(**a) for a in d.get("attachments", ())),
+        about=tuple(d.get("about", ())),
         **{name: d[name] for name in OPTIONAL if name in d},
     )
 
@@ -94,7 +103,8 @@ class Emails:
     async def listed(self, status: str | None, after: str | None, limit: int) -> list[Document]:
         """The e-mails for operators, newest first (by the `_id` index, after the cursor), without their
         text: the stored documents as they are."""
-        return await newest_page(self.emails, {"status": status} if status else {}, after, limit, {"text": 0})
+        listing = {"text": 0, "attachments": 0}
+        return await newest_page(self.emails, {"status": status} if status else {}, after, limit, listing)
 
     async def document(self, email_id: str) -> Document | None:
         """One e-mail as stored, its text included (for operators)."""
@@ -114,3 +124,7 @@ class Emails:
     async def delete_to(self, recipients: list[str]) -> None:
         """An erasure: the e-mails to these people (their text holds their name and address) go."""
         await self.emails.delete_many({"recipient": {"$in": recipients}})
+
+    async def delete_about(self, person_id: str) -> None:
+        """An erasure: the e-mails to others that say where and when the person meets (invitations) go."""
+        await self.emails.delete_many({"about": person_id})

@@ -36,6 +36,8 @@ INDEXES: IndexDeclarations = {
         IndexModel([("status", 1), ("next_at", 1)], name="due"),
         # an erasure deletes the e-mails to the person
         IndexModel("recipient", name="recipient"),
+        # and the e-mails to others about their meeting (where and when, the invitation)
+        IndexModel("about", name="about"),
         # one e-mail per event and recipient
         IndexModel("key", name="once_per_event_and_recipient", unique=True, sparse=True),
         # sent e-mails go at the end of the retention period (PARCOURS_EMAIL_RETENTION_DAYS, set when sent)

@@ -1,5 +1,6 @@
 """The services that own the contact points notifications uses, asked over their internal routes
-(`services.kit.internal_api`): profiles for staff and peers, placements for a convention's parties. The
+(`services.kit.internal_api`): profiles for staff and peers, placements for a convention's parties,
+matching for where and when a meeting is held. The
 events only say that a contact point changed; what it is now comes from here (None once the person is
 erased or unknown)."""
 
@@ -13,9 +14,12 @@ CALLER = "notifications"
 
 
 class Owners:
-    def __init__(self, profiles_urls: str, placements_urls: str, link_signing_key: str) -> None:
+    def __init__(
+        self, profiles_urls: str, placements_urls: str, link_signing_key: str, matching_urls: str = ""
+    ) -> None:
         self.profiles = InternalClient(profiles_urls, link_signing_key, CALLER)
         self.placements = InternalClient(placements_urls, link_signing_key, CALLER)
+        self.matching = InternalClient(matching_urls, link_signing_key, CALLER)
 
     async def peer_contact(self, peer_id: str) -> dict[str, Any] | None:
         """`{peer_id, agency_id, version, name, email, phone}`."""
@@ -29,6 +33,16 @@ class Owners:
         """`{convention_id, agency_id, beneficiary_id, version, contacts: [{role, name, email, phone}]}`."""
         return await self.placements.get(f"/internal/conventions/{convention_id}/contacts")
 
+    async def guardian(self, beneficiary_id: str, agency_id: str) -> dict[str, Any] | None:
+        """`{beneficiary_id, name, email}`: a minor's legal representative, None for anyone else."""
+        return await self.profiles.get(f"/internal/beneficiaries/{beneficiary_id}/guardian?agency_id={agency_id}")
+
+    async def meeting(self, introduction_id: str) -> dict[str, Any] | None:
+        """`{introduction_id, uid, purpose, purpose_label, target_job_label, counsellor_present, appointments:
+        [{sequence, status, starts_at, ends_at, venue, place, at_agency}]}`: where and when, from matching."""
+        return await self.matching.get(f"/internal/introductions/{introduction_id}/meeting")
+
     async def close(self) -> None:
         await self.profiles.close()
         await self.placements.close()
+        await self.matching.close()

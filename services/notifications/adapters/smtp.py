@@ -37,6 +37,14 @@ def build_message(email: Email, sender: str) -> EmailMessage:
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = message_id(email.id)
     message.set_content(email.text)
+    for attachment in email.attachments:
+        maintype, _, subtype = attachment.content_type.partition("/")
+        params = {"method": attachment.method} if attachment.method else {}
+        if maintype == "text":
+            message.add_attachment(attachment.text, subtype=subtype, filename=attachment.filename, params=params)
+        else:
+            data = attachment.text.encode()
+            message.add_attachment(data, maintype=maintype, subtype=subtype, filename=attachment.filename)
     return message
 
 

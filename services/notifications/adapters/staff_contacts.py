@@ -46,6 +46,11 @@ class StaffContacts:
             return None
         return contact_of(found)
 
+    async def admins(self, agency_id: str) -> list[Contact]:
+        """The agency's open accounts with the agency_admin role (by the `agency` index)."""
+        found = await self.staff.find({"agency_id": agency_id, "active": True}).to_list()
+        return [contact_of(d) for d in found if "agency_admin" in d["roles"]]
+
     async def validators(self, agency_id: str) -> list[Contact]:
         """The agency's open accounts with the validator role (by the `agency` index)."""
         found = await self.staff.find({"agency_id": agency_id, "active": True}).to_list()

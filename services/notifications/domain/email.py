@@ -57,6 +57,16 @@ class NotAllowed(Exception):
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file sent with an e-mail: a meeting's calendar invitation (text/calendar, with its iTIP method)."""
+
+    filename: str
+    content_type: str  # "text/calendar"
+    text: str
+    method: str = ""  # REQUEST or CANCEL for an invitation
+
+
+@dataclass(frozen=True)
 class Email:
     id: str  # time-ordered: the operators' list is read newest first by the `_id` index
     key: str  # the event and the recipient: unique, so an event redelivered queues nothing again
@@ -75,6 +85,8 @@ class Email:
     error: str | None = None
     sent_at: datetime | None = None
     purge_at: datetime | None = None  # the end of the retention period: a TTL index deletes it then
+    attachments: tuple[Attachment, ...] = ()
+    about: tuple[str, ...] = ()  # the people (ids) whose meeting it describes: their erasure deletes it too
 
     @property
     def attempts_since_retry(self) -> int:

@@ -12,6 +12,8 @@ class Audience(StrEnum):
     COUNSELLOR = "counsellor"  # the payload's counsellor_id
     VALIDATORS = "validators"  # the agency's validators
     PEER = "peer"  # the payload's peer_id
+    AGENCY_ADMINS = "agency_admins"  # the agency's admins (the payload's agency_id)
+    LEGAL_REPRESENTATIVE = "legal_representative"  # a minor beneficiary's (the payload's beneficiary_id)
     PARTIES = "parties"  # a convention's parties (employer, tutor, beneficiary, legal representative)
 
 
@@ -25,6 +27,13 @@ class Kind(StrEnum):
     INTRODUCTION_REQUEST = "introduction_request"
     INTRODUCTION_REMINDER = "introduction_reminder"
     INTRODUCTION_ANSWERED = "introduction_answered"
+    INTRODUCTION_CONTACT = "introduction_contact"
+    MEETING_SLOTS = "meeting_slots"
+    MEETING_SCHEDULED = "meeting_scheduled"
+    MEETING_CANCELLED = "meeting_cancelled"
+    MEETING_REMINDER = "meeting_reminder"
+    INTRODUCTION_MESSAGE = "introduction_message"
+    CONCERN_REPORTED = "concern_reported"
     CONVENTION_LINK = "convention_link"
     CONVENTION_CONFIRMED = "convention_confirmed"
     CONVENTION_DECLINED = "convention_declined"
@@ -52,12 +61,20 @@ class Preference(StrEnum):
 STAFF_DEFAULTS: dict[Kind, Preference] = {
     Kind.SUGGESTION: Preference.LIVE,
     Kind.INTRODUCTION_ANSWERED: Preference.LIVE,
+    Kind.INTRODUCTION_CONTACT: Preference.LIVE,
+    # a meeting's dates wait on the counsellor, and its invitation goes to their calendar: e-mail too
+    Kind.MEETING_SLOTS: Preference.BOTH,
+    Kind.MEETING_SCHEDULED: Preference.BOTH,
+    Kind.MEETING_CANCELLED: Preference.BOTH,
+    Kind.MEETING_REMINDER: Preference.BOTH,
+    Kind.INTRODUCTION_MESSAGE: Preference.BOTH,
+    Kind.CONCERN_REPORTED: Preference.BOTH,
     Kind.CONVENTION_CONFIRMED: Preference.LIVE,
     Kind.CONVENTION_DECLINED: Preference.BOTH,
     Kind.CONVENTION_TO_VALIDATE: Preference.BOTH,
     Kind.CONVENTION_REMINDER: Preference.BOTH,
 }
-STAFF_AUDIENCES = frozenset({Audience.COUNSELLOR, Audience.VALIDATORS})
+STAFF_AUDIENCES = frozenset({Audience.COUNSELLOR, Audience.VALIDATORS, Audience.AGENCY_ADMINS})
 
 
 @dataclass(frozen=True)
@@ -78,6 +95,36 @@ ROUTES: dict[str, tuple[Route, ...]] = {
     "matching.introduction.proposed": (Route(Kind.INTRODUCTION_REQUEST, Audience.PEER),),
     "matching.introduction.reminder_due": (Route(Kind.INTRODUCTION_REMINDER, Audience.PEER),),
     "matching.introduction.answered": (Route(Kind.INTRODUCTION_ANSWERED, Audience.COUNSELLOR),),
+    # which way the peer chose stays in matching: the counsellor opens the introduction to read it
+    "matching.introduction.contact_chosen": (Route(Kind.INTRODUCTION_CONTACT, Audience.COUNSELLOR),),
+    # the meeting's dates: the other side picks among the slots; both get the invitation, its changes and
+    # the reminder the day before (with the calendar file: `domain.calendar`)
+    "matching.introduction.slots_proposed": (
+        Route(Kind.MEETING_SLOTS, Audience.COUNSELLOR, (("by_side", "peer"),)),
+        Route(Kind.MEETING_SLOTS, Audience.PEER, (("by_side", "beneficiary"),)),
+    ),
+    "matching.introduction.meeting_scheduled": (
+        Route(Kind.MEETING_SCHEDULED, Audience.COUNSELLOR),
+        Route(Kind.MEETING_SCHEDULED, Audience.PEER),
+        Route(Kind.MEETING_SCHEDULED, Audience.LEGAL_REPRESENTATIVE, (("counsellor_present", True),)),
+    ),
+    "matching.introduction.meeting_cancelled": (
+        Route(Kind.MEETING_CANCELLED, Audience.COUNSELLOR),
+        Route(Kind.MEETING_CANCELLED, Audience.PEER),
+        Route(Kind.MEETING_CANCELLED, Audience.LEGAL_REPRESENTATIVE, (("counsellor_present", True),)),
+    ),
+    "matching.introduction.meeting_reminder_due": (
+        Route(Kind.MEETING_REMINDER, Audience.COUNSELLOR),
+        Route(Kind.MEETING_REMINDER, Audience.PEER),
+        Route(Kind.MEETING_REMINDER, Audience.LEGAL_REPRESENTATIVE, (("counsellor_present", True),)),
+    ),
+    # a message of the thread: the other side is told there is one to read (the text stays in matching)
+    "matching.introduction.message_sent": (
+        Route(Kind.INTRODUCTION_MESSAGE, Audience.COUNSELLOR, (("by_side", "peer"),)),
+        Route(Kind.INTRODUCTION_MESSAGE, Audience.PEER, (("by_side", "beneficiary"),)),
+    ),
+    # a concern about a meeting (signalement): the beneficiary's agency's admins review it
+    "matching.introduction.concern_reported": (Route(Kind.CONCERN_REPORTED, Audience.AGENCY_ADMINS),),
     "placements.convention.link_issued": (Route(Kind.CONVENTION_LINK, Audience.PARTIES),),
     "placements.convention.confirmed": (Route(Kind.CONVENTION_CONFIRMED, Audience.COUNSELLOR),),
     "placements.convention.declined": (Route(Kind.CONVENTION_DECLINED, Audience.COUNSELLOR),),
@@ -98,6 +145,10 @@ ROUTES: dict[str, tuple[Route, ...]] = {
         ),
     ),
 }
+
+
+# the kinds whose e-mail carries the meeting's calendar invitation (an update, or its cancellation)
+CALENDAR_KINDS = frozenset({Kind.MEETING_SCHEDULED, Kind.MEETING_CANCELLED})
 
 
 def routes_for(event_type: str, payload: dict[str, Any]) -> list[Route]:

@@ -5,6 +5,8 @@ the contact points: each says one changed, and the directory fetches it from its
 
 from __future__ import annotations
 
+from typing import Any
+
 from services.contracts.events.placements import ContactsChangedV1, ContactsChangedV2, LinkIssuedV1
 from services.contracts.events.profiles import (
     PeerContactChangedV2,
@@ -115,9 +117,24 @@ class Directory:
     async def validators(self, agency_id: str) -> list[Contact]:
         return await self.staff.validators(agency_id)
 
+    async def admins(self, agency_id: str) -> list[Contact]:
+        return await self.staff.admins(agency_id)
+
     async def peer(self, peer_id: str) -> Contact | None:
         """None for an erased peer; MissingContact before their contact came."""
         return await self.peers.peer(peer_id)
+
+    async def legal_representative(self, beneficiary_id: str, agency_id: str) -> Contact | None:
+        """A minor's legal representative, asked of profiles when a meeting's invitation is sent (kept
+        nowhere here: their erasure leaves nothing to forget but the e-mails, deleted by `about`)."""
+        found = await self.owners.guardian(beneficiary_id, agency_id)
+        if found is None:
+            return None
+        return Contact(f"guardian:{beneficiary_id}", str(found["name"]), str(found["email"]))
+
+    async def meeting(self, introduction_id: str) -> dict[str, Any] | None:
+        """Where and when an introduction's meeting is held, asked of matching (None once it is gone)."""
+        return await self.owners.meeting(introduction_id)
 
     async def party(self, convention_id: str, role: str) -> tuple[Contact | None, PartyLink | None]:
         return await self.conventions.party(convention_id, role)

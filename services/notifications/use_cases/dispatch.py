@@ -7,17 +7,28 @@ newest first through the `_id` index."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from services.contracts.envelope import Envelope
+from services.contracts.events.matching import meeting_uid
 from services.kit.ids import new_id
 from services.notifications.adapters.emails import Emails
+from services.notifications.domain.calendar import CONTENT_TYPE, FILENAME, Invitation, ics
 from services.notifications.domain.contacts import Contact, MissingContact
-from services.notifications.domain.email import Email, Status
+from services.notifications.domain.email import Attachment, Email, Status
 from services.notifications.domain.inbox_entry import InboxEntry
-from services.notifications.domain.messages import Message, message
-from services.notifications.domain.routing import STAFF_AUDIENCES, Audience, Channel, Route, routes_for
+from services.notifications.domain.messages import PURPOSES, Message, message
+from services.notifications.domain.routing import (
+    CALENDAR_KINDS,
+    STAFF_AUDIENCES,
+    Audience,
+    Channel,
+    Kind,
+    Route,
+    routes_for,
+)
 from services.notifications.use_cases.directory import Directory
 from services.notifications.use_cases.inbox import Inbox
 from services.notifications.use_cases.links import Links
@@ -33,6 +44,7 @@ class Dispatcher:
         emails: Emails,
         links: Links,
         wake_mailer: Callable[[], None] = lambda: None,
+        organizer: str = "ne-pas-repondre@parcours.test",
     ) -> None:
         self.directory = directory
         self.inbox = inbox
@@ -40,14 +52,55 @@ class Dispatcher:
         self.emails = emails
         self.links = links
         self.wake_mailer = wake_mailer
+        self.organizer = organizer  # the address invitations come from
 
     async def dispatch(self, envelope: Envelope) -> None:
-        for route in routes_for(envelope.event_type, envelope.payload):
+        payload, meeting = envelope.payload, None
+        routes = routes_for(envelope.event_type, payload)
+        if any(route.kind in MEETING_DETAILS for route in routes):
+            meeting = await self._meeting(payload)
+            payload = {**payload, "meeting": meeting}
+        for route in routes:
             console = self.links.console(envelope) if route.audience in STAFF_AUDIENCES else ""
-            own_profile = self.links.peer_profile(envelope.payload) if route.audience is Audience.PEER else ""
-            for person, link in await self._recipients(route, envelope.payload):
-                text = message(route.kind, envelope.payload, link, console, own_profile)
+            own_profile = self.links.peer_profile(payload) if route.audience is Audience.PEER else ""
+            for person, link in await self._recipients(route, payload):
+                text = message(route.kind, payload, link, console, own_profile)
+                calendar = meeting or (_without_place(payload) if route.kind is Kind.MEETING_CANCELLED else None)
+                if route.kind in CALENDAR_KINDS and calendar is not None:
+                    text = replace(text, attachments=(self._invitation(route.kind, calendar, person, link or console),))
                 await self._deliver(envelope, route, person, text)
+
+    async def _meeting(self, payload: dict[str, Any]) -> dict[str, Any] | None:
+        """The appointment the event speaks of (its sequence), where and when, from matching; None once the
+        introduction or its meeting is gone (an erasure): the e-mail then goes without the invitation."""
+        found = await self.directory.meeting(payload["introduction_id"])
+        if found is None:
+            return None
+        for appointment in found["appointments"]:
+            if appointment["sequence"] == payload.get("sequence"):
+                return {**appointment, **{k: found[k] for k in ("uid", "purpose_label", "target_job_label")}} | {
+                    "counsellor_present": found["counsellor_present"]
+                }
+        return None
+
+    def _invitation(self, kind: Kind, meeting: dict[str, Any], person: Contact, url: str) -> Attachment:
+        cancelled = kind is Kind.MEETING_CANCELLED
+        invitation = Invitation(
+            uid=meeting["uid"],
+            sequence=meeting["sequence"],
+            cancelled=cancelled,
+            starts_at=datetime.fromisoformat(meeting["starts_at"]),
+            ends_at=datetime.fromisoformat(meeting["ends_at"]),
+            summary=f"Parcours · {meeting['purpose_label']}"
+            + (f" ({meeting['target_job_label']})" if meeting["target_job_label"] else ""),
+            location=meeting["place"] or ("À l'agence" if meeting.get("at_agency") else ""),
+            description=f"Rencontre organisée par Parcours. Pour la suivre, la déplacer ou l'annuler : {url}",
+            organizer=self.organizer,
+            attendee_name=person.name,
+            attendee_email=person.email,
+        )
+        method = invitation.method
+        return Attachment(FILENAME, CONTENT_TYPE, ics(invitation, datetime.now(UTC)), method)
 
     async def _recipients(self, route: Route, payload: dict[str, Any]) -> list[tuple[Contact, str]]:
         """Each person of the route's audience, with the secure link they act from (none for staff)."""
@@ -56,6 +109,11 @@ class Dispatcher:
             return [(person, "")] if person else []  # a closed account hears nothing
         if route.audience is Audience.VALIDATORS:
             return [(v, "") for v in await self.directory.validators(payload["agency_id"])]
+        if route.audience is Audience.LEGAL_REPRESENTATIVE:
+            guardian = await self.directory.legal_representative(payload["beneficiary_id"], payload["agency_id"])
+            return [(guardian, "")] if guardian else []
+        if route.audience is Audience.AGENCY_ADMINS:
+            return [(a, "") for a in await self.directory.admins(payload["agency_id"])]
         if route.audience is Audience.PEER:
             peer = await self.directory.peer(payload["peer_id"])
             return [(peer, self.links.peer_introduction(payload))] if peer else []
@@ -77,6 +135,25 @@ class Dispatcher:
         queued = Channel.EMAIL in channels and person.email
         if queued and await self.emails.queue(email_of(envelope, route, person, text, now)):
             self.wake_mailer()
+
+
+def _without_place(payload: dict[str, Any]) -> dict[str, Any]:
+    """A cancelled meeting whose details are gone (an erased party): its calendar event is still removed, by
+    its UID and the event's sequence and time."""
+    starts_at = datetime.fromisoformat(str(payload["starts_at"]))
+    return {
+        "uid": meeting_uid(payload["introduction_id"]),
+        "sequence": payload["sequence"],
+        "starts_at": starts_at.isoformat(),
+        "ends_at": (starts_at + timedelta(hours=1)).isoformat(),
+        "place": "",
+        "at_agency": False,
+        "purpose_label": PURPOSES.get(payload["purpose"], "rencontre"),
+        "target_job_label": "",
+    }
+
+
+MEETING_DETAILS = CALENDAR_KINDS | {Kind.MEETING_REMINDER}  # e-mails that say where the meeting is held
 
 
 def entry_of(
@@ -115,4 +192,13 @@ def email_of(envelope: Envelope, route: Route, person: Contact, text: Message, n
         attempts=0,
         next_at=now,
         created_at=now,
+        attachments=text.attachments,
+        about=_about(route, envelope.payload),
     )
+
+
+def _about(route: Route, payload: dict[str, Any]) -> tuple[str, ...]:
+    """Whose meeting an e-mail describes (where and when they meet): their erasure deletes it."""
+    if route.kind not in MEETING_DETAILS:
+        return ()
+    return tuple(str(payload[name]) for name in ("peer_id", "beneficiary_id") if payload.get(name))

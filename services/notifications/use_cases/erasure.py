@@ -1,5 +1,5 @@
-"""A person erased in profiles: their contact points go, and the e-mails to them (which hold their name
-and address)."""
+"""A person erased in profiles: their contact points go, the e-mails to them (which hold their name and
+address), and those to others about their meeting (where and when)."""
 
 from __future__ import annotations
 
@@ -17,3 +17,4 @@ class Erasure:
         keys = await self.directory.forget(payload)
         if keys:
             await self.emails.delete_to(keys)
+        await self.emails.delete_about(payload.person_id)

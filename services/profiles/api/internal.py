@@ -10,10 +10,12 @@ from fastapi import APIRouter, HTTPException
 from pydantic import BaseModel
 
 from services.kit.internal_api import internal_caller
-from services.profiles.deps import PeerServiceDep, StaffServiceDep
+from services.profiles.deps import BeneficiaryServiceDep, PeerServiceDep, StaffServiceDep
 
 router = APIRouter(prefix="/internal", tags=["internal"], include_in_schema=False)
 Notifications = Annotated[str, internal_caller("notifications")]
+# matching shows a peer's chosen way to be reached (their e-mail or phone) to the beneficiary's counsellor
+NotificationsOrMatching = Annotated[str, internal_caller("notifications", "matching")]
 
 
 class PeerContactOut(BaseModel):
@@ -23,6 +25,8 @@ class PeerContactOut(BaseModel):
     name: str
     email: str
     phone: str
+    first_name: str = ""
+    kind: str = ""
 
 
 class StaffContactOut(BaseModel):
@@ -36,7 +40,7 @@ class StaffContactOut(BaseModel):
 
 
 @router.get("/peers/{peer_id}/contact")
-async def peer_contact(peer_id: str, caller: Notifications, peers: PeerServiceDep) -> PeerContactOut:
+async def peer_contact(peer_id: str, caller: NotificationsOrMatching, peers: PeerServiceDep) -> PeerContactOut:
     peer = await peers.contact(peer_id)
     if peer is None:
         raise HTTPException(404, "no such peer")
@@ -48,6 +52,8 @@ async def peer_contact(peer_id: str, caller: Notifications, peers: PeerServiceDe
         name=f"{i.first_name} {i.last_name}",
         email=i.email,
         phone=i.phone,
+        first_name=i.first_name,
+        kind=peer.kind.value,
     )
 
 
@@ -65,3 +71,20 @@ async def staff_contact(staff_id: str, caller: Notifications, staff: StaffServic
         roles=[role.value for role in member.roles],
         active=member.active,
     )
+
+
+class GuardianContactOut(BaseModel):
+    beneficiary_id: str
+    name: str
+    email: str
+
+
+@router.get("/beneficiaries/{beneficiary_id}/guardian")
+async def guardian_contact(
+    beneficiary_id: str, agency_id: str, caller: Notifications, beneficiaries: BeneficiaryServiceDep
+) -> GuardianContactOut:
+    """A minor's legal representative (the meeting's invitations go to them too); 404 for anyone else."""
+    found = await beneficiaries.guardian(beneficiary_id, agency_id)
+    if found is None or not found.email:
+        raise HTTPException(404, "no legal representative to write to")
+    return GuardianContactOut(beneficiary_id=beneficiary_id, name=found.name, email=found.email)

@@ -73,16 +73,18 @@ Command = Update | Pause | Resume | Withdraw | Erase
 _CARING = frozenset({Actor.AGENCY_STAFF, Actor.PEER})  # the recruiting agency, or the peer themselves
 _AGENCY = frozenset({Actor.AGENCY_STAFF})
 _AGENCY_OR_EXPIRY = frozenset({Actor.AGENCY_STAFF, Actor.PLATFORM})
+# the platform pauses a peer while a concern about one of their meetings waits for review, and resumes them
+_CARING_OR_REVIEW = frozenset({Actor.AGENCY_STAFF, Actor.PEER, Actor.PLATFORM})
 
 TRANSITIONS: dict[tuple[Stage, Action], Rule[Stage]] = {
     (Stage.PUBLISHED, Action.UPDATE): Rule(Stage.PUBLISHED, _CARING),
-    (Stage.PUBLISHED, Action.PAUSE): Rule(Stage.PAUSED, _CARING),
-    (Stage.PUBLISHED, Action.RESUME): Rule(Stage.PUBLISHED, _CARING),
+    (Stage.PUBLISHED, Action.PAUSE): Rule(Stage.PAUSED, _CARING_OR_REVIEW),
+    (Stage.PUBLISHED, Action.RESUME): Rule(Stage.PUBLISHED, _CARING_OR_REVIEW),
     (Stage.PUBLISHED, Action.WITHDRAW): Rule(Stage.WITHDRAWN, _AGENCY_OR_EXPIRY),
     (Stage.PUBLISHED, Action.ERASE): Rule(Stage.ERASED, _AGENCY),
     (Stage.PAUSED, Action.UPDATE): Rule(Stage.PAUSED, _CARING),
-    (Stage.PAUSED, Action.PAUSE): Rule(Stage.PAUSED, _CARING),
-    (Stage.PAUSED, Action.RESUME): Rule(Stage.PUBLISHED, _CARING),
+    (Stage.PAUSED, Action.PAUSE): Rule(Stage.PAUSED, _CARING_OR_REVIEW),
+    (Stage.PAUSED, Action.RESUME): Rule(Stage.PUBLISHED, _CARING_OR_REVIEW),
     (Stage.PAUSED, Action.WITHDRAW): Rule(Stage.WITHDRAWN, _AGENCY_OR_EXPIRY),
     (Stage.PAUSED, Action.ERASE): Rule(Stage.ERASED, _AGENCY),
     (Stage.WITHDRAWN, Action.ERASE): Rule(Stage.ERASED, _AGENCY),

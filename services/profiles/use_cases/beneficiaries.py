@@ -21,6 +21,14 @@ class BeneficiaryService:
     ) -> None:
         self.beneficiaries, self.accounts, self.agencies, self.clock = beneficiaries, accounts, agencies, clock
 
+    async def guardian(self, beneficiary_id: str, agency_id: str) -> rules.Guardian | None:
+        """For the notifications service: a minor's legal representative, who receives the meeting's
+        invitations (None for an adult, an erased or unknown beneficiary)."""
+        found = await self.beneficiaries.get(beneficiary_id, agency_id)
+        if found is None or found.status is rules.Status.ERASED:
+            return None
+        return found.identity.guardian
+
     async def register(
         self,
         caller: Caller,

@@ -77,6 +77,14 @@ class PeerService:
         found = await self.peers.get(peer_id)
         return found if found is not None and found.status is rules.Status.PUBLISHED else None
 
+    async def hold_for_review(self, peer_id: str, paused: bool) -> None:
+        """A concern about one of the peer's meetings was reported (paused until the agency reviews it), or
+        reviewed with the peer cleared (resumed). A peer gone or withdrawn meanwhile: nothing to do."""
+        peer = await self.peers.get(peer_id)
+        if peer is None or peer.status is not rules.Status.PUBLISHED:
+            return
+        await self._decide(peer, lifecycle.Pause() if paused else lifecycle.Resume(), Actor.PLATFORM)
+
     async def pause_by_link(self, peer: rules.Peer, paused: bool) -> rules.Peer:
         return await self._decide(peer, lifecycle.Pause() if paused else lifecycle.Resume(), Actor.PEER)
 

@@ -1,0 +1,70 @@
+"""Matching's internal route: where and when a meeting is held, which does not travel on the topics (the
+events say only that it was scheduled, moved or cancelled), fetched by notifications to write the
+calendar invitation (`services.kit.internal_api`)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException
+from pydantic import BaseModel
+
+from services.kit.internal_api import internal_caller
+from services.matching.deps import IntroductionServiceDep
+from services.matching.domain.introduction_rules import PURPOSE_LABELS
+from services.matching.domain.meeting import calendar_uid
+from services.matching.use_cases.introductions import NotFound
+from services.reference import jobs
+
+router = APIRouter(prefix="/internal", tags=["internal"], include_in_schema=False)
+Notifications = Annotated[str, internal_caller("notifications")]
+
+
+class AppointmentDetail(BaseModel):
+    sequence: int
+    status: str
+    starts_at: datetime
+    ends_at: datetime
+    venue: str
+    place: str
+    at_agency: bool
+
+
+class MeetingDetail(BaseModel):
+    introduction_id: str
+    uid: str
+    purpose: str
+    purpose_label: str
+    target_job_label: str
+    counsellor_present: bool
+    appointments: list[AppointmentDetail]
+
+
+@router.get("/introductions/{introduction_id}/meeting")
+async def meeting(introduction_id: str, caller: Notifications, service: IntroductionServiceDep) -> MeetingDetail:
+    try:
+        i = await service.get(introduction_id)
+    except NotFound:
+        raise HTTPException(404, "no such introduction") from None
+    job = jobs.job(i.target_job)
+    return MeetingDetail(
+        introduction_id=i.id,
+        uid=calendar_uid(i.id),
+        purpose=i.purpose.value,
+        purpose_label=PURPOSE_LABELS[i.purpose],
+        target_job_label=job.label if job else i.target_job,
+        counsellor_present=i.counsellor_present,
+        appointments=[
+            AppointmentDetail(
+                sequence=a.sequence,
+                status=a.status.value,
+                starts_at=a.slot.starts_at,
+                ends_at=a.slot.ends_at,
+                venue=a.slot.venue.value,
+                place=a.slot.place,
+                at_agency=a.slot.at_agency,
+            )
+            for a in i.appointments
+        ],
+    )
