@@ -1,4 +1,5 @@
 // French labels of the platform's codes, as people read them.
+import { h } from "./common.js";
 export const SITUATIONS = { job_seeker: "Demandeur d'emploi", student: "Étudiant ou lycéen", employee: "Salarié",
   apprentice: "Apprenti", neet: "Ni en emploi, ni en études, ni en formation", other: "Autre" };
 export const LEVELS = { none: "Sans diplôme", level_3: "CAP, BEP", level_4: "Baccalauréat", level_5: "Bac +2 (BTS, DUT)",
@@ -37,3 +38,14 @@ export const DONE = { draft: "Brouillon créé", send: "Envoyée à l'employeur"
   pre_validate: "Pré-validée", validate: "Validée", reject: "Refusée", cancel: "Annulée", start: "Immersion commencée",
   end: "Immersion terminée", submit_assessment: "Bilan rempli par le tuteur", agree_assessment: "Bilan accepté",
   contest_assessment: "Bilan contesté", renew: "Renouvelée", expire: "Expirée" };
+
+// A code's label first, the code after it in small print (never a code alone): `labels` is the `labels`
+// object an API answer carries beside its codes ({jobs, sectors, places}).
+export function coded(label, code) {
+  if (!code) return label || "";
+  if (!label || label === code) return h("span", {}, "code ", h("small", { class: "code" }, code));
+  return h("span", {}, label, " ", h("small", { class: "code" }, code));
+}
+export const jobOf = (labels, code) => coded(labels?.jobs?.[code], code);
+export const sectorOf = (labels, code) => coded(labels?.sectors?.[code], code);
+export const placeOf = (labels, id) => labels?.places?.[id] || "";

@@ -17,6 +17,8 @@ from services.matching.deps import IntroductionServiceDep, SuggestionServiceDep,
 from services.matching.domain.actor import Actor
 from services.matching.domain.introduction import Introduction, Meeting, Proposal, Status
 from services.matching.domain.introduction_rules import PURPOSE_LABELS, Purpose
+from services.reference import labels
+from services.reference.labels import Labels
 
 router = APIRouter(tags=["introductions"])
 
@@ -64,6 +66,7 @@ class IntroductionOut(BaseModel):
     answer_message: str
     meeting: dict[str, Any] | None
     feedback: dict[str, Any]
+    labels: Labels = Field(description="what people read for the target job")
 
     @classmethod
     def of(cls, i: Introduction) -> IntroductionOut:
@@ -87,6 +90,7 @@ class IntroductionOut(BaseModel):
             answer_message=i.answer_message or "",
             meeting=None if i.meeting is None else meeting_out(i.meeting),
             feedback={side.value: asdict(given) for side, given in i.feedback.items()},
+            labels=labels.of_codes([i.target_job]),
         )
 
 
