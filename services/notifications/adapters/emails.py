@@ -20,7 +20,7 @@ from services.notifications.adapters.changes import changed_fields
 from services.notifications.domain.email import Email, Status
 
 EMAILS = "emails"
-OPTIONAL = ("attempts_before", "sending_since", "error", "sent_at", "purge_at")
+OPTIONAL = ("attempts_before", "sending_since", "error", "sent_at", "purge_at", "html", "sender_name")
 
 
 def to_document(email: Email) -> Document:
@@ -94,7 +94,9 @@ class Emails:
     async def listed(self, status: str | None, after: str | None, limit: int) -> list[Document]:
         """The e-mails for operators, newest first (by the `_id` index, after the cursor), without their
         text: the stored documents as they are."""
-        return await newest_page(self.emails, {"status": status} if status else {}, after, limit, {"text": 0})
+        return await newest_page(
+            self.emails, {"status": status} if status else {}, after, limit, {"text": 0, "html": 0}
+        )
 
     async def document(self, email_id: str) -> Document | None:
         """One e-mail as stored, its text included (for operators)."""

@@ -75,6 +75,8 @@ class Email:
     error: str | None = None
     sent_at: datetime | None = None
     purge_at: datetime | None = None  # the end of the retention period: a TTL index deletes it then
+    html: str | None = None  # the HTML part beside `text` (older e-mails have none: text only)
+    sender_name: str | None = None  # the agency's name, shown as the sender's (the address stays the platform's)
 
     @property
     def attempts_since_retry(self) -> int:

@@ -6,7 +6,7 @@ newest first through the `_id` index."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -16,6 +16,7 @@ from services.notifications.adapters.emails import Emails
 from services.notifications.domain.contacts import Contact, MissingContact
 from services.notifications.domain.email import Email, Status
 from services.notifications.domain.inbox_entry import InboxEntry
+from services.notifications.domain.layout import render
 from services.notifications.domain.messages import Message, message
 from services.notifications.domain.routing import STAFF_AUDIENCES, Audience, Channel, Route, routes_for
 from services.notifications.use_cases.directory import Directory
@@ -33,6 +34,7 @@ class Dispatcher:
         emails: Emails,
         links: Links,
         wake_mailer: Callable[[], None] = lambda: None,
+        agency_name: Callable[[str], Awaitable[str]] | None = None,
     ) -> None:
         self.directory = directory
         self.inbox = inbox
@@ -40,14 +42,17 @@ class Dispatcher:
         self.emails = emails
         self.links = links
         self.wake_mailer = wake_mailer
+        self.agency_name = agency_name or _unnamed
 
     async def dispatch(self, envelope: Envelope) -> None:
-        for route in routes_for(envelope.event_type, envelope.payload):
+        routes = routes_for(envelope.event_type, envelope.payload)
+        agency = await self.agency_name(envelope.tenant_id) if routes and envelope.tenant_id else ""
+        for route in routes:
             console = self.links.console(envelope) if route.audience in STAFF_AUDIENCES else ""
             own_profile = self.links.peer_profile(envelope.payload) if route.audience is Audience.PEER else ""
             for person, link in await self._recipients(route, envelope.payload):
-                text = message(route.kind, envelope.payload, link, console, own_profile)
-                await self._deliver(envelope, route, person, text)
+                text = message(route.kind, envelope.payload, link, console, own_profile, agency)
+                await self._deliver(envelope, route, person, text, agency)
 
     async def _recipients(self, route: Route, payload: dict[str, Any]) -> list[tuple[Contact, str]]:
         """Each person of the route's audience, with the secure link they act from (none for staff)."""
@@ -68,15 +73,21 @@ class Dispatcher:
             found.append((person, self.links.party(payload["convention_id"], role, link)))
         return found
 
-    async def _deliver(self, envelope: Envelope, route: Route, person: Contact, text: Message) -> None:
+    async def _deliver(
+        self, envelope: Envelope, route: Route, person: Contact, text: Message, agency: str = ""
+    ) -> None:
         channels = await self.choices.channels(person, route.audience, route.kind)
         now = datetime.now(UTC)
         if person.staff_id and channels:
             push = Channel.LIVE in channels
             await self.inbox.deliver(entry_of(envelope, route, person, text, now, pushed=not push), push=push)
         queued = Channel.EMAIL in channels and person.email
-        if queued and await self.emails.queue(email_of(envelope, route, person, text, now)):
+        if queued and await self.emails.queue(email_of(envelope, route, person, text, now, agency)):
             self.wake_mailer()
+
+
+async def _unnamed(agency_id: str) -> str:
+    return ""
 
 
 def entry_of(
@@ -100,15 +111,20 @@ def entry_of(
     )
 
 
-def email_of(envelope: Envelope, route: Route, person: Contact, text: Message, now: datetime) -> Email:
-    subject, body = text.email(person.name)
+def email_of(
+    envelope: Envelope, route: Route, person: Contact, text: Message, now: datetime, agency: str = ""
+) -> Email:
+    """Sent in the agency's name when it is known (its registration may not have arrived yet)."""
+    rendered = render(text, person.name, agency)
     return Email(
         id=new_id(),
         key=f"{envelope.event_id}.{person.key}",
         to=person.email,
         recipient=person.key,
-        subject=subject,
-        text=body,
+        subject=rendered.subject,
+        text=rendered.text,
+        html=rendered.html,
+        sender_name=agency or None,
         kind=route.kind.value,
         event_id=envelope.event_id,
         status=Status.PENDING,
