@@ -30,6 +30,7 @@ PATH_POINTS = {"same_situation": 0.35, "career_change": 0.45, "imposed": 0.1}
 RECENT_MONTHS = 36
 FIT_POINTS = {"modes": 0.6, "languages": 0.4}
 SITUATION_STEPS = {"job_seeker": "unemployment", "student": "training", "apprentice": "apprenticeship"}
+WORKING = frozenset({"job", "apprenticeship"})  # practising the trade, as opposed to learning it first
 ENTRY_ROUTES = {  # how the peer came to the target job: the step where they reached it
     "apprenticeship": "Entré(e) dans le métier par l'apprentissage",
     "training": "Entré(e) dans le métier par une formation",
@@ -151,9 +152,9 @@ def _tenure(since_arrival: tuple[Step, ...], today: str) -> str:
     """How long the peer has been in the trade, when they still are: one of the things that tell two peers
     of the same job apart."""
     last = since_arrival[-1]
-    if last.end_month is not None or last.kind not in {"job", "apprenticeship"}:
+    if last.end_month is not None or last.kind not in WORKING:
         return ""
-    months = _months_ago(since_arrival[0].start_month, today)
+    months = _months_ago(next(s for s in since_arrival if s.kind in WORKING).start_month, today)
     if months >= 24:
         return f"Dans le métier depuis {months // 12} ans"
     return f"Dans le métier depuis {months} mois" if months >= 2 else ""
