@@ -278,6 +278,8 @@ def peer_rows(
         }
         year, month = 2026, rng.randint(1, 10)
         spans = [step[3] for step in steps]
+        # the move into the trade starts after May 2021 (the sample spreadsheets' broken rows rely on it)
+        spans[-1] = min(spans[-1], (year - 2021) * 12 + month - 6 - sum(spans[1:-1]))
         start = _months_back(year, month, sum(spans))
         for index, ((kind, rome, transition, _, text), span) in enumerate(zip(steps, spans, strict=True), start=1):
             end = _months_back(start[0], start[1], -span + 1)
