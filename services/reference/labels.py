@@ -73,7 +73,7 @@ class Labels(BaseModel):
     sectors: dict[str, str] = Field(
         default_factory=dict,
         description="NAF division -> label",
-        examples=[{"62": "Programmation, conseil et autres activites informatiques"}],
+        examples=[{"62": "Programmation, conseil et autres activités informatiques"}],
     )
     places: dict[str, str] = Field(
         default_factory=dict, description="place id -> town", examples=[{"2990969": "Nantes"}]

@@ -13,7 +13,8 @@ from services.reference.jobs import DATA
 def test_a_job_a_sector_and_a_place_read_as_words() -> None:
     assert labels.job("M1855") == "Développeur / Développeuse web"
     assert labels.job("m1855 ") == "Développeur / Développeuse web"
-    assert labels.sector("62").startswith("Programmation, conseil")
+    assert labels.sector("62") == "Programmation, conseil et autres activités informatiques"
+    assert labels.sector("68") == "Activités immobilières"  # the source had lost the accents
     assert labels.place("2990969") == "Nantes"
     assert labels.job_with_code("M1855") == "Développeur / Développeuse web (M1855)"
 
