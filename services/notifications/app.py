@@ -111,7 +111,16 @@ def build_app(settings: NotificationsSettings) -> FastAPI:
     inbox = Inbox(InboxEntries(runtime.db), Pushes(runtime.db, runtime.outbox))
     choices = ChannelChoices(Preferences(runtime.db))
     links = Links(settings.link_signing_key, settings.public_url)
-    dispatcher = Dispatcher(directory, inbox, choices, emails, links, mailer.wake, organizer=settings.smtp_sender)
+    dispatcher = Dispatcher(
+        directory,
+        inbox,
+        choices,
+        emails,
+        links,
+        mailer.wake,
+        organizer=settings.smtp_sender,
+        agency_name=app.state.agency_directory.name_of,
+    )
     Handlers(directory, dispatcher, Erasure(directory, emails)).subscribe(router)
     hub = Hub()
     # On every instance: claims keep each e-mail to one sender, and each instance streams to its own

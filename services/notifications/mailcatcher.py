@@ -22,7 +22,7 @@ from typing import Any
 import uvicorn
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
-from fastapi import FastAPI
+from fastapi import FastAPI, HTTPException
 from fastapi.responses import HTMLResponse
 
 LINK = re.compile(r"(https?://[^\s<]+)")
@@ -56,13 +56,16 @@ class Mailbox:
             for part in parsed.iter_attachments()
             if isinstance(part, EmailMessage)
         ]
+        rich = parsed.get_body(preferencelist=("html",))
         message = {
             "message_id": message_id,
             "to": recipients,
             "from": str(parsed.get("From", "")),
             "subject": str(parsed.get("Subject", "")),
+            "content_type": parsed.get_content_type(),  # multipart/alternative for text and HTML
             "text": body.get_content() if body is not None else "",
             "attachments": attachments,
+            "html": rich.get_content() if rich is not None else "",
             "received_at": datetime.now(UTC).isoformat(timespec="seconds"),
         }
         self.messages.append(message)
@@ -101,11 +104,20 @@ def web(mailbox: Mailbox) -> FastAPI:
         mailbox.clear()
         return {"messages": 0}
 
+    @app.get("/messages/{index}/html", response_class=HTMLResponse)
+    async def rich(index: int) -> str:
+        """A message's HTML part as the recipient's mail client shows it."""
+        if not 0 <= index < len(mailbox.messages) or not mailbox.messages[index].get("html"):
+            raise HTTPException(404, "Pas de partie HTML pour ce courriel.")
+        return str(mailbox.messages[index]["html"])
+
     @app.get("/", response_class=HTMLResponse)
     async def page() -> str:
         rows = "".join(
-            f"<article><h2>{html.escape(m['subject'])}</h2><p class='meta'>À {html.escape(', '.join(m['to']))}"
-            f" · {html.escape(m['received_at'])}</p><pre>"
+            f"<article><h2>{html.escape(m['subject'])}</h2><p class='meta'>De {html.escape(m.get('from', ''))}"
+            f" · à {html.escape(', '.join(m['to']))} · {html.escape(m['received_at'])}"
+            + (f" · <a href='/messages/{index}/html'>version HTML</a>" if m.get("html") else "")
+            + "</p><pre>"
             + LINK.sub(r'<a href="\1">\1</a>', html.escape(m["text"]))
             + "</pre>"
             + "".join(
@@ -113,7 +125,7 @@ def web(mailbox: Mailbox) -> FastAPI:
                 for a in m.get("attachments", [])
             )
             + "</article>"
-            for m in reversed(mailbox.messages)
+            for index, m in reversed(list(enumerate(mailbox.messages)))
         )
         empty = "<p>Aucun courriel pour l'instant.</p>"
         return (

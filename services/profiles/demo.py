@@ -14,7 +14,7 @@ from services.kit.mongo import connect
 from services.kit.outbox import OutboxWriter
 from services.kit.settings import ServiceSettings
 from services.profiles.adapters.peers import Peers
-from services.profiles.demo_peers import FIRST_NAMES, LAST_NAMES, STORIES, peer_rows
+from services.profiles.demo_peers import FIRST_NAMES, LAST_NAMES, TARGETS, peer_rows
 from services.profiles.use_cases.peer_import import import_peers
 from services.reference import places
 
@@ -31,13 +31,21 @@ DEMO_AGENCIES: list[tuple[str, dict[str, str]]] = [
     ("saint-nazaire", {"name": "CCI Nantes Saint-Nazaire", "kind": "chamber_of_commerce", "region_code": "52"}),
 ]
 
-# (e-mail local part, name, roles), per agency slug
-DEMO_STAFF: list[tuple[str, str, list[str]]] = [
-    ("conseil", "Conseillère", ["counsellor"]),
-    ("validation", "Valideur", ["validator"]),
-    ("admin", "Administratrice", ["agency_admin"]),
+# (e-mail local part, roles), per agency slug; each agency's people by name, in that order
+DEMO_STAFF: list[tuple[str, list[str]]] = [
+    ("conseil", ["counsellor"]),
+    ("validation", ["validator"]),
+    ("admin", ["agency_admin"]),
 ]
-COORDINATOR = ("coordination", "Coordination régionale", ["regional_coordinator"])
+STAFF_NAMES: dict[str, tuple[str, str, str]] = {
+    "nantes": ("Claire Moreau", "Julien Petit", "Sophie Bernard"),
+    "angers": ("Nadia Benali", "Pierre Lambert", "Isabelle Roux"),
+    "le-mans": ("Marc Girard", "Élodie Fournier", "Thierry Morel"),
+    "laval": ("Aurélie Mercier", "Franck Dupont", "Hélène Vincent"),
+    "la-roche": ("Karine Blanchard", "Olivier Renaud", "Sandrine Tessier"),
+    "saint-nazaire": ("Yann Le Gall", "Céline Guérin", "Patrick Ménard"),
+}
+COORDINATOR = ("coordination", "Anne Rousseau", ["regional_coordinator"])
 PEERS_PER_AGENCY = 50
 BENEFICIARIES_PER_AGENCY = 17
 SITUATIONS = ["job_seeker", "job_seeker", "student", "neet", "employee", "apprentice"]
@@ -46,8 +54,7 @@ LEVELS = ["none", "level_3", "level_4", "level_4", "level_5", "level_6"]
 
 def beneficiary_body(rng: random.Random, towns: list[places.Place]) -> dict[str, object]:
     """A plausible person: their project is the last job of one of the demo peers' stories."""
-    story = rng.choice(STORIES)
-    target = story[-1][1]
+    target = rng.choice(TARGETS).rome
     minor = rng.random() < 0.15
     first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
     identity: dict[str, object] = {
@@ -79,7 +86,10 @@ async def import_demo_peers(agency_ids: dict[str, str]) -> int:
         peers = Peers(database, OutboxWriter())
         imported = 0
         for index, (slug, agency_id) in enumerate(sorted(agency_ids.items())):
-            rows = peer_rows(PEERS_PER_AGENCY, seed=index, email_domain=f"{slug}.{DEMO_DOMAIN}")
+            # each agency tells the next stories of the one sequence: no two demo peers share a path
+            rows = peer_rows(
+                PEERS_PER_AGENCY, seed=index, email_domain=f"{slug}.{DEMO_DOMAIN}", first=index * PEERS_PER_AGENCY
+            )
             imported += (await import_peers(rows, agency_id, "52", peers)).imported
         return imported
     finally:
@@ -106,7 +116,10 @@ def main() -> int:
                 added_agencies += 1
             agency_id = ids[agency["name"]]
             known = {m["email"] for m in client.get(f"/agencies/{agency_id}/staff").raise_for_status().json()}
-            wanted = [(demo_email(local, slug), f"{name} {slug}", roles) for local, name, roles in DEMO_STAFF]
+            wanted = [
+                (demo_email(local, slug), name, roles)
+                for (local, roles), name in zip(DEMO_STAFF, STAFF_NAMES[slug], strict=True)
+            ]
             if slug == "nantes":
                 wanted.append((demo_email(COORDINATOR[0]), COORDINATOR[1], COORDINATOR[2]))
             for email, name, roles in wanted:

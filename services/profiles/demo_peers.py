@@ -1,19 +1,27 @@
-"""Plausible peers for the demo, in the spreadsheet format of the import tool (deterministic)."""
+"""Plausible peers for the demo, in the spreadsheet format of the import tool (deterministic).
+
+Each peer's lived path is one of many: where they came from (ORIGINS), how they reached their trade
+(ROUTES) and which trade (TARGETS). Every peer of the sequence has a combination of their own (the
+sequence is shared by the agencies through `first`), so no two peers a beneficiary is offered tell the same
+story; and every job in a path is written in the gender form of the peer's first name ("Lucas, développeur
+informatique", "Léa, développeuse informatique"; "Camille" either)."""
 
 from __future__ import annotations
 
+import itertools
 import random
+from dataclasses import dataclass
 from typing import Any
 
-from services.reference import jobs, places
+from services.reference import jobs, labels, places
+from services.reference.text import fold
 
-FIRST_NAMES = [
+FEMALE_NAMES = [
     "Léa",
     "Emma",
     "Chloé",
     "Inès",
     "Manon",
-    "Camille",
     "Sarah",
     "Jade",
     "Louise",
@@ -26,6 +34,9 @@ FIRST_NAMES = [
     "Clara",
     "Océane",
     "Amina",
+    "Fatou",
+]
+MALE_NAMES = [
     "Lucas",
     "Hugo",
     "Louis",
@@ -45,6 +56,8 @@ FIRST_NAMES = [
     "Moussa",
     "Kevin",
 ]
+EPICENE_NAMES = ["Camille", "Sacha", "Charlie"]  # either gender
+FIRST_NAMES = FEMALE_NAMES + MALE_NAMES + EPICENE_NAMES
 LAST_NAMES = [
     "Martin",
     "Bernard",
@@ -79,8 +92,7 @@ LAST_NAMES = [
     "Benali",
     "Diallo",
     "Nguyen",
-    "Le",
-    "Gall",
+    "Le Gall",
     "Guérin",
     "Ménard",
     "Rousseau",
@@ -90,104 +102,98 @@ LAST_NAMES = [
     "Tessier",
 ]
 
-# Lived paths: each step is (kind, ROME code or "", transition, months, text)
-STORIES: list[list[tuple[str, str, str, int, str]]] = [
-    [
-        ("job", "D1106", "chosen", 48, "Vendeuse en épicerie"),
-        ("training", "M1805", "imposed", 10, "Reconversion après la fermeture du magasin"),
-        ("job", "M1805", "chosen", 0, "Développeuse dans une ESN"),
-    ],
-    [
-        ("job", "G1602", "chosen", 36, "Commis de cuisine en brasserie"),
-        ("unemployment", "", "imposed", 6, "Dos abîmé, il a fallu changer"),
-        ("training", "J1501", "chosen", 12, "Diplôme d'aide-soignant"),
-        ("job", "J1501", "chosen", 0, "Aide-soignant en EHPAD"),
-    ],
-    [
-        ("unemployment", "", "imposed", 12, "Sorti du lycée sans diplôme"),
-        ("immersion", "F1602", "chosen", 1, "Une PMSMP chez un artisan"),
-        ("apprenticeship", "F1602", "chosen", 24, "CAP électricien en alternance"),
-        ("job", "F1602", "chosen", 0, "Électricien du bâtiment"),
-    ],
-    [
-        ("training", "", "chosen", 24, "BTS non terminé"),
-        ("immersion", "N1103", "chosen", 1, "Découverte d'un entrepôt"),
-        ("job", "N1103", "chosen", 0, "Préparateur de commandes puis chef d'équipe"),
-    ],
-    [
-        ("job", "M1607", "chosen", 60, "Secrétaire médicale"),
-        ("training", "M1203", "chosen", 12, "Titre professionnel de comptable"),
-        ("job", "M1203", "chosen", 0, "Comptable en cabinet"),
-    ],
-    [
-        ("job", "A1414", "chosen", 36, "Horticultrice"),
-        ("training", "I1603", "chosen", 9, "Formation en mécanique agricole"),
-        ("job", "I1603", "chosen", 0, "Mécanicienne en concession agricole"),
-    ],
-    [
-        ("job", "N1105", "imposed", 24, "Manutentionnaire en intérim"),
-        ("training", "K2503", "chosen", 3, "Carte professionnelle d'agent de sécurité"),
-        ("job", "K2503", "chosen", 0, "Agent de sécurité"),
-    ],
-    [
-        ("job", "J1501", "chosen", 48, "Aide-soignante"),
-        ("training", "J1506", "chosen", 36, "Institut de soins infirmiers"),
-        ("job", "J1506", "chosen", 0, "Infirmière au CHU"),
-    ],
-    [
-        ("job", "F1703", "chosen", 72, "Maçon"),
-        ("apprenticeship", "F1603", "chosen", 24, "Brevet professionnel de plombier"),
-        ("job", "F1603", "chosen", 0, "Plombier à son compte"),
-    ],
-    [
-        ("job", "D1401", "chosen", 30, "Assistante commerciale"),
-        ("training", "C1206", "chosen", 12, "Licence professionnelle banque"),
-        ("job", "C1206", "chosen", 0, "Conseillère bancaire"),
-    ],
-    [("apprenticeship", "D1202", "chosen", 24, "CAP coiffure"), ("job", "D1202", "chosen", 0, "Coiffeuse en salon")],
-    [
-        ("unemployment", "", "imposed", 18, "Longue période sans emploi"),
-        ("immersion", "K1303", "chosen", 1, "Immersion en crèche"),
-        ("training", "J1304", "chosen", 10, "Diplôme d'auxiliaire de puériculture"),
-        ("job", "J1304", "chosen", 0, "Auxiliaire de puériculture"),
-    ],
-    [
-        ("job", "G1603", "chosen", 24, "Équipier en restauration rapide"),
-        ("training", "N4101", "chosen", 4, "Permis poids lourd financé par France Travail"),
-        ("job", "N4101", "chosen", 0, "Chauffeur poids lourd"),
-    ],
-    [("training", "E1205", "chosen", 36, "DN MADE graphisme"), ("job", "E1205", "chosen", 0, "Graphiste en agence")],
-    [
-        ("job", "H2909", "imposed", 48, "Assembleur en usine"),
-        ("training", "I1304", "chosen", 12, "Technicien de maintenance"),
-        ("job", "I1304", "chosen", 0, "Technicien de maintenance industrielle"),
-    ],
-    [
-        ("job", "K2204", "imposed", 36, "Agente de nettoyage"),
-        ("training", "K1207", "chosen", 36, "Diplôme d'éducatrice spécialisée"),
-        ("job", "K1207", "chosen", 0, "Éducatrice spécialisée en IME"),
-    ],
-    [
-        ("job", "G1703", "chosen", 24, "Réceptionniste d'hôtel"),
-        ("training", "C1102", "chosen", 8, "Formation conseiller en assurances"),
-        ("job", "C1102", "chosen", 0, "Conseiller en assurances"),
-    ],
-    [
-        ("apprenticeship", "H2102", "chosen", 24, "Bac pro en alternance en industrie alimentaire"),
-        ("job", "H2102", "chosen", 0, "Conductrice de ligne"),
-    ],
-    [
-        ("job", "D1211", "chosen", 36, "Vendeur d'articles de sport"),
-        ("training", "K2111", "chosen", 6, "Titre de formateur professionnel d'adultes"),
-        ("job", "K2111", "chosen", 0, "Formateur"),
-    ],
-    [
-        ("job", "A1203", "chosen", 48, "Agent d'espaces verts"),
-        ("training", "M1302", "chosen", 6, "Accompagnement à la création d'entreprise"),
-        ("job", "M1302", "chosen", 0, "Gérant de son entreprise de paysage"),
-    ],
+
+@dataclass(frozen=True)
+class Target:
+    """A trade peers work in today: its ROME sheet, a training that leads to it, where they work."""
+
+    rome: str
+    training: str
+    workplace: str
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a path starts: a job (ROME sheet) or a situation, and why the person moved on."""
+
+    kind: str
+    rome: str  # "" for a situation
+    text: tuple[str, str]  # (masculine, feminine); "{job}" is the job's label in that gender
+    left: str  # why they moved on, as the next step says it ("après un licenciement économique")
+    transition: str  # into the next step: chosen or imposed
+
+
+@dataclass(frozen=True)
+class Route:
+    """How the person reached the trade: the steps between the origin and the job."""
+
+    name: str
+    steps: tuple[tuple[str, int], ...]  # (kind, months) in the target's ROME sheet
+    testimony: str
+
+
+TARGETS = [
+    Target("M1805", "Titre professionnel de développeur web", "dans une ESN"),
+    Target("J1501", "Diplôme d'État d'aide-soignant", "en EHPAD"),
+    Target("F1602", "CAP électricien", "chez un artisan"),
+    Target("N1103", "Certificat de préparateur de commandes", "dans un entrepôt logistique"),
+    Target("M1203", "Titre professionnel de comptable assistant", "en cabinet d'expertise"),
+    Target("I1603", "Formation en mécanique agricole", "en concession agricole"),
+    Target("K2503", "Certificat d'agent de sécurité (CQP APS)", "sur un site industriel"),
+    Target("J1506", "Diplôme d'État d'infirmier", "au CHU"),
+    Target("F1603", "Brevet professionnel de plombier", "à son compte"),
+    Target("C1206", "Licence professionnelle banque", "dans une agence bancaire"),
+    Target("D1202", "CAP coiffure", "en salon"),
+    Target("J1304", "Diplôme d'auxiliaire de puériculture", "en crèche"),
+    Target("N4101", "Permis poids lourd et FIMO", "dans une entreprise de transport"),
+    Target("E1205", "DN MADE graphisme", "en agence de communication"),
+    Target("I1304", "BTS maintenance des systèmes", "dans une usine agroalimentaire"),
+    Target("K1207", "Diplôme d'État d'éducateur spécialisé", "en IME"),
+    Target("C1102", "Formation de conseiller en assurances", "dans une mutuelle"),
+    Target("H2102", "Bac pro pilote de ligne de production", "dans une conserverie"),
+    Target("K2111", "Titre de formateur professionnel d'adultes", "dans un organisme de formation"),
 ]
-KINDS = ("former_beneficiary", "apprentice", "student", "professional", "mentor")
+ORIGINS = [
+    Origin("job", "D1106", ("{job}", "{job}"), "après la fermeture du magasin", "imposed"),
+    Origin("job", "G1602", ("{job} en brasserie", "{job} en brasserie"), "à cause d'un dos abîmé", "imposed"),
+    Origin("job", "N1105", ("{job} en intérim", "{job} en intérim"), "pour sortir des missions trop courtes", "chosen"),
+    Origin("job", "K2204", ("{job}", "{job}"), "pour un métier qui ait plus de sens", "chosen"),
+    Origin("job", "G1703", ("{job} d'hôtel", "{job} d'hôtel"), "pour quitter des horaires de nuit épuisants", "chosen"),
+    Origin("job", "H2909", ("{job} en usine", "{job} en usine"), "après un licenciement économique", "imposed"),
+    Origin("job", "M1607", ("{job} médical", "{job} médicale"), "pour changer de voie", "chosen"),
+    Origin("job", "D1211", ("{job}", "{job}"), "après le rachat du magasin", "imposed"),
+    Origin("job", "A1203", ("{job}", "{job}"), "à cause d'une allergie au pollen", "imposed"),
+    Origin("job", "F1703", ("{job}", "{job}"), "après un accident de chantier", "imposed"),
+    Origin("job", "D1401", ("{job}", "{job}"), "pour un métier de terrain", "chosen"),
+    Origin("job", "G1603", ("{job}", "{job}"), "après des études de commerce", "chosen"),
+    Origin("unemployment", "", ("Sorti du lycée sans diplôme", "Sortie du lycée sans diplôme"), "", "chosen"),
+    Origin("training", "", ("Deux années de licence arrêtées", "Deux années de licence arrêtées"), "", "chosen"),
+]
+ROUTES = [
+    Route("training", (("training", 10),), "La formation m'a donné les bases, le terrain a fait le reste."),
+    Route("apprenticeship", (("apprenticeship", 24),), "L'alternance m'a permis d'apprendre sur le terrain."),
+    Route("immersion", (("immersion", 1),), "Quelques semaines d'immersion ont suffi pour que je me lance."),
+    Route("immersion and training", (("immersion", 1), ("training", 9)), "J'ai testé le métier avant de me former."),
+]
+Step = tuple[str, str, str, int, str]  # kind, ROME (or ""), transition into it, months, what the peer says
+KINDS = ("former_beneficiary", "student", "professional", "mentor")
+
+
+def stories() -> list[tuple[Target, Origin, Route]]:
+    """Every combination once, in an order that spreads trades and origins evenly (fixed seed): the n-th peer
+    of the sequence tells the n-th story."""
+    combinations = [
+        (target, origin, route)
+        for target, origin, route in itertools.product(TARGETS, ORIGINS, ROUTES)
+        if origin.rome[:3] != target.rome[:3]
+    ]
+    random.Random(2026).shuffle(combinations)
+    return combinations
+
+
+def job_words(rome: str, feminine: bool) -> str:
+    """The ROME label in the person's gender: 'Développeuse informatique'."""
+    return labels.gendered(labels.job(rome), feminine)
 
 
 def _months_back(end_year: int, end_month: int, months: int) -> tuple[int, int]:
@@ -195,23 +201,71 @@ def _months_back(end_year: int, end_month: int, months: int) -> tuple[int, int]:
     return total // 12, total % 12 + 1
 
 
+def people() -> list[tuple[str, str]]:
+    """Every (first name, last name) once, in a fixed shuffled order: the n-th peer of the sequence is the
+    n-th person, so that no two demo peers share a name, whichever agency they are in."""
+    names = list(itertools.product(FIRST_NAMES, LAST_NAMES))
+    random.Random(52).shuffle(names)
+    return names
+
+
+def _path(target: Target, origin: Origin, route: Route, feminine: bool, rng: random.Random) -> list[Step]:
+    """(kind, ROME, transition, months, text) from the oldest step; the last one goes on."""
+    form = 1 if feminine else 0
+    start_words = origin.text[form].format(job=job_words(origin.rome, feminine) if origin.rome else "")
+    steps = [(origin.kind, origin.rome, "chosen", rng.randint(12, 60), start_words)]
+    for index, (kind, months) in enumerate(route.steps):
+        transition = origin.transition if index == 0 else "chosen"
+        words = {
+            "training": target.training,
+            "apprenticeship": f"{target.training} en alternance",
+            "immersion": f"Immersion (PMSMP) {target.workplace}",
+        }[kind]
+        if index == 0 and origin.left:
+            words = f"{words}, {origin.left}"
+        steps.append((kind, target.rome, transition, months, words))
+    steps.append(
+        (
+            "job",
+            target.rome,
+            "chosen",
+            rng.randint(4, 60),
+            f"{job_words(target.rome, feminine)} {target.workplace}",
+        )
+    )
+    return steps
+
+
 def peer_rows(
-    count: int, seed: int = 52, region_code: str = "52", email_domain: str = "exemple.fr"
+    count: int, seed: int = 52, region_code: str = "52", email_domain: str = "exemple.fr", first: int = 0
 ) -> list[dict[str, Any]]:
-    """`count` rows of the import format, each a different person with a story of STORIES."""
+    """`count` rows of the import format: the stories `first` to `first + count` of the sequence (it starts
+    again after its end), each told by a different person."""
     rng = random.Random(seed)
     towns = sorted(places.in_region(region_code), key=lambda p: -p.population)[:80]
+    sequence = stories()
+    persons = people()
+    emails: set[str] = set()
     rows = []
     for n in range(count):
-        story = STORIES[n % len(STORIES)]
-        first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+        target, origin, route = sequence[(first + n) % len(sequence)]
+        given, family = persons[(first + n) % len(persons)]
+        feminine = given in FEMALE_NAMES or (given in EPICENE_NAMES and rng.random() < 0.5)
+        local = f"{fold(given)}.{fold(family)}".replace(" ", "-")
+        email = next(
+            f"{local}{suffix}@{email_domain}"
+            for suffix in ("", *range(2, count + 2))
+            if f"{local}{suffix}" not in emails
+        )
+        emails.add(email.split("@")[0])
         home = rng.choice(towns)
+        steps = _path(target, origin, route, feminine, rng)
         row: dict[str, Any] = {
-            "first_name": first,
-            "last_name": last,
-            "email": f"{first}.{last}.{n}@{email_domain}".lower().replace(" ", ""),
+            "first_name": given,
+            "last_name": family,
+            "email": email,
             "phone": f"06 {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)}",
-            "kind": "apprentice" if story[-1][0] == "apprenticeship" else rng.choice(KINDS),
+            "kind": "apprentice" if route.name == "apprenticeship" and rng.random() < 0.5 else rng.choice(KINDS),
             "visibility": "region" if rng.random() < 0.7 else "agence",
             "consent_region": "oui",
             "place": home.place_id,
@@ -219,15 +273,17 @@ def peer_rows(
             "company_visits": "oui" if rng.random() < 0.4 else "non",
             "capacity_per_month": str(rng.randint(1, 4)),
             "languages": rng.choice(["fr", "fr", "fr", "fr;en", "fr;ar", "fr;es"]),
-            "testimony": f"{story[-1][4]} aujourd'hui, je raconte volontiers mon parcours.",
+            "testimony": f"{steps[-1][4]} aujourd'hui. {route.testimony}",
             "vetted": "oui" if rng.random() < 0.5 else "non",
         }
         year, month = 2026, rng.randint(1, 10)
-        spans = [max(1, months) if months else rng.randint(6, 30) for *_, months, _ in story]
+        spans = [step[3] for step in steps]
+        # the move into the trade starts after May 2021 (the sample spreadsheets' broken rows rely on it)
+        spans[-1] = min(spans[-1], (year - 2021) * 12 + month - 6 - sum(spans[1:-1]))
         start = _months_back(year, month, sum(spans))
-        for index, ((kind, rome, transition, _, text), span) in enumerate(zip(story, spans, strict=True), start=1):
+        for index, ((kind, rome, transition, _, text), span) in enumerate(zip(steps, spans, strict=True), start=1):
             end = _months_back(start[0], start[1], -span + 1)
-            last_step = index == len(story)
+            last_step = index == len(steps)
             row.update(
                 {
                     f"step{index}_kind": kind,

@@ -46,6 +46,7 @@ def path_value(name: str, side: Side, world: World) -> str:
         "notification_id": lambda: side.notification_id,
         "email_id": lambda: world.email_id,
         "code": lambda: "M1805",
+        "place_id": lambda: "2990969",
         "role": lambda: "employer",
         "action": lambda: "cancel",
         "number": lambda: "1",  # a concern about an introduction's meeting

@@ -9,6 +9,7 @@ from pydantic import ValidationError
 
 from services.matching.app import MatchingSettings, memory_for
 from services.matching.domain import score as rules
+from services.matching.domain.card import card
 from services.matching.domain.fairness import fair_share
 from services.matching.domain.model import BeneficiaryView, PeerLoad, PeerView, Reliability, Step
 from services.matching.domain.ranking import RankingContext, rank
@@ -178,3 +179,52 @@ def test_repeated_no_shows_lower_reliability_more_and_none_change_nothing() -> N
     assert rules.reliability(answered_only).value > rules.reliability(once).value, (
         "a no-show weighs more than no meeting"
     )
+
+
+def test_a_peer_the_re_rank_moves_up_says_why_and_the_others_say_nothing() -> None:
+    """Two developers still developers, and one who went on to web development a little further away: the
+    second developer scores better, but the same-path rule puts the other path before them, and says why."""
+    wanted = beneficiary(target_jobs=("M1805",))
+    developers = [peer((job("M1805"),), peer_id=f"dev-{n}") for n in (1, 2)]
+    web = peer((job("M1805", "2023-01", "2024-01"), job("M1855", "2024-02")), peer_id="web", at=(47.25, -1.6))
+    ranked = rank(wanted, [*developers, web], RankingContext(TODAY))
+    raw = sorted(ranked, key=lambda s: -s.total)
+    assert [s.peer_id for s in ranked] != [s.peer_id for s in raw], "the case must be one the re-rank changes"
+    moved = [s for s in ranked if s.note]
+    assert [s.peer_id for s in moved] == ["web"] and moved[0].note == "Placé plus haut pour varier les parcours"
+
+
+def test_reasons_tell_two_peers_of_the_same_job_apart_by_their_paths() -> None:
+    seeker = beneficiary(target_jobs=("J1501",))
+    by_training = peer(
+        (
+            Step("job", "G1602", "2015-01", "2019-12", "chosen"),
+            Step("training", "J1501", "2020-01", "2020-12", "imposed"),
+            job("J1501", "2021-01"),
+        ),
+        peer_id="a",
+    )
+    by_apprenticeship = peer(
+        (
+            Step("unemployment", None, "2019-01", "2020-08", "imposed"),
+            Step("apprenticeship", "J1501", "2020-09", None, "chosen"),
+        ),
+        peer_id="b",
+    )
+    reasons = {s.peer_id: set(s.reasons) for s in rank(seeker, [by_training, by_apprenticeship], RankingContext(TODAY))}
+    assert reasons["a"] != reasons["b"]
+    assert "Entré(e) dans le métier par une formation" in reasons["a"]
+    assert "Entré(e) dans le métier par l'apprentissage" in reasons["b"]
+    assert any(r.startswith("S'est reconverti(e) depuis : Commis / Commise de cuisine (G1602)") for r in reasons["a"])
+    assert any(r.startswith("Dans le métier depuis") for r in reasons["b"])
+
+
+def test_a_card_shows_the_peers_town_distance_and_modes() -> None:
+    angers = peer(
+        (job("M1805"),), at=(47.47, -0.55), place_id="3037656", meeting_modes=frozenset({"video", "in_person"})
+    )
+    scored = rank(beneficiary(mobility_km=100), [angers], RankingContext(TODAY))[0]
+    shown = card(scored, beneficiary(mobility_km=100), angers)
+    assert shown.town == "Angers" and 75 < (shown.distance_km or 0) < 95
+    assert shown.meeting_modes == ("in_person", "video") and shown.shared_modes == ("in_person", "video")
+    assert card(scored, beneficiary(), None).town == ""

@@ -70,6 +70,6 @@ def test_a_peers_request_carries_the_answer_link_then_the_link_to_their_own_prof
     request = {"purpose": "testimony", "expires_at": "2027-03-15T10:00:00+00:00", "peer_id": "p1"}
     _, body = message(Kind.INTRODUCTION_REQUEST, request, "https://x/answer", "", "https://x/links/peers/t").email("")
     assert body.index("https://x/answer") < body.index("https://x/links/peers/t")
-    assert "faire une pause" in body
+    assert "faire une pause" in body and "Mon profil de pair" not in body
     _, without = message(Kind.INTRODUCTION_REQUEST, request, "https://x/answer").email("")
     assert "faire une pause" not in without

@@ -1,4 +1,5 @@
 // French labels of the platform's codes, as people read them.
+import { h } from "./common.js";
 export const SITUATIONS = { job_seeker: "Demandeur d'emploi", student: "Étudiant ou lycéen", employee: "Salarié",
   apprentice: "Apprenti", neet: "Ni en emploi, ni en études, ni en formation", other: "Autre" };
 export const LEVELS = { none: "Sans diplôme", level_3: "CAP, BEP", level_4: "Baccalauréat", level_5: "Bac +2 (BTS, DUT)",
@@ -43,3 +44,14 @@ export const VENUES = { in_person: "En personne", video: "En visio" };
 export const APPOINTMENT_STATUS = { scheduled: "Prévue", rescheduled: "Déplacée", cancelled: "Annulée" };
 export const CONCERN_REASONS = { behaviour: "Propos ou comportement déplacés", safety: "Sentiment d'insécurité",
   no_show: "Absence sans prévenir", other: "Autre" };
+
+// A code's label first, the code after it in small print (never a code alone): `labels` is the `labels`
+// object an API answer carries beside its codes ({jobs, sectors, places}).
+export function coded(label, code) {
+  if (!code) return label || "";
+  if (!label || label === code) return h("span", {}, "code ", h("small", { class: "code" }, code));
+  return h("span", {}, label, " ", h("small", { class: "code" }, code));
+}
+export const jobOf = (labels, code) => coded(labels?.jobs?.[code], code);
+export const sectorOf = (labels, code) => coded(labels?.sectors?.[code], code);
+export const placeOf = (labels, id) => labels?.places?.[id] || "";

@@ -1,14 +1,18 @@
-// A lived path as a timeline, oldest step first.
+// A lived path as a timeline, oldest step first: each step's job, sector and town in words (`labels`: the
+// answer's labels of its codes), the codes after them in small print.
 import { h, monthFr } from "./app.js";
-import { CONCLUSIONS, STEP_KINDS } from "./labels.js";
+import { CONCLUSIONS, STEP_KINDS, jobOf, placeOf, sectorOf } from "./labels.js";
 
-export function timeline(steps) {
+export function timeline(steps, labels = {}) {
   const ordered = [...steps].sort((a, b) => String(a.start_month || a.start_date).localeCompare(String(b.start_month || b.start_date)));
   return h("ol", { class: "timeline", "aria-label": "Parcours vécu" }, ordered.map((step) => {
     const from = step.start_month ? monthFr(step.start_month) : step.start_date;
     const to = step.start_month ? monthFr(step.end_month) : step.end_date;
+    const town = placeOf(labels, step.place_id);
     return h("li", {},
-      h("strong", {}, STEP_KINDS[step.kind] || step.kind), step.rome_code ? ` · ${step.rome_code}` : "",
+      h("strong", {}, STEP_KINDS[step.kind] || step.kind), step.rome_code ? [" · ", jobOf(labels, step.rome_code)] : "",
+      step.naf_division ? h("span", { class: "muted" }, " · secteur ", sectorOf(labels, step.naf_division)) : null,
+      town ? h("span", { class: "muted" }, ` · ${town}`) : null,
       h("br"), h("span", { class: "muted" }, `${from} → ${to}`),
       step.transition ? h("span", { class: "muted" }, step.transition === "chosen" ? " · choisi" : " · subi") : null,
       step.outcome ? h("span", {}, ` · ${CONCLUSIONS[step.outcome] || step.outcome}`) : null,

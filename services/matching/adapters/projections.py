@@ -113,6 +113,7 @@ def peer_view(d: Document) -> PeerView:
             Step(s["kind"], s.get("rome_code"), s["start_month"], s.get("end_month"), s["transition"])
             for s in d["path"]
         ),
+        place_id=d.get("place_id"),
     )
 
 

@@ -36,6 +36,8 @@ from services.matching.domain.introduction import (
     sees_contact,
 )
 from services.matching.domain.introduction_rules import PURPOSE_LABELS, Purpose
+from services.reference import labels
+from services.reference.labels import Labels
 
 router = APIRouter(tags=["introductions"])
 
@@ -135,6 +137,7 @@ class IntroductionOut(BaseModel):
     thread: list[ThreadMessageOut] = Field(description="the messages between the counsellor and the peer")
     concerns: list[ConcernOut] = Field(description="the concerns the beneficiary's side reported (not the peer's)")
     concerns_to_review: int = Field(description="how many concerns, by either side, wait for the agency's admin")
+    labels: Labels = Field(description="what people read for the target job")
 
     @classmethod
     def of(cls, i: Introduction) -> IntroductionOut:
@@ -165,6 +168,7 @@ class IntroductionOut(BaseModel):
             thread=thread_of(i),
             concerns=concerns_of(i, Side.BENEFICIARY),
             concerns_to_review=sum(c.reviewed_at is None for c in i.concerns),
+            labels=labels.of_codes([i.target_job]),
         )
 
 

@@ -43,6 +43,7 @@ class PeerView:
     longitude: float | None
     path: tuple[Step, ...]
     reliability: Reliability = field(default_factory=Reliability)
+    place_id: str | None = None  # the peer's town, for the suggestion cards (the distance uses the coordinates)
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from services.matching.domain.fairness import DEFAULT_FAIRNESS, available
 from services.matching.domain.model import BeneficiaryView, PeerLoad, PeerView
@@ -13,6 +13,7 @@ from services.matching.domain.score import DEFAULT_WEIGHTS, Scored, Weights, eli
 SAME_PATH_PENALTY = 0.85  # each earlier suggestion ending in the same job multiplies the score by this
 POOL_PER_PLACE = 5  # candidates kept per place in the list before the re-rank
 NO_LOAD = PeerLoad()
+MOVED_UP = "Placé plus haut pour varier les parcours"
 
 
 @dataclass(frozen=True)
@@ -47,10 +48,13 @@ def rank(
     chosen: list[Scored] = []
     endings: Counter[str | None] = Counter()
     pool = candidates[: limit * POOL_PER_PLACE]
+    by_score = {scored.peer_id: position for position, (scored, _) in enumerate(pool)}
     while pool and len(chosen) < limit:
         best = max(pool, key=lambda item: item[0].total * SAME_PATH_PENALTY ** endings[_ending(item[1])])
         pool.remove(best)
-        chosen.append(best[0])
+        # ahead of a peer with a better score: the re-rank moved it up, and the counsellor reads why
+        moved = by_score[best[0].peer_id] > len(chosen)
+        chosen.append(replace(best[0], note=MOVED_UP) if moved else best[0])
         endings[_ending(best[1])] += 1
     return chosen
 

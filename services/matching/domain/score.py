@@ -6,7 +6,7 @@ import math
 from dataclasses import dataclass
 
 from services.matching.domain.model import BeneficiaryView, PeerView, Reliability, Step
-from services.reference import jobs
+from services.reference import jobs, labels
 from services.reference.places import EARTH_RADIUS_KM
 
 REMOTE_MODES = frozenset({"video", "phone"})
@@ -30,6 +30,12 @@ PATH_POINTS = {"same_situation": 0.35, "career_change": 0.45, "imposed": 0.1}
 RECENT_MONTHS = 36
 FIT_POINTS = {"modes": 0.6, "languages": 0.4}
 SITUATION_STEPS = {"job_seeker": "unemployment", "student": "training", "apprentice": "apprenticeship"}
+WORKING = frozenset({"job", "apprenticeship"})  # practising the trade, as opposed to learning it first
+ENTRY_ROUTES = {  # how the peer came to the target job: the step where they reached it
+    "apprenticeship": "Entré(e) dans le métier par l'apprentissage",
+    "training": "Entré(e) dans le métier par une formation",
+    "immersion": "A découvert le métier par une immersion (PMSMP)",
+}
 
 
 @dataclass(frozen=True)
@@ -51,8 +57,7 @@ class Part:
 
 
 def _label(code: str) -> str:
-    job = jobs.job(code)
-    return f"{job.label} ({code})" if job else code
+    return labels.job_with_code(code)
 
 
 def lived_jobs(path: tuple[Step, ...]) -> list[str]:
@@ -70,9 +75,9 @@ def job_proximity(targets: tuple[str, ...], path: tuple[Step, ...]) -> Part:
             if code == target:
                 candidate = Part(JOB_LADDER["sheet"], (f"A exercé le métier visé : {_label(code)}",))
             elif code[:3] == target[:3]:
-                candidate = Part(JOB_LADDER["domain"], (f"Même domaine professionnel ({code[:3]}) : {_label(code)}",))
+                candidate = Part(JOB_LADDER["domain"], (f"Même domaine professionnel : {_label(code)}",))
             elif code[0] == target[0]:
-                candidate = Part(JOB_LADDER["grand_domain"], (f"Même grand domaine ({code[0]}) : {_label(code)}",))
+                candidate = Part(JOB_LADDER["grand_domain"], (f"Même grande famille de métiers : {_label(code)}",))
             elif target_sectors & set(jobs.sectors_of(code)):
                 candidate = Part(
                     JOB_LADDER["sector"], (f"Même secteur d'activité que le métier visé : {_label(code)}",)
@@ -131,11 +136,28 @@ def path_similarity(beneficiary: BeneficiaryView, path: tuple[Step, ...], today:
         if any(s.transition == "imposed" for s in path[: arrival + 1]):
             value += PATH_POINTS["imposed"]
             reasons.append("A vécu une transition subie")
+        if path[arrival].kind in ENTRY_ROUTES:
+            reasons.append(ENTRY_ROUTES[path[arrival].kind])
         ago = _months_ago(path[arrival].start_month, today)
         value = value * recency_factor(ago)
         if ago <= RECENT_MONTHS:
             reasons.append("Expérience récente (moins de 3 ans)")
+        tenure = _tenure(path[arrival:], today)
+        if tenure:
+            reasons.append(tenure)
     return Part(min(1.0, value), tuple(reasons))
+
+
+def _tenure(since_arrival: tuple[Step, ...], today: str) -> str:
+    """How long the peer has been in the trade, when they still are: one of the things that tell two peers
+    of the same job apart."""
+    last = since_arrival[-1]
+    if last.end_month is not None or last.kind not in WORKING:
+        return ""
+    months = _months_ago(next(s for s in since_arrival if s.kind in WORKING).start_month, today)
+    if months >= 24:
+        return f"Dans le métier depuis {months // 12} ans"
+    return f"Dans le métier depuis {months} mois" if months >= 2 else ""
 
 
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -207,6 +229,7 @@ class Scored:
     total: float
     breakdown: dict[str, float]
     reasons: tuple[str, ...]
+    note: str = ""  # why the ranking placed the peer elsewhere than its score would (`ranking.rank`)
 
 
 def score(beneficiary: BeneficiaryView, peer: PeerView, today: str, weights: Weights = DEFAULT_WEIGHTS) -> Scored:

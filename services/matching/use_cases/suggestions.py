@@ -6,6 +6,7 @@ from __future__ import annotations
 from services.kit.mongo import Document
 from services.matching.adapters.dismissals import Dismissals
 from services.matching.adapters.projections import Projections, peer_view
+from services.matching.domain.card import SuggestionCard, card
 from services.matching.domain.model import BeneficiaryView
 from services.matching.domain.ranking import rank
 from services.matching.domain.score import Scored, visible
@@ -52,6 +53,11 @@ class SuggestionService:
         if ranked and await self.records.follow_behind([s.peer_id for s in ranked], today):
             ranked = self._ranked(beneficiary, today, limit)
         return ranked
+
+    async def cards(self, document: Document, limit: int) -> list[SuggestionCard]:
+        """The ranked peers as their cards show them: town, distance, meeting modes."""
+        beneficiary = self.view(document)
+        return [card(s, beneficiary, self.memory.peer(s.peer_id)) for s in await self.ranked(document, limit)]
 
     def _ranked(self, beneficiary: BeneficiaryView, today: str, limit: int) -> list[Scored]:
         context = self.memory.context(beneficiary, today)

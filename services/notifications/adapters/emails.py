@@ -20,7 +20,7 @@ from services.notifications.adapters.changes import changed_fields
 from services.notifications.domain.email import Attachment, Email, Status
 
 EMAILS = "emails"
-OPTIONAL = ("attempts_before", "sending_since", "error", "sent_at", "purge_at")
+OPTIONAL = ("attempts_before", "sending_since", "error", "sent_at", "purge_at", "html", "sender_name")
 
 
 def to_document(email: Email) -> Document:
@@ -103,7 +103,7 @@ class Emails:
     async def listed(self, status: str | None, after: str | None, limit: int) -> list[Document]:
         """The e-mails for operators, newest first (by the `_id` index, after the cursor), without their
         text: the stored documents as they are."""
-        listing = {"text": 0, "attachments": 0}
+        listing = {"text": 0, "html": 0, "attachments": 0}
         return await newest_page(self.emails, {"status": status} if status else {}, after, limit, listing)
 
     async def document(self, email_id: str) -> Document | None:

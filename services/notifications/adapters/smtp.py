@@ -8,7 +8,7 @@ import smtplib
 import ssl
 from dataclasses import dataclass
 from email.message import EmailMessage
-from email.utils import formatdate
+from email.utils import formataddr, formatdate, parseaddr
 
 from services.notifications.domain.email import Email
 
@@ -29,14 +29,25 @@ def message_id(email_id: str) -> str:
     return f"<{email_id.replace(':', '.')}@parcours>"
 
 
+def sender_of(email: Email, sender: str) -> str:
+    """The platform's address, under the agency's name when the e-mail has one ('Mission locale Nantes
+    Métropole <ne-pas-repondre@parcours.test>'): people recognise who writes, replies still reach no one."""
+    name, address = parseaddr(sender)
+    return formataddr((email.sender_name or name, address), charset="utf-8")
+
+
 def build_message(email: Email, sender: str) -> EmailMessage:
+    """The plain text, and the HTML part as its alternative when the e-mail has one (multipart/alternative;
+    an attachment added after them makes it multipart/mixed)."""
     message = EmailMessage()
-    message["From"] = sender
+    message["From"] = sender_of(email, sender)
     message["To"] = email.to
     message["Subject"] = email.subject
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = message_id(email.id)
     message.set_content(email.text)
+    if email.html:
+        message.add_alternative(email.html, subtype="html")
     for attachment in email.attachments:
         maintype, _, subtype = attachment.content_type.partition("/")
         params = {"method": attachment.method} if attachment.method else {}

@@ -87,6 +87,8 @@ class Email:
     purge_at: datetime | None = None  # the end of the retention period: a TTL index deletes it then
     attachments: tuple[Attachment, ...] = ()
     about: tuple[str, ...] = ()  # the people (ids) whose meeting it describes: their erasure deletes it too
+    html: str | None = None  # the HTML part beside `text` (older e-mails have none: text only)
+    sender_name: str | None = None  # the agency's name, shown as the sender's (the address stays the platform's)
 
     @property
     def attempts_since_retry(self) -> int:

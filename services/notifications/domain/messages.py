@@ -1,15 +1,23 @@
-"""What people read, in French: the inbox line (title, body) and the e-mail (subject, text), per kind of
-notification, from the event's payload. Pure; the names come only from the recipient's own contact."""
+"""What people read, in French: the inbox line (title, body) and the e-mail, per kind of notification, from
+the event's payload. Pure; the names come only from the recipient's own contact and the agency's name.
+
+A `Message` says what happened (`body`), the facts that matter (`facts`: when, which job, until when), the
+one thing to do (`action` on `url`: the e-mail's button), an optional second link (`footer`), and why the
+person receives it (`why`). `layout.render` turns it into the e-mail's text and HTML parts."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
-from typing import Any
+from datetime import datetime
+from typing import Any, TypedDict
 from zoneinfo import ZoneInfo
 
 from services.notifications.domain.email import Attachment
+from services.notifications.domain.layout import render
 from services.notifications.domain.routing import Kind
+from services.reference import french, labels
+
+FRANCE = ZoneInfo("Europe/Paris")
 
 PURPOSES = {
     "job_inquiry": "une enquête métier",
@@ -17,11 +25,23 @@ PURPOSES = {
     "company_visit": "une visite d'entreprise",
     "mentoring": "un parrainage",
 }
+# purpose -> (title, what the link is for, the button)
 LINK_PURPOSES = {
-    "confirm": ("Confirmez l'accueil d'une immersion (PMSMP)", "confirmer ou refuser l'accueil"),
-    "sign": ("Signez la convention d'immersion (PMSMP)", "relire et signer la convention"),
-    "assess": ("Le bilan de l'immersion (PMSMP)", "remplir le bilan de l'immersion (5 minutes)"),
-    "agree": ("Votre bilan d'immersion", "lire le bilan et dire si vous êtes d'accord"),
+    "confirm": (
+        "Confirmez l'accueil d'une immersion (PMSMP)",
+        "confirmer ou refuser l'accueil",
+        "Confirmer ou refuser",
+    ),
+    "sign": ("Signez la convention d'immersion (PMSMP)", "relire et signer la convention", "Relire et signer"),
+    "assess": ("Le bilan de l'immersion (PMSMP)", "remplir le bilan de l'immersion (5 minutes)", "Remplir le bilan"),
+    "agree": ("Votre bilan d'immersion", "lire le bilan et dire si vous êtes d'accord", "Lire le bilan"),
+}
+# a convention's party -> why they hear of it
+PARTY_ROLES = {
+    "employer": "vous représentez l'entreprise d'accueil",
+    "tutor": "vous êtes le tuteur ou la tutrice",
+    "beneficiary": "vous êtes la personne accueillie",
+    "legal_representative": "vous êtes le représentant légal de la personne accueillie",
 }
 REMINDERS = {
     "signatures_missing": "des signatures manquent encore, l'immersion commence bientôt",
@@ -29,8 +49,11 @@ REMINDERS = {
     "assessment_request": "l'immersion se termine : le bilan est à remplir",
     "assessment_overdue": "le bilan de l'immersion n'est pas encore fait",
 }
-FRANCE = ZoneInfo("Europe/Paris")
-SIGNATURE = "\n\n-- \nParcours, la plateforme des structures d'accompagnement des Pays de la Loire"
+UNNAMED_AGENCY = "une structure d'accompagnement"
+OWN_PROFILE = (
+    "Pour faire une pause, dire combien de rencontres vous pouvez donner par mois ou relire votre parcours, "
+    "ouvrez votre profil de pair."
+)
 
 
 @dataclass(frozen=True)
@@ -38,56 +61,81 @@ class Message:
     title: str
     body: str
     url: str = ""
-    footer: str = ""
+    footer: str = ""  # a second, optional thing the person may do, with its own link
+    action: str = ""  # the words of the one button (on `url`)
+    why: str = ""  # why this person receives it
+    facts: tuple[tuple[str, str], ...] = ()  # (label, value): when, which job, until when
+    footer_url: str = ""
+    footer_action: str = ""
     attachments: tuple[Attachment, ...] = ()
     # for the e-mail only, never the inbox (whose entries are pushed through Kafka): where a meeting is held
     email_only: str = ""
 
-    def email(self, greeting_name: str) -> tuple[str, str]:
-        hello = f"Bonjour {greeting_name}," if greeting_name else "Bonjour,"
-        link = f"\n\n{self.url}" if self.url else ""
-        footer = f"\n\n{self.footer}" if self.footer else ""
-        extra = f"\n\n{self.email_only}" if self.email_only else ""
-        return f"[Parcours] {self.title}", f"{hello}\n\n{self.body}{extra}{link}{footer}{SIGNATURE}"
+    def email(self, greeting_name: str, agency: str = "") -> tuple[str, str]:
+        """The subject and the plain-text part (see `layout.render` for the HTML part)."""
+        rendered = render(self, greeting_name, agency)
+        return rendered.subject, rendered.text
 
 
-def _own_profile(link: str) -> str:
+class OwnProfile(TypedDict, total=False):
+    footer: str
+    footer_url: str
+    footer_action: str
+
+
+def _own_profile(link: str) -> OwnProfile:
     """For a peer: where they look after their profile themselves."""
-    if not link:
-        return ""
-    what = "faire une pause, dire combien de rencontres vous pouvez donner par mois ou relire votre parcours"
-    return f"Pour {what} : {link}"
+    return OwnProfile(footer=OWN_PROFILE, footer_url=link, footer_action="Mon profil de pair") if link else {}
 
 
-def _dates(payload: dict[str, Any]) -> str:
-    start, end = date.fromisoformat(payload["start_date"]), date.fromisoformat(payload["end_date"])
-    return f"du {start:%d/%m/%Y} au {end:%d/%m/%Y}"
+def _period(payload: dict[str, Any]) -> tuple[str, str]:
+    return ("Quand", french.period(payload["start_date"], payload["end_date"]))
 
 
-def message(kind: Kind, payload: dict[str, Any], link: str = "", console: str = "", own_profile: str = "") -> Message:
+def _by(agency: str) -> str:
+    return f" de {agency}" if agency else ""
+
+
+def message(
+    kind: Kind, payload: dict[str, Any], link: str = "", console: str = "", own_profile: str = "", agency: str = ""
+) -> Message:
     """`link`: the secure link a person outside the agencies acts from; `console`: where staff see it;
-    `own_profile`: a peer's link to their own profile."""
+    `own_profile`: a peer's link to their own profile; `agency`: the name of the agency the event belongs to."""
     if kind is Kind.SUGGESTION:
         return Message(
             "Nouvelle suggestion de pair",
             f"Un pair entre dans les suggestions d'un de vos bénéficiaires (rang {payload['rank']})."
             + "".join(f" {reason}." for reason in payload.get("reasons", [])[:3]),
             console,
+            action="Voir les pairs suggérés",
+            why="Vous recevez ce message parce que vous accompagnez ce bénéficiaire sur Parcours.",
         )
     if kind is Kind.INTRODUCTION_REQUEST:
+        job = labels.job(payload.get("target_job"))
         return Message(
             "Une personne aimerait échanger avec vous",
-            f"Un conseiller vous propose {PURPOSES.get(payload['purpose'], 'une rencontre')} avec une personne qui "
-            f"construit son projet. Vous pouvez accepter ou refuser jusqu'au {_day(payload['expires_at'])} :",
+            f"Un conseiller{_by(agency)} vous propose {PURPOSES.get(payload['purpose'], 'une rencontre')} avec une "
+            "personne qui construit son projet professionnel et aimerait profiter de votre parcours. Vous pouvez "
+            "accepter ou refuser.",
             link,
-            _own_profile(own_profile),
+            action="Répondre à la demande",
+            why="Vous recevez ce message parce que vous avez accepté de partager votre parcours avec les personnes "
+            "qu'accompagnent les structures de Parcours.",
+            facts=(
+                *((("Métier", job),) if job else ()),
+                ("Répondre avant le", french.moment(payload["expires_at"])),
+            ),
+            **_own_profile(own_profile),
         )
     if kind is Kind.INTRODUCTION_REMINDER:
         return Message(
             "Rappel : une demande de rencontre attend votre réponse",
-            f"Sans réponse, la demande expirera le {_day(payload['expires_at'])}. Répondre :",
+            "Une personne attend votre réponse à sa demande de rencontre. Sans réponse, la demande expirera.",
             link,
-            _own_profile(own_profile),
+            action="Répondre à la demande",
+            why="Vous recevez ce rappel parce qu'une demande de rencontre vous a été adressée et reste sans réponse.",
+            facts=(("Expire le", french.moment(payload["expires_at"])),),
+            **_own_profile(own_profile),
         )
     if kind is Kind.INTRODUCTION_ANSWERED:
         accepted = payload.get("accepted")
@@ -97,6 +145,9 @@ def message(kind: Kind, payload: dict[str, Any], link: str = "", console: str = 
             if accepted
             else "Le pair a décliné la demande de rencontre.",
             console,
+            action="Voir la mise en relation",
+            why="Vous recevez ce message parce que vous avez proposé cette mise en relation.",
+            facts=(("Réponse le", french.moment(payload["answered_at"])),) if payload.get("answered_at") else (),
         )
     if kind is Kind.INTRODUCTION_CONTACT:
         return Message(
@@ -124,30 +175,55 @@ def message(kind: Kind, payload: dict[str, Any], link: str = "", console: str = 
     if kind in MEETING_KINDS:
         return _meeting_message(kind, payload, link or console)
     if kind is Kind.CONVENTION_LINK:
-        title, what = LINK_PURPOSES[payload["purpose"]]
-        again = " (ce lien remplace le précédent)" if payload.get("reissued") else ""
-        return Message(title, f"Voici votre lien personnel pour {what}{again} :", link)
+        title, what, button = LINK_PURPOSES[payload["purpose"]]
+        again = " Ce lien remplace le précédent, qui ne fonctionne plus." if payload.get("reissued") else ""
+        role = PARTY_ROLES.get(payload.get("role", ""), "vous êtes partie à cette convention")
+        return Message(
+            title,
+            f"Voici votre lien personnel pour {what}. Il vous est réservé : ne le transférez pas.{again}",
+            link,
+            action=button,
+            why=f"Vous recevez ce message parce que {role} dans une convention d'immersion professionnelle (PMSMP) "
+            f"préparée par {agency or UNNAMED_AGENCY}.",
+            facts=(("Lien valable jusqu'au", french.moment(payload["expires_at"])),) if "expires_at" in payload else (),
+        )
     if kind is Kind.CONVENTION_CONFIRMED:
         return Message(
             "Convention confirmée par l'entreprise",
-            f"L'entreprise a confirmé l'accueil prévu {_dates(payload)}. Les signatures sont demandées.",
+            "L'entreprise a confirmé l'accueil prévu. Les signatures sont demandées.",
             console,
+            action="Voir la convention",
+            why="Vous recevez ce message parce que vous suivez cette convention.",
+            facts=(_period(payload),),
         )
     if kind is Kind.CONVENTION_DECLINED:
         return Message(
             "Convention refusée par l'entreprise",
-            f"L'entreprise a décliné l'accueil prévu {_dates(payload)}. Son motif est dans la convention.",
+            "L'entreprise a décliné l'accueil prévu. Son motif est dans la convention.",
             console,
+            action="Voir la convention",
+            why="Vous recevez ce message parce que vous suivez cette convention.",
+            facts=(_period(payload),),
         )
     if kind is Kind.CONVENTION_TO_VALIDATE:
         return Message(
             "Convention à valider",
-            f"Une convention d'immersion {_dates(payload)} est signée et attend votre validation.",
+            "Une convention d'immersion est signée et attend votre validation.",
             console,
+            action="Valider la convention",
+            why="Vous recevez ce message parce que vous validez les conventions de votre structure.",
+            facts=(_period(payload),),
         )
     if kind is Kind.CONVENTION_REMINDER:
         what = REMINDERS.get(payload["kind"], "une étape de la convention attend")
-        return Message(f"Rappel : {what}", f"Immersion prévue {_dates(payload)} : {what}.", link or console)
+        return Message(
+            f"Rappel : {what}",
+            f"Immersion prévue : {what}.",
+            link or console,
+            action="Ouvrir la convention" if console and not link else "Agir maintenant",
+            why="Vous recevez ce rappel parce que la convention attend encore une action de votre part.",
+            facts=(_period(payload),),
+        )
     raise ValueError(f"no message for {kind}")
 
 
@@ -229,8 +305,3 @@ def _meeting_message(kind: Kind, payload: dict[str, Any], url: str) -> Message:
         url,
         email_only=place,
     )
-
-
-def _day(moment: str) -> str:
-    """The day and hour in France of an instant."""
-    return datetime.fromisoformat(moment).astimezone(FRANCE).strftime("%d/%m/%Y à %H h %M")

@@ -6,7 +6,7 @@ newest first through the `_id` index."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -19,6 +19,7 @@ from services.notifications.domain.calendar import CONTENT_TYPE, FILENAME, Invit
 from services.notifications.domain.contacts import Contact, MissingContact
 from services.notifications.domain.email import Attachment, Email, Status
 from services.notifications.domain.inbox_entry import InboxEntry
+from services.notifications.domain.layout import render
 from services.notifications.domain.messages import PURPOSES, Message, message
 from services.notifications.domain.routing import (
     CALENDAR_KINDS,
@@ -45,6 +46,7 @@ class Dispatcher:
         links: Links,
         wake_mailer: Callable[[], None] = lambda: None,
         organizer: str = "ne-pas-repondre@parcours.test",
+        agency_name: Callable[[str], Awaitable[str]] | None = None,
     ) -> None:
         self.directory = directory
         self.inbox = inbox
@@ -53,10 +55,12 @@ class Dispatcher:
         self.links = links
         self.wake_mailer = wake_mailer
         self.organizer = organizer  # the address invitations come from
+        self.agency_name = agency_name or _unnamed
 
     async def dispatch(self, envelope: Envelope) -> None:
         payload, meeting = envelope.payload, None
         routes = routes_for(envelope.event_type, payload)
+        agency = await self.agency_name(envelope.tenant_id) if routes and envelope.tenant_id else ""
         if any(route.kind in MEETING_DETAILS for route in routes):
             meeting = await self._meeting(payload)
             payload = {**payload, "meeting": meeting}
@@ -64,11 +68,11 @@ class Dispatcher:
             console = self.links.console(envelope) if route.audience in STAFF_AUDIENCES else ""
             own_profile = self.links.peer_profile(payload) if route.audience is Audience.PEER else ""
             for person, link in await self._recipients(route, payload):
-                text = message(route.kind, payload, link, console, own_profile)
+                text = message(route.kind, payload, link, console, own_profile, agency)
                 calendar = meeting or (_without_place(payload) if route.kind is Kind.MEETING_CANCELLED else None)
                 if route.kind in CALENDAR_KINDS and calendar is not None:
                     text = replace(text, attachments=(self._invitation(route.kind, calendar, person, link or console),))
-                await self._deliver(envelope, route, person, text)
+                await self._deliver(envelope, route, person, text, agency)
 
     async def _meeting(self, payload: dict[str, Any]) -> dict[str, Any] | None:
         """The appointment the event speaks of (its sequence), where and when, from matching; None once the
@@ -126,14 +130,16 @@ class Dispatcher:
             found.append((person, self.links.party(payload["convention_id"], role, link)))
         return found
 
-    async def _deliver(self, envelope: Envelope, route: Route, person: Contact, text: Message) -> None:
+    async def _deliver(
+        self, envelope: Envelope, route: Route, person: Contact, text: Message, agency: str = ""
+    ) -> None:
         channels = await self.choices.channels(person, route.audience, route.kind)
         now = datetime.now(UTC)
         if person.staff_id and channels:
             push = Channel.LIVE in channels
             await self.inbox.deliver(entry_of(envelope, route, person, text, now, pushed=not push), push=push)
         queued = Channel.EMAIL in channels and person.email
-        if queued and await self.emails.queue(email_of(envelope, route, person, text, now)):
+        if queued and await self.emails.queue(email_of(envelope, route, person, text, now, agency)):
             self.wake_mailer()
 
 
@@ -154,6 +160,10 @@ def _without_place(payload: dict[str, Any]) -> dict[str, Any]:
 
 
 MEETING_DETAILS = CALENDAR_KINDS | {Kind.MEETING_REMINDER}  # e-mails that say where the meeting is held
+
+
+async def _unnamed(agency_id: str) -> str:
+    return ""
 
 
 def entry_of(
@@ -177,15 +187,20 @@ def entry_of(
     )
 
 
-def email_of(envelope: Envelope, route: Route, person: Contact, text: Message, now: datetime) -> Email:
-    subject, body = text.email(person.name)
+def email_of(
+    envelope: Envelope, route: Route, person: Contact, text: Message, now: datetime, agency: str = ""
+) -> Email:
+    """Sent in the agency's name when it is known (its registration may not have arrived yet)."""
+    rendered = render(text, person.name, agency)
     return Email(
         id=new_id(),
         key=f"{envelope.event_id}.{person.key}",
         to=person.email,
         recipient=person.key,
-        subject=subject,
-        text=body,
+        subject=rendered.subject,
+        text=rendered.text,
+        html=rendered.html,
+        sender_name=agency or None,
         kind=route.kind.value,
         event_id=envelope.event_id,
         status=Status.PENDING,

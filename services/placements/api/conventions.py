@@ -29,6 +29,8 @@ from services.placements.domain.lifecycle import (
 )
 from services.placements.domain.party_links import LINK_PURPOSE
 from services.placements.domain.terms import Assessment, Terms
+from services.reference import labels
+from services.reference.labels import Labels
 
 router = APIRouter(tags=["conventions"])
 
@@ -109,6 +111,7 @@ class ConventionOut(BaseModel):
     history: list[dict[str, Any]]
     created_at: datetime
     version: int
+    labels: Labels = Field(description="what people read for the job and the host's town")
 
     @classmethod
     def of(cls, c: Convention, validation: Validation, actors: frozenset[Actor]) -> ConventionOut:
@@ -138,6 +141,7 @@ class ConventionOut(BaseModel):
             history=[entry.record() for entry in c.history],
             created_at=c.created_at,
             version=c.version,
+            labels=labels.of_codes([c.terms.rome_code], (), [c.terms.host.place_id]),
         )
 
 

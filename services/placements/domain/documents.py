@@ -19,7 +19,7 @@ from services.placements.domain.lifecycle import STATUS_LABELS, Status
 from services.placements.domain.limits import WEEKDAYS, days_of
 from services.placements.domain.terms import OBJECTIVE_LABELS, ROLE_LABELS, Assessment, Terms
 from services.placements.domain.working_days import FRANCE
-from services.reference import jobs, places
+from services.reference import labels, places
 
 PRINTABLE = frozenset(
     {
@@ -74,7 +74,7 @@ class _Convention(FPDF):
 
 def convention_pdf(convention: Convention, agency_name: str) -> bytes:
     terms = convention.terms
-    job, place = jobs.job(terms.rome_code), places.place(terms.host.place_id)
+    place = places.place(terms.host.place_id)
     pdf = _Convention(format="A4")
     pdf.set_title(_latin1(f"Convention PMSMP {convention.id}"))
     pdf.add_page()
@@ -111,7 +111,7 @@ def convention_pdf(convention: Convention, agency_name: str) -> bytes:
     pdf.line_of("Tuteur", f"{terms.tutor.name}, {terms.tutor.job_title} ({terms.tutor.email})")
     pdf.section("Objet de la période")
     pdf.line_of("Objectif", OBJECTIVE_LABELS[terms.objective])
-    pdf.line_of("Métier (ROME)", f"{terms.rome_code} - {job.label if job else ''}")
+    pdf.line_of("Métier", labels.job_with_code(terms.rome_code))
     pdf.line_of("Objectifs opérationnels", "\n".join(f"- {o}" for o in terms.operational_objectives))
     pdf.line_of("Évaluation", terms.evaluation)
     pdf.line_of("Activités confiées", terms.tasks)
@@ -157,7 +157,8 @@ CSV_COLUMNS = (
     "structure d'accueil",
     "SIRET",
     "objectif",
-    "métier ROME",
+    "métier",
+    "code ROME",
     "début",
     "fin",
     "jours",
@@ -201,6 +202,7 @@ def _csv_row(s: Summary) -> tuple[object, ...]:
         terms.host.name,
         terms.host.siret,
         OBJECTIVE_LABELS[terms.objective],
+        labels.job(terms.rome_code),
         terms.rome_code,
         terms.start_date.isoformat(),
         terms.end_date.isoformat(),

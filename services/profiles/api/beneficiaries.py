@@ -14,6 +14,8 @@ from services.kit.identity import CurrentCaller
 from services.kit.pagination import After, announce_next
 from services.profiles.deps import BeneficiaryServiceDep, OpenAgencyStaff
 from services.profiles.domain import beneficiary as rules
+from services.reference import labels
+from services.reference.labels import Labels
 
 router = APIRouter(tags=["beneficiaries"])
 
@@ -125,10 +127,16 @@ class BeneficiaryOut(BaseModel):
     outcome_note: str
     version: int
     path: list[LivedStepOut] = Field(description="steps lived during the accompaniment: assessed immersions")
+    labels: Labels = Field(description="what people read for the jobs, sectors and places above")
 
     @classmethod
     def of(cls, b: rules.Beneficiary) -> BeneficiaryOut:
         i, p = b.identity, b.project
+        shown = labels.of_codes(
+            [*p.target_jobs, *(s.rome_code for s in b.path)],
+            [*p.sectors, *(s.naf_division for s in b.path)],
+            [p.place_id, *(s.place_id for s in b.path)],
+        )
         return cls(
             beneficiary_id=b.beneficiary_id,
             agency_id=b.agency_id,
@@ -160,6 +168,7 @@ class BeneficiaryOut(BaseModel):
             outcome_note=b.outcome_note,
             version=b.version,
             path=[LivedStepOut.model_validate(vars(s)) for s in b.path],
+            labels=shown,
         )
 
 

@@ -12,6 +12,8 @@ from services.kit.rate_limits import LINK_RATE_LIMIT
 from services.profiles.api.peer_models import PauseIn, StepIn
 from services.profiles.deps import OwnPeer, PeerServiceDep
 from services.profiles.domain.peer import Peer
+from services.reference import labels
+from services.reference.labels import Labels
 
 router = APIRouter(prefix="/links/peers/{token}", tags=["peer links"], dependencies=[LINK_RATE_LIMIT])
 
@@ -26,6 +28,7 @@ class OwnProfile(BaseModel):
     meeting_modes: list[MeetingMode]
     path: list[StepIn]
     testimony: str
+    labels: Labels = Field(description="what people read for the path's jobs, sectors and places")
 
     @classmethod
     def of(cls, peer: Peer) -> OwnProfile:
@@ -37,6 +40,9 @@ class OwnProfile(BaseModel):
             meeting_modes=list(peer.offer.meeting_modes),
             path=[StepIn(**vars(step)) for step in peer.path],
             testimony=peer.testimony,
+            labels=labels.of_codes(
+                (s.rome_code for s in peer.path), (s.naf_division for s in peer.path), (s.place_id for s in peer.path)
+            ),
         )
 
 

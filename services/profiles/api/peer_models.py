@@ -19,6 +19,8 @@ from services.contracts.events.profiles import (
 from services.kit.identity import Caller
 from services.profiles.domain import beneficiary as beneficiary_rules
 from services.profiles.domain import peer as rules
+from services.reference import labels
+from services.reference.labels import Labels
 
 
 class StepIn(BaseModel):
@@ -134,10 +136,16 @@ class PeerOut(BaseModel):
     paused: bool
     status: str
     version: int
+    labels: Labels = Field(description="what people read for the path's jobs, sectors and places")
 
     @classmethod
     def of(cls, p: rules.Peer, caller: Caller) -> PeerOut:
         own = p.agency_id == caller.agency_id
+        shown = labels.of_codes(
+            (s.rome_code for s in p.path),
+            (s.naf_division for s in p.path),
+            [*(s.place_id for s in p.path), p.identity.place_id if own else None],
+        )
         return cls(
             peer_id=p.peer_id,
             agency_id=p.agency_id,
@@ -159,6 +167,7 @@ class PeerOut(BaseModel):
             paused=p.paused,
             status=p.status.value,
             version=p.version,
+            labels=shown,
         )
 
 

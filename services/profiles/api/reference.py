@@ -8,7 +8,7 @@ from fastapi import APIRouter, HTTPException, Query, status
 from pydantic import BaseModel
 
 from services.kit.identity import CurrentCaller
-from services.reference import jobs, places
+from services.reference import jobs, labels, places
 
 router = APIRouter(prefix="/reference", tags=["reference data"])
 
@@ -69,3 +69,22 @@ async def search_places(
     limit: Annotated[int, Query(ge=1, le=50)] = 10,
 ) -> list[PlaceOut]:
     return [PlaceOut(**vars(p)) for p in places.autocomplete(q, region_code, limit)]
+
+
+@router.get("/places/{place_id}", summary="One place, by its id")
+async def get_place(place_id: str, caller: CurrentCaller) -> PlaceOut:
+    found = places.place(place_id)
+    if found is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "Ce lieu est inconnu.")
+    return PlaceOut(**vars(found))
+
+
+@router.get("/labels", summary="What people read for ROME jobs, NAF sectors and places, by their codes")
+async def get_labels(
+    caller: CurrentCaller,
+    jobs_: Annotated[list[str], Query(alias="jobs", max_length=100, examples=[["M1855"]])] = [],  # noqa: B006
+    sectors: Annotated[list[str], Query(max_length=100, examples=[["62"]])] = [],  # noqa: B006
+    places_: Annotated[list[str], Query(alias="places", max_length=100, examples=[["2990969"]])] = [],  # noqa: B006
+) -> labels.Labels:
+    """An unknown code reads as itself."""
+    return labels.of_codes(jobs_, sectors, places_)

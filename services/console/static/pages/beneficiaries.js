@@ -1,5 +1,5 @@
 import { api, failure, field, h, input, show, staffPage } from "../app.js";
-import { SITUATIONS } from "../labels.js";
+import { SITUATIONS, jobOf } from "../labels.js";
 
 await staffPage();
 const params = new URLSearchParams(location.search);
@@ -28,7 +28,7 @@ function table(found) {
       h("td", { "data-label": "Nom" }, h("a", { href: `/console/beneficiaries/${b.beneficiary_id}` },
         `${b.identity.first_name} ${b.identity.last_name}`), b.minor ? h("span", { class: "tag warn" }, " mineur") : null),
       h("td", { "data-label": "Situation" }, SITUATIONS[b.project.situation] || b.project.situation),
-      h("td", { "data-label": "Projet" }, b.project.target_jobs.join(", ")),
+      h("td", { "data-label": "Projet" }, b.project.target_jobs.map((code, n) => [n ? ", " : "", jobOf(b.labels, code)])),
       h("td", { "data-label": "Statut" }, b.status === "active" ? "Suivi en cours" : "Suivi clos"))))));
 }
 

@@ -1,7 +1,7 @@
 // A beneficiary: who they are, their ranked peers with the reasons, each peer's lived path as a timeline,
 // dismiss or propose an introduction; their introductions and immersions.
 import { api, dateFr, failure, field, h, onSubmit, select, setTitle, show, staffPage, toast } from "../app.js";
-import { INTRODUCTION_STATUS, LEVELS, MODES, PEER_KINDS, PURPOSES, SITUATIONS } from "../labels.js";
+import { INTRODUCTION_STATUS, LEVELS, MODES, PEER_KINDS, PURPOSES, SITUATIONS, jobOf, placeOf } from "../labels.js";
 import { timeline } from "../path.js";
 
 await staffPage();
@@ -24,10 +24,11 @@ function summary() {
   const p = b.project;
   return h("section", { class: "card", "aria-label": "Résumé" },
     h("p", {}, SITUATIONS[p.situation], " · ", LEVELS[p.education_level], b.minor ? " · mineur" : ""),
-    h("p", {}, "Métier visé : ", p.target_jobs.join(", "), " · déplacement jusqu'à ", `${p.mobility_km} km`),
+    h("p", {}, "Métier visé : ", p.target_jobs.map((code, n) => [n ? ", " : "", jobOf(b.labels, code)])),
+    h("p", {}, "Commune : ", placeOf(b.labels, p.place_id) || "non renseignée", " · déplacement jusqu'à ", `${p.mobility_km} km`),
     h("p", {}, "Rencontres : ", p.meeting_modes.map((m) => MODES[m]).join(", ")),
     b.matching_consent ? null : h("p", { class: "tag warn" }, "Pas de consentement à la mise en relation : aucune suggestion."),
-    b.path?.length ? h("div", {}, h("h2", {}, "Étapes vécues pendant l'accompagnement"), timeline(b.path)) : null,
+    b.path?.length ? h("div", {}, h("h2", {}, "Étapes vécues pendant l'accompagnement"), timeline(b.path, b.labels)) : null,
     h("div", { class: "actions" },
       h("a", { class: "button secondary", href: `/console/beneficiaries/${id}/edit` }, "Modifier"),
       h("a", { class: "button secondary", href: `/console/conventions/new?beneficiary=${id}` }, "Préparer une immersion PMSMP")));
@@ -54,7 +55,7 @@ function proposal(peer) {
 function suggestionCard(rank, suggestion, peer) {
   const title = peer ? `${peer.first_name} ${peer.last_name}` : "Pair";
   const details = h("div", { hidden: true, id: `path-${suggestion.peer_id}` },
-    peer?.testimony ? h("blockquote", {}, peer.testimony) : null, peer ? timeline(peer.path) : null);
+    peer?.testimony ? h("blockquote", {}, peer.testimony) : null, peer ? timeline(peer.path, peer.labels) : null);
   const toggle = h("button", { type: "button", class: "secondary", "aria-expanded": "false", "aria-controls": details.id,
     onclick: () => {
       details.hidden = !details.hidden;
@@ -72,6 +73,10 @@ function suggestionCard(rank, suggestion, peer) {
   return h("li", { class: "card" },
     h("h3", {}, `${rank}. ${title}`, " ", h("span", { class: "tag" }, PEER_KINDS[peer?.kind] || ""),
       peer?.paused ? h("span", { class: "tag warn" }, " en pause") : null),
+    h("p", { class: "where" }, suggestion.town ? `${suggestion.town}` : "Commune non indiquée",
+      suggestion.distance_km !== null && suggestion.distance_km !== undefined ? ` · à ${suggestion.distance_km} km` : "",
+      suggestion.meeting_modes?.length ? ` · ${suggestion.meeting_modes.map((m) => MODES[m] || m).join(", ")}` : ""),
+    suggestion.note ? h("p", { class: "tag note" }, suggestion.note) : null,
     h("p", { class: "muted" }, `Score ${Math.round(suggestion.score * 100)} / 100`),
     h("ul", { class: "reasons", "aria-label": "Pourquoi ce pair" }, suggestion.reasons.map((r) => h("li", {}, r))),
     h("div", { class: "actions" }, toggle, h("a", { href: `/console/peers/${suggestion.peer_id}` }, "Fiche du pair"), propose, dismiss),

@@ -11,9 +11,11 @@ const p = current?.project || { mobility_km: 20, situation: "job_seeker", educat
 let jobLabel = "";
 let placeLabel = "";
 if (current) {
-  const job = await api("profiles", `/reference/jobs/${p.target_jobs[0]}`).catch(() => null);
-  jobLabel = job ? jobText(job) : p.target_jobs[0];
-  placeLabel = p.place_id;  // profiles has no lookup of a place by its id
+  const [job, place] = await Promise.all([
+    api("profiles", `/reference/jobs/${p.target_jobs[0]}`).catch(() => null),
+    api("profiles", `/reference/places/${p.place_id}`).catch(() => null)]);
+  jobLabel = job ? jobText(job) : current.labels.jobs[p.target_jobs[0]] || "";
+  placeLabel = place ? placeText(place) : current.labels.places[p.place_id] || "";
   setTitle(`Modifier ${i.first_name} ${i.last_name}`);
 }
 

@@ -1,7 +1,7 @@
 // One convention for the agency: its content, who has to act, and the steps the caller may take.
 
 import { api, dateFr, download, failure, field, h, onSubmit, select, setTitle, show, staffPage, toast } from "../app.js";
-import { ACTIONS, ATTENDANCE, CONCLUSIONS, DONE, OBJECTIVES, PARTIES, STOP_REASONS, WEEKDAYS } from "../labels.js";
+import { ACTIONS, ATTENDANCE, CONCLUSIONS, DONE, OBJECTIVES, PARTIES, STOP_REASONS, WEEKDAYS, jobOf, placeOf } from "../labels.js";
 
 await staffPage();
 const id = location.pathname.split("/")[3];
@@ -50,11 +50,12 @@ async function load() {
         h("a", { class: "button secondary", href: `/console/beneficiaries/${c.beneficiary_id}` }, "Page du bénéficiaire"))),
     h("section", { class: "card", "aria-labelledby": "terms" }, h("h2", { id: "terms" }, "Contenu"),
       h("dl", {},
-        h("dt", {}, "Structure d'accueil"), h("dd", {}, `${t.host.name} (SIRET ${t.host.siret}), ${t.host.address}`),
+        h("dt", {}, "Structure d'accueil"), h("dd", {}, `${t.host.name} (SIRET ${t.host.siret}), ${t.host.address}`,
+          placeOf(c.labels, t.host.place_id) && !t.host.address.includes(placeOf(c.labels, t.host.place_id)) ? `, ${placeOf(c.labels, t.host.place_id)}` : ""),
         h("dt", {}, "Tuteur"), h("dd", {}, `${t.tutor.name}, ${t.tutor.job_title}`),
         h("dt", {}, "Objectif"), h("dd", {}, OBJECTIVES[t.objective]),
         h("dt", {}, "Objectifs opérationnels"), h("dd", {}, h("ul", {}, t.operational_objectives.map((o) => h("li", {}, o)))),
-        h("dt", {}, "Métier"), h("dd", {}, t.rome_code),
+        h("dt", {}, "Métier"), h("dd", {}, jobOf(c.labels, t.rome_code)),
         h("dt", {}, "Activités"), h("dd", {}, t.tasks),
         h("dt", {}, "Dates"), h("dd", {}, `du ${dateFr(t.start_date)} au ${dateFr(t.end_date)}`),
         h("dt", {}, "Horaires"), h("dd", {}, Object.entries(t.schedule).map(([d, hours]) => `${WEEKDAYS[d]} ${hours} h`).join(", ")))),

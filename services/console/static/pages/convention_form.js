@@ -39,7 +39,7 @@ if (!b) {
     h("fieldset", {}, h("legend", {}, "L'immersion"),
       field("Objectif", select("objective", OBJECTIVES, "discover")),
       autocomplete("rome_code", "Métier (fiche ROME)", { search: searchJobs, describe: jobText, initial: b.project.target_jobs[0] || "",
-        initialLabel: b.project.target_jobs[0] || "" }),
+        initialLabel: b.project.target_jobs[0] ? jobText({ code: b.project.target_jobs[0], label: b.labels.jobs[b.project.target_jobs[0]] }) : "" }),
       area("operational_objectives", "Objectifs opérationnels", "Un par ligne."),
       area("evaluation", "Modalités d'évaluation"),
       area("tasks", "Activités confiées"),

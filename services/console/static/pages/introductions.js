@@ -1,6 +1,6 @@
 // The follow-up of introductions: by status, with the meeting to record once the peer accepted.
 import { api, dateFr, failure, field, h, input, onSubmit, select, show, staffPage, toast } from "../app.js";
-import { INTRODUCTION_STATUS, MODES, PEER_KINDS, PURPOSES } from "../labels.js";
+import { INTRODUCTION_STATUS, MODES, PEER_KINDS, PURPOSES, jobOf } from "../labels.js";
 import { concernForm, feedbackForm, meetingPlan, slotsForm, thread } from "../meeting.js";
 
 await staffPage();
@@ -107,7 +107,7 @@ function card(i) {
     h("h2", {}, `${PURPOSES[i.purpose]} · `, h("span", { class: `tag ${i.status === "accepted" || i.status === "met" ? "ok" : i.status === "proposed" ? "warn" : ""}` },
       INTRODUCTION_STATUS[i.status] || i.status)),
     h("p", {}, nameLink(`/console/beneficiaries/${i.beneficiary_id}`, beneficiaryName(i.beneficiary_id), "Bénéficiaire"),
-      " et ", nameLink(`/console/peers/${i.peer_id}`, peerName(i.peer_id), "pair"), ` · métier ${i.target_job}`),
+      " et ", nameLink(`/console/peers/${i.peer_id}`, peerName(i.peer_id), "pair"), " · métier ", jobOf(i.labels, i.target_job)),
     h("p", { class: "muted" }, `Proposée le ${dateFr(i.proposed_at)}`,
       i.status === "proposed" ? ` · réponse attendue avant le ${dateFr(i.expires_at)}` : "",
       i.answered_at ? ` · réponse le ${dateFr(i.answered_at)}` : ""),

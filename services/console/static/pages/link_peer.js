@@ -42,7 +42,7 @@ function render(profile, done) {
     h("p", {}, `Vous êtes inscrit comme ${(PEER_KINDS[profile.kind] || "pair").toLowerCase()}.`),
     pauseForm(profile), offerForm(profile),
     h("section", { class: "card", "aria-labelledby": "path-title" }, h("h2", { id: "path-title" }, "Votre parcours"),
-      timeline(profile.path),
+      timeline(profile.path, profile.labels),
       h("p", { class: "hint" }, "Une étape à corriger ? Répondez à l'e-mail de votre conseiller : il met votre parcours à jour.")));
   document.getElementById("done")?.focus();
 }

@@ -12,7 +12,7 @@ try {
     h("p", {}, "Rencontres : ", peer.offer.meeting_modes.map((m) => MODES[m]).join(", "),
       ` · jusqu'à ${peer.offer.capacity_per_month} par mois`),
     peer.testimony ? h("blockquote", {}, peer.testimony) : null),
-  h("h2", {}, "Parcours vécu"), timeline(peer.path));
+  h("h2", {}, "Parcours vécu"), timeline(peer.path, peer.labels));
 } catch (error) {
   show(failure(error));
 }
