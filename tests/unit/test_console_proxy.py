@@ -51,9 +51,11 @@ def test_a_request_goes_to_its_service_with_its_method_path_query_body_and_token
 def test_an_unknown_service_is_a_404_and_a_silent_one_a_502_that_says_which() -> None:
     client = console()
     unknown = client.get("/api/billing/invoices")
-    assert unknown.status_code == 404 and "billing" in unknown.json()["detail"]
+    assert unknown.status_code == 404 and unknown.json()["code"] == "unknown_service"
+    assert unknown.json()["message"].startswith("Cette adresse n'existe pas")
     silent = client.get("/api/matching/introductions")
-    assert silent.status_code == 502 and "matching" in silent.json()["detail"]
+    assert silent.status_code == 502 and silent.json()["code"] == "upstream_unavailable"
+    assert silent.json()["message"] == "Le service « mises en relation » ne répond pas : réessayez dans un instant."
 
 
 def test_requests_go_to_each_instance_in_turn_and_skip_one_that_refuses_connections() -> None:

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter
 from pydantic import BaseModel
 
+from services.kit.domain import NotFound
 from services.kit.internal_api import internal_caller
 from services.profiles.deps import PeerServiceDep, StaffServiceDep
 
@@ -39,7 +40,7 @@ class StaffContactOut(BaseModel):
 async def peer_contact(peer_id: str, caller: Notifications, peers: PeerServiceDep) -> PeerContactOut:
     peer = await peers.contact(peer_id)
     if peer is None:
-        raise HTTPException(404, "no such peer")
+        raise NotFound("Ce pair n'existe pas ou a été effacé.", code="peer_not_found")
     i = peer.identity
     return PeerContactOut(
         peer_id=peer.peer_id,
@@ -55,7 +56,7 @@ async def peer_contact(peer_id: str, caller: Notifications, peers: PeerServiceDe
 async def staff_contact(staff_id: str, caller: Notifications, staff: StaffServiceDep) -> StaffContactOut:
     member = await staff.contact(staff_id)
     if member is None:
-        raise HTTPException(404, "no such staff member")
+        raise NotFound("Ce compte n'existe pas.", code="staff_not_found")
     return StaffContactOut(
         staff_id=member.staff_id,
         agency_id=member.agency_id,
