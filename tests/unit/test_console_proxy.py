@@ -9,11 +9,13 @@ from fastapi.testclient import TestClient
 
 from services.console.adapters.upstreams import Upstreams
 from services.console.api import proxy
+from services.kit.errors import answer_errors
 from tests.conftest import free_port
 
 
 def console(transport: httpx.AsyncBaseTransport | None = None) -> TestClient:
     app = FastAPI()
+    answer_errors(app)  # as every service's app does (`kit.http.create_app`)
     app.include_router(proxy.router)
     app.state.upstreams = Upstreams(
         {
