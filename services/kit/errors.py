@@ -291,10 +291,9 @@ def _limits(route: Any, loc: Sequence[Any]) -> dict[str, Any]:
     """The ge/gt/le/lt/min_length/max_length of the field at `loc` in the route's body model, if found."""
     found: dict[str, Any] = {}
     body = getattr(getattr(route, "body_field", None), "field_info", None)
-    annotation = getattr(getattr(route, "body_field", None), "type_", None)
     if body is None or not loc or loc[0] != "body":
         return found
-    model: Any = annotation
+    model: Any = _model_of(body.annotation)
     info: Any = None
     for part in loc[1:]:
         if isinstance(part, int):
