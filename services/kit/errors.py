@@ -290,11 +290,16 @@ def _unit(loc: Sequence[Any]) -> str:
 def _limits(route: Any, loc: Sequence[Any]) -> dict[str, Any]:
     """The ge/gt/le/lt/min_length/max_length of the field at `loc` in the route's body model, if found."""
     found: dict[str, Any] = {}
+    if len(loc) == 2 and loc[0] in ("query", "path", "header"):
+        dependant = getattr(route, "dependant", None)
+        params = getattr(dependant, f"{loc[0]}_params", ()) if dependant is not None else ()
+        info = next((p.field_info for p in params if loc[1] in (p.alias, p.name)), None)
+        return _metadata(info)
     body = getattr(getattr(route, "body_field", None), "field_info", None)
     if body is None or not loc or loc[0] != "body":
         return found
     model: Any = _model_of(body.annotation)
-    info: Any = None
+    info = None
     for part in loc[1:]:
         if isinstance(part, int):
             continue
@@ -303,6 +308,11 @@ def _limits(route: Any, loc: Sequence[Any]) -> dict[str, Any]:
             return found
         info = fields[part]
         model = _model_of(info.annotation)
+    return _metadata(info)
+
+
+def _metadata(info: Any) -> dict[str, Any]:
+    found: dict[str, Any] = {}
     for item in getattr(info, "metadata", ()) if info is not None else ():
         for name in ("ge", "gt", "le", "lt", "min_length", "max_length"):
             value = getattr(item, name, None)
