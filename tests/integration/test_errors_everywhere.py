@@ -155,7 +155,8 @@ async def test_matching_says_each_refusal_in_french_with_its_code(
     assert said == {"peer_id": "Indiquez un texte.", "message": "Indiquez au plus 2000 caractères."}
     limit = await matching.get(f"/beneficiaries/{beneficiary_id}/suggestions?limit=99", headers=team.counsellor)
     assert refused(limit, 422, "invalid_input", "limit")["message"] == "Indiquez une valeur entre 1 et 50."
-    refused(await matching.get(f"/introductions/{uuid.uuid4()}", headers=team.counsellor), 404, "introduction_not_found")
+    nowhere = await matching.get(f"/introductions/{uuid.uuid4()}", headers=team.counsellor)
+    refused(nowhere, 404, "introduction_not_found")
 
     expired = PEER_INTRODUCTION.token(LINK_KEY, str(uuid.uuid4()), datetime.now(UTC) - timedelta(days=1))
     refused(await matching.get(f"/links/introductions/{expired}"), 410, "link_expired", None)
