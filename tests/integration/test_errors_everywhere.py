@@ -148,9 +148,13 @@ async def test_matching_says_each_refusal_in_french_with_its_code(
 
     await wait_until(known, timeout=60, what="matching to know the beneficiary")
     proposals = f"/beneficiaries/{beneficiary_id}/introductions"
-    nobody = await matching.post(proposals, json={"peer_id": str(uuid.uuid4())}, headers=team.counsellor)
+    nobody = await matching.post(
+        proposals, json={"peer_id": str(uuid.uuid4()), "purpose": "job_inquiry"}, headers=team.counsellor
+    )
     refused(nobody, 409, "peer_unavailable", None)
-    shapeless = await matching.post(proposals, json={"peer_id": 3, "message": "x" * 2001}, headers=team.counsellor)
+    shapeless = await matching.post(
+        proposals, json={"peer_id": 3, "purpose": "job_inquiry", "message": "x" * 2001}, headers=team.counsellor
+    )
     said = {e["field"]: e["message"] for e in refused(shapeless, 422, "invalid_input")["errors"]}
     assert said == {"peer_id": "Indiquez un texte.", "message": "Indiquez au plus 2000 caractères."}
     limit = await matching.get(f"/beneficiaries/{beneficiary_id}/suggestions?limit=99", headers=team.counsellor)
