@@ -394,44 +394,50 @@ def answer_errors(app: FastAPI, table: Mapping[type[Exception], Said] | None = N
         app.add_exception_handler(kind, _answer_with(said))
     if table is not None:
         return
+    app.add_exception_handler(RequestValidationError, answer_validation)
+    app.add_exception_handler(HTTPException, answer_http)
+    app.add_exception_handler(Refusal, answer_refusal)
+    app.add_exception_handler(InvalidInput, answer_invalid_input)
+    app.add_exception_handler(ConcurrentUpdate, answer_concurrent_update)
 
-    async def validation(request: Request, error: Exception) -> Response:
-        assert isinstance(error, RequestValidationError)
-        route = request.scope.get("route")
-        return invalid([said_in_french(e, route) for e in error.errors()])
 
-    async def http(request: Request, error: Exception) -> Response:
-        assert isinstance(error, HTTPException)
-        headers = getattr(error, "headers", None)
-        if isinstance(error, ApiRefusal):
-            return respond(error.status_code, error.code, error.message, error.field, headers)
-        if error.status_code == 400 and error.detail == FASTAPI_PARSE_FAILURE:
-            # the JSON parser gave up (nested deeper than it recurses, or no JSON at all)
-            message = "Le corps de la requête n'a pas pu être lu : JSON invalide ou trop imbriqué."
-            return invalid([(("body",), message, BODY_UNREADABLE)])
-        code, message = for_status(error.status_code)
-        if error.status_code == 401:
-            headers = headers or {"WWW-Authenticate": "Bearer"}
-        if isinstance(error.detail, str) and not _stock(error.status_code, error.detail):
-            message = error.detail  # a route's own HTTPException, said before this module (French)
-        return respond(error.status_code, code, message, None, headers)
+async def answer_validation(request: Request, error: Exception) -> Response:
+    assert isinstance(error, RequestValidationError)
+    route = request.scope.get("route")
+    return invalid([said_in_french(e, route) for e in error.errors()])
 
-    async def refusal(request: Request, error: Exception) -> Response:
-        assert isinstance(error, Refusal)
-        return respond(error.status, error.code, error.message, error.field, extra=error.extra)
 
-    async def invalid_input(request: Request, error: Exception) -> Response:
-        assert isinstance(error, InvalidInput)
-        return invalid([(["body", *error.location(f)], m, error.code) for f, m in error.problems])
+async def answer_http(request: Request, error: Exception) -> Response:
+    """An HTTPException: an `ApiRefusal` as it says, FastAPI's own by its status (the console wraps this to
+    answer its pages in HTML)."""
+    assert isinstance(error, HTTPException)
+    headers = getattr(error, "headers", None)
+    if isinstance(error, ApiRefusal):
+        return respond(error.status_code, error.code, error.message, error.field, headers)
+    if error.status_code == 400 and error.detail == FASTAPI_PARSE_FAILURE:
+        # the JSON parser gave up (nested deeper than it recurses, or no JSON at all)
+        message = "Le corps de la requête n'a pas pu être lu : JSON invalide ou trop imbriqué."
+        return invalid([(("body",), message, BODY_UNREADABLE)])
+    code, message = for_status(error.status_code)
+    if error.status_code == 401:
+        headers = headers or {"WWW-Authenticate": "Bearer"}
+    if isinstance(error.detail, str) and not _stock(error.status_code, error.detail):
+        message = error.detail  # a route's own HTTPException, said before this module (French)
+    return respond(error.status_code, code, message, None, headers)
 
-    async def concurrent(request: Request, error: Exception) -> Response:
-        return respond(409, CONCURRENT_UPDATE, CONCURRENT_MESSAGE)
 
-    app.add_exception_handler(RequestValidationError, validation)
-    app.add_exception_handler(HTTPException, http)
-    app.add_exception_handler(Refusal, refusal)
-    app.add_exception_handler(InvalidInput, invalid_input)
-    app.add_exception_handler(ConcurrentUpdate, concurrent)
+async def answer_refusal(request: Request, error: Exception) -> Response:
+    assert isinstance(error, Refusal)
+    return respond(error.status, error.code, error.message, error.field, extra=error.extra)
+
+
+async def answer_invalid_input(request: Request, error: Exception) -> Response:
+    assert isinstance(error, InvalidInput)
+    return invalid([(["body", *error.location(f)], m, error.code) for f, m in error.problems])
+
+
+async def answer_concurrent_update(request: Request, error: Exception) -> Response:
+    return respond(409, CONCURRENT_UPDATE, CONCURRENT_MESSAGE)
 
 
 STOCK_DETAILS = {"Not authenticated", "Invalid authentication credentials", "Not Found", "Method Not Allowed"}
