@@ -290,7 +290,7 @@ async def test_links_refuse_every_misuse_and_leave_the_convention_unchanged(
     tampered = token[:-3] + ("AAA" if not token.endswith("AAA") else "BBB")
     await refused(f"/links/conventions/{mine}/{tampered}/confirm", 403, "pas valide")
     await refused(f"/links/conventions/{mine}/{other_employer.rsplit('/', 1)[1]}/confirm", 403, "autre convention")
-    await refused(employer + "/assessment", 403, "Structure d'accueil", ASSESSMENT)
+    await refused(employer + "/assessment", 403, "Entreprise d'accueil", ASSESSMENT)
     await refused(employer + "/sign", 403, "autre étape")
     payload_link = [
         e.payload for e in await events_of(servers, mine) if e.event_type == "placements.convention.link_issued"

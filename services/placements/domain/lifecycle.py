@@ -28,9 +28,9 @@ class Status(StrEnum):
 
 STATUS_LABELS = {
     Status.DRAFT: "Brouillon",
-    Status.SENT_TO_EMPLOYER: "Envoyée à l'entreprise",
-    Status.CONFIRMED_BY_EMPLOYER: "Confirmée par l'entreprise",
-    Status.DECLINED_BY_EMPLOYER: "Refusée par l'entreprise",
+    Status.SENT_TO_EMPLOYER: "Envoyée à l'entreprise d'accueil",
+    Status.CONFIRMED_BY_EMPLOYER: "Confirmée par l'entreprise d'accueil",
+    Status.DECLINED_BY_EMPLOYER: "Refusée par l'entreprise d'accueil",
     Status.PARTIALLY_SIGNED: "Partiellement signée",
     Status.SIGNED: "Signée, à valider",
     Status.PRE_VALIDATED: "Pré-validée",
@@ -78,7 +78,7 @@ class Action(StrEnum):
 
 # each step as a refusal names it ("Impossible d'envoyer à l'entreprise une convention …")
 ACTION_LABELS = {
-    Action.SEND: "envoyer à l'entreprise",
+    Action.SEND: "envoyer à l'entreprise d'accueil",
     Action.CONFIRM: "confirmer",
     Action.DECLINE: "refuser",
     Action.REVISE: "reprendre pour modification",

@@ -28,7 +28,7 @@ OBJECTIVE_LABELS = {
     Objective.START_RECRUITMENT: "Initier une démarche de recrutement",
 }
 ROLE_LABELS = {
-    PartyRole.EMPLOYER: "Structure d'accueil",
+    PartyRole.EMPLOYER: "Entreprise d'accueil",
     PartyRole.TUTOR: "Tuteur ou tutrice",
     PartyRole.BENEFICIARY: "Bénéficiaire",
     PartyRole.LEGAL_REPRESENTATIVE: "Représentant légal",

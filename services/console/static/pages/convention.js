@@ -50,7 +50,7 @@ async function load() {
         h("a", { class: "button secondary", href: `/console/beneficiaries/${c.beneficiary_id}` }, "Page du bénéficiaire"))),
     h("section", { class: "card", "aria-labelledby": "terms" }, h("h2", { id: "terms" }, "Contenu"),
       h("dl", {},
-        h("dt", {}, "Structure d'accueil"), h("dd", {}, `${t.host.name} (SIRET ${t.host.siret}), ${t.host.address}`),
+        h("dt", {}, "Entreprise d'accueil"), h("dd", {}, `${t.host.name} (SIRET ${t.host.siret}), ${t.host.address}`),
         h("dt", {}, "Tuteur"), h("dd", {}, `${t.tutor.name}, ${t.tutor.job_title}`),
         h("dt", {}, "Objectif"), h("dd", {}, OBJECTIVES[t.objective]),
         h("dt", {}, "Objectifs opérationnels"), h("dd", {}, h("ul", {}, t.operational_objectives.map((o) => h("li", {}, o)))),
