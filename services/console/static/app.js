@@ -4,7 +4,7 @@
 import { ApiError, api, freshToken, h, session, signOut, toast } from "./common.js";
 import { startInbox } from "./inbox.js";
 
-export { ApiError, api, dateFr, h, monthFr, session, timeFr, toast } from "./common.js";
+export { ApiError, api, dateFr, h, monthFr, ofName, session, timeFr, toast } from "./common.js";
 
 export function show(...nodes) {
   const page = document.getElementById("page");

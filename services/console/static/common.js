@@ -148,7 +148,10 @@ export function toast(text, href) {
   setTimeout(() => item.remove(), 8000);
 }
 
+// "1er janvier 2027", "15 mars 2027": the first of the month is written 1er
 export const dateFr = (value) => value ? new Date(value.length === 10 ? `${value}T12:00:00` : value)
-  .toLocaleDateString("fr-FR", { day: "numeric", month: "long", year: "numeric" }) : "";
+  .toLocaleDateString("fr-FR", { day: "numeric", month: "long", year: "numeric" }).replace(/^1 /, "1er ") : "";
+// "de Marc", "d'Ibrahim", "d'Hugo": the preposition before a name, elided before a vowel or a mute h
+export const ofName = (name) => (/^[aeiouyhàâäéèêëîïôöùûüœ]/i.test(String(name).trim()) ? `d'${name}` : `de ${name}`);
 export const timeFr = (value) => new Date(value).toLocaleString("fr-FR", { dateStyle: "short", timeStyle: "short" });
 export const monthFr = (value) => value ? new Date(`${value}-01T12:00:00`).toLocaleDateString("fr-FR", { month: "long", year: "numeric" }) : "aujourd'hui";

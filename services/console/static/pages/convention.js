@@ -1,6 +1,6 @@
 // One convention for the agency: its content, who has to act, and the steps the caller may take.
 
-import { api, dateFr, download, failure, field, h, onSubmit, select, setTitle, show, staffPage, toast } from "../app.js";
+import { api, dateFr, download, failure, field, h, ofName, onSubmit, select, setTitle, show, staffPage, toast } from "../app.js";
 import { ACTIONS, ATTENDANCE, CONCLUSIONS, DONE, OBJECTIVES, PARTIES, STOP_REASONS, WEEKDAYS } from "../labels.js";
 
 await staffPage();
@@ -36,7 +36,7 @@ async function load() {
     return;
   }
   const t = c.terms;
-  setTitle(`Convention de ${t.beneficiary.first_name} ${t.beneficiary.last_name}`);
+  setTitle(`Convention ${ofName(`${t.beneficiary.first_name} ${t.beneficiary.last_name}`)}`);
   const steps = c.your_actions.filter((a) => STAFF_STEPS.includes(a));
   show(
     h("section", { class: "card", "aria-label": "Où en est la convention" },
