@@ -60,6 +60,15 @@ def test_an_unknown_service_is_a_404_and_a_silent_one_a_502_that_says_which() ->
     assert silent.json()["message"] == "Le service « mises en relation » ne répond pas : réessayez dans un instant."
 
 
+def test_a_service_too_slow_is_a_french_504() -> None:
+    def upstream(request: httpx.Request) -> httpx.Response:
+        raise httpx.WriteTimeout("too slow", request=request)
+
+    slow = console(httpx.MockTransport(upstream)).get("/api/placements/conventions")
+    assert slow.status_code == 504 and slow.json()["code"] == "upstream_timeout"
+    assert slow.json()["message"].startswith("Le service « immersions » a mis trop de temps à répondre")
+
+
 def test_requests_go_to_each_instance_in_turn_and_skip_one_that_refuses_connections() -> None:
     seen: list[str] = []
 

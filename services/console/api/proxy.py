@@ -10,7 +10,7 @@ from fastapi import APIRouter, Request, status
 from fastapi.responses import StreamingResponse
 from starlette.background import BackgroundTask
 
-from services.console.adapters.upstreams import forwarded
+from services.console.adapters.upstreams import UpstreamTimedOut, forwarded
 from services.console.deps import UpstreamsDep
 from services.kit.errors import ApiRefusal
 
@@ -35,15 +35,23 @@ async def forward(service: str, path: str, request: Request, upstreams: Upstream
     written = as_written(request, service, path)
     if any(segment in (".", "..") for segment in written.split("/")):  # would climb out on the way
         raise ApiRefusal(status.HTTP_404_NOT_FOUND, "not_found", "Cette adresse n'existe pas.")
-    answer = await upstreams.send(
-        service,
-        request.method,
-        written,
-        query=request.url.query,
-        headers=request.headers,
-        body=await request.body(),  # the APIs take small JSON bodies; kept to be sent again to another instance
-        forwarded_for=request.client.host if request.client else "",
-    )
+    try:
+        answer = await upstreams.send(
+            service,
+            request.method,
+            written,
+            query=request.url.query,
+            headers=request.headers,
+            body=await request.body(),  # the APIs take small JSON bodies; kept to be sent again to another instance
+            forwarded_for=request.client.host if request.client else "",
+        )
+    except UpstreamTimedOut as error:
+        raise ApiRefusal(
+            status.HTTP_504_GATEWAY_TIMEOUT,
+            "upstream_timeout",
+            f"Le service « {SERVICE_NAMES.get(service, service)} » a mis trop de temps à répondre : "
+            "réessayez dans un instant.",
+        ) from error
     if answer is None:
         raise ApiRefusal(
             status.HTTP_502_BAD_GATEWAY,
