@@ -44,7 +44,7 @@ def register(
     for place_id in places_served:
         place = places.place(place_id)
         if place is None or place.region_code != region_code:
-            raise InvalidAgency("places_served", f"Commune inconnue dans la région {region_code} : {place_id}.")
+            raise InvalidAgency("places_served", f"Commune hors de la région {region_code}, ou inconnue : {place_id}.")
     agency = Agency(
         agency_id or str(uuid.uuid4()), name, kind, region_code, places_served=tuple(dict.fromkeys(places_served))
     )
