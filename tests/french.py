@@ -90,8 +90,35 @@ ENGLISH = frozenset(
         "had",
         "its",
         "it's",
+        "see",
+        "is",
+        "will",
+        "if",
+        "then",
+        "than",
+        "some",
+        "any",
+        "all",
+        "each",
+        "every",
+        "here",
+        "who",
+        "how",
+        "we",
+        "they",
+        "our",
+        "my",
     ]
 )
+
+# words of an interface left in English, or of a value shown raw, that no page should show
+NEVER_SHOWN = ENGLISH | {
+    "undefined", "null", "nan", "true", "false", "error", "loading", "submit", "save", "search", "cancel",
+    "delete", "edit", "next", "previous", "back", "yes", "status", "failed", "object", "none", "home", "link",
+    "login", "logout", "password", "sign", "name", "new", "open", "other", "peer", "peers", "beneficiary",
+    "beneficiaries", "counsellor", "counsellors", "agency", "agencies", "regional", "coordinator",
+    "coordinators", "aggregates", "dashboard", "staff", "validator", "step", "steps", "meeting", "feedback",
+}  # fmt: skip
 
 WORD = re.compile(r"[\w'\u2019]+")
 SNAKE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
@@ -103,6 +130,18 @@ def english_words(text: str) -> list[str]:
     # a code (PARCOURS_OPERATOR_TOKEN, PMSMP, not_found) is not a word of the sentence
     spoken = (w for w in words if "_" not in w and not (w.isupper() and len(w) > 1))
     return [w for w in (w.lower().strip("'\u2019") for w in spoken) if w in ENGLISH]
+
+
+def english_shown(text: str) -> list[str]:
+    """The English words of a page's visible text (`NEVER_SHOWN`): codes and proper nouns in capitals
+    (PMSMP, SIRET, ROME, NAF) and codes with an underscore are not words of a sentence."""
+    found = []
+    for word in WORD.findall(text):
+        if "_" in word or (word.isupper() and len(word) > 1):
+            continue
+        if word.lower().strip("'\u2019") in NEVER_SHOWN:
+            found.append(word)
+    return found
 
 
 def is_french(text: str) -> bool:

@@ -5,7 +5,6 @@ shows the API's message on the field it names (screenshots of both in docs/scree
 
 from __future__ import annotations
 
-import re
 import uuid
 from typing import Any
 
@@ -13,7 +12,7 @@ import httpx
 import pytest
 from playwright.async_api import Browser, Page, Response, expect
 
-from tests.french import ENGLISH, problems_of_error
+from tests.french import english_shown, problems_of_error
 from tests.integration.test_console import (
     DESKTOP,
     PHONE,
@@ -31,41 +30,6 @@ from tests.integration.test_placements import convention, created, new_beneficia
 from tests.integration.test_profiles_staff_api import as_operator, new_staff
 
 pytestmark = pytest.mark.integration
-
-# words of an interface left in English, or of a value shown raw, that no page should show
-NEVER_SHOWN = ENGLISH | {
-    "undefined",
-    "null",
-    "nan",
-    "error",
-    "loading",
-    "submit",
-    "save",
-    "search",
-    "cancel",
-    "delete",
-    "edit",
-    "next",
-    "previous",
-    "back",
-    "yes",
-    "status",
-    "failed",
-    "object",
-}
-WORD = re.compile(r"[\w'\u2019]+")
-
-
-def english_shown(text: str) -> list[str]:
-    """The English words of a page's visible text. Codes and proper nouns in capitals (PMSMP, SIRET, ROME,
-    NAF) and codes with an underscore are not words of a sentence."""
-    found = []
-    for word in WORD.findall(text):
-        if "_" in word or (word.isupper() and len(word) > 1):
-            continue
-        if word.lower().strip("'\u2019") in NEVER_SHOWN:
-            found.append(word)
-    return found
 
 
 class Watch:

@@ -22,7 +22,7 @@ from services.contracts import links as link_kinds
 from services.kit.domain import Conflict, Forbidden, Gone, InvalidInput, NotFound, Refusal
 from services.kit.errors import ERROR_RESPONSES, ApiRefusal, Said, answer_errors, refusal_answer
 from services.kit.outbox import ConcurrentUpdate
-from tests.french import SNAKE, english_words, is_french, problems_of_error
+from tests.french import SNAKE, english_shown, english_words, is_french, problems_of_error
 
 ROOT = Path(services.__file__).parent
 
@@ -342,3 +342,14 @@ def test_the_login_refusal_is_french() -> None:
     from services.profiles.api.auth import WRONG_CREDENTIALS
 
     assert WRONG_CREDENTIALS == "Adresse e-mail ou mot de passe incorrect."
+
+
+def test_the_check_of_french_finds_english_and_lets_codes_and_proper_nouns_through() -> None:
+    assert english_words("this needs one of the roles: counsellor") == ["this", "needs", "of", "the"]
+    assert english_shown("regional coordinators see aggregates: GET /stats/beneficiaries") != []
+    assert english_shown("Bénéficiaire : undefined") == ["undefined"]
+    french = "Convention PMSMP (SIRET 73282932000074, ROME M1805) : sent_to_employer, « brouillon »."
+    assert english_words(french) == english_shown(french) == []
+    assert problems_of_error({"code": "x", "field": None, "message": "not found"}) != []
+    assert problems_of_error({"code": "NotFound", "field": None, "message": "Introuvable."}) != []
+    assert problems_of_error({"detail": "Introuvable."}) != []
