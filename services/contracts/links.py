@@ -12,7 +12,7 @@ from services.kit import links
 from services.kit.domain import Forbidden, Gone
 
 # what a person holding a refused link reads, whatever the link (French: they hold a phone, not an API)
-LINK_INVALID = "Ce lien n'est pas valide (incomplet ou modifié) : ouvrez-le depuis l'e-mail reçu, en entier."
+LINK_INVALID = "Ce lien n'est pas valide (incomplet ou modifié)."
 LINK_USED = "Ce lien est déjà utilisé : un lien ne sert qu'une fois."
 LINK_REPLACED = "Ce lien a été remplacé par un plus récent : utilisez le dernier reçu."
 
