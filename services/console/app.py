@@ -6,9 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import httpx
-from fastapi import FastAPI
+from fastapi import FastAPI, Request, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from services.console import handlers
 from services.console.adapters.funnel import FunnelCounts
@@ -16,9 +17,11 @@ from services.console.adapters.indexes import INDEXES
 from services.console.adapters.sectors import BeneficiarySectors, IntroductionSectors
 from services.console.adapters.upstreams import Upstreams
 from services.console.api import ROUTERS
+from services.console.api.pages import error_page, wants_page
 from services.console.use_cases.counting import FunnelCounting
 from services.console.use_cases.dashboard import Dashboard
 from services.kit.consumer_service import build_consumer_app
+from services.kit.errors import BY_STATUS, answer_http, respond
 from services.kit.messaging import EventRouter
 from services.kit.settings import ServiceSettings
 
@@ -42,6 +45,25 @@ class ConsoleSettings(ServiceSettings):
     proxy_timeout_seconds: float = Field(default=30, gt=0, description="to connect and to write; live streams read on")
 
 
+def answer_pages_in_html(app: FastAPI) -> None:
+    """A wrong page address, or a page that fails, gets a French page; the APIs keep the kit's JSON."""
+
+    async def refused(request: Request, error: Exception) -> Response:
+        assert isinstance(error, StarletteHTTPException)
+        if wants_page(request):
+            return error_page(error.status_code)
+        return await answer_http(request, error)
+
+    async def failed(request: Request, error: Exception) -> Response:
+        if wants_page(request):
+            return error_page(500)
+        code, message = BY_STATUS[500]
+        return respond(500, code, message)
+
+    app.add_exception_handler(StarletteHTTPException, refused)
+    app.add_exception_handler(Exception, failed)
+
+
 def build_app(settings: ConsoleSettings) -> FastAPI:
     router = EventRouter()
     app, runtime = build_consumer_app(
@@ -58,6 +80,7 @@ def build_app(settings: ConsoleSettings) -> FastAPI:
     handlers.subscribe(router, counting)
     runtime.every("recount-funnel", settings.funnel_recount_seconds, counting.recount)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    answer_pages_in_html(app)
     app.state.dashboard = Dashboard(counts, app.state.agency_directory)
     timeout = settings.proxy_timeout_seconds
     http = httpx.AsyncClient(timeout=httpx.Timeout(timeout, read=None), follow_redirects=False)

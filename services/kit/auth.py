@@ -7,8 +7,10 @@ import hmac
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request, status
+from fastapi import Depends, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from services.kit.errors import ApiRefusal
 
 _bearer = HTTPBearer(auto_error=False, description="operator token (PARCOURS_OPERATOR_TOKEN)")
 
@@ -23,13 +25,16 @@ def require_operator(
 ) -> None:
     expected: str = request.app.state.settings.operator_token
     if not expected:
-        raise HTTPException(
-            status.HTTP_403_FORBIDDEN, "operator endpoints are disabled: PARCOURS_OPERATOR_TOKEN is empty"
+        raise ApiRefusal(
+            status.HTTP_403_FORBIDDEN,
+            "operator_disabled",
+            "Les routes d'exploitation sont désactivées ici (PARCOURS_OPERATOR_TOKEN est vide).",
         )
     if credentials is None or not is_operator_token(request, credentials.credentials):
-        raise HTTPException(
+        raise ApiRefusal(
             status.HTTP_401_UNAUTHORIZED,
-            "a valid operator bearer token is required",
+            "operator_token_required",
+            "Route d'exploitation : le jeton de l'exploitant est requis.",
             headers={"WWW-Authenticate": "Bearer"},
         )
 
@@ -40,7 +45,10 @@ def operator_moment(request: Request, as_of: datetime | None) -> datetime:
     if as_of is None:
         return datetime.now(UTC)
     if not request.app.state.settings.operator_clock:
-        raise HTTPException(
-            status.HTTP_403_FORBIDDEN, "as_of is disabled here (PARCOURS_OPERATOR_CLOCK=false): the clock is real"
+        raise ApiRefusal(
+            status.HTTP_403_FORBIDDEN,
+            "operator_clock_disabled",
+            "L'horloge ne se déplace pas ici (PARCOURS_OPERATOR_CLOCK=false) : retirez as_of.",
+            "as_of",
         )
     return as_of if as_of.tzinfo else as_of.replace(tzinfo=UTC)

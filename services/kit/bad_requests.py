@@ -1,6 +1,6 @@
-"""What a malformed or oversized request gets, in every service and the console: a 4xx in the shape of
-`http.answer_invalid_input` (each problem a stable `type` code, its field in `loc`, a French `msg`), never
-a 500, never its own input echoed back (a body may hold a password, or be megabytes long).
+"""What a malformed or oversized request gets, in every service and the console: a 4xx in the one shape of
+`services.kit.errors` (a stable `code`, the `field`, a French `message`), never a 500, never its own input
+echoed back (a body may hold a password, or be megabytes long).
 
 - A body larger than `max_body_bytes` is refused with 413 while it arrives: at once when its
   Content-Length says so, else as soon as the bytes read pass the limit, before anything parses it.
@@ -8,7 +8,8 @@ a 500, never its own input echoed back (a body may hold a password, or be megaby
   refused with a 422 on its field before any route reads it; a text field without constraints took it
   in, and the database driver or the answer failed on it later with a 500.
 - FastAPI's validation errors lose their `input` (and `ctx`); their strings are made encodable (a lone
-  surrogate such as `"\\ud800"` in the body made the answer itself fail, and its traceback logged the body).
+  surrogate such as `"\\ud800"` in the body made the answer itself fail, and its traceback logged the body):
+  `services.kit.errors.answer_errors` says them.
 - A body too deeply nested for the JSON parser, or unreadable, is a 422 too."""
 
 from __future__ import annotations
@@ -16,90 +17,24 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
-from typing import Any
 
-from fastapi import FastAPI, Request
-from fastapi.exception_handlers import http_exception_handler
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
-from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-BODY_TOO_LARGE = "body_too_large"
-BODY_UNREADABLE = "body_unreadable"
-FASTAPI_PARSE_FAILURE = "There was an error parsing the body"
-
-# pydantic's error types, said in French; the others keep pydantic's message
-FRENCH: dict[str, str] = {
-    "json_invalid": "Le corps de la requête n'est pas un JSON valide.",
-    "string_unicode": "Ce texte contient un caractère invalide (un demi-caractère Unicode isolé).",
-    "missing": "Ce champ est obligatoire.",
-    "string_type": "Indiquez un texte.",
-    "string_too_short": "Ce texte est trop court.",
-    "string_too_long": "Ce texte est trop long.",
-    "string_pattern_mismatch": "Ce texte n'a pas la forme attendue.",
-    "int_parsing": "Indiquez un nombre entier.",
-    "int_type": "Indiquez un nombre entier.",
-    "int_from_float": "Indiquez un nombre entier.",
-    "float_parsing": "Indiquez un nombre.",
-    "float_type": "Indiquez un nombre.",
-    "bool_parsing": "Indiquez oui ou non (true ou false).",
-    "bool_type": "Indiquez oui ou non (true ou false).",
-    "date_parsing": "Indiquez une date (AAAA-MM-JJ).",
-    "date_type": "Indiquez une date (AAAA-MM-JJ).",
-    "date_from_datetime_parsing": "Indiquez une date (AAAA-MM-JJ).",
-    "datetime_parsing": "Indiquez une date et une heure.",
-    "datetime_type": "Indiquez une date et une heure.",
-    "enum": "Choisissez une valeur de la liste.",
-    "literal_error": "Choisissez une valeur de la liste.",
-    "greater_than": "Cette valeur est trop petite.",
-    "greater_than_equal": "Cette valeur est trop petite.",
-    "less_than": "Cette valeur est trop grande.",
-    "less_than_equal": "Cette valeur est trop grande.",
-    "too_short": "Cette liste a trop peu d'éléments.",
-    "too_long": "Cette liste a trop d'éléments.",
-    "list_type": "Indiquez une liste.",
-    "dict_type": "Indiquez un objet JSON.",
-    "model_type": "Indiquez un objet JSON.",
-    "model_attributes_type": "Indiquez un objet JSON.",
-    "extra_forbidden": "Ce champ n'est pas attendu.",
-    "recursion_loop": "Le corps de la requête est trop imbriqué.",
-    "uuid_parsing": "Indiquez un identifiant valide.",
-    "url_parsing": "Indiquez une adresse web valide.",
-}
+from services.kit.errors import BODY_TOO_LARGE, FRENCH, ApiRefusal, invalid, respond
 
 
-class BodyTooLarge(HTTPException):
+class BodyTooLarge(ApiRefusal):
     """Raised from `receive` as the body passes the limit: FastAPI lets an HTTPException through its body
-    parsing, so it reaches the handler below whatever route was reading."""
+    parsing, so it reaches the kit's handler whatever route was reading."""
 
     def __init__(self, limit: int) -> None:
-        super().__init__(413, too_large_message(limit))
+        super().__init__(413, BODY_TOO_LARGE, too_large_message(limit), "body")
         self.limit = limit
 
 
 def too_large_message(limit: int) -> str:
     size = f"{limit / 1_048_576:g} Mo" if limit >= 1_048_576 else f"{limit / 1024:g} Ko"
     return f"Le corps de la requête dépasse la taille permise ({size})."
-
-
-def encodable(text: str) -> str:
-    """The text without what UTF-8 cannot encode (lone surrogates become '?')."""
-    return text.encode("utf-8", "replace").decode("utf-8")
-
-
-def problem(loc: Iterable[Any], message: str, code: str) -> dict[str, Any]:
-    """One problem, as every 422 of the platform lists them."""
-    return {
-        "loc": [part if isinstance(part, int) else encodable(str(part)) for part in loc],
-        "msg": encodable(message),
-        "type": code,
-    }
-
-
-def refusal(status_code: int, message: str, code: str, field: str = "body") -> JSONResponse:
-    """A refusal of the whole request: `detail` holds its French message, as the console shows it."""
-    return JSONResponse({"detail": message, "code": code, "field": field}, status_code=status_code)
 
 
 class BodyLimit:
@@ -142,7 +77,7 @@ class BodyLimit:
             await self._refuse(scope, receive, send)
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
-        await refusal(413, too_large_message(self.max_bytes), BODY_TOO_LARGE)(scope, receive, send)
+        await respond(413, BODY_TOO_LARGE, too_large_message(self.max_bytes), "body")(scope, receive, send)
 
 
 class WellFormedJson:
@@ -167,8 +102,7 @@ class WellFormedJson:
         body = b"".join(chunks)
         where = lone_surrogate(body)
         if where is not None:
-            problems = [problem(["body", *where], FRENCH["string_unicode"], "string_unicode")]
-            await JSONResponse({"detail": problems}, status_code=422)(scope, receive, send)
+            await invalid([(["body", *where], FRENCH["string_unicode"], "string_unicode")])(scope, receive, send)
             return
         replayed = False
 
@@ -249,30 +183,3 @@ async def _drain(receive: Receive, at_most: int) -> None:
         read += len(message.get("body", b""))
         if not message.get("more_body", False):
             return
-
-
-def answer_bad_requests(app: FastAPI) -> None:
-    """Registers the answers to validation errors and to refused bodies on a service's app."""
-
-    async def invalid(request: Request, error: Exception) -> Response:
-        assert isinstance(error, RequestValidationError)
-        return JSONResponse({"detail": [_said(e) for e in error.errors()]}, status_code=422)
-
-    async def refused(request: Request, error: Exception) -> Response:
-        assert isinstance(error, HTTPException)
-        if isinstance(error, BodyTooLarge):
-            return refusal(413, error.detail, BODY_TOO_LARGE)
-        if error.status_code == 400 and error.detail == FASTAPI_PARSE_FAILURE:
-            # the JSON parser gave up (nested deeper than it recurses, or no JSON at all)
-            message = "Le corps de la requête n'a pas pu être lu : JSON invalide ou trop imbriqué."
-            return JSONResponse({"detail": [problem(["body"], message, BODY_UNREADABLE)]}, status_code=422)
-        return await http_exception_handler(request, error)
-
-    app.add_exception_handler(RequestValidationError, invalid)
-    app.add_exception_handler(HTTPException, refused)
-
-
-def _said(error: dict[str, Any]) -> dict[str, Any]:
-    code = str(error.get("type", "value_error"))
-    message = FRENCH.get(code) or str(error.get("msg", "")).removeprefix("Value error, ")
-    return problem(error.get("loc", ("body",)), message, code)

@@ -15,8 +15,8 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from services.contracts import asyncapi
 from services.kit import context
-from services.kit.bad_requests import BodyLimit, WellFormedJson, answer_bad_requests
-from services.kit.domain import InvalidInput
+from services.kit.bad_requests import BodyLimit, WellFormedJson
+from services.kit.errors import ERROR_RESPONSES, answer_errors
 from services.kit.identity import CurrentCaller, TokenVerifier
 from services.kit.rate_limits import RateLimiter
 from services.kit.runtime import ServiceRuntime
@@ -57,7 +57,7 @@ def create_app(
     metrics = runtime.metrics
     app.add_middleware(WellFormedJson)  # the last added is the outermost: limit, then JSON, then the app
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)  # inside the tracing below
-    answer_bad_requests(app)
+    answer_errors(app)
 
     @app.middleware("http")
     async def trace_and_measure(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
@@ -100,21 +100,5 @@ def create_app(
         return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
     for router in routers:
-        app.include_router(router)
+        app.include_router(router, responses=ERROR_RESPONSES)
     return app
-
-
-def error_response(status_code: int, detail: Any) -> JSONResponse:
-    return JSONResponse({"detail": detail}, status_code=status_code)
-
-
-def answer_invalid_input(app: FastAPI) -> None:
-    """A domain's InvalidInput becomes a 422 listing every problem, each at its field, as FastAPI's own."""
-
-    async def invalid(request: Request, error: Exception) -> JSONResponse:
-        problems = error.problems if isinstance(error, InvalidInput) else []
-        return error_response(
-            422, [{"loc": ["body", *field.split(".")], "msg": m, "type": "value_error"} for field, m in problems]
-        )
-
-    app.add_exception_handler(InvalidInput, invalid)

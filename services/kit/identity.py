@@ -10,10 +10,11 @@ from enum import StrEnum
 from typing import Annotated, Any, Protocol
 
 import jwt
-from fastapi import Depends, HTTPException, Request, status
+from fastapi import Depends, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pymongo.errors import PyMongoError
 
+from services.kit.errors import ApiRefusal
 from services.kit.signing_keys import SigningKeys, SigningKeysUnavailable
 
 _bearer = HTTPBearer(auto_error=False, description="a token from POST /auth/login on profiles")
@@ -94,8 +95,12 @@ class ClosedAccounts(Protocol):
     async def is_closed(self, staff_id: str) -> bool: ...
 
 
-def unauthorized(message: str) -> HTTPException:
-    return HTTPException(status.HTTP_401_UNAUTHORIZED, message, headers={"WWW-Authenticate": "Bearer"})
+def unauthorized(message: str, code: str = "invalid_token") -> ApiRefusal:
+    return ApiRefusal(status.HTTP_401_UNAUTHORIZED, code, message, headers={"WWW-Authenticate": "Bearer"})
+
+
+def unavailable(code: str = "unavailable", message: str | None = None) -> ApiRefusal:
+    return ApiRefusal(status.HTTP_503_SERVICE_UNAVAILABLE, code, message or UNAVAILABLE)
 
 
 NO_TOKEN = "Connexion requise : envoyez le jeton obtenu par POST /auth/login sur profiles."
@@ -110,8 +115,8 @@ async def caller_of_token(request: Request, token: str) -> Caller:
     try:
         caller = await verifier.verify(token)
     except SigningKeysUnavailable as error:
-        raise HTTPException(
-            status.HTTP_503_SERVICE_UNAVAILABLE,
+        raise unavailable(
+            "signing_keys_unavailable",
             "Les clés de signature des jetons sont momentanément illisibles : réessayez dans un instant.",
         ) from error
     except (jwt.InvalidTokenError, ValueError) as error:
@@ -127,16 +132,16 @@ async def refuse_closed(request: Request, staff_id: str) -> None:
     try:
         closed = await accounts.is_closed(staff_id)
     except PyMongoError as error:  # not knowing, refuse: a 503 the caller may try again
-        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, UNAVAILABLE) from error
+        raise unavailable() from error
     if closed:
-        raise unauthorized(CLOSED_ACCOUNT)
+        raise unauthorized(CLOSED_ACCOUNT, "account_closed")
 
 
 async def current_caller(
     request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 ) -> Caller:
     if credentials is None:
-        raise unauthorized(NO_TOKEN)
+        raise unauthorized(NO_TOKEN, "token_required")
     return await caller_of_token(request, credentials.credentials)
 
 
@@ -148,11 +153,19 @@ def require(*roles: Role) -> Any:
 
     def check(caller: CurrentCaller) -> Caller:
         if not caller.has(*roles):
-            raise HTTPException(status.HTTP_403_FORBIDDEN, f"this needs one of the roles: {', '.join(sorted(roles))}")
+            names = " ou ".join(ROLE_NAMES[r] for r in sorted(roles))
+            raise ApiRefusal(status.HTTP_403_FORBIDDEN, "role_required", f"Cette action est réservée au rôle {names}.")
         return caller
 
     return Depends(check)
 
+
+ROLE_NAMES: dict[Role, str] = {
+    Role.COUNSELLOR: "« conseiller »",
+    Role.VALIDATOR: "« valideur »",
+    Role.AGENCY_ADMIN: "« administrateur de l'agence »",
+    Role.REGIONAL_COORDINATOR: "« coordinateur régional »",
+}
 
 AGENCY_ROLES = (Role.COUNSELLOR, Role.VALIDATOR, Role.AGENCY_ADMIN)
 

@@ -16,9 +16,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
 import httpx
-from fastapi import Depends, Header, HTTPException, Request
+from fastapi import Depends, Header, Request
 
 from services.kit import links
+from services.kit.errors import ApiRefusal
 
 PURPOSE = "internal-api"
 TOKEN_LIFETIME = timedelta(minutes=1)
@@ -46,13 +47,15 @@ def internal_caller(*allowed: str) -> Any:
         scheme, _, token = authorization.partition(" ")
         key = request.app.state.settings.link_signing_key
         if scheme.lower() != "bearer" or not token or not key:
-            raise HTTPException(401, "internal route: a service token is required")
+            raise ApiRefusal(401, "service_token_required", "Route interne : le jeton d'un service est requis.")
         try:
             caller = caller_of(key, token)
         except links.InvalidLink:
-            raise HTTPException(401, "internal route: the service token is not valid") from None
+            raise ApiRefusal(
+                401, "service_token_invalid", "Route interne : ce jeton de service n'est pas valide."
+            ) from None
         if caller not in allowed:
-            raise HTTPException(403, "internal route: not for this service")
+            raise ApiRefusal(403, "service_not_allowed", "Route interne : elle n'est pas ouverte à ce service.")
         return caller
 
     return Depends(check)

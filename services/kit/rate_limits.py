@@ -10,12 +10,13 @@ import math
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from fastapi import Depends, HTTPException, Request, status
+from fastapi import Depends, Request, status
 from pymongo import IndexModel, ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError, PyMongoError
 
-from services.kit.identity import UNAVAILABLE
+from services.kit.errors import ApiRefusal
+from services.kit.identity import unavailable
 from services.kit.mongo import Document, IndexDeclarations
 
 RATE_LIMITS = "rate_limits"
@@ -56,9 +57,10 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-def _refuse(retry_after: int) -> HTTPException:
-    return HTTPException(
+def _refuse(retry_after: int) -> ApiRefusal:
+    return ApiRefusal(
         status.HTTP_429_TOO_MANY_REQUESTS,
+        "too_many_requests",
         f"Trop de demandes en peu de temps : réessayez dans {retry_after} secondes.",
         headers={"Retry-After": str(retry_after)},
     )
@@ -72,7 +74,7 @@ async def _check(request: Request, bucket: str, limit: int) -> None:
     try:
         retry_after = await limiter.hit(bucket, limit, window)
     except PyMongoError as error:
-        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, UNAVAILABLE) from error
+        raise unavailable() from error
     if retry_after is not None:
         raise _refuse(retry_after)
 

@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from pydantic import BaseModel, Field, field_validator
 
 from services.kit.consumer_service import build_consumer_app
+from services.kit.errors import answer_errors
 from services.kit.messaging import EventRouter
 from services.kit.settings import LinkSigningSettings
 from services.kit.warming_up import RefuseUntilLoaded
@@ -18,7 +19,7 @@ from services.matching.adapters.indexes import INDEXES, INTRODUCTIONS, LISTS
 from services.matching.adapters.memory_follower import MemoryFollower
 from services.matching.adapters.peer_directory import PeerDirectory
 from services.matching.adapters.stores import Stores
-from services.matching.api import ROUTERS, add_error_handlers
+from services.matching.api import REFUSALS, ROUTERS
 from services.matching.domain.fairness import DEFAULT_FAIRNESS
 from services.matching.domain.score import Weights
 from services.matching.handlers import MemoryUpdates
@@ -116,6 +117,6 @@ def build_app(settings: MatchingSettings) -> FastAPI:
     app.state.peer_directory = PeerDirectory(settings.profiles_url, settings.link_signing_key)
     runtime.on_stop.append(app.state.peer_directory.close)
     app.state.suggestions = SuggestionService(stores.projections, stores.dismissals, memory, rematcher, records)
-    add_error_handlers(app)
+    answer_errors(app, REFUSALS)
     app.add_middleware(RefuseUntilLoaded, loaded=lambda: memory.loaded, message=WARMING_UP)
     return app

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request, status
+from fastapi import Depends, Request
 
+from services.kit.domain import NotFound
 from services.kit.identity import Caller
 from services.kit.mongo import Document
 from services.matching.adapters.peer_directory import PeerDirectory
 from services.matching.domain.introduction import Introduction
-from services.matching.use_cases.introductions import IntroductionService, NotFound
+from services.matching.use_cases.introductions import IntroductionService
 from services.matching.use_cases.suggestions import SuggestionService
 from services.matching.use_cases.sweep import Sweep
 
@@ -52,7 +53,9 @@ async def own_beneficiary(suggestions: SuggestionService, beneficiary_id: str, c
     """Only the caller's agency's beneficiaries."""
     document = await suggestions.beneficiary(beneficiary_id)
     if document is None or document["agency_id"] != caller.agency_id:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no beneficiary {beneficiary_id} in your agency")
+        raise NotFound(
+            "Ce bénéficiaire n'existe pas ou ne fait pas partie de votre agence.", code="beneficiary_not_found"
+        )
     return document
 
 
@@ -63,5 +66,7 @@ async def own_introduction(introductions: IntroductionService, introduction_id: 
     except NotFound:
         introduction = None
     if introduction is None or introduction.agency_id != caller.agency_id:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no introduction {introduction_id} in your agency")
+        raise NotFound(
+            "Cette mise en relation n'existe pas ou ne concerne pas votre agence.", code="introduction_not_found"
+        )
     return introduction

@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from pydantic import Field
 
 from services.kit.consumer_service import build_consumer_app
+from services.kit.errors import answer_errors
 from services.kit.messaging import EventRouter
 from services.kit.settings import LinkSigningSettings
 from services.notifications.adapters.convention_contacts import ConventionContacts
@@ -24,7 +25,7 @@ from services.notifications.adapters.pushes import PUSHES, Pushes
 from services.notifications.adapters.smtp import SmtpSettings
 from services.notifications.adapters.staff_contacts import StaffContacts
 from services.notifications.adapters.stream_tickets import UsedStreamTickets
-from services.notifications.api import ROUTERS
+from services.notifications.api import REFUSALS, ROUTERS
 from services.notifications.domain.email import RetryPolicy
 from services.notifications.handlers import Handlers
 from services.notifications.use_cases.directory import Directory
@@ -84,6 +85,7 @@ def build_app(settings: NotificationsSettings) -> FastAPI:
         indexes=INDEXES,
         setup_database=forget_former,
     )
+    answer_errors(app, REFUSALS)
     smtp = SmtpSettings(
         settings.smtp_host,
         settings.smtp_port,

@@ -62,12 +62,12 @@ async def stream_listener(
         caller = await caller_of_token(request, header[7:])
         return Listener(caller.staff_id, caller.expires_at)
     if not ticket:
-        raise unauthorized("Ticket de flux requis : demandez-en un par POST /stream-tickets.")
+        raise unauthorized("Ticket de flux requis : demandez-en un par POST /stream-tickets.", "ticket_required")
     tickets: StreamTickets = request.app.state.stream_tickets
     try:
         opened = await tickets.open(ticket)
     except InvalidTicket as error:
-        raise unauthorized(str(error)) from error
+        raise unauthorized(str(error), "invalid_ticket") from error
     await refuse_closed(request, opened.staff_id)
     return Listener(opened.staff_id, opened.stream_until)
 

@@ -22,7 +22,7 @@ from typing import Any
 import uvicorn
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
-from fastapi import FastAPI, HTTPException
+from fastapi import FastAPI
 from fastapi.responses import HTMLResponse
 
 LINK = re.compile(r"(https?://[^\s<]+)")
@@ -105,11 +105,11 @@ def web(mailbox: Mailbox) -> FastAPI:
         return {"messages": 0}
 
     @app.get("/messages/{index}/html", response_class=HTMLResponse)
-    async def rich(index: int) -> str:
+    async def rich(index: int) -> HTMLResponse:
         """A message's HTML part as the recipient's mail client shows it."""
         if not 0 <= index < len(mailbox.messages) or not mailbox.messages[index].get("html"):
-            raise HTTPException(404, "Pas de partie HTML pour ce courriel.")
-        return str(mailbox.messages[index]["html"])
+            return HTMLResponse("<p>Pas de partie HTML pour ce courriel.</p>", status_code=404)
+        return HTMLResponse(str(mailbox.messages[index]["html"]))
 
     @app.get("/", response_class=HTMLResponse)
     async def page() -> str:

@@ -3,26 +3,23 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
-from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi import FastAPI
 from pydantic import Field
 
 from services.kit.consumer_service import build_consumer_app
-from services.kit.http import answer_invalid_input, error_response
+from services.kit.errors import Said, answer_errors
 from services.kit.messaging import EventRouter
-from services.kit.outbox import ConcurrentUpdate
 from services.kit.settings import LinkSigningSettings
 from services.placements import handlers
-from services.placements.adapters.conventions import CONVENTIONS, Conventions, NotFound, prepare_database
+from services.placements.adapters.conventions import CONVENTIONS, Conventions, prepare_database
 from services.placements.adapters.indexes import INDEXES
 from services.placements.adapters.projections import Projections
 from services.placements.api import ROUTERS
-from services.placements.domain.convention import Refused
 from services.placements.domain.lifecycle import NotYours, RefusedTransition
-from services.placements.domain.party_links import LinkRefused
 from services.placements.use_cases.agency_settings import AgencySettings
-from services.placements.use_cases.conventions import ConventionService, UnknownBeneficiary
+from services.placements.use_cases.conventions import ConventionService
 from services.placements.use_cases.documents import Documents
 from services.placements.use_cases.erasure import Erasure
 from services.placements.use_cases.party_links import PartyLinks
@@ -35,27 +32,17 @@ class PlacementsSettings(LinkSigningSettings):
     scheduler_seconds: float = Field(default=60, gt=0, description="how often reminders and time's steps are checked")
 
 
-def add_error_handlers(app: FastAPI) -> None:
-    async def refused(request: Request, error: Exception) -> JSONResponse:
-        if isinstance(error, RefusedTransition):
-            body = {"detail": str(error), "status": error.current, "allowed": list(error.allowed)}
-            return JSONResponse(body, status_code=403 if isinstance(error, NotYours) else 409)
-        if isinstance(error, ConcurrentUpdate):
-            return error_response(409, "this convention changed meanwhile: read it again and retry")
-        return error_response(409, str(error))
+# what placements' domain refuses that the kit does not already say (`Refusal`s, `InvalidInput` and
+# `ConcurrentUpdate` are the kit's): the status the convention is in and what it allows travel with it
+def _transition(error: Exception) -> dict[str, Any]:
+    assert isinstance(error, RefusedTransition)
+    return {"status": error.current, "allowed": list(error.allowed)}
 
-    async def missing(request: Request, error: Exception) -> JSONResponse:
-        return error_response(404, str(error) if isinstance(error, UnknownBeneficiary) else f"no convention {error}")
 
-    async def link_refused(request: Request, error: Exception) -> JSONResponse:
-        assert isinstance(error, LinkRefused)
-        return error_response(error.status_code, str(error))
-
-    answer_invalid_input(app)
-    for kind in (Refused, RefusedTransition, ConcurrentUpdate):
-        app.add_exception_handler(kind, refused)
-    app.add_exception_handler(NotFound, missing)
-    app.add_exception_handler(LinkRefused, link_refused)
+REFUSALS: dict[type[Exception], Said] = {
+    RefusedTransition: Said(409, "convention_wrong_status", extra=_transition),
+    NotYours: Said(403, "not_your_step", extra=_transition),
+}
 
 
 def build_app(settings: PlacementsSettings) -> FastAPI:
@@ -80,5 +67,5 @@ def build_app(settings: PlacementsSettings) -> FastAPI:
     app.state.party_links = PartyLinks(service)
     app.state.agency_settings = AgencySettings(projections)
     app.state.documents = Documents(conventions, app.state.agency_directory)
-    add_error_handlers(app)
+    answer_errors(app, REFUSALS)
     return app

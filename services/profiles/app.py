@@ -8,6 +8,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from pydantic import Field, model_validator
 
+from services.kit.errors import answer_errors
 from services.kit.http import create_app
 from services.kit.identity import TokenVerifier
 from services.kit.messaging import EventRouter
@@ -25,7 +26,7 @@ from services.profiles.adapters.refresh_tokens import RefreshTokens
 from services.profiles.adapters.staff import COLLECTION as STAFF
 from services.profiles.adapters.staff import StaffAccounts
 from services.profiles.adapters.tokens import TokenIssuer
-from services.profiles.api import EXCEPTION_HANDLERS, ROUTERS
+from services.profiles.api import REFUSALS, ROUTERS
 from services.profiles.use_cases.agencies import AgencyService
 from services.profiles.use_cases.beneficiaries import BeneficiaryService
 from services.profiles.use_cases.lived_paths import LivedPathService
@@ -77,8 +78,7 @@ def build_app(settings: ServiceSettings) -> FastAPI:
         description="Agencies, staff, beneficiaries and their project, peers and their lived paths.",
         routers=ROUTERS,
     )
-    for exception, handler in EXCEPTION_HANDLERS.items():
-        app.add_exception_handler(exception, handler)
+    answer_errors(app, REFUSALS)
     issuer = TokenIssuer(
         settings.private_key_pem(),
         issuer=settings.auth_issuer,

@@ -6,13 +6,22 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request, status
+from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from services.contracts.links import PEER_PROFILE
-from services.kit import links
 from services.kit.auth import is_operator_token
-from services.kit.identity import AGENCY_ROLES, Caller, CurrentCaller, Role, caller_of_token
+from services.kit.domain import Forbidden, Gone
+from services.kit.identity import (
+    AGENCY_ROLES,
+    CLOSED_ACCOUNT,
+    NO_TOKEN,
+    Caller,
+    CurrentCaller,
+    Role,
+    caller_of_token,
+    unauthorized,
+)
 from services.profiles.adapters.tokens import TokenIssuer
 from services.profiles.domain.access import OperatorOrStaff
 from services.profiles.domain.peer import Peer
@@ -67,7 +76,7 @@ async def operator_or_staff(
     request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 ) -> OperatorOrStaff:
     if credentials is None:
-        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "a bearer token is required", {"WWW-Authenticate": "Bearer"})
+        raise unauthorized(NO_TOKEN, "token_required")
     if is_operator_token(request, credentials.credentials):
         return OperatorOrStaff(operator=True)
     return OperatorOrStaff(operator=False, caller=await caller_of_token(request, credentials.credentials))
@@ -81,13 +90,17 @@ async def open_agency_staff(caller: CurrentCaller, staff: StaffServiceDep) -> Ca
     stops working here at once, not when it expires."""
     if caller.has(*AGENCY_ROLES):
         if await staff.is_closed(caller.staff_id):
-            raise HTTPException(
-                status.HTTP_401_UNAUTHORIZED, "this account has been closed", {"WWW-Authenticate": "Bearer"}
-            )
+            raise unauthorized(CLOSED_ACCOUNT, "account_closed")
         return caller
     if caller.has(Role.REGIONAL_COORDINATOR):
-        raise HTTPException(status.HTTP_403_FORBIDDEN, "regional coordinators see aggregates: GET /stats/beneficiaries")
-    raise HTTPException(status.HTTP_403_FORBIDDEN, "this needs a counsellor, validator or agency admin")
+        raise Forbidden(
+            "Un coordinateur régional voit les chiffres de la région (tableau de bord), pas les dossiers des agences.",
+            code="agency_staff_only",
+        )
+    raise Forbidden(
+        "Cette action est réservée au personnel d'une agence (conseiller, valideur ou administrateur).",
+        code="agency_staff_only",
+    )
 
 
 OpenAgencyStaff = Annotated[Caller, Depends(open_agency_staff)]
@@ -96,17 +109,10 @@ OpenAgencyStaff = Annotated[Caller, Depends(open_agency_staff)]
 async def own_peer(token: str, request: Request, peers: PeerServiceDep) -> Peer:
     """The peer a link was signed for (`services.contracts.links.PEER_PROFILE`): the link is the
     credential. Refusals are in French, for the person holding the phone."""
-    try:
-        peer_id = PEER_PROFILE.subject(request.app.state.link_key, token)
-    except links.LinkExpired as error:
-        raise HTTPException(
-            status.HTTP_410_GONE, "Ce lien a expiré : le prochain e-mail de Parcours en contient un neuf."
-        ) from error
-    except links.InvalidLink as error:
-        raise HTTPException(status.HTTP_403_FORBIDDEN, "Ce lien n'est pas valide (incomplet ou modifié).") from error
+    peer_id = PEER_PROFILE.opened(request.app.state.link_key, token)
     found = await peers.linked(peer_id)
     if found is None:
-        raise HTTPException(status.HTTP_410_GONE, "Vous n'êtes plus inscrit comme pair sur Parcours.")
+        raise Gone("Vous n'êtes plus inscrit comme pair sur Parcours.", code="peer_gone")
     return found
 
 

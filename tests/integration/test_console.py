@@ -254,8 +254,8 @@ async def test_an_employer_confirms_on_a_phone_from_the_e_mail_and_the_counsello
     await shoot(counsellor, "conventions-board-desktop")
     await accessible(counsellor)
     await counsellor.goto(f"/console/conventions/{made['convention_id']}")
-    await counsellor.get_by_role("button", name="Envoyer à l'employeur").click()
-    await expect(counsellor.get_by_text("En attente de : Employeur")).to_be_visible()
+    await counsellor.get_by_role("button", name="Envoyer à l'entreprise d'accueil").click()
+    await expect(counsellor.get_by_text("En attente de : Entreprise d'accueil")).to_be_visible()
 
     [invitation] = await mail_to(mail, body["host"]["email"], "Confirmez l'accueil")
     url = LINK.search(invitation["text"])

@@ -216,7 +216,7 @@ async def test_a_peers_last_slot_goes_to_one_of_two_proposals_that_passed_their_
             return_exceptions=True,
         )
         refused = [o for o in outcomes if isinstance(o, Refused)]
-        assert len(refused) == 1 and "no free slot" in str(refused[0]), outcomes
+        assert len(refused) == 1 and "plus de place" in str(refused[0]), outcomes
         month = datetime.now(UTC).strftime("%Y-%m")
         holding = await stores.introductions.holding_slots(card["peer_id"], month)
         assert len(holding) == 1 and memory.load_of(card["peer_id"], month).booked == 1

@@ -290,7 +290,7 @@ async def test_links_refuse_every_misuse_and_leave_the_convention_unchanged(
     tampered = token[:-3] + ("AAA" if not token.endswith("AAA") else "BBB")
     await refused(f"/links/conventions/{mine}/{tampered}/confirm", 403, "pas valide")
     await refused(f"/links/conventions/{mine}/{other_employer.rsplit('/', 1)[1]}/confirm", 403, "autre convention")
-    await refused(employer + "/assessment", 403, "Structure d'accueil", ASSESSMENT)
+    await refused(employer + "/assessment", 403, "Entreprise d'accueil", ASSESSMENT)
     await refused(employer + "/sign", 403, "autre étape")
     payload_link = [
         e.payload for e in await events_of(servers, mine) if e.event_type == "placements.convention.link_issued"
@@ -322,12 +322,12 @@ async def test_legal_limits_are_clear_errors(
     bad = convention(person, start_date="2026-01-05", end_date="2026-01-09")
     bad["host"] = {**bad["host"], "siret": "73282932000075"}
     problems = {p["loc"][-1]: p["msg"] for p in (await draft(placements, nantes, bad)).json()["detail"]}
-    assert set(problems) == {"siret", "start_date"} and "check digit" in problems["siret"]
+    assert set(problems) == {"siret", "start_date"} and problems["siret"].startswith("La clé du SIRET est fausse")
     minor = await new_beneficiary(
         profiles, nantes, birth_year=2011, guardian={"name": "Paul Moreau", "phone": "0601020304"}
     )
     no_guardian = await draft(placements, nantes, convention(minor))
-    assert no_guardian.status_code == 422 and "legal representative" in no_guardian.text
+    assert no_guardian.status_code == 422 and "représentant légal" in no_guardian.text
 
     async def sent(body: dict[str, Any]) -> str:
         convention_id = str((await created(placements, nantes, body))["convention_id"])
@@ -340,14 +340,14 @@ async def test_legal_limits_are_clear_errors(
         nantes,
         convention(person, objective="confirm_project", start_date="2027-03-01", end_date="2027-03-30"),
     )
-    assert sixty_one.status_code == 422 and "at most 60 days" in sixty_one.text and "61" in sixty_one.text
+    assert sixty_one.status_code == 422 and "60 jours au plus" in sixty_one.text and "61" in sixty_one.text
     await sent(convention(person, objective="confirm_project", start_date="2027-03-01", end_date="2027-03-29"))  # 60
     third = await draft(
         placements,
         nantes,
         convention(person, objective="start_recruitment", start_date="2027-06-01", end_date="2027-06-02"),
     )
-    assert third.status_code == 422 and "at most 2 conventions" in third.text
+    assert third.status_code == 422 and "2 conventions au plus" in third.text
 
     again = await new_beneficiary(profiles, nantes)
     original = (await created(placements, nantes, convention(again, start_date="2027-05-03", end_date="2027-05-14")))[
@@ -368,13 +368,13 @@ async def test_legal_limits_are_clear_errors(
 
     moved = {**renewal.json()["terms"], "host": {**renewal.json()["terms"]["host"], "siret": "44306184100047"}}
     elsewhere = await placements.put(f"/conventions/{renewal_id}", json=moved, headers=staff)
-    assert elsewhere.status_code == 422 and "host of the convention it renews" in elsewhere.text
+    assert elsewhere.status_code == 422 and "l'entreprise d'accueil de la convention qu'il renouvelle" in elsewhere.text
     await validate(servers, placements, nantes, renewal_id)
     await assess(servers, placements, renewal_id, "2027-05-17", "2027-05-29")
     second = await placements.post(
         f"/conventions/{renewal_id}/renew", json=renewing("2027-06-01", "2027-06-04"), headers=staff
     )
-    assert second.status_code == 422 and "already a renewal" in second.text
+    assert second.status_code == 422 and "déjà un renouvellement" in second.text
 
 
 async def test_the_scheduler_reminds_once_at_the_right_time_even_after_a_restart(

@@ -109,11 +109,11 @@ async def test_a_counsellor_follows_a_beneficiary_from_registration_to_closing(
 @pytest.mark.parametrize(
     ("change", "field", "words"),
     [
-        ({"project": {"target_jobs": ["Z9999"]}}, "target_jobs", "unknown ROME code"),
-        ({"project": {"place_id": "0"}}, "place_id", "unknown place"),
-        ({"project": {"mobility_km": -5}}, "mobility_km", "between 0"),
-        ({"project": {"sectors": ["04"]}}, "sectors", "unknown NAF"),
-        ({"identity": {"birth_year": 2011}}, "guardian", "legal guardian"),
+        ({"project": {"target_jobs": ["Z9999"]}}, "target_jobs", "Métier inconnu (code ROME Z9999)"),
+        ({"project": {"place_id": "0"}}, "place_id", "Commune inconnue"),
+        ({"project": {"mobility_km": -5}}, "mobility_km", "entre 0 et 300 km"),
+        ({"project": {"sectors": ["04"]}}, "sectors", "Secteur inconnu (code NAF 04)"),
+        ({"identity": {"birth_year": 2011}}, "guardian", "représentant légal"),
         ({"project": {"situation": "astronaut"}}, "situation", "Choisissez une valeur"),
     ],
 )

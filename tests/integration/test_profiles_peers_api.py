@@ -120,19 +120,27 @@ async def test_visibility_decides_who_may_read_a_peer(profiles: httpx.AsyncClien
                 ]
             },
             "end_month",
-            "ends before it starts",
+            "La fin précède le début",
         ),
         (
             {"path": [{"kind": "job", "rome_code": "X0000", "start_month": "2021-05", "transition": "chosen"}]},
             "rome_code",
-            "unknown ROME code",
+            "Métier inconnu (code ROME X0000)",
         ),
-        ({"path": [{"kind": "job", "start_month": "2021-05", "transition": "chosen"}]}, "rome_code", "names its ROME"),
-        ({"path": []}, "path", "at least one step"),
-        ({"offer": {"meeting_modes": ["video"], "capacity_per_month": -1}}, "capacity_per_month", "between 0"),
-        ({"visibility": "region", "consent_to_region": False}, "consent_to_region", "consent"),
+        (
+            {"path": [{"kind": "job", "start_month": "2021-05", "transition": "chosen"}]},
+            "rome_code",
+            "nomme son métier",
+        ),
+        ({"path": []}, "path", "au moins une étape"),
+        ({"offer": {"meeting_modes": ["video"], "capacity_per_month": -1}}, "capacity_per_month", "entre 0 et"),
+        ({"visibility": "region", "consent_to_region": False}, "consent_to_region", "consentement"),
         ({"identity": {"first_name": "A", "last_name": "B", "email": "nope"}}, "email", "e-mail"),
-        ({"path": [{"kind": "training", "start_month": "2099-01", "transition": "chosen"}]}, "start_month", "future"),
+        (
+            {"path": [{"kind": "training", "start_month": "2099-01", "transition": "chosen"}]},
+            "start_month",
+            "dans le futur",
+        ),
     ],
 )
 async def test_bad_peer_input_is_answered_422_with_a_message_on_its_field(

@@ -111,12 +111,15 @@ async def test_staff_accounts_are_refused_what_they_may_not_do(profiles: httpx.A
     first = await profiles.post(f"/agencies/{mine}/staff", json=body, headers=admin)
     assert first.status_code == 201
     again = await profiles.post(f"/agencies/{mine}/staff", json={**body, "email": "X@ML.test"}, headers=admin)
-    assert again.status_code == 409 and "already has an account" in again.json()["detail"]
+    assert again.status_code == 409 and again.json()["code"] == "email_taken" and again.json()["field"] == "email"
+    assert again.json()["message"] == "Cette adresse e-mail a déjà un compte."
 
     wrong = await profiles.post("/auth/login", json={"email": "x@ml.test", "password": "pas le bon mot de passe"})
     unknown = await profiles.post("/auth/login", json={"email": "personne@ml.test", "password": PASSWORD})
     assert wrong.status_code == unknown.status_code == 401
-    assert wrong.json()["detail"] == unknown.json()["detail"] == "wrong e-mail or password"
+    assert wrong.json() == unknown.json(), "a wrong password and an unknown address read the same"
+    assert wrong.json()["code"] == "wrong_credentials"
+    assert wrong.json()["message"] == "Adresse e-mail ou mot de passe incorrect."
 
 
 @pytest.mark.parametrize(
@@ -178,7 +181,7 @@ async def test_agencies_are_registered_listed_and_renamed_with_their_events(
         json={"name": "X", "kind": "cio", "region_code": "52", "places_served": ["2988507"]},
         headers=as_operator(),
     )
-    assert outside.status_code == 422 and "not a place of region 52" in outside.text, "Paris is not in region 52"
+    assert outside.status_code == 422 and "hors de la région 52" in outside.text, "Paris is not in region 52"
 
     admin = bearer(await login(profiles, await new_staff(profiles, agency_id, ["agency_admin"], as_operator())))
     listed = (await profiles.get("/agencies", headers=admin)).json()

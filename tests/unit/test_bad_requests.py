@@ -9,7 +9,8 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from pydantic import BaseModel, Field
 
-from services.kit.bad_requests import BodyLimit, WellFormedJson, answer_bad_requests, lone_surrogate
+from services.kit.bad_requests import BodyLimit, WellFormedJson, lone_surrogate
+from services.kit.errors import answer_errors
 
 LIMIT = 10_000
 
@@ -23,7 +24,7 @@ def client() -> TestClient:
     app = FastAPI()
     app.add_middleware(WellFormedJson)
     app.add_middleware(BodyLimit, max_bytes=LIMIT)
-    answer_bad_requests(app)
+    answer_errors(app)
 
     @app.post("/login")
     async def login(body: LoginIn) -> dict[str, str]:
@@ -40,14 +41,13 @@ def test_a_lone_surrogate_is_a_422_on_its_field_without_the_input() -> None:
     body = b'{"email": "agent@ml.test", "password": "secret-\\ud800"}'
     answer = client().post("/login", content=body, headers={"content-type": "application/json"})
     assert answer.status_code == 422
+    message = "Ce texte contient un caractère invalide (un demi-caractère Unicode isolé)."
     assert answer.json() == {
-        "detail": [
-            {
-                "loc": ["body", "password"],
-                "msg": "Ce texte contient un caractère invalide (un demi-caractère Unicode isolé).",
-                "type": "string_unicode",
-            }
-        ]
+        "code": "invalid_input",
+        "field": "password",
+        "message": message,
+        "errors": [{"code": "string_unicode", "field": "password", "message": message}],
+        "detail": [{"loc": ["body", "password"], "msg": message, "type": "string_unicode"}],
     }
     assert "secret" not in answer.text
 
@@ -64,11 +64,8 @@ def test_a_body_over_the_limit_is_a_413_in_french_whether_declared_or_streamed(r
     body = json.dumps({"email": "a" * LIMIT, "password": "p"}).encode()
     declared = client().post(route, content=body, headers={"content-type": "application/json"})
     assert declared.status_code == 413
-    assert declared.json() == {
-        "detail": "Le corps de la requête dépasse la taille permise (9.76562 Ko).",
-        "code": "body_too_large",
-        "field": "body",
-    }
+    message = "Le corps de la requête dépasse la taille permise (9.76562 Ko)."
+    assert declared.json() == {"code": "body_too_large", "field": "body", "message": message, "detail": message}
 
     def chunks() -> object:
         for start in range(0, len(body), 1000):
@@ -86,8 +83,9 @@ def test_a_body_within_the_limit_goes_through() -> None:
 def test_a_body_nested_deeper_than_the_parser_goes_is_a_422_in_french() -> None:
     answer = client().post("/login", content=b"[" * 4000 + b"]" * 4000, headers={"content-type": "application/json"})
     assert answer.status_code == 422
-    [problem] = answer.json()["detail"]
-    assert problem["type"] == "body_unreadable" and problem["msg"].startswith("Le corps de la requête")
+    [problem] = answer.json()["errors"]
+    assert problem["code"] == "body_unreadable" and problem["message"].startswith("Le corps de la requête")
+    assert problem["field"] is None and answer.json()["message"] == problem["message"]
 
 
 def test_a_surrogate_is_found_where_it_is_and_a_pair_is_fine() -> None:

@@ -44,10 +44,10 @@ ALLOWED: dict[tuple[rules.Status, Action], tuple[rules.Status, list[str]]] = {
     (Status.CLOSED, Action.ERASE): (Status.ERASED, ["profiles.person.erased"]),
 }
 REFUSED: dict[tuple[rules.Status, Action], str] = {
-    (Status.CLOSED, Action.CHANGE): "a closed beneficiary cannot be changed",
-    (Status.CLOSED, Action.CLOSE): "already closed",
-    (Status.CLOSED, Action.LEAVE_MATCHING): "a closed beneficiary is out of matching already",
-    **{(Status.ERASED, action): "an erased beneficiary is gone" for action in Action},
+    (Status.CLOSED, Action.CHANGE): "Cet accompagnement est clos : le dossier ne change plus.",
+    (Status.CLOSED, Action.CLOSE): "Cet accompagnement est déjà clos.",
+    (Status.CLOSED, Action.LEAVE_MATCHING): "Cet accompagnement est clos : il n'est déjà plus proposé aux pairs.",
+    **{(Status.ERASED, action): "Ce dossier a été effacé." for action in Action},
 }
 ACTORS: dict[Action, set[Actor]] = {
     Action.CHANGE: {Actor.AGENCY_STAFF},

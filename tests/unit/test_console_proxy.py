@@ -9,11 +9,13 @@ from fastapi.testclient import TestClient
 
 from services.console.adapters.upstreams import Upstreams
 from services.console.api import proxy
+from services.kit.errors import answer_errors
 from tests.conftest import free_port
 
 
 def console(transport: httpx.AsyncBaseTransport | None = None) -> TestClient:
     app = FastAPI()
+    answer_errors(app)  # as every service's app does (`kit.http.create_app`)
     app.include_router(proxy.router)
     app.state.upstreams = Upstreams(
         {
@@ -51,9 +53,20 @@ def test_a_request_goes_to_its_service_with_its_method_path_query_body_and_token
 def test_an_unknown_service_is_a_404_and_a_silent_one_a_502_that_says_which() -> None:
     client = console()
     unknown = client.get("/api/billing/invoices")
-    assert unknown.status_code == 404 and "billing" in unknown.json()["detail"]
+    assert unknown.status_code == 404 and unknown.json()["code"] == "unknown_service"
+    assert unknown.json()["message"].startswith("Cette adresse n'existe pas")
     silent = client.get("/api/matching/introductions")
-    assert silent.status_code == 502 and "matching" in silent.json()["detail"]
+    assert silent.status_code == 502 and silent.json()["code"] == "upstream_unavailable"
+    assert silent.json()["message"] == "Le service « mises en relation » ne répond pas : réessayez dans un instant."
+
+
+def test_a_service_too_slow_is_a_french_504() -> None:
+    def upstream(request: httpx.Request) -> httpx.Response:
+        raise httpx.WriteTimeout("too slow", request=request)
+
+    slow = console(httpx.MockTransport(upstream)).get("/api/placements/conventions")
+    assert slow.status_code == 504 and slow.json()["code"] == "upstream_timeout"
+    assert slow.json()["message"].startswith("Le service « immersions » a mis trop de temps à répondre")
 
 
 def test_requests_go_to_each_instance_in_turn_and_skip_one_that_refuses_connections() -> None:

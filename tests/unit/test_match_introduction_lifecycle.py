@@ -286,7 +286,7 @@ def test_a_proposal_that_does_not_hold_together_is_refused_field_by_field(change
 
 
 def test_a_decline_says_why_before_anything_else() -> None:
-    with pytest.raises(InvalidInput, match="why"):
+    with pytest.raises(InvalidInput, match="pourquoi"):
         decide(in_status(Status.EXPIRED), Answer(False), Actor.PEER, NOW)
 
 
@@ -309,7 +309,7 @@ def test_a_peer_is_reminded_once() -> None:
 
 
 def test_a_meeting_is_held_in_a_way_both_agreed_on() -> None:
-    with pytest.raises(InvalidInput, match="agreed on in_person"):
+    with pytest.raises(InvalidInput, match="façons de se rencontrer convenues"):
         decide(in_status(Status.ACCEPTED), RecordMeeting(date(2026, 11, 1), "video"), Actor.COUNSELLOR, NOW)
     met, [event] = decide(in_status(Status.ACCEPTED), RecordMeeting(date(2026, 11, 1), None), Actor.SYSTEM, NOW)
     assert met.meeting is not None and met.meeting.mode is None and event.payload["held_on"] == "2026-11-01"
@@ -325,9 +325,9 @@ def test_each_side_gives_its_feedback_once_and_a_meeting_that_took_place_follows
     assert set(by_peer.feedback) == {Side.BENEFICIARY, Side.PEER} and event.payload["side"] == "peer"
     with pytest.raises(RefusedTransition, match="beneficiary has already given feedback"):
         decide(by_peer, feedback, Actor.COUNSELLOR, LATER)
-    with pytest.raises(InvalidInput, match="how useful"):
+    with pytest.raises(InvalidInput, match="combien la rencontre a été utile"):
         decide(accepted, GiveFeedback(True, None), Actor.PEER, LATER)
-    with pytest.raises(InvalidInput, match="not rated"):
+    with pytest.raises(InvalidInput, match="ne se note pas"):
         decide(accepted, GiveFeedback(False, 3), Actor.PEER, LATER)
     assert not meeting_follows(in_status(Status.MET), feedback), "already recorded"
 

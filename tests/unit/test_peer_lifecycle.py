@@ -45,11 +45,11 @@ ALLOWED: dict[tuple[rules.Stage, Action], tuple[rules.Stage, list[str]]] = {
     (Stage.WITHDRAWN, Action.ERASE): (Stage.ERASED, ["profiles.person.erased"]),
 }
 REFUSED: dict[tuple[rules.Stage, Action], str] = {
-    (Stage.WITHDRAWN, Action.UPDATE): "a withdrawn peer cannot be changed",
-    (Stage.WITHDRAWN, Action.PAUSE): "a withdrawn peer cannot be paused",
-    (Stage.WITHDRAWN, Action.RESUME): "a withdrawn peer cannot be paused",
-    (Stage.WITHDRAWN, Action.WITHDRAW): "already withdrawn",
-    **{(Stage.ERASED, action): "an erased peer is gone" for action in Action},
+    (Stage.WITHDRAWN, Action.UPDATE): "Ce pair s'est retiré : son profil ne change plus.",
+    (Stage.WITHDRAWN, Action.PAUSE): "Ce pair s'est retiré : il ne peut plus être mis en pause.",
+    (Stage.WITHDRAWN, Action.RESUME): "Ce pair s'est retiré : il ne peut plus reprendre.",
+    (Stage.WITHDRAWN, Action.WITHDRAW): "Ce pair s'est déjà retiré.",
+    **{(Stage.ERASED, action): "Ce pair a été effacé." for action in Action},
 }
 ACTORS: dict[Action, set[Actor]] = {
     Action.UPDATE: {Actor.AGENCY_STAFF, Actor.PEER},

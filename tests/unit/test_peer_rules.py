@@ -51,11 +51,11 @@ def test_publishing_orders_the_path_and_separates_the_card_from_the_contact() ->
 def test_path_rules() -> None:
     today = date(2026, 11, 27)
     problems = dict(rules.path_problems((step(start="2021-05", end="2020-01"),), today))
-    assert problems == {"path[0].end_month": "ends before it starts"}
-    assert rules.path_problems((step(start="2026-12"),), today)[0][1] == "cannot be in the future"
+    assert problems == {"path[0].end_month": "La fin précède le début de cette étape."}
+    assert rules.path_problems((step(start="2026-12"),), today)[0][1] == "Ce mois est dans le futur."
     assert rules.path_problems((step(rome=None),), today)[0][0] == "path[0].rome_code"
     assert rules.path_problems((step(StepKind.UNEMPLOYMENT, rome=None),), today) == []
-    assert rules.path_problems((step(start="2021-13"),), today)[0][1] == "must be a month written YYYY-MM"
+    assert rules.path_problems((step(start="2021-13"),), today)[0][1] == "Indiquez un mois sous la forme AAAA-MM."
 
 
 def test_only_what_changed_is_announced() -> None:
@@ -74,7 +74,7 @@ def test_an_update_is_checked_like_a_publication() -> None:
     peer, _ = rules.publish(a_peer())
     with pytest.raises(rules.InvalidPeer) as refused:
         decide(peer, Update(replace(peer, path=())), Actor.PEER, NOW)
-    assert refused.value.problems == [("path", "a lived path has at least one step")]
+    assert refused.value.problems == [("path", "Un parcours vécu a au moins une étape.")]
 
 
 def test_pause_is_idempotent_and_a_withdrawn_peer_is_final() -> None:

@@ -10,6 +10,7 @@ import pytest
 
 from services.placements.domain.lifecycle import (
     FINAL,
+    STATUS_LABELS,
     TRANSITIONS,
     Action,
     Actor,
@@ -17,6 +18,7 @@ from services.placements.domain.lifecycle import (
     RefusedTransition,
     Status,
     Validation,
+    action_label,
     allowed_actions,
     next_status,
     waiting_for,
@@ -47,7 +49,7 @@ def test_an_allowed_transition_takes_its_actors_to_the_next_status(
         else:
             with pytest.raises(NotYours) as refused:
                 next_status(current, action, frozenset({actor}), validation)
-            assert "only the" in str(refused.value) and refused.value.current is current
+            assert str(refused.value).startswith("Seuls peuvent ") and refused.value.current is current
 
 
 @pytest.mark.parametrize(("current", "action", "validation"), FORBIDDEN, ids=lambda v: str(v))
@@ -58,10 +60,10 @@ def test_a_forbidden_transition_says_the_status_and_what_is_allowed(
         next_status(current, action, frozenset(Actor), validation)
     error = refused.value
     assert not isinstance(error, NotYours)
-    assert error.current is current and current.value in str(error)
+    assert error.current is current and f"« {STATUS_LABELS[current].lower()} »" in str(error)
     assert error.allowed == allowed_actions(current, validation)
     for allowed in error.allowed:
-        assert allowed.value in str(error)
+        assert action_label(allowed) in str(error)
 
 
 def walk(steps: list[tuple[Action, Actor]], validation: Validation) -> list[Status]:
@@ -100,7 +102,7 @@ def test_the_whole_way_with_a_one_step_agency() -> None:
 
 
 def test_a_two_step_agency_needs_the_counsellors_pre_validation_first() -> None:
-    with pytest.raises(RefusedTransition, match="pre_validate"):
+    with pytest.raises(RefusedTransition, match="pré-valider"):
         next_status(Status.SIGNED, Action.VALIDATE, frozenset({Actor.VALIDATOR}), Validation.TWO_STEP)
     assert next_status(Status.SIGNED, Action.PRE_VALIDATE, frozenset({Actor.COUNSELLOR}), Validation.TWO_STEP) is (
         Status.PRE_VALIDATED

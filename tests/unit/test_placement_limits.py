@@ -32,7 +32,7 @@ def fields(problems: list[tuple[str, str]]) -> list[str]:
 def test_one_month_date_to_date() -> None:
     assert period_problems(date(2027, 3, 15), date(2027, 4, 14), TODAY) == []
     refused = period_problems(date(2027, 3, 15), date(2027, 4, 15), TODAY)
-    assert fields(refused) == ["end_date"] and "2027-04-14" in refused[0][1]
+    assert fields(refused) == ["end_date"] and "14 avril 2027" in refused[0][1]
     assert latest_end(date(2027, 1, 31)) == date(2027, 2, 28)
     assert latest_end(date(2027, 12, 10)) == date(2028, 1, 9)
 
@@ -88,11 +88,11 @@ def test_61_days_with_one_host_are_refused_60_accepted_renewals_included() -> No
 def test_one_renewal_only_when_objectives_were_not_met() -> None:
     original = Stay("a", date(2027, 1, 4), date(2027, 1, 29), CONFIRM)
     assert renewal_problems(original, objectives_met=False, renewals=0) == []
-    assert "met" in renewal_problems(original, objectives_met=True, renewals=0)[0][1]
-    assert "renew after" in renewal_problems(original, objectives_met=None, renewals=0)[0][1]
-    assert "already renewed" in renewal_problems(original, objectives_met=False, renewals=1)[0][1]
+    assert "atteints" in renewal_problems(original, objectives_met=True, renewals=0)[0][1]
+    assert "après le bilan" in renewal_problems(original, objectives_met=None, renewals=0)[0][1]
+    assert "déjà été renouvelée" in renewal_problems(original, objectives_met=False, renewals=1)[0][1]
     second = Stay("b", date(2027, 2, 1), date(2027, 2, 12), CONFIRM, renewal_of="a")
-    assert "already a renewal" in renewal_problems(second, objectives_met=False, renewals=0)[0][1]
+    assert "déjà un renouvellement" in renewal_problems(second, objectives_met=False, renewals=0)[0][1]
 
 
 def test_the_schedule_respects_daily_and_weekly_hours() -> None:

@@ -78,7 +78,7 @@ async def test_an_agency_changes_only_its_own_peers() -> None:
     peers_service, _, _ = service()
     peer = await peers_service.publish(a_peer(), consent_months=12)
     other = replace(COUNSELLOR, agency_id="b")
-    with pytest.raises(NotFound, match="recruited by your agency"):
+    with pytest.raises(NotFound, match="recruté par votre agence"):
         await peers_service.pause(peer.peer_id, other, True)
 
 

@@ -24,6 +24,10 @@ def forwarded(headers: Mapping[str, str]) -> dict[str, str]:
     return {name: value for name, value in headers.items() if name.lower() not in NOT_FORWARDED}
 
 
+class UpstreamTimedOut(Exception):
+    """The service took longer than the proxy waits (`proxy_timeout_seconds`): a 504."""
+
+
 class Upstream:
     """The instances of one service, from a comma-separated list of base URLs."""
 
@@ -56,7 +60,8 @@ class Upstreams:
         forwarded_for: str,
     ) -> httpx.Response | None:
         """The first answer of the service's instances in turn, still streaming (the caller closes it);
-        None when none answers. An error after the request may have been sent is not tried again."""
+        None when none answers, UpstreamTimedOut when one took too long. An error after the request may have
+        been sent is not tried again."""
         sent_headers = forwarded(headers) | {"x-forwarded-for": forwarded_for}
         for base in self.services[service].in_turn():
             outgoing = self.client.build_request(
@@ -66,6 +71,9 @@ class Upstreams:
                 return await self.client.send(outgoing, stream=True)
             except httpx.ConnectError as error:  # refused before anything was sent: the next instance may answer
                 log.warning("proxy to %s at %s failed: %s", service, base, error)
+            except httpx.TimeoutException as error:  # sent, perhaps: not tried again
+                log.warning("proxy to %s at %s timed out: %s", service, base, error)
+                raise UpstreamTimedOut(service) from error
             except httpx.TransportError as error:
                 log.warning("proxy to %s at %s failed: %s", service, base, error)
                 return None

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Response, status
+from fastapi import APIRouter, Depends, Query, Response
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, Field
 
 from services.console.deps import DashboardDep
 from services.console.domain.funnel import SECTOR_LABELS, STAGE_LABELS, BadQuery, Row, Stage, totals
 from services.console.use_cases.dashboard import NotForYou, UnknownAgency
+from services.kit.domain import Forbidden, NotFound
 from services.kit.identity import CurrentCaller
 from services.kit.spreadsheet import spreadsheet_csv
 
@@ -45,9 +46,9 @@ async def _funnel(
     try:
         reading = await dashboard.funnel(caller, agency, since, until, by)
     except NotForYou as refused:
-        raise HTTPException(status.HTTP_403_FORBIDDEN, str(refused)) from refused
+        raise Forbidden(str(refused), code="dashboard_not_for_you") from refused
     except UnknownAgency as unknown:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, str(unknown)) from unknown
+        raise NotFound(str(unknown), code="agency_not_found", field="agency") from unknown
     except BadQuery as bad:  # answered as FastAPI answers a bad query, the shape the OpenAPI document gives
         raise RequestValidationError([{"loc": ("query", bad.field), "msg": str(bad), "type": "value_error"}]) from bad
     return Funnel(

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from html import escape
+from pathlib import Path
 
-from fastapi import APIRouter
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi import APIRouter, Request
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
 
 router = APIRouter(include_in_schema=False)
+STATIC = Path(__file__).parent.parent / "static"
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,7 @@ Notifications <span id="unread" class="badge">0</span><span class="visually-hidd
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title} · Parcours</title>
 <link rel="stylesheet" href="/static/app.css">
+<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">
 </head>
 <body data-staff="{str(page.staff).lower()}">
 <a class="skip" href="#main">Aller au contenu</a>
@@ -93,6 +96,63 @@ for _path, _page in {
     "/links/peers/{token}": Page("link_peer", "Mon profil de pair", staff=False),
 }.items():
     _add(_path, _page)
+
+
+# what a person reads instead of JSON when a page's address is wrong, or when something fails
+PAGE_ERRORS: dict[int, tuple[str, str]] = {
+    404: ("Page introuvable", "L'adresse demandée n'existe pas, ou plus. Vérifiez-la, ou repartez de l'accueil."),
+    405: ("Page introuvable", "Cette adresse ne s'ouvre pas ainsi. Repartez de l'accueil."),
+}
+SERVER_ERROR = (
+    "Une erreur est survenue",
+    "La page n'a pas pu s'afficher. Réessayez dans un instant ; si cela se reproduit, prévenez votre "
+    "administrateur en indiquant l'heure.",
+)
+
+
+def error_page(status_code: int) -> HTMLResponse:
+    """The console's own page for a wrong address (404) or a failure (5xx): French, with a way back."""
+    title, text = PAGE_ERRORS.get(status_code, SERVER_ERROR if status_code >= 500 else PAGE_ERRORS[404])
+    return HTMLResponse(
+        f"""<!doctype html>
+<html lang="fr">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title} · Parcours</title>
+<link rel="stylesheet" href="/static/app.css">
+<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">
+</head>
+<body>
+<a class="skip" href="#main">Aller au contenu</a>
+<header class="bar"><a class="brand" href="/console">Parcours</a></header>
+<main id="main" tabindex="-1">
+<h1 id="title">{title}</h1>
+<div class="card" role="alert" data-status="{status_code}">
+<p>{text}</p>
+<p><a href="/console">Revenir à l'accueil</a></p>
+</div>
+</main>
+</body>
+</html>""",
+        status_code=status_code,
+        headers={"Cache-Control": "no-store"},
+    )
+
+
+def wants_page(request: Request) -> bool:
+    """A person's browser asking for a page (not a script, a file or an API, which keep their JSON)."""
+    path = request.url.path
+    return (
+        request.method == "GET"
+        and not path.startswith(("/api/", "/static/"))
+        and "text/html" in request.headers.get("accept", "")
+    )
+
+
+@router.get("/favicon.ico", include_in_schema=False)
+async def favicon() -> FileResponse:
+    return FileResponse(STATIC / "favicon.svg", media_type="image/svg+xml")
 
 
 @router.get("/")

@@ -6,37 +6,57 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from fastapi import APIRouter, HTTPException, Request, status
+from fastapi import APIRouter, Request, status
 from fastapi.responses import StreamingResponse
 from starlette.background import BackgroundTask
 
-from services.console.adapters.upstreams import forwarded
+from services.console.adapters.upstreams import UpstreamTimedOut, forwarded
 from services.console.deps import UpstreamsDep
+from services.kit.errors import ApiRefusal
 
 router = APIRouter(include_in_schema=False)
+
+SERVICE_NAMES = {
+    "profiles": "profils",
+    "matching": "mises en relation",
+    "placements": "immersions",
+    "notifications": "notifications",
+}
 
 
 @router.api_route("/api/{service}/{path:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
 async def forward(service: str, path: str, request: Request, upstreams: UpstreamsDep) -> StreamingResponse:
     if service not in upstreams.services:
-        raise HTTPException(
-            status.HTTP_404_NOT_FOUND, f"no service {service!r}: one of {', '.join(upstreams.services)}"
+        raise ApiRefusal(
+            status.HTTP_404_NOT_FOUND,
+            "unknown_service",
+            f"Cette adresse n'existe pas : les services sont {', '.join(upstreams.services)}.",
         )
     written = as_written(request, service, path)
     if any(segment in (".", "..") for segment in written.split("/")):  # would climb out on the way
-        raise HTTPException(status.HTTP_404_NOT_FOUND, "Cette adresse n'existe pas.")
-    answer = await upstreams.send(
-        service,
-        request.method,
-        written,
-        query=request.url.query,
-        headers=request.headers,
-        body=await request.body(),  # the APIs take small JSON bodies; kept to be sent again to another instance
-        forwarded_for=request.client.host if request.client else "",
-    )
+        raise ApiRefusal(status.HTTP_404_NOT_FOUND, "not_found", "Cette adresse n'existe pas.")
+    try:
+        answer = await upstreams.send(
+            service,
+            request.method,
+            written,
+            query=request.url.query,
+            headers=request.headers,
+            body=await request.body(),  # the APIs take small JSON bodies; kept to be sent again to another instance
+            forwarded_for=request.client.host if request.client else "",
+        )
+    except UpstreamTimedOut as error:
+        raise ApiRefusal(
+            status.HTTP_504_GATEWAY_TIMEOUT,
+            "upstream_timeout",
+            f"Le service « {SERVICE_NAMES.get(service, service)} » a mis trop de temps à répondre : "
+            "réessayez dans un instant.",
+        ) from error
     if answer is None:
-        raise HTTPException(
-            status.HTTP_502_BAD_GATEWAY, f"the {service} service does not answer; try again in a moment"
+        raise ApiRefusal(
+            status.HTTP_502_BAD_GATEWAY,
+            "upstream_unavailable",
+            f"Le service « {SERVICE_NAMES.get(service, service)} » ne répond pas : réessayez dans un instant.",
         )
     return StreamingResponse(
         answer.aiter_raw(),

@@ -1,10 +1,10 @@
 // Parcours console: what every page shares — what common.js holds (the session, the API, elements built
 // safely, messages, dates), forms whose errors sit on their fields, and the staff pages' frame with its
 // live notification area (inbox.js).
-import { ApiError, api, freshToken, h, session, signOut } from "./common.js";
+import { ApiError, api, freshToken, h, session, signOut, toast } from "./common.js";
 import { startInbox } from "./inbox.js";
 
-export { ApiError, api, dateFr, h, monthFr, session, timeFr, toast } from "./common.js";
+export { ApiError, api, dateFr, h, monthFr, ofName, session, timeFr, toast } from "./common.js";
 
 export function show(...nodes) {
   const page = document.getElementById("page");
@@ -22,28 +22,10 @@ export function failure(error) {
   return h("div", { class: "errors", role: "alert" }, h("p", {}, describe(error)));
 }
 
-const PYDANTIC = {
-  missing: "Ce champ est obligatoire.",
-  string_too_short: "Ce champ est obligatoire.",
-  string_too_long: "Ce texte est trop long.",
-  int_parsing: "Indiquez un nombre entier.",
-  int_type: "Indiquez un nombre entier.",
-  string_type: "Ce champ est obligatoire.",
-  list_type: "Choisissez au moins une valeur.",
-  float_parsing: "Indiquez un nombre.",
-  date_from_datetime_parsing: "Indiquez une date.",
-  date_parsing: "Indiquez une date.",
-  enum: "Choisissez une valeur de la liste.",
-  literal_error: "Choisissez une valeur de la liste.",
-  bool_parsing: "Indiquez oui ou non.",
-  greater_than_equal: "Cette valeur est trop petite.",
-  less_than_equal: "Cette valeur est trop grande.",
-};
-
+// What a person reads of a refusal: the API's French message (never a code, never English)
 export function describe(error) {
   if (!(error instanceof ApiError)) return "Une erreur inattendue est survenue. Réessayez.";
-  if (typeof error.detail === "string") return error.detail;
-  if (Array.isArray(error.detail)) return "Certains champs sont à corriger.";
+  if (error.errors.length > 1) return "Certains champs sont à corriger.";
   return error.message;
 }
 
@@ -92,7 +74,8 @@ export function onSubmit(form, action) {
   });
 }
 
-// Errors of a 422 on their fields (by the last parts of their `loc`), and a summary that takes the focus
+// A refusal's messages on the fields they name (`field`, a dotted path matched by its last parts), and a
+// summary that takes the focus; a refusal about no field of the form goes to the summary and a toast
 export function showErrors(form, error) {
   form.querySelectorAll(".field-error").forEach((node) => node.remove());
   form.querySelectorAll("[aria-invalid]").forEach((node) => {
@@ -101,14 +84,15 @@ export function showErrors(form, error) {
     described.length ? node.setAttribute("aria-describedby", described.join(" ")) : node.removeAttribute("aria-describedby");
   });
   form.querySelector(".errors")?.remove();
-  const problems = Array.isArray(error?.detail) ? error.detail : [];
+  const problems = error instanceof ApiError ? error.errors.filter((problem) => problem.field) : [];
+  const placed = problems.some((problem) => findField(form, problem.field));
   const summary = h("div", { class: "errors", role: "alert", tabindex: "-1" },
-    h("p", {}, problems.length ? "Le formulaire contient des erreurs :" : describe(error)));
+    h("p", {}, placed ? "Le formulaire contient des erreurs :" : describe(error)));
+  if (!placed) toast(describe(error));
   const list = h("ul");
-  for (const problem of problems) {
-    const path = (problem.loc || []).filter((part) => part !== "body").join(".");
-    const text = problem.msg && problem.type === "value_error" ? problem.msg.replace(/^Value error, /, "")
-      : PYDANTIC[problem.type] || problem.msg;
+  for (const problem of placed ? problems : []) {
+    const path = problem.field;
+    const text = problem.message;
     const target = findField(form, path);
     if (target) {
       const control = target.matches("fieldset") ? target.querySelector("input") : target.querySelector("input, select, textarea");
@@ -122,13 +106,13 @@ export function showErrors(form, error) {
       list.append(h("li", {}, path ? `${path} : ${text}` : text));
     }
   }
-  if (problems.length) summary.append(list);
+  if (placed) summary.append(list);
   form.prepend(summary);
   summary.focus();
 }
 
 function findField(form, path) {
-  const parts = path.split(".");
+  const parts = String(path || "").replace(/\[(\d+)\]/g, ".$1").split(".").filter(Boolean);
   for (let i = 0; i < parts.length; i++) {
     const candidate = parts.slice(i).join(".");
     const found = form.querySelector(`[data-field="${CSS.escape(candidate)}"]`);
@@ -158,7 +142,7 @@ export async function download(service, path, filename, query = {}) {
   const url = new URL(`/api/${service}${path}`, location.origin);
   for (const [key, value] of Object.entries(query)) if (value) url.searchParams.set(key, value);
   const answer = await fetch(url, { headers: { Authorization: `Bearer ${await freshToken()}` } });
-  if (!answer.ok) throw new ApiError(answer.status, (await answer.json().catch(() => ({}))).detail);
+  if (!answer.ok) throw new ApiError(answer.status, await answer.json().catch(() => undefined));
   h("a", { href: URL.createObjectURL(await answer.blob()), download: filename }).click();
 }
 
@@ -219,5 +203,7 @@ export async function staffPage() {
 // Required fields left empty, as the API would list them, so the form says so before sending anything
 export function missing(form) {
   const empty = [...form.querySelectorAll("[required]")].filter((control) => !String(control.value).trim());
-  return empty.length ? new ApiError(422, empty.map((control) => ({ loc: [control.name], type: "missing" }))) : null;
+  if (!empty.length) return null;
+  const errors = empty.map((control) => ({ code: "missing", field: control.name, message: "Ce champ est obligatoire." }));
+  return new ApiError(422, { code: "invalid_input", field: errors[0].field, message: errors[0].message, errors });
 }

@@ -9,11 +9,18 @@ const REFRESH = "parcours.refresh";
 const EXPIRES = "parcours.expires";
 const RENEW_BEFORE_MS = 60_000;
 
+// An API's refusal, in the one shape every service answers: a stable `code`, the `field` it is about
+// (a dotted path, or null) and a French `message`; a 422 lists every problem in `errors`, each in the same
+// shape. Built from such a body, or from a French sentence of the console's own.
 export class ApiError extends Error {
-  constructor(status, detail) {
-    super(typeof detail === "string" ? detail : "La demande n'a pas abouti.");
+  constructor(status, body) {
+    const shaped = body && typeof body === "object" && !Array.isArray(body) && typeof body.message === "string";
+    super(shaped ? body.message : typeof body === "string" && body ? body : "La demande n'a pas abouti.");
     this.status = status;
-    this.detail = detail;
+    this.code = shaped ? body.code : null;
+    this.field = shaped ? body.field ?? null : null;
+    const errors = shaped && Array.isArray(body.errors) ? body.errors : [];
+    this.errors = errors.length || !this.field ? errors : [{ code: this.code, field: this.field, message: this.message }];
   }
 }
 
@@ -114,7 +121,7 @@ export async function api(service, path, { method = "GET", body, query, token } 
   }
   if (answer.status === 401 && ours && document.body.dataset.staff === "true") throw toLogin();
   const data = answer.headers.get("content-type")?.includes("json") ? await answer.json() : await answer.text();
-  if (!answer.ok) throw new ApiError(answer.status, data?.detail ?? data);
+  if (!answer.ok) throw new ApiError(answer.status, typeof data === "object" ? data : undefined);
   return data;
 }
 
@@ -141,7 +148,10 @@ export function toast(text, href) {
   setTimeout(() => item.remove(), 8000);
 }
 
+// "1er janvier 2027", "15 mars 2027": the first of the month is written 1er
 export const dateFr = (value) => value ? new Date(value.length === 10 ? `${value}T12:00:00` : value)
-  .toLocaleDateString("fr-FR", { day: "numeric", month: "long", year: "numeric" }) : "";
+  .toLocaleDateString("fr-FR", { day: "numeric", month: "long", year: "numeric" }).replace(/^1 /, "1er ") : "";
+// "de Marc", "d'Ibrahim", "d'Hugo": the preposition before a name, elided before a vowel or a mute h
+export const ofName = (name) => (/^[aeiouyhàâäéèêëîïôöùûüœ]/i.test(String(name).trim()) ? `d'${name}` : `de ${name}`);
 export const timeFr = (value) => new Date(value).toLocaleString("fr-FR", { dateStyle: "short", timeStyle: "short" });
 export const monthFr = (value) => value ? new Date(`${value}-01T12:00:00`).toLocaleDateString("fr-FR", { month: "long", year: "numeric" }) : "aujourd'hui";

@@ -15,9 +15,9 @@ export const INTRODUCTION_STATUS = { proposed: "En attente de réponse", accepte
   expired: "Expirée", cancelled: "Annulée", met: "Rencontre faite" };
 export const OBJECTIVES = { discover: "Découvrir un métier ou un secteur d'activité",
   confirm_project: "Confirmer un projet professionnel", start_recruitment: "Initier une démarche de recrutement" };
-export const PARTIES = { counsellor: "Conseiller", validator: "Valideur", employer: "Employeur", tutor: "Tuteur",
+export const PARTIES = { counsellor: "Conseiller", validator: "Valideur", employer: "Entreprise d'accueil", tutor: "Tuteur",
   beneficiary: "Bénéficiaire", legal_representative: "Représentant légal", system: "Plateforme" };
-export const ACTIONS = { send: "Envoyer à l'employeur", revise: "Reprendre en brouillon", pre_validate: "Pré-valider",
+export const ACTIONS = { send: "Envoyer à l'entreprise d'accueil", revise: "Reprendre en brouillon", pre_validate: "Pré-valider",
   validate: "Valider", reject: "Refuser", cancel: "Annuler la convention" };
 export const ATTENDANCE = { completed: "Présent sur toute la période", partly: "Présent une partie de la période",
   did_not_show: "Ne s'est pas présenté" };
@@ -27,14 +27,14 @@ export const CONTRACTS = { cdi: "CDI", cdd: "CDD", interim: "Intérim", apprenti
 export const WEEKDAYS = { monday: "Lundi", tuesday: "Mardi", wednesday: "Mercredi", thursday: "Jeudi", friday: "Vendredi",
   saturday: "Samedi", sunday: "Dimanche" };
 export const STOP_REASONS = { not_fitting_path: "Ne correspond pas au parcours", incomplete: "Dossier incomplet",
-  beneficiary_withdrew: "Le bénéficiaire renonce", employer_withdrew: "L'employeur renonce", found_a_job: "Emploi trouvé",
+  beneficiary_withdrew: "Le bénéficiaire renonce", employer_withdrew: "L'entreprise d'accueil renonce", found_a_job: "Emploi trouvé",
   health: "Santé", other: "Autre (préciser)" };
 export const DECLINE_REASONS = { no_capacity: "Pas de disponibilité", dates: "Les dates ne conviennent pas",
   not_suitable: "Le poste ne s'y prête pas", other: "Autre (préciser)" };
 export const PEER_DECLINE = { no_time: "Pas le temps en ce moment", not_my_field: "Ce n'est pas mon domaine",
   too_far: "C'est trop loin", not_now: "Pas maintenant", other: "Autre" };
-export const DONE = { draft: "Brouillon créé", send: "Envoyée à l'employeur", confirm: "Confirmée par l'employeur",
-  decline: "Refusée par l'employeur", revise: "Reprise en brouillon", sign: "Signée", sign_last: "Signée par tous",
+export const DONE = { draft: "Brouillon créé", send: "Envoyée à l'entreprise d'accueil", confirm: "Confirmée par l'entreprise d'accueil",
+  decline: "Refusée par l'entreprise d'accueil", revise: "Reprise en brouillon", sign: "Signée", sign_last: "Signée par tous",
   pre_validate: "Pré-validée", validate: "Validée", reject: "Refusée", cancel: "Annulée", start: "Immersion commencée",
   end: "Immersion terminée", submit_assessment: "Bilan rempli par le tuteur", agree_assessment: "Bilan accepté",
   contest_assessment: "Bilan contesté", renew: "Renouvelée", expire: "Expirée" };

@@ -37,7 +37,7 @@ class Dashboard:
             return {a["_id"]: a["name"] for a in known if a.get("region_code") == caller.region_code}
         if caller.has(Role.AGENCY_ADMIN):
             return {a["_id"]: a["name"] for a in known if a["_id"] == caller.agency_id}
-        raise NotForYou("the dashboard is for regional coordinators and agency administrators")
+        raise NotForYou("Le tableau de bord est réservé aux coordinateurs régionaux et aux administrateurs d'agence.")
 
     async def funnel(
         self, caller: Caller, agency: str | None, since: str | None, until: str | None, by: str
@@ -46,7 +46,7 @@ class Dashboard:
         (comma-separated: agency, sector, month); refusals are checked in that order."""
         agencies = await self.agencies(caller)
         if agency is not None and agency not in agencies:
-            raise UnknownAgency("no such agency among those you may see")
+            raise UnknownAgency("Cette agence n'existe pas parmi celles que vous pouvez voir.")
         counted_agencies = [agency] if agency is not None else sorted(agencies)
         grouping = grouping_of(by)
         return Reading(

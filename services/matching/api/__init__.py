@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter
 
-from services.kit.http import answer_invalid_input, error_response
-from services.kit.outbox import ConcurrentUpdate
+from services.kit.errors import Said
 from services.matching.api import internal, introductions, meetings, operations, peer_links, suggestions
 from services.matching.domain.actor import NotYours
 from services.matching.domain.introduction import RefusedTransition
-from services.matching.use_cases.introductions import NotFound, Refused
 from services.matching.use_cases.suggestions import UnknownPeer
 
 ROUTERS: tuple[APIRouter, ...] = (
@@ -22,21 +19,16 @@ ROUTERS: tuple[APIRouter, ...] = (
     internal.router,
 )
 
-
-def add_error_handlers(app: FastAPI) -> None:
-    async def conflict(request: Request, error: Exception) -> JSONResponse:
-        if isinstance(error, ConcurrentUpdate):
-            return error_response(409, "this introduction changed meanwhile: read it again and retry")
-        return error_response(409, str(error))
-
-    async def missing(request: Request, error: Exception) -> JSONResponse:
-        return error_response(404, f"no introduction {error}")
-
-    async def unknown_peer(request: Request, error: Exception) -> JSONResponse:
-        return error_response(404, "Ce pair est inconnu, retiré, ou invisible pour l'agence de ce bénéficiaire.")
-
-    answer_invalid_input(app)
-    app.add_exception_handler(UnknownPeer, unknown_peer)
-    for refused in (Refused, RefusedTransition, NotYours, ConcurrentUpdate):
-        app.add_exception_handler(refused, conflict)
-    app.add_exception_handler(NotFound, missing)
+# what matching's domain refuses that the kit does not already say (`Refusal`s, `InvalidInput` and
+# `ConcurrentUpdate` are the kit's): `services.kit.errors.answer_errors` registers the table
+REFUSALS: dict[type[Exception], Said] = {
+    UnknownPeer: Said(
+        404, "peer_not_found", "Ce pair est inconnu, retiré, ou invisible pour l'agence de ce bénéficiaire."
+    ),
+    RefusedTransition: Said(
+        409,
+        "introduction_wrong_status",
+        "Cette mise en relation n'en est plus à cette étape : rechargez la page pour voir où elle en est.",
+    ),
+    NotYours: Said(409, "not_your_step", "Cette étape de la mise en relation ne vous revient pas."),
+}

@@ -7,14 +7,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter
 from pydantic import BaseModel
 
 from services.kit.internal_api import internal_caller
 from services.matching.deps import IntroductionServiceDep
 from services.matching.domain.introduction_rules import PURPOSE_LABELS
 from services.matching.domain.meeting import calendar_uid
-from services.matching.use_cases.introductions import NotFound
 from services.reference import jobs
 
 router = APIRouter(prefix="/internal", tags=["internal"], include_in_schema=False)
@@ -43,10 +42,7 @@ class MeetingDetail(BaseModel):
 
 @router.get("/introductions/{introduction_id}/meeting")
 async def meeting(introduction_id: str, caller: Notifications, service: IntroductionServiceDep) -> MeetingDetail:
-    try:
-        i = await service.get(introduction_id)
-    except NotFound:
-        raise HTTPException(404, "no such introduction") from None
+    i = await service.get(introduction_id)  # NotFound: the kit's French 404
     job = jobs.job(i.target_job)
     return MeetingDetail(
         introduction_id=i.id,

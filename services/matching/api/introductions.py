@@ -7,10 +7,11 @@ from dataclasses import asdict
 from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query, Request, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 from pydantic import BaseModel, Field
 
 from services.contracts.events.profiles import MeetingMode
+from services.kit.domain import InvalidInput
 from services.kit.identity import AgencyStaff
 from services.kit.internal_api import OwnerRefused, OwnerUnreachable
 from services.kit.pagination import After, announce_next
@@ -193,9 +194,7 @@ async def propose(
         body.peer_id, body.purpose, body.target_job, body.message, body.mentoring_months, tuple(body.questions)
     )
     if body.target_job is not None and body.target_job not in document["target_jobs"]:
-        raise HTTPException(
-            status.HTTP_422_UNPROCESSABLE_CONTENT, f"{body.target_job} is not one of this beneficiary's target jobs"
-        )
+        raise InvalidInput([("target_job", "Choisissez un des métiers visés par ce bénéficiaire.")])
     introduction = await service.propose(
         suggestions.view(document), document["counsellor_id"], caller.staff_id, proposal, datetime.now(UTC)
     )

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from fastapi import APIRouter, HTTPException, status
+from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from services.contracts.links import PEER_INTRODUCTION
-from services.kit import links
+from services.kit.domain import NotFound
 from services.kit.rate_limits import LINK_RATE_LIMIT
 from services.matching.api.introductions import FeedbackIn
 from services.matching.api.meetings import (
@@ -36,7 +36,7 @@ from services.matching.domain.introduction import (
     feedback_open,
 )
 from services.matching.domain.introduction_rules import PURPOSE_LABELS, Purpose
-from services.matching.use_cases.introductions import IntroductionService, NotFound
+from services.matching.use_cases.introductions import IntroductionService
 from services.reference import jobs
 
 router = APIRouter(prefix="/links/introductions", tags=["peer links"], dependencies=[LINK_RATE_LIMIT])
@@ -105,13 +105,13 @@ class ContactIn(BaseModel):
 
 
 async def linked(service: IntroductionService, key: str, token: str) -> Introduction:
-    """The introduction the link is for: 403 for a link that is not one, 404 when it is gone."""
+    """The introduction the link is for: 403 for a link that is not one, 410 for an expired one, 404 when
+    the introduction is gone."""
+    introduction_id = PEER_INTRODUCTION.opened(key, token)
     try:
-        return await service.get(PEER_INTRODUCTION.subject(key, token))
-    except links.InvalidLink as error:
-        raise HTTPException(status.HTTP_403_FORBIDDEN, str(error)) from error
+        return await service.get(introduction_id)
     except NotFound as error:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, "this introduction no longer exists") from error
+        raise NotFound("Cette demande n'existe plus.", code="introduction_not_found") from error
 
 
 @router.get("/{token}", summary="The request, as the peer sees it")

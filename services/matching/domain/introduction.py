@@ -474,7 +474,7 @@ def decide(
     if introduction is None:
         raise RefusedTransition(f"there is no introduction to have {PAST[command.action]}")
     if isinstance(command, Answer) and not command.accept and command.reason is None:
-        raise InvalidInput([("reason", "say why you decline (no_time, not_my_field, too_far, ...)")])
+        raise InvalidInput([("reason", "Dites pourquoi vous déclinez.")])
     status = _next_status(introduction, command.action)
     match command:
         case Answer():
@@ -760,7 +760,7 @@ def _record_meeting(
     if command.held_on > now.astimezone(PARIS).date():  # the day it is in France
         raise InvalidInput([("held_on", "Une rencontre s'enregistre une fois passée : sa date est à venir.")])
     if command.mode is not None and command.mode not in introduction.meeting_modes:
-        raise InvalidInput([("mode", f"the two agreed on {', '.join(introduction.meeting_modes)}")])
+        raise InvalidInput([("mode", "Choisissez une des façons de se rencontrer convenues.")])
     payload = contracts.MeetingRecordedV1(**common(introduction), held_on=command.held_on, mode=command.mode)
     met = replace(introduction, meeting=Meeting(command.held_on, command.mode, command.summary))
     return _step(met, status, "meeting_recorded", payload)

@@ -65,22 +65,22 @@ def check_proposal(
 ) -> None:
     problems: list[tuple[str, str]] = []
     if purpose == Purpose.COMPANY_VISIT and "company_visit" not in peer_modes:
-        problems.append(("purpose", "this peer does not offer company visits"))
+        problems.append(("purpose", "Ce pair ne propose pas de visite d'entreprise."))
     if purpose == Purpose.MENTORING and not (mentoring_months and 2 <= mentoring_months <= 12):
-        problems.append(("mentoring_months", "mentoring lasts 2 to 12 months: say how many"))
+        problems.append(("mentoring_months", "Un parrainage dure de 2 à 12 mois : indiquez combien."))
     if purpose != Purpose.MENTORING and mentoring_months is not None:
-        problems.append(("mentoring_months", "only a mentoring has a duration"))
+        problems.append(("mentoring_months", "Seul un parrainage a une durée."))
     if questions and purpose != Purpose.JOB_INQUIRY:
-        problems.append(("questions", "questions are prepared for a job inquiry only"))
+        problems.append(("questions", "Les questions se préparent pour une enquête métier seulement."))
     if problems:
         raise InvalidInput(problems)
 
 
 def check_feedback(took_place: bool, usefulness: int | None, no_show: bool = False) -> None:
     if took_place and usefulness is None:
-        raise InvalidInput([("usefulness", "say how useful the meeting was, from 1 to 5")])
+        raise InvalidInput([("usefulness", "Dites combien la rencontre a été utile, de 1 à 5.")])
     if not took_place and usefulness is not None:
-        raise InvalidInput([("usefulness", "a meeting that did not take place is not rated")])
+        raise InvalidInput([("usefulness", "Une rencontre qui n'a pas eu lieu ne se note pas.")])
     if took_place and no_show:
         raise InvalidInput([("no_show", "Une rencontre qui a eu lieu n'est pas une absence.")])
 

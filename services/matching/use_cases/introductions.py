@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
+from services.kit.domain import Conflict, NotFound
 from services.kit.ids import new_id
 from services.kit.outbox import TakenByAnother
 from services.matching.adapters.introductions import Introductions
@@ -55,12 +56,10 @@ log = logging.getLogger(__name__)
 ATTEMPTS = 5  # a proposal that lost a place to another one made at the same time looks again
 
 
-class Refused(Exception):
+class Refused(Conflict):
     """The request is understood but the state of things forbids it (409), with the reason."""
 
-
-class NotFound(Exception):
-    pass
+    code = "introduction_refused"
 
 
 @dataclass(frozen=True)
@@ -80,7 +79,7 @@ class IntroductionService:
     async def get(self, introduction_id: str) -> Introduction:
         introduction = await self.introductions.get(introduction_id)
         if introduction is None:
-            raise NotFound(introduction_id)
+            raise NotFound("Cette mise en relation n'existe pas.", code="introduction_not_found", id=introduction_id)
         return introduction
 
     async def page(
@@ -107,7 +106,9 @@ class IntroductionService:
                 return await self._propose(beneficiary, counsellor_id, staff_id, proposal, now)
             except TakenByAnother:
                 if attempt == ATTEMPTS:
-                    raise Refused("other introductions are being proposed at this moment: try again") from None
+                    raise Refused(
+                        "D'autres mises en relation sont proposées en ce moment même : recommencez.", code="busy"
+                    ) from None
                 log.info("a proposal for peer %s lost a place to another one: looking again", proposal.peer_id)
         raise AssertionError("unreachable")
 
@@ -122,28 +123,32 @@ class IntroductionService:
                 peer.capacity_per_month
             )
             raise Refused(
-                "this peer has no free slot this month"
+                "Ce pair n'a plus de place ce mois-ci."
                 if month_full
-                else "this peer cannot be introduced to this beneficiary (withdrawn, paused, not visible to your "
-                "agency, dismissed, or not vetted for a minor)"
+                else "Ce pair ne peut pas être présenté à ce bénéficiaire (retiré, en pause, invisible pour votre "
+                "agence, écarté, ou non habilité pour un mineur).",
+                code="peer_full" if month_full else "peer_unavailable",
             )
         check_proposal(proposal.purpose, peer.meeting_modes, proposal.mentoring_months, list(proposal.questions))
         theirs = await self.introductions.of_beneficiary(beneficiary.beneficiary_id)
         if any(i.peer_id == peer.peer_id and i.status in OPEN for i in theirs):
-            raise Refused("an introduction between these two is already open")
+            raise Refused(
+                "Une mise en relation entre ces deux personnes est déjà en cours.", code="introduction_already_open"
+            )
         pending = [i for i in theirs if i.status == Status.PROPOSED]
         most = self.policy.max_pending_per_beneficiary
         pending_place = first_free(_numbers(i.places.pending_slot for i in pending), most)
         if len(pending) >= most or pending_place is None:
             raise Refused(
-                f"{len(pending)} introductions already wait for an answer for this beneficiary "
-                f"(at most {most}): wait for them, or cancel one"
+                f"{len(pending)} mises en relation attendent déjà une réponse pour ce bénéficiaire "
+                f"({most} au plus) : attendez-les, ou annulez-en une.",
+                code="too_many_pending",
             )
         holding = await self.introductions.holding_slots(peer.peer_id, month)
         slot = first_free(_numbers(i.places.capacity_slot for i in holding), peer.capacity_per_month)
         if len(holding) >= peer.capacity_per_month or slot is None:
             await self.records.follow(peer.peer_id)  # this instance's memory was behind: it follows now
-            raise Refused("this peer has no free slot this month")
+            raise Refused("Ce pair n'a plus de place ce mois-ci.", code="peer_full")
         command = Propose(
             introduction_id=new_id(),
             beneficiary=beneficiary,

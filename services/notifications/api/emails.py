@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 
 from services.kit.auth import require_operator
+from services.kit.domain import Conflict, NotFound
 from services.kit.mongo import Document
 from services.kit.pagination import After, announce_next
 from services.notifications.deps import MailerService
@@ -49,7 +50,7 @@ async def emails(
 )
 async def retry(email_id: str, mailer: MailerService) -> dict[str, str]:
     if not await mailer.retry(email_id):
-        raise HTTPException(409, f"no failed e-mail {email_id}")
+        raise Conflict("Cet e-mail n'est pas en échec : il n'y a rien à renvoyer.", code="email_not_failed")
     return {"email_id": email_id, "status": "pending"}
 
 
@@ -60,5 +61,5 @@ async def retry(email_id: str, mailer: MailerService) -> dict[str, str]:
 async def email(email_id: str, mailer: MailerService) -> dict[str, Any]:
     found = await mailer.seen(email_id)
     if found is None:
-        raise HTTPException(404, f"no e-mail {email_id}")
+        raise NotFound("Cet e-mail n'existe pas.", code="email_not_found")
     return as_seen(found)

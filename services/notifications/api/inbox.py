@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query, Request, Response, status
+from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field
 
+from services.kit.domain import NotFound
 from services.kit.identity import CurrentCaller
 from services.kit.pagination import After, announce_next
 from services.notifications.deps import InboxService
@@ -60,7 +61,7 @@ async def unread(caller: CurrentCaller, entries: InboxService) -> dict[str, int]
 async def mark_read(notification_id: str, caller: CurrentCaller, entries: InboxService) -> NotificationOut:
     found = await entries.mark_read(caller.staff_id, notification_id)
     if found is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no notification {notification_id} in your inbox")
+        raise NotFound("Cette notification n'est pas dans votre boîte.", code="notification_not_found")
     return NotificationOut.of(found)
 
 

@@ -13,6 +13,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from services.contracts.envelope import Envelope
 from services.contracts.events.placements import LinkPurpose, PartyRole
+from services.kit.domain import NotFound as KitNotFound
 from services.kit.mongo import Document, forget
 from services.kit.outbox import ConcurrentUpdate, OutboxWriter
 from services.kit.pagination import newest_page
@@ -32,8 +33,10 @@ FORMER_INDEXES = ("agency_newest_first", "status")
 SUMMARY_FIELDS = {"status": 1, "terms": 1, "assessment": 1, "renewal_of": 1, "created_at": 1}  # an export row's
 
 
-class NotFound(Exception):
-    pass
+class NotFound(KitNotFound):
+    """No such convention (or not the agency's): 404."""
+
+    code = "convention_not_found"
 
 
 async def prepare_database(database: AsyncDatabase[Document]) -> None:
@@ -230,7 +233,7 @@ class Conventions:
         """The convention, of `agency_id` when given; NotFound otherwise."""
         convention = await self.load(convention_id)
         if convention is None or (agency_id is not None and convention.agency_id != agency_id):
-            raise NotFound(convention_id)
+            raise NotFound("Cette convention n'existe pas ou ne concerne pas votre agence.", id=convention_id)
         return convention
 
     async def renewal_of(self, convention_id: str) -> Convention | None:

@@ -7,11 +7,12 @@ from collections.abc import Awaitable
 from datetime import UTC, date, datetime
 from typing import Annotated, Any, TypeVar
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
+from fastapi import APIRouter, Depends, Query, Request, status
 from fastapi.responses import Response, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.contracts.events.placements import PartyRole
+from services.kit.domain import Forbidden
 from services.kit.identity import AgencyStaff, Caller, Counsellor
 from services.kit.pagination import After, announce_next
 from services.placements.adapters.conventions import NotFound, Selection
@@ -155,7 +156,7 @@ async def in_agency(found: Awaitable[Found], convention_id: str) -> Found:
     try:
         return await found
     except NotFound:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no convention {convention_id} in your agency") from None
+        raise NotFound("Cette convention n'existe pas ou ne concerne pas votre agence.", id=convention_id) from None
 
 
 async def own_convention(service: ConventionsDep, convention_id: str, caller: Caller) -> Convention:
@@ -287,8 +288,8 @@ async def step(
 ) -> ConventionOut:
     body = body or StepIn()
     if action not in STAFF_ACTIONS:
-        by = "the parties, through their links" if action in LINK_PURPOSE else "POST /renew, or by time"
-        raise HTTPException(status.HTTP_403_FORBIDDEN, f"{action} is not a staff step: it is taken by {by}")
+        by = "les parties, par leurs liens" if action in LINK_PURPOSE else "le renouvellement, ou le temps"
+        raise Forbidden(f"Cette étape n'est pas celle du personnel : elle revient à {by}.", code="not_a_staff_step")
     convention = await own_convention(service, convention_id, caller)
     done = await service.act(convention, action, party_of(caller), now(), reason=body.reason, note=body.note)
     return await view(settings, done, caller)

@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime, time
 from typing import Any
 
 from services.contracts.events.placements import LinkPurpose, PartyRole
+from services.kit.domain import Conflict
 from services.placements.domain import limits
 from services.placements.domain.lifecycle import COUNTS_FOR_LIMITS, Action, Actor, Status
 from services.placements.domain.reminders import Timeline, next_due
@@ -18,8 +19,10 @@ from services.placements.domain.terms import Assessment, Terms, signatories
 from services.placements.domain.working_days import FRANCE, start_of_day, today_in_france
 
 
-class Refused(Exception):
+class Refused(Conflict):
     """Understood, but the state of things forbids it (409)."""
+
+    code = "convention_refused"
 
 
 @dataclass(frozen=True)

@@ -53,6 +53,7 @@ from services.placements.domain.events import (
 )
 from services.placements.domain.lifecycle import (
     NEEDS_REASON,
+    STATUS_LABELS,
     STEP_OF_ACTION,
     Action,
     Actor,
@@ -66,6 +67,7 @@ from services.placements.domain.party_links import possible
 from services.placements.domain.reminders import Reminder
 from services.placements.domain.terms import (
     ERASED,
+    ROLE_LABELS,
     Person,
     Terms,
     assessment_problems,
@@ -91,7 +93,7 @@ def draft(
 ) -> tuple[Convention, Events]:
     """A new convention, a draft, checked against the legal limits with the beneficiary's `others`."""
     if not beneficiary.active:
-        raise Refused("this beneficiary's accompaniment is closed")
+        raise Refused("L'accompagnement de ce bénéficiaire est clos.", code="accompaniment_closed")
     today = today_in_france(now)
     problems = terms_problems(terms, beneficiary.minor, today)
     problems += same_host_problems(convention_id, terms, renewal_of, others)
@@ -179,7 +181,7 @@ def _still_within_limits(convention: Convention, facts: Facts, now: datetime) ->
     problems = same_host_problems(convention.id, terms, convention.renewal_of, facts.others)
     problems += limits.period_problems(terms.start_date, terms.end_date, today_in_france(now))
     if problems:
-        raise Refused("; ".join(f"{where}: {what}" for where, what in problems))
+        raise Refused(" ".join(what for _, what in problems), code="limits_exceeded", field=problems[0][0])
 
 
 def _take(
@@ -191,9 +193,9 @@ def _take(
     current = convention.status
     target = next_status(current, action, actor.actors, facts.validation)
     if action in NEEDS_REASON and not command.reason:
-        raise InvalidInput([("reason", "give a reason (a code, and a note if it is 'other')")])
+        raise InvalidInput([("reason", "Indiquez un motif (et une précision pour « autre »).")])
     if command.reason == "other" and not command.note.strip():
-        raise InvalidInput([("note", "the reason 'other' needs a note")])
+        raise InvalidInput([("note", "Le motif « autre » demande une précision.")])
     changed = replace(convention, status=target, updated_at=now, version=convention.version + 1)
     issued: list[tuple[PartyRole, LinkPurpose, datetime]] = []
     extra: dict[str, Any] = {}
@@ -211,7 +213,7 @@ def _take(
     elif action is Action.REVISE:
         changed = replace(changed, signatures={}, links={}, reminders_sent=())
     elif action is Action.VALIDATE and convention.pre_validated and actor.by == convention.pre_validated.by:
-        raise Refused("the validation needs another person than the pre-validation")
+        raise Refused("La validation revient à une autre personne que la pré-validation.", code="same_person_validates")
     elif action is Action.SUBMIT_ASSESSMENT:
         assert command.assessment is not None
         problems = assessment_problems(command.assessment, terms.start_date, terms.end_date)
@@ -250,15 +252,22 @@ def _take(
 
 def _edit(convention: Convention, terms: Terms, actor: Party, now: datetime, facts: Facts) -> tuple[Convention, Events]:
     if convention.status is not Status.DRAFT:
-        raise Refused(f"only a draft can be changed; this convention is {convention.status}: revise it first")
+        raise Refused(
+            "Seul un brouillon se modifie : reprenez d'abord la convention pour modification.", code="not_a_draft"
+        )
     problems = terms_problems(terms, convention.minor, today_in_france(now))
     problems += same_host_problems(convention.id, terms, convention.renewal_of, facts.others)
     if convention.renewal_of:
         kept = convention.terms
         if terms.objective != kept.objective:
-            problems.append(("objective", "a renewal keeps the objective of the convention it renews"))
+            problems.append(("objective", "Un renouvellement garde l'objectif de la convention qu'il renouvelle."))
         if terms.host.siret != kept.host.siret:
-            problems.append(("host.siret", "a renewal is with the host of the convention it renews"))
+            problems.append(
+                (
+                    "host.siret",
+                    "Un renouvellement se fait avec l'entreprise d'accueil de la convention qu'il renouvelle.",
+                )
+            )
     if problems:
         raise InvalidInput(problems)
     changed = replace(convention, terms=terms, updated_at=now, updated_by=actor.by, version=convention.version + 1)
@@ -305,9 +314,16 @@ def _resend(
     """The same purpose again, with a new link: the old one stops working."""
     current = convention.links.get(role)
     if convention.erased or current is None or current.used_at is not None:
-        raise Refused(f"the {role.value} has no link waiting to be used on this convention")
+        raise Refused(
+            f"Aucun lien n'attend de réponse ({ROLE_LABELS[role].lower()}) sur cette convention.",
+            code="no_link_waiting",
+        )
     if not possible(convention, role, current.purpose):
-        raise Refused(f"the {role.value}'s link has nothing left to do: the convention is {convention.status}")
+        raise Refused(
+            f"Le lien ({ROLE_LABELS[role].lower()}) n'a plus rien à faire : la convention est "
+            f"« {STATUS_LABELS[convention.status].lower()} ».",
+            code="link_nothing_to_do",
+        )
     expires_at = max(current.expires_at.astimezone(UTC), now + RESEND_MINIMUM)
     resent = Entry("resend_link", actor.by, None, convention.status, now, role=role)
     changed = replace(convention, updated_at=now, history=(*convention.history, resent), version=convention.version + 1)

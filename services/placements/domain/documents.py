@@ -102,7 +102,7 @@ def convention_pdf(convention: Convention, agency_name: str) -> bytes:
     pdf.line_of("Contact", " - ".join(c for c in (person.email, person.phone) if c))
     if terms.legal_representative is not None:
         pdf.line_of("Représentant légal", f"{terms.legal_representative.name} ({terms.legal_representative.email})")
-    pdf.section("Structure d'accueil")
+    pdf.section("Entreprise d'accueil")
     pdf.line_of("Raison sociale", terms.host.name)
     pdf.line_of("SIRET", terms.host.siret)
     town = place.name if place else terms.host.place_id
@@ -154,7 +154,7 @@ CSV_COLUMNS = (
     "convention_id",
     "statut",
     "bénéficiaire",
-    "structure d'accueil",
+    "entreprise d'accueil",
     "SIRET",
     "objectif",
     "métier",

@@ -28,9 +28,9 @@ class Status(StrEnum):
 
 STATUS_LABELS = {
     Status.DRAFT: "Brouillon",
-    Status.SENT_TO_EMPLOYER: "Envoyée à l'entreprise",
-    Status.CONFIRMED_BY_EMPLOYER: "Confirmée par l'entreprise",
-    Status.DECLINED_BY_EMPLOYER: "Refusée par l'entreprise",
+    Status.SENT_TO_EMPLOYER: "Envoyée à l'entreprise d'accueil",
+    Status.CONFIRMED_BY_EMPLOYER: "Confirmée par l'entreprise d'accueil",
+    Status.DECLINED_BY_EMPLOYER: "Refusée par l'entreprise d'accueil",
     Status.PARTIALLY_SIGNED: "Partiellement signée",
     Status.SIGNED: "Signée, à valider",
     Status.PRE_VALIDATED: "Pré-validée",
@@ -74,6 +74,48 @@ class Action(StrEnum):
     CONTEST_ASSESSMENT = "contest_assessment"
     RENEW = "renew"
     EXPIRE = "expire"
+
+
+# each step as a refusal names it ("Impossible d'envoyer à l'entreprise une convention …")
+ACTION_LABELS = {
+    Action.SEND: "envoyer à l'entreprise d'accueil",
+    Action.CONFIRM: "confirmer",
+    Action.DECLINE: "refuser",
+    Action.REVISE: "reprendre pour modification",
+    Action.SIGN: "signer",
+    Action.SIGN_LAST: "signer",
+    Action.PRE_VALIDATE: "pré-valider",
+    Action.VALIDATE: "valider",
+    Action.REJECT: "rejeter",
+    Action.CANCEL: "annuler",
+    Action.START: "commencer",
+    Action.END: "terminer",
+    Action.SUBMIT_ASSESSMENT: "remplir le bilan d'",
+    Action.AGREE_ASSESSMENT: "approuver le bilan d'",
+    Action.CONTEST_ASSESSMENT: "contester le bilan d'",
+    Action.RENEW: "renouveler",
+    Action.EXPIRE: "faire expirer",
+}
+ACTOR_LABELS = {
+    "counsellor": "le conseiller",
+    "validator": "le valideur",
+    "employer": "l'entreprise d'accueil",
+    "tutor": "le tuteur",
+    "beneficiary": "le bénéficiaire",
+    "legal_representative": "le représentant légal",
+    "system": "la plateforme",
+}
+
+
+def _step_of(action: Action) -> str:
+    """`valider une`, `remplir le bilan d'une`: the step before « convention »."""
+    label = ACTION_LABELS[action]
+    return f"{label}une" if label.endswith("'") else f"{label} une"
+
+
+def action_label(action: Action) -> str:
+    """The step alone: `valider`, `remplir le bilan`."""
+    return ACTION_LABELS[action].removesuffix(" d'")
 
 
 class Validation(StrEnum):
@@ -184,11 +226,14 @@ def next_status(current: Status, action: Action, actors: frozenset[Actor], valid
     allowed = allowed_actions(current, validation)
     shown = Action.SIGN if action is Action.SIGN_LAST else action
     if rule is None or rule.only_for not in (None, validation):
-        listed = ", ".join(allowed) or "nothing (this status is final)"
-        raise RefusedTransition(current, action, allowed, f"cannot {shown} a convention that is {current}: {listed}")
+        listed = ", ".join(action_label(a) for a in allowed) or "rien, c'est un état final"
+        status = STATUS_LABELS[current].lower()
+        why = f"Impossible de {_step_of(shown)} convention « {status} » : possible maintenant : {listed}."
+        raise RefusedTransition(current, action, allowed, why)
     if not rule.actors & actors:
-        who = ", ".join(sorted(rule.actors))
-        raise NotYours(current, action, allowed, f"only the {who} may {shown} a convention that is {current}")
+        who = " ou ".join(ACTOR_LABELS.get(a, a) for a in sorted(rule.actors))
+        status = STATUS_LABELS[current].lower()
+        raise NotYours(current, action, allowed, f"Seuls peuvent {_step_of(shown)} convention « {status} » : {who}.")
     return rule.to
 
 

@@ -20,10 +20,20 @@ MAX_HOURS_PER_WEEK = {False: 48.0, True: 35.0}
 
 Problems = list[tuple[str, str]]
 
+MONTHS = (
+    "janvier", "février", "mars", "avril", "mai", "juin",
+    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+)  # fmt: skip
+
+
+def french_date(day: date) -> str:
+    """`1er mars 2026`, `15 avril 2026`."""
+    return f"{'1er' if day.day == 1 else day.day} {MONTHS[day.month - 1]} {day.year}"
+
 
 def siret_problems(siret: str, field: str = "host.siret") -> Problems:
     if len(siret) != 14 or not siret.isdigit():
-        return [(field, "a SIRET has 14 digits")]
+        return [(field, "Un SIRET a 14 chiffres.")]
     if siret.startswith(LA_POSTE_SIREN):
         valid = sum(int(d) for d in siret) % 5 == 0
     else:
@@ -32,7 +42,7 @@ def siret_problems(siret: str, field: str = "host.siret") -> Problems:
             doubled = digit * 2 if position % 2 == 0 else digit
             total += doubled - 9 if doubled > 9 else doubled
         valid = total % 10 == 0
-    return [] if valid else [(field, "this SIRET's check digit is wrong (check the 14 digits)")]
+    return [] if valid else [(field, "La clé du SIRET est fausse : vérifiez les 14 chiffres.")]
 
 
 def add_months(day: date, months: int) -> date:
@@ -55,31 +65,42 @@ def days_of(start: date, end: date) -> int:
 def period_problems(start: date, end: date, today: date) -> Problems:
     problems: Problems = []
     if start < today:
-        problems.append(("start_date", f"cannot start in the past (today is {today.isoformat()})"))
+        problems.append(
+            ("start_date", f"L'immersion ne peut pas commencer dans le passé (nous sommes le {french_date(today)}).")
+        )
     if end < start:
-        problems.append(("end_date", "ends before it starts"))
+        problems.append(("end_date", "La date de fin précède la date de début."))
     elif end > latest_end(start):
         problems.append(
-            ("end_date", f"a PMSMP lasts at most one month, date to date: from {start} it ends by {latest_end(start)}")
+            (
+                "end_date",
+                f"Une PMSMP dure un mois au plus, de date à date : commencée le {french_date(start)}, "
+                f"elle finit au plus tard le {french_date(latest_end(start))}.",
+            )
         )
     return problems
 
 
 def schedule_problems(hours: dict[str, float], minor: bool) -> Problems:
     problems: Problems = [
-        ("schedule", f"unknown day {d!r}: use {', '.join(WEEKDAYS)}") for d in hours if d not in WEEKDAYS
+        ("schedule", f"Jour inconnu « {d} » : utilisez {', '.join(WEEKDAYS)}.") for d in hours if d not in WEEKDAYS
     ]
     per_day, per_week = MAX_HOURS_PER_DAY[minor], MAX_HOURS_PER_WEEK[minor]
-    who = "a minor" if minor else "anyone"
+    who = " pour un mineur" if minor else ""
     problems += [
-        (f"schedule.{d}", f"at most {per_day:g} hours a day for {who}") for d, h in hours.items() if h > per_day
+        (f"schedule.{d}", f"{per_day:g} heures par jour au plus{who}.") for d, h in hours.items() if h > per_day
     ]
-    problems += [(f"schedule.{d}", "hours cannot be negative") for d, h in hours.items() if h < 0]
+    problems += [(f"schedule.{d}", "Les heures ne peuvent pas être négatives.") for d, h in hours.items() if h < 0]
     total = sum(hours.values())
     if total <= 0:
-        problems.append(("schedule", "at least one day with hours"))
+        problems.append(("schedule", "Indiquez les heures d'au moins un jour."))
     elif total > per_week:
-        problems.append(("schedule", f"at most {per_week:g} hours a week for {who} ({total:g} planned)"))
+        problems.append(
+            (
+                "schedule",
+                f"{per_week:g} heures par semaine au plus{' pour un mineur' if minor else ''} ({total:g} prévues).",
+            )
+        )
     return problems
 
 
@@ -122,7 +143,10 @@ def same_host_problems(new: Stay, others: Sequence[Stay]) -> Problems:
         worst_days = max(worst_days, sum(_overlap(s, first, last) for s in inside))
     if new.renewal_of is None and worst_count > MAX_CONVENTIONS_WITH_ONE_HOST:
         problems.append(
-            ("host.siret", f"at most {MAX_CONVENTIONS_WITH_ONE_HOST} conventions with one host over 12 months")
+            (
+                "host.siret",
+                f"{MAX_CONVENTIONS_WITH_ONE_HOST} conventions au plus avec une même entreprise d'accueil sur 12 mois.",
+            )
         )
     if new.renewal_of is None:
         near = [
@@ -136,11 +160,18 @@ def same_host_problems(new: Stay, others: Sequence[Stay]) -> Problems:
         ]
         if near:
             problems.append(
-                ("objective", "a second convention with this host within 12 months needs another objective")
+                (
+                    "objective",
+                    "Une deuxième convention avec cette entreprise d'accueil sur 12 mois demande un autre objectif.",
+                )
             )
     if worst_days > MAX_DAYS_WITH_ONE_HOST:
         problems.append(
-            ("end_date", f"at most {MAX_DAYS_WITH_ONE_HOST} days with one host over 12 months ({worst_days} planned)")
+            (
+                "end_date",
+                f"{MAX_DAYS_WITH_ONE_HOST} jours au plus avec une même entreprise d'accueil sur 12 mois "
+                f"({worst_days} prévus).",
+            )
         )
     return problems
 
@@ -149,11 +180,13 @@ def renewal_problems(original: Stay, objectives_met: bool | None, renewals: int)
     """Once only, of a convention that is not itself a renewal, when the assessment says the objectives
     were not met (the renewal keeps the objective)."""
     if original.renewal_of is not None:
-        return [("renewal_of", "this convention is already a renewal: a PMSMP is renewed once only")]
+        return [("renewal_of", "Cette convention est déjà un renouvellement : une PMSMP ne se renouvelle qu'une fois.")]
     if renewals:
-        return [("renewal_of", "this convention was already renewed: a PMSMP is renewed once only")]
+        return [("renewal_of", "Cette convention a déjà été renouvelée : une PMSMP ne se renouvelle qu'une fois.")]
     if objectives_met is None:
-        return [("renewal_of", "renew after the assessment")]
+        return [("renewal_of", "Renouvelez après le bilan.")]
     if objectives_met:
-        return [("renewal_of", "the assessment says the objectives were met: a renewal is for objectives not met")]
+        return [
+            ("renewal_of", "Le bilan dit les objectifs atteints : un renouvellement sert aux objectifs non atteints.")
+        ]
     return []

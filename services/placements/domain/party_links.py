@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from services.contracts.events.placements import LinkPurpose, PartyRole
-from services.contracts.links import CONVENTION_PARTY
-from services.kit import links
+from services.contracts.links import CONVENTION_PARTY, LINK_REPLACED, LINK_USED
+from services.kit.domain import Forbidden, Refusal
 from services.placements.domain.convention import Convention, token_hash
 from services.placements.domain.lifecycle import STATUS_LABELS, TRANSITIONS, Action, Actor, Status
 from services.placements.domain.terms import ROLE_LABELS
@@ -24,13 +24,13 @@ LINK_PURPOSE: dict[Action, LinkPurpose] = {
 }
 
 
-class LinkRefused(Exception):
+class LinkRefused(Refusal):
     """403: altered, another convention's or another role's; 409: the convention has moved on; 410: used,
-    replaced or expired."""
+    replaced or expired (an altered or expired token is refused by `CONVENTION_PARTY.opened`)."""
 
-    def __init__(self, status_code: int, message: str) -> None:
-        super().__init__(message)
-        self.status_code = status_code
+    def __init__(self, status_code: int, code: str, message: str) -> None:
+        super().__init__(message, code=code)
+        self.status = self.status_code = status_code
 
 
 @dataclass(frozen=True)
@@ -66,15 +66,10 @@ def possible(convention: Convention, role: PartyRole, purpose: LinkPurpose) -> t
 
 def link_subject(key: str, convention_id: str, token: str, now: datetime) -> tuple[str, str]:
     """The role and link id a token was signed for, if it is this convention's; LinkRefused otherwise."""
-    try:
-        subject = CONVENTION_PARTY.subject(key, token, now)
-    except links.LinkExpired as error:
-        raise LinkRefused(410, "Ce lien a expiré : demandez à votre conseiller de vous en renvoyer un.") from error
-    except links.InvalidLink as error:
-        raise LinkRefused(403, "Ce lien n'est pas valide (incomplet ou modifié).") from error
+    subject = CONVENTION_PARTY.opened(key, token, now)
     linked_id, role_name, link_id = [*subject.split(":"), "", ""][:3]
     if linked_id != convention_id:
-        raise LinkRefused(403, "Ce lien concerne une autre convention.")
+        raise Forbidden("Ce lien concerne une autre convention.", code="link_other_convention")
     return role_name, link_id
 
 
@@ -82,14 +77,14 @@ def opened(convention: Convention, role: PartyRole, link_id: str, token: str, *,
     """What the link may do, or LinkRefused saying why. A used link still opens to read (`reading`), so that
     its holder sees what became of the convention."""
     if convention.erased:
-        raise LinkRefused(410, "Cette convention est close : ce lien ne sert plus.")
+        raise LinkRefused(410, "convention_closed", "Cette convention est close : ce lien ne sert plus.")
     if token_hash(token) in convention.used_links:
         if reading:
             return Opened(convention, role, None, ())
-        raise LinkRefused(410, "Ce lien est déjà utilisé : un lien ne sert qu'une fois.")
+        raise LinkRefused(410, "link_used", LINK_USED)
     record = convention.links.get(role)
     if record is None or record.link_id != link_id or record.hash != token_hash(token):
-        raise LinkRefused(410, "Ce lien a été remplacé par un plus récent : utilisez le dernier reçu.")
+        raise LinkRefused(410, "link_replaced", LINK_REPLACED)
     return Opened(convention, role, record.purpose, possible(convention, role, record.purpose))
 
 
@@ -97,9 +92,13 @@ def check_step(opened: Opened, action: Action) -> None:
     """LinkRefused unless this link may take `action` now."""
     role = opened.role
     if role not in roles_for(action):
-        raise LinkRefused(403, f"Ce lien ne permet pas cette action : c'est un lien « {ROLE_LABELS[role]} ».")
+        raise LinkRefused(
+            403, "link_wrong_role", f"Ce lien ne permet pas cette action : c'est un lien « {ROLE_LABELS[role]} »."
+        )
     if opened.purpose is not LINK_PURPOSE[action]:
-        raise LinkRefused(403, "Ce lien sert à une autre étape de la convention.")
+        raise LinkRefused(403, "link_wrong_step", "Ce lien sert à une autre étape de la convention.")
     if action not in opened.can:
         label = STATUS_LABELS[opened.convention.status].lower()
-        raise LinkRefused(409, f"Cette étape n'est plus possible : la convention est « {label} ».")
+        raise LinkRefused(
+            409, "step_no_longer_possible", f"Cette étape n'est plus possible : la convention est « {label} »."
+        )

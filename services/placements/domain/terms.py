@@ -28,7 +28,7 @@ OBJECTIVE_LABELS = {
     Objective.START_RECRUITMENT: "Initier une démarche de recrutement",
 }
 ROLE_LABELS = {
-    PartyRole.EMPLOYER: "Structure d'accueil",
+    PartyRole.EMPLOYER: "Entreprise d'accueil",
     PartyRole.TUTOR: "Tuteur ou tutrice",
     PartyRole.BENEFICIARY: "Bénéficiaire",
     PartyRole.LEGAL_REPRESENTATIVE: "Représentant légal",
@@ -86,23 +86,25 @@ class Terms(BaseModel):
 def _contact_problems(where: str, email: str, phone: str) -> Problems:
     problems: Problems = []
     if not EMAIL.match(email):
-        problems.append((f"{where}.email", "must be an e-mail address"))
+        problems.append((f"{where}.email", "Indiquez une adresse e-mail valide."))
     if phone and not PHONE.match(phone):
-        problems.append((f"{where}.phone", "must be a phone number"))
+        problems.append((f"{where}.phone", "Indiquez un numéro de téléphone valide."))
     return problems
 
 
 def terms_problems(terms: Terms, minor: bool, today: date) -> Problems:
     problems = siret_problems(terms.host.siret)
     if places.place(terms.host.place_id) is None:
-        problems.append(("host.place_id", f"unknown place {terms.host.place_id!r}: use /reference/places"))
+        problems.append(("host.place_id", "Commune inconnue : choisissez-la dans la liste."))
     if jobs.job(terms.rome_code) is None:
-        problems.append(("rome_code", f"unknown ROME code {terms.rome_code!r}: use /reference/jobs"))
+        problems.append(("rome_code", f"Métier inconnu (code ROME {terms.rome_code}) : choisissez-le dans la liste."))
     problems += _contact_problems("beneficiary", terms.beneficiary.email, terms.beneficiary.phone)
     problems += _contact_problems("host", terms.host.email, terms.host.phone)
     problems += _contact_problems("tutor", terms.tutor.email, terms.tutor.phone)
     if minor and terms.legal_representative is None:
-        problems.append(("legal_representative", "the beneficiary is a minor: their legal representative signs too"))
+        problems.append(
+            ("legal_representative", "Le bénéficiaire est mineur : indiquez son représentant légal, qui signe aussi.")
+        )
     if terms.legal_representative is not None:
         representative = terms.legal_representative
         problems += _contact_problems("legal_representative", representative.email, representative.phone)

@@ -21,8 +21,10 @@ from services.placements.domain.terms import Assessment, Terms
 class UnknownBeneficiary(NotFound):
     def __init__(self, beneficiary_id: str) -> None:
         super().__init__(
-            f"no beneficiary {beneficiary_id} in your agency (registered a moment ago? placements learns of it "
-            "within seconds: retry)"
+            "Ce bénéficiaire n'existe pas dans votre agence (inscrit à l'instant ? Les immersions l'apprennent en "
+            "quelques secondes : réessayez).",
+            code="beneficiary_not_found",
+            field="beneficiary_id",
         )
 
 

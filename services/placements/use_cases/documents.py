@@ -8,6 +8,7 @@ from services.kit.agency_directory import AgencyDirectory
 from services.placements.adapters.conventions import Conventions, Selection
 from services.placements.domain.convention import Refused
 from services.placements.domain.documents import PRINTABLE, convention_pdf, csv_export
+from services.placements.domain.lifecycle import STATUS_LABELS
 
 
 class NotPrintable(Refused):
@@ -22,7 +23,10 @@ class Documents:
     async def pdf(self, convention_id: str, agency_id: str) -> bytes:
         convention = await self.conventions.get(convention_id, agency_id)
         if convention.status not in PRINTABLE:
-            raise NotPrintable(f"the convention is printable once validated; it is {convention.status}")
+            raise NotPrintable(
+                f"La convention s'imprime une fois validée : elle est « {STATUS_LABELS[convention.status].lower()} ».",
+                code="not_printable",
+            )
         return convention_pdf(convention, await self.agencies.name_of(convention.agency_id))
 
     def export(self, selection: Selection) -> AsyncIterator[bytes]:

@@ -31,7 +31,7 @@ class PartyLinks:
         try:
             convention, role = await self.service.get(convention_id), PartyRole(role_name)
         except (NotFound, ValueError) as error:
-            raise LinkRefused(404, "Cette convention n'existe plus.") from error
+            raise LinkRefused(404, "convention_not_found", "Cette convention n'existe plus.") from error
         return opened(convention, role, link_id, token, reading=reading)
 
     async def act(
@@ -83,7 +83,9 @@ class PartyLinks:
                 used_link=role,
             )
         except RefusedTransition as error:  # moved on between the read and the write
-            raise LinkRefused(409, "Cette étape n'est plus possible : la convention vient de changer.") from error
+            raise LinkRefused(
+                409, "concurrent_update", "Cette étape n'est plus possible : la convention vient de changer."
+            ) from error
         return Opened(done, role, None, ())
 
     async def resend(self, convention: Convention, role: PartyRole, staff: Party, now: datetime) -> Convention:

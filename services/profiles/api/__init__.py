@@ -16,7 +16,7 @@ from services.profiles.api import (
     rights,
     staff,
 )
-from services.profiles.api.errors import EXCEPTION_HANDLERS
+from services.profiles.api.errors import REFUSALS
 
 ROUTERS: tuple[APIRouter, ...] = (
     auth.router,
@@ -30,4 +30,4 @@ ROUTERS: tuple[APIRouter, ...] = (
     internal.router,
 )
 
-__all__ = ["EXCEPTION_HANDLERS", "ROUTERS"]
+__all__ = ["REFUSALS", "ROUTERS"]

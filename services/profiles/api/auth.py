@@ -5,13 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, Response, status
+from fastapi import APIRouter, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
+from services.kit.errors import ApiRefusal
 from services.kit.identity import CurrentCaller
 from services.kit.rate_limits import LOGIN_RATE_LIMIT
 from services.profiles.deps import StaffServiceDep, TokenIssuerDep
 from services.profiles.use_cases.staff import Session
+
+WRONG_CREDENTIALS = "Adresse e-mail ou mot de passe incorrect."
 
 router = APIRouter(tags=["authentication"])
 
@@ -53,7 +56,7 @@ class RefreshIn(BaseModel):
 async def login(body: LoginIn, staff: StaffServiceDep) -> TokenOut:
     signed_in = await staff.sign_in(body.email, body.password)
     if signed_in is None:
-        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "wrong e-mail or password")
+        raise ApiRefusal(status.HTTP_401_UNAUTHORIZED, "wrong_credentials", WRONG_CREDENTIALS)
     return TokenOut.of(signed_in)
 
 
@@ -65,8 +68,9 @@ async def login(body: LoginIn, staff: StaffServiceDep) -> TokenOut:
 async def refresh(body: RefreshIn, staff: StaffServiceDep) -> TokenOut:
     refreshed = await staff.refresh(body.refresh_token)
     if refreshed is None:
-        raise HTTPException(
+        raise ApiRefusal(
             status.HTTP_401_UNAUTHORIZED,
+            "session_ended",
             "Cette session n'est plus valide (expirée, fermée ou déjà renouvelée) : reconnectez-vous.",
             headers={"WWW-Authenticate": "Bearer"},
         )

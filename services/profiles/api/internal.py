@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter
 from pydantic import BaseModel
 
+from services.kit.domain import NotFound
 from services.kit.internal_api import internal_caller
 from services.profiles.deps import BeneficiaryServiceDep, PeerServiceDep, StaffServiceDep
 
@@ -43,7 +44,7 @@ class StaffContactOut(BaseModel):
 async def peer_contact(peer_id: str, caller: NotificationsOrMatching, peers: PeerServiceDep) -> PeerContactOut:
     peer = await peers.contact(peer_id)
     if peer is None:
-        raise HTTPException(404, "no such peer")
+        raise NotFound("Ce pair n'existe pas ou a été effacé.", code="peer_not_found")
     i = peer.identity
     return PeerContactOut(
         peer_id=peer.peer_id,
@@ -61,7 +62,7 @@ async def peer_contact(peer_id: str, caller: NotificationsOrMatching, peers: Pee
 async def staff_contact(staff_id: str, caller: Notifications, staff: StaffServiceDep) -> StaffContactOut:
     member = await staff.contact(staff_id)
     if member is None:
-        raise HTTPException(404, "no such staff member")
+        raise NotFound("Ce compte n'existe pas.", code="staff_not_found")
     return StaffContactOut(
         staff_id=member.staff_id,
         agency_id=member.agency_id,
@@ -86,5 +87,5 @@ async def guardian_contact(
     """A minor's legal representative (the meeting's invitations go to them too); 404 for anyone else."""
     found = await beneficiaries.guardian(beneficiary_id, agency_id)
     if found is None or not found.email:
-        raise HTTPException(404, "no legal representative to write to")
+        raise NotFound("Aucun représentant légal à qui écrire.", code="guardian_not_found")
     return GuardianContactOut(beneficiary_id=beneficiary_id, name=found.name, email=found.email)

@@ -99,7 +99,9 @@ class PeerIn(BaseModel):
 
     def domain(self, caller: Caller, peer_id: str = "") -> rules.Peer:
         if self.visibility == Visibility.REGION and not self.consent_to_region:
-            raise rules.InvalidPeer([("consent_to_region", "region-wide visibility needs the peer's consent")])
+            raise rules.InvalidPeer(
+                [("consent_to_region", "Une visibilité régionale demande le consentement du pair.")]
+            )
         return rules.Peer(
             peer_id,
             caller.agency_id,

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query, status
+from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
+from services.kit.domain import NotFound
 from services.kit.identity import CurrentCaller
 from services.reference import jobs, labels, places
 
@@ -52,7 +53,7 @@ async def search_jobs(
 async def get_job(code: str, caller: CurrentCaller) -> JobOut:
     job = jobs.job(code)
     if job is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"{code} is not a ROME job sheet")
+        raise NotFound(f"Aucune fiche métier ROME ne porte le code {code}.", code="job_not_found")
     return _job(job)
 
 
@@ -75,7 +76,7 @@ async def search_places(
 async def get_place(place_id: str, caller: CurrentCaller) -> PlaceOut:
     found = places.place(place_id)
     if found is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, "Ce lieu est inconnu.")
+        raise NotFound("Ce lieu est inconnu.", code="place_not_found", field="place_id")
     return PlaceOut(**vars(found))
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 from services.contracts.envelope import Envelope
 from services.contracts.events.profiles import AgencyKind, AgencyRegisteredV1, AgencyRenamedV1
 from services.contracts.topics import topic_for
+from services.kit.domain import InvalidInput
 from services.profiles.domain.events import event
 from services.reference import places
 
@@ -16,8 +17,10 @@ TOPIC = topic_for("profiles", "agency")
 REGION_CODE = re.compile(r"^\d{2}$")
 
 
-class InvalidAgency(ValueError):
-    pass
+class InvalidAgency(InvalidInput):
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__([(field, message)])
+        self.field = field
 
 
 @dataclass(frozen=True)
@@ -35,13 +38,13 @@ def register(
 ) -> tuple[Agency, Envelope]:
     name = " ".join(name.split())
     if not name:
-        raise InvalidAgency("name must not be empty")
+        raise InvalidAgency("name", "Indiquez le nom de l'agence.")
     if not REGION_CODE.match(region_code):
-        raise InvalidAgency("region_code must be a two-digit INSEE region code, e.g. 52")
+        raise InvalidAgency("region_code", "Indiquez le code INSEE de la région, en deux chiffres (par exemple 52).")
     for place_id in places_served:
         place = places.place(place_id)
         if place is None or place.region_code != region_code:
-            raise InvalidAgency(f"places_served: {place_id!r} is not a place of region {region_code}")
+            raise InvalidAgency("places_served", f"Commune hors de la région {region_code}, ou inconnue : {place_id}.")
     agency = Agency(
         agency_id or str(uuid.uuid4()), name, kind, region_code, places_served=tuple(dict.fromkeys(places_served))
     )
@@ -58,7 +61,7 @@ def register(
 def rename(agency: Agency, new_name: str) -> tuple[Agency, Envelope]:
     new_name = " ".join(new_name.split())
     if not new_name:
-        raise InvalidAgency("name must not be empty")
+        raise InvalidAgency("name", "Indiquez le nom de l'agence.")
     renamed = replace(agency, name=new_name, version=agency.version + 1)
     payload = AgencyRenamedV1(agency_id=agency.agency_id, name=new_name)
     return renamed, event(

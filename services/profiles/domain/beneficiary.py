@@ -27,8 +27,17 @@ MAX_MOBILITY_KM = 300
 ADULT_AGE = 18
 
 
+IDENTITY_FIELDS = {"first_name", "last_name", "birth_year", "guardian", "email", "phone"}
+TOP_FIELDS = {"counsellor_id", "status", "outcome"}  # in the body itself, not in its identity or project
+
+
 class InvalidBeneficiary(InvalidInput):
-    pass
+    """Problems named by the field alone: where it sits in the request body is this class's to say."""
+
+    def location(self, field: str) -> list[str]:
+        if field in TOP_FIELDS:
+            return [field]
+        return ["identity" if field in IDENTITY_FIELDS else "project", *field.split(".")]
 
 
 class Status(StrEnum):
@@ -122,36 +131,46 @@ def identity_problems(identity: Identity, today: date | None = None) -> list[tup
     problems = []
     year = (today or date.today()).year
     if not identity.first_name.strip():
-        problems.append(("first_name", "must not be empty"))
+        problems.append(("first_name", "Indiquez le prénom."))
     if not identity.last_name.strip():
-        problems.append(("last_name", "must not be empty"))
+        problems.append(("last_name", "Indiquez le nom."))
     if not 1930 <= identity.birth_year <= year - 13:
-        problems.append(("birth_year", f"must be between 1930 and {year - 13}"))
+        problems.append(("birth_year", f"Indiquez une année de naissance entre 1930 et {year - 13}."))
     elif is_minor(identity.birth_year, today):
         guardian = identity.guardian
         if guardian is None or not guardian.name.strip() or not (guardian.phone.strip() or guardian.email.strip()):
-            problems.append(("guardian", "a minor needs a legal guardian with a name and a phone or an e-mail"))
+            problems.append(
+                ("guardian", "Pour un mineur, indiquez son représentant légal : un nom et un téléphone ou un e-mail.")
+            )
     return problems
 
 
 def project_problems(project: Project) -> list[tuple[str, str]]:
     problems = []
     if places.place(project.place_id) is None:
-        problems.append(("place_id", f"unknown place {project.place_id!r}: use /reference/places"))
+        problems.append(("place_id", "Commune inconnue : choisissez-la dans la liste."))
     if not 0 <= project.mobility_km <= MAX_MOBILITY_KM:
-        problems.append(("mobility_km", f"must be between 0 and {MAX_MOBILITY_KM}"))
+        problems.append(("mobility_km", f"Indiquez une distance entre 0 et {MAX_MOBILITY_KM} km."))
     if not project.target_jobs:
-        problems.append(("target_jobs", "at least one ROME job"))
+        problems.append(("target_jobs", "Choisissez au moins un métier visé."))
     if len(project.target_jobs) > MAX_TARGET_JOBS:
-        problems.append(("target_jobs", f"at most {MAX_TARGET_JOBS} jobs"))
+        problems.append(("target_jobs", f"Choisissez au plus {MAX_TARGET_JOBS} métiers."))
     problems += [
-        ("target_jobs", f"unknown ROME code {c!r}: use /reference/jobs") for c in project.target_jobs if not jobs.job(c)
+        ("target_jobs", f"Métier inconnu (code ROME {c}) : choisissez-le dans la liste.")
+        for c in project.target_jobs
+        if not jobs.job(c)
     ]
-    problems += [("sectors", f"unknown NAF division {c!r}") for c in project.sectors if not jobs.sector(c)]
-    if not project.meeting_modes:
-        problems.append(("meeting_modes", "at least one way to meet"))
     problems += [
-        ("languages", f"{c!r} is not a two-letter language code") for c in project.languages if not LANGUAGE.match(c)
+        ("sectors", f"Secteur inconnu (code NAF {c}) : choisissez-le dans la liste.")
+        for c in project.sectors
+        if not jobs.sector(c)
+    ]
+    if not project.meeting_modes:
+        problems.append(("meeting_modes", "Choisissez au moins une façon de se rencontrer."))
+    problems += [
+        ("languages", f"« {c} » n'est pas un code de langue à deux lettres (fr, en, ar…).")
+        for c in project.languages
+        if not LANGUAGE.match(c)
     ]
     return problems
 

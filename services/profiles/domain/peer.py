@@ -113,12 +113,12 @@ def _month_problems(index: int, step: Step, this_month: str) -> list[tuple[str, 
     where = f"path[{index}]"
     for name, value in (("start_month", step.start_month), ("end_month", step.end_month)):
         if value is not None and not MONTH.match(value):
-            problems.append((f"{where}.{name}", "must be a month written YYYY-MM"))
+            problems.append((f"{where}.{name}", "Indiquez un mois sous la forme AAAA-MM."))
         elif value is not None and value > this_month:
-            problems.append((f"{where}.{name}", "cannot be in the future"))
+            problems.append((f"{where}.{name}", "Ce mois est dans le futur."))
     well_formed = bool(step.end_month and MONTH.match(step.start_month) and MONTH.match(step.end_month))
     if well_formed and (step.end_month or "") < step.start_month:
-        problems.append((f"{where}.end_month", "ends before it starts"))
+        problems.append((f"{where}.end_month", "La fin précède le début de cette étape."))
     return problems
 
 
@@ -126,33 +126,40 @@ def path_problems(path: tuple[Step, ...], today: date | None = None) -> list[tup
     this_month = (today or date.today()).strftime("%Y-%m")
     problems: list[tuple[str, str]] = []
     if not path:
-        problems.append(("path", "a lived path has at least one step"))
+        problems.append(("path", "Un parcours vécu a au moins une étape."))
     if len(path) > MAX_STEPS:
-        problems.append(("path", f"at most {MAX_STEPS} steps"))
+        problems.append(("path", f"Un parcours a au plus {MAX_STEPS} étapes."))
     for index, step in enumerate(path):
         where = f"path[{index}]"
         problems += _month_problems(index, step, this_month)
         if step.rome_code is not None and jobs.job(step.rome_code) is None:
-            problems.append((f"{where}.rome_code", f"unknown ROME code {step.rome_code!r}"))
+            problems.append(
+                (f"{where}.rome_code", f"Métier inconnu (code ROME {step.rome_code}) : choisissez-le dans la liste.")
+            )
         if step.rome_code is None and step.kind in STEPS_WITH_A_JOB:
-            problems.append((f"{where}.rome_code", f"a {step.kind.value} step names its ROME job"))
+            problems.append((f"{where}.rome_code", "Cette étape nomme son métier : choisissez-le dans la liste."))
         if step.naf_division is not None and jobs.sector(step.naf_division) is None:
-            problems.append((f"{where}.naf_division", f"unknown NAF division {step.naf_division!r}"))
+            problems.append(
+                (
+                    f"{where}.naf_division",
+                    f"Secteur inconnu (code NAF {step.naf_division}) : choisissez-le dans la liste.",
+                )
+            )
         if step.place_id is not None and places.place(step.place_id) is None:
-            problems.append((f"{where}.place_id", f"unknown place {step.place_id!r}"))
+            problems.append((f"{where}.place_id", "Commune inconnue : choisissez-la dans la liste."))
         if len(step.text) > 500:
-            problems.append((f"{where}.text", "at most 500 characters"))
+            problems.append((f"{where}.text", "Indiquez au plus 500 caractères."))
     return problems
 
 
 def offer_problems(offer: Offer) -> list[tuple[str, str]]:
     problems = []
     if not offer.meeting_modes:
-        problems.append(("offer.meeting_modes", "at least one way to meet"))
+        problems.append(("offer.meeting_modes", "Choisissez au moins une façon de se rencontrer."))
     if not 0 <= offer.capacity_per_month <= MAX_CAPACITY:
-        problems.append(("offer.capacity_per_month", f"between 0 and {MAX_CAPACITY} meetings a month"))
+        problems.append(("offer.capacity_per_month", f"Indiquez entre 0 et {MAX_CAPACITY} rencontres par mois."))
     problems += [
-        ("offer.languages", f"{c!r} is not a two-letter language code")
+        ("offer.languages", f"« {c} » n'est pas un code de langue à deux lettres (fr, en, ar…).")
         for c in offer.languages
         if not LANGUAGE.match(c)
     ]
@@ -162,9 +169,9 @@ def offer_problems(offer: Offer) -> list[tuple[str, str]]:
 def identity_problems(identity: PeerIdentity) -> list[tuple[str, str]]:
     problems = []
     if not identity.first_name.strip():
-        problems.append(("identity.first_name", "must not be empty"))
+        problems.append(("identity.first_name", "Indiquez le prénom."))
     if not identity.last_name.strip():
-        problems.append(("identity.last_name", "must not be empty"))
+        problems.append(("identity.last_name", "Indiquez le nom."))
     for name, value, longest in (
         ("first_name", identity.first_name, 100),
         ("last_name", identity.last_name, 100),
@@ -172,11 +179,13 @@ def identity_problems(identity: PeerIdentity) -> list[tuple[str, str]]:
         ("phone", identity.phone, 40),
     ):
         if len(value) > longest:
-            problems.append((f"identity.{name}", f"at most {longest} characters"))
+            problems.append((f"identity.{name}", f"Indiquez au plus {longest} caractères."))
     if not EMAIL.match(identity.email.strip()):
-        problems.append(("identity.email", "an e-mail address is needed to propose introductions"))
+        problems.append(
+            ("identity.email", "Indiquez une adresse e-mail valide : les demandes de mise en relation y arrivent.")
+        )
     if identity.place_id is not None and places.place(identity.place_id) is None:
-        problems.append(("identity.place_id", f"unknown place {identity.place_id!r}"))
+        problems.append(("identity.place_id", "Commune inconnue : choisissez-la dans la liste."))
     return problems
 
 
@@ -209,11 +218,11 @@ def checked(peer: Peer, today: date | None = None) -> Peer:
     peer = _normalized(peer)
     problems = identity_problems(peer.identity) + offer_problems(peer.offer) + path_problems(peer.path, today)
     if peer.video_url and not peer.video_url.startswith("https://"):
-        problems.append(("video_url", "must be an https:// link"))
+        problems.append(("video_url", "Indiquez un lien qui commence par https://."))
     if len(peer.video_url) > 500:
-        problems.append(("video_url", "at most 500 characters"))
+        problems.append(("video_url", "Indiquez au plus 500 caractères."))
     if len(peer.testimony) > 3000:
-        problems.append(("testimony", "at most 3,000 characters"))
+        problems.append(("testimony", "Indiquez au plus 3 000 caractères."))
     if problems:
         raise InvalidPeer(problems)
     return peer

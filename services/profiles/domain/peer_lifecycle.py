@@ -92,11 +92,11 @@ TRANSITIONS: dict[tuple[Stage, Action], Rule[Stage]] = {
 
 # what the agency reads when a step is refused (the field is "status")
 REFUSALS: dict[tuple[Stage, Action], str] = {
-    (Stage.WITHDRAWN, Action.UPDATE): "a withdrawn peer cannot be changed",
-    (Stage.WITHDRAWN, Action.PAUSE): "a withdrawn peer cannot be paused",
-    (Stage.WITHDRAWN, Action.RESUME): "a withdrawn peer cannot be paused",
-    (Stage.WITHDRAWN, Action.WITHDRAW): "already withdrawn",
-    **{(Stage.ERASED, action): "an erased peer is gone" for action in Action},
+    (Stage.WITHDRAWN, Action.UPDATE): "Ce pair s'est retiré : son profil ne change plus.",
+    (Stage.WITHDRAWN, Action.PAUSE): "Ce pair s'est retiré : il ne peut plus être mis en pause.",
+    (Stage.WITHDRAWN, Action.RESUME): "Ce pair s'est retiré : il ne peut plus reprendre.",
+    (Stage.WITHDRAWN, Action.WITHDRAW): "Ce pair s'est déjà retiré.",
+    **{(Stage.ERASED, action): "Ce pair a été effacé." for action in Action},
 }
 
 

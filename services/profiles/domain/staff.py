@@ -12,6 +12,7 @@ from typing import ClassVar
 
 from services.contracts.envelope import Envelope
 from services.contracts.events.profiles import StaffDeactivatedV1, StaffRegisteredV2, StaffRole
+from services.kit.domain import InvalidInput
 from services.profiles.domain.access import Actor
 from services.profiles.domain.events import event
 from services.profiles.domain.lifecycle import Rule, rule_for
@@ -20,9 +21,9 @@ EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MIN_PASSWORD_LENGTH = 12
 
 
-class InvalidStaff(ValueError):
+class InvalidStaff(InvalidInput):
     def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
+        super().__init__([(field, message)])
         self.field = field
 
 
@@ -61,13 +62,13 @@ def register(
     email = normalize_email(email)
     name = " ".join(name.split())
     if not EMAIL.match(email):
-        raise InvalidStaff("email", "not an e-mail address")
+        raise InvalidStaff("email", "Indiquez une adresse e-mail valide.")
     if not name:
-        raise InvalidStaff("name", "must not be empty")
+        raise InvalidStaff("name", "Indiquez le nom.")
     if not roles:
-        raise InvalidStaff("roles", "at least one role is needed")
+        raise InvalidStaff("roles", "Choisissez au moins un rôle.")
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise InvalidStaff("password", f"at least {MIN_PASSWORD_LENGTH} characters")
+        raise InvalidStaff("password", f"Le mot de passe a au moins {MIN_PASSWORD_LENGTH} caractères.")
     member = StaffMember(str(uuid.uuid4()), agency_id, email, name, tuple(dict.fromkeys(roles)))
     # no name or e-mail on the topic: notifications fetches them from profiles
     payload = StaffRegisteredV2(staff_id=member.staff_id, agency_id=agency_id, roles=list(member.roles))

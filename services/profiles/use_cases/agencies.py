@@ -26,7 +26,7 @@ class AgencyService:
     async def rename(self, agency_id: str, name: str, by: OperatorOrStaff) -> rules.Agency:
         current = await self.agencies.get(agency_id)
         if current is None or not by.administers(agency_id):
-            raise NotFound(f"no agency {agency_id}")
+            raise NotFound("Cette agence n'existe pas ou vous ne l'administrez pas.", code="agency_not_found")
         renamed, event = rules.rename(current, name)
         await self.agencies.save(renamed, event)
         return renamed

@@ -61,7 +61,9 @@ class BeneficiaryService:
     async def one(self, beneficiary_id: str, caller: Caller) -> rules.Beneficiary:
         found = await self.beneficiaries.get(beneficiary_id, caller.agency_id)
         if found is None:
-            raise NotFound(f"no beneficiary {beneficiary_id} in your agency")
+            raise NotFound(
+                "Ce bénéficiaire n'existe pas ou ne fait pas partie de votre agence.", code="beneficiary_not_found"
+            )
         return found
 
     async def change(
@@ -99,5 +101,5 @@ class BeneficiaryService:
             return caller.staff_id
         member = await self.accounts.get(counsellor_id)
         if member is None or member.agency_id != caller.agency_id or not member.active:
-            raise rules.InvalidBeneficiary([("counsellor_id", "not an active staff member of your agency")])
+            raise rules.InvalidBeneficiary([("counsellor_id", "Choisissez un conseiller actif de votre agence.")])
         return counsellor_id

@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+from services.kit.domain import Conflict, Forbidden, NotFound
+
 Clock = Callable[[], datetime]
 
 
@@ -13,13 +15,4 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-class NotFound(LookupError):
-    """Unknown, or not the caller's to see: both read the same, so that nothing leaks (404)."""
-
-
-class Conflict(Exception):
-    """The state of things forbids it now: something to do first, or already done (409)."""
-
-
-class Forbidden(Exception):
-    """The caller may see it but not do this (403)."""
+__all__ = ["Clock", "Conflict", "Forbidden", "NotFound", "utc_now"]

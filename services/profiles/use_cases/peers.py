@@ -36,7 +36,7 @@ class PeerService:
     async def visible(self, peer_id: str, caller: Caller) -> rules.Peer:
         found = await self.peers.get(peer_id)
         if found is None or not rules.visible_to(found, caller.agency_id, caller.region_code):
-            raise NotFound(f"no peer {peer_id} that your agency may see")
+            raise NotFound("Ce pair n'existe pas ou n'est pas visible par votre agence.", code="peer_not_found")
         return found
 
     async def revise(self, peer_id: str, caller: Caller, revised: rules.Peer) -> rules.Peer:
@@ -53,9 +53,13 @@ class PeerService:
         """The beneficiary of the caller's agency who may become a peer: one whose accompaniment is closed."""
         former = await self.beneficiaries.get(beneficiary_id, caller.agency_id)
         if former is None:
-            raise NotFound(f"no beneficiary {beneficiary_id} in your agency")
+            raise NotFound(
+                "Ce bénéficiaire n'existe pas ou ne fait pas partie de votre agence.", code="beneficiary_not_found"
+            )
         if former.status is not beneficiary_rules.Status.CLOSED:
-            raise Conflict("close the accompaniment first: peers have completed their path")
+            raise Conflict(
+                "Clôturez d'abord l'accompagnement : un pair a terminé son parcours.", code="accompaniment_open"
+            )
         return former
 
     async def become_peer(self, draft: rules.Peer) -> rules.Peer:
@@ -65,7 +69,9 @@ class PeerService:
             await self.peers.add(peer, events)
         except TakenByAnother as error:
             already = await self.peers.former_beneficiary_of(draft.former_beneficiary_id or "")
-            raise Conflict(f"{draft.former_beneficiary_id} is already the peer {already}") from error
+            raise Conflict(
+                "Cette personne est déjà inscrite comme pair.", code="already_a_peer", peer_id=already
+            ) from error
         return peer
 
     async def contact(self, peer_id: str) -> rules.Peer | None:
@@ -99,7 +105,7 @@ class PeerService:
     async def _own(self, peer_id: str, caller: Caller) -> rules.Peer:
         found = await self.peers.get(peer_id)
         if found is None or found.agency_id != caller.agency_id:
-            raise NotFound(f"no peer {peer_id} recruited by your agency")
+            raise NotFound("Ce pair n'existe pas ou n'a pas été recruté par votre agence.", code="peer_not_found")
         return found
 
     async def _decide(self, current: rules.Peer, command: lifecycle.Command, actor: Actor) -> rules.Peer:

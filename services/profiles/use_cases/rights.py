@@ -27,20 +27,24 @@ class RightsService:
         """The beneficiary's document and those of the peer profiles they became."""
         document = await self.beneficiaries.export(beneficiary_id, agency_id)
         if document is None:
-            raise NotFound(f"no beneficiary {beneficiary_id} in your agency")
+            raise NotFound(
+                "Ce bénéficiaire n'existe pas ou ne fait pas partie de votre agence.", code="beneficiary_not_found"
+            )
         return document, await self.peers.exports_of_former_beneficiary(beneficiary_id)
 
     async def export_peer(self, peer_id: str, agency_id: str) -> Document:
         document = await self.peers.export(peer_id, agency_id)
         if document is None:
-            raise NotFound(f"no peer {peer_id} in your agency")
+            raise NotFound("Ce pair n'existe pas ou n'est pas visible par votre agence.", code="peer_not_found")
         return document
 
     async def erase_beneficiary(self, beneficiary_id: str, agency_id: str) -> None:
         """The beneficiary, and first the peer profile they became."""
         beneficiary = await self.beneficiaries.get(beneficiary_id, agency_id)
         if beneficiary is None:
-            raise NotFound(f"no beneficiary {beneficiary_id} in your agency")
+            raise NotFound(
+                "Ce bénéficiaire n'existe pas ou ne fait pas partie de votre agence.", code="beneficiary_not_found"
+            )
         for peer in await self.peers.of_former_beneficiary(beneficiary_id):
             await self._erase_peer(peer)
         erased, events = beneficiary_lifecycle.decide(
@@ -52,7 +56,7 @@ class RightsService:
     async def erase_peer(self, peer_id: str, agency_id: str) -> None:
         peer = await self.peers.get(peer_id)
         if peer is None or peer.agency_id != agency_id:
-            raise NotFound(f"no peer {peer_id} in your agency")
+            raise NotFound("Ce pair n'existe pas ou n'est pas visible par votre agence.", code="peer_not_found")
         await self._erase_peer(peer)
 
     async def expire_consents(self, now: datetime | None = None) -> dict[str, int]:
@@ -84,4 +88,4 @@ def _changed_meanwhile() -> Iterator[None]:
     try:
         yield
     except ConcurrentUpdate as error:
-        raise Conflict(f"{error}; try again") from error
+        raise Conflict("Ce dossier a changé entre-temps : recommencez.", code="concurrent_update") from error

@@ -90,25 +90,25 @@ class StaffService:
         self, agency_id: str, email: str, name: str, roles: list[StaffRole], password: str, by: OperatorOrStaff
     ) -> rules.StaffMember:
         if not by.administers(agency_id) or await self.agencies.get(agency_id) is None:
-            raise NotFound(f"no agency {agency_id} that you administer")
+            raise NotFound("Cette agence n'existe pas ou vous ne l'administrez pas.", code="agency_not_found")
         if not rules.may_appoint(roles, by.actor):
-            raise Forbidden("only an operator appoints regional coordinators")
+            raise Forbidden("Seul l'exploitant nomme les coordinateurs régionaux.", code="operator_only", field="roles")
         member, event = rules.register(agency_id, email, name, roles, password)
         try:
             await self.accounts.add(member, hash_password(password), [event])
         except TakenByAnother as error:
-            raise Conflict(f"{member.email} already has an account") from error
+            raise Conflict("Cette adresse e-mail a déjà un compte.", code="email_taken", field="email") from error
         return member
 
     async def of_agency(self, agency_id: str, by: OperatorOrStaff) -> list[rules.StaffMember]:
         if not by.administers(agency_id):
-            raise NotFound(f"no agency {agency_id} that you administer")
+            raise NotFound("Cette agence n'existe pas ou vous ne l'administrez pas.", code="agency_not_found")
         return await self.accounts.of_agency(agency_id)
 
     async def deactivate(self, agency_id: str, staff_id: str, by: OperatorOrStaff) -> rules.StaffMember:
         member = await self.accounts.get(staff_id)
         if member is None or member.agency_id != agency_id or not by.administers(agency_id):
-            raise NotFound(f"no staff member {staff_id} in an agency you administer")
+            raise NotFound("Ce compte n'existe pas dans une agence que vous administrez.", code="staff_not_found")
         closed, events = rules.decide(member, rules.Deactivate(), by.actor, self.clock())
         if closed is not member:
             await self.accounts.save(closed, events)

@@ -1,6 +1,6 @@
 // One convention for the agency: its content, who has to act, and the steps the caller may take.
 
-import { api, dateFr, download, failure, field, h, onSubmit, select, setTitle, show, staffPage, toast } from "../app.js";
+import { api, dateFr, download, failure, field, h, ofName, onSubmit, select, setTitle, show, staffPage, toast } from "../app.js";
 import { ACTIONS, ATTENDANCE, CONCLUSIONS, DONE, OBJECTIVES, PARTIES, STOP_REASONS, WEEKDAYS, jobOf, placeOf } from "../labels.js";
 
 await staffPage();
@@ -36,7 +36,7 @@ async function load() {
     return;
   }
   const t = c.terms;
-  setTitle(`Convention de ${t.beneficiary.first_name} ${t.beneficiary.last_name}`);
+  setTitle(`Convention ${ofName(`${t.beneficiary.first_name} ${t.beneficiary.last_name}`)}`);
   const steps = c.your_actions.filter((a) => STAFF_STEPS.includes(a));
   show(
     h("section", { class: "card", "aria-label": "Où en est la convention" },
@@ -50,7 +50,7 @@ async function load() {
         h("a", { class: "button secondary", href: `/console/beneficiaries/${c.beneficiary_id}` }, "Page du bénéficiaire"))),
     h("section", { class: "card", "aria-labelledby": "terms" }, h("h2", { id: "terms" }, "Contenu"),
       h("dl", {},
-        h("dt", {}, "Structure d'accueil"), h("dd", {}, `${t.host.name} (SIRET ${t.host.siret}), ${t.host.address}`,
+        h("dt", {}, "Entreprise d'accueil"), h("dd", {}, `${t.host.name} (SIRET ${t.host.siret}), ${t.host.address}`,
           placeOf(c.labels, t.host.place_id) && !t.host.address.includes(placeOf(c.labels, t.host.place_id)) ? `, ${placeOf(c.labels, t.host.place_id)}` : ""),
         h("dt", {}, "Tuteur"), h("dd", {}, `${t.tutor.name}, ${t.tutor.job_title}`),
         h("dt", {}, "Objectif"), h("dd", {}, OBJECTIVES[t.objective]),

@@ -25,7 +25,7 @@ if (!b) {
       text("legal_representative.name", "Nom", { value: b.identity.guardian?.name || "" }),
       text("legal_representative.email", "E-mail (pour signer)", { type: "email", value: b.identity.guardian?.email || "" }),
       text("legal_representative.phone", "Téléphone", { type: "tel", value: b.identity.guardian?.phone || "" })) : null,
-    h("fieldset", {}, h("legend", {}, "La structure d'accueil"),
+    h("fieldset", {}, h("legend", {}, "L'entreprise d'accueil"),
       text("host.name", "Raison sociale"),
       text("host.siret", "SIRET (14 chiffres)", { inputmode: "numeric" }),
       text("host.address", "Adresse"),

@@ -5,7 +5,7 @@ import { PARTIES } from "../labels.js";
 await staffPage();
 const COLUMNS = [
   ["Brouillons", ["draft"]],
-  ["Chez l'employeur", ["sent_to_employer"]],
+  ["Chez l'entreprise d'accueil", ["sent_to_employer"]],
   ["Signatures en cours", ["confirmed_by_employer", "partially_signed"]],
   ["À valider", ["signed", "pre_validated"]],
   ["Validées", ["validated"]],
@@ -15,7 +15,7 @@ const COLUMNS = [
   ["Arrêtées", ["declined_by_employer", "rejected", "cancelled", "expired", "renewed"]],
 ];
 const waiting = select("waiting_for", { "": "Tout le monde", counsellor: "Moi (conseiller)", validator: "Le valideur",
-  employer: "L'employeur", beneficiary: "Le bénéficiaire", tutor: "Le tuteur" }, new URLSearchParams(location.search).get("waiting_for") || "");
+  employer: "L'entreprise d'accueil", beneficiary: "Le bénéficiaire", tutor: "Le tuteur" }, new URLSearchParams(location.search).get("waiting_for") || "");
 const board = h("div", { "aria-live": "polite" });
 const SHOWN = 500; // the newest; the CSV export has them all
 

@@ -10,7 +10,7 @@ function content(c) {
   return h("section", { class: "card", "aria-labelledby": "content" }, h("h2", { id: "content" }, "La convention"),
     h("dl", {},
       h("dt", {}, "Bénéficiaire"), h("dd", {}, c.beneficiary_name),
-      h("dt", {}, "Structure d'accueil"), h("dd", {}, `${c.host_name}, ${c.host_address} (${c.host_place})`),
+      h("dt", {}, "Entreprise d'accueil"), h("dd", {}, `${c.host_name}, ${c.host_address} (${c.host_place})`),
       h("dt", {}, "Tuteur"), h("dd", {}, `${c.tutor_name}, ${c.tutor_job_title}`),
       h("dt", {}, "Objectif"), h("dd", {}, c.objective_label),
       h("dt", {}, "Objectifs opérationnels"), h("dd", {}, h("ul", {}, c.operational_objectives.map((o) => h("li", {}, o)))),

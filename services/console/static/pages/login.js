@@ -10,11 +10,9 @@ const form = h("form", { class: "card", novalidate: true },
   h("div", { class: "actions" }, submit));
 
 onSubmit(form, async () => {
+  // a wrong e-mail or password: profiles says so in French, and the form shows it
   const answer = await api("profiles", "/auth/login", { method: "POST", token: null,
-    body: { email: email.value.trim(), password: password.value } }).catch((error) => {
-    if (error.status === 401) error.detail = "Adresse e-mail ou mot de passe incorrect.";
-    throw error;
-  });
+    body: { email: email.value.trim(), password: password.value } });
   session.start(answer);
   const next = new URLSearchParams(location.search).get("next");
   location.assign(next && next.startsWith("/console") ? next : "/console/beneficiaries");
