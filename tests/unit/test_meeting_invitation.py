@@ -14,9 +14,10 @@ from services.notifications.adapters.emails import from_document, to_document
 from services.notifications.adapters.smtp import build_message
 from services.notifications.domain.calendar import CONTENT_TYPE, FILENAME, Invitation, fold, ics
 from services.notifications.domain.email import Attachment, Email, Status
-from services.notifications.domain.messages import long_day, message
+from services.notifications.domain.messages import message
 from services.notifications.domain.routing import CALENDAR_KINDS, Kind, routes_for
 from services.notifications.mailcatcher import Mailbox
+from services.reference import french
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 STARTS = datetime(2026, 12, 10, 13, 0, tzinfo=UTC)  # 14 h in Paris (winter time)
@@ -86,8 +87,8 @@ def test_folding_never_splits_a_character() -> None:
 
 
 def test_the_meeting_emails_speak_french_and_say_where_and_when() -> None:
-    assert long_day(STARTS) == "jeudi 10 décembre 2026 à 14 h 00"
-    assert long_day(datetime(2027, 1, 1, 8, 0, tzinfo=UTC)) == "vendredi 1er janvier 2027 à 09 h 00"
+    assert french.moment(STARTS) == "jeudi 10 décembre 2026 à 14 h"
+    assert french.moment(datetime(2027, 1, 1, 8, 0, tzinfo=UTC)) == "vendredi 1er janvier 2027 à 9 h"
     payload = {
         "purpose": "job_inquiry",
         "starts_at": "2026-12-10T13:00:00Z",
@@ -95,7 +96,7 @@ def test_the_meeting_emails_speak_french_and_say_where_and_when() -> None:
         "meeting": {"venue": "in_person", "place": "12 rue de la Paix, Nantes", "at_agency": False},
     }
     scheduled = message(Kind.MEETING_SCHEDULED, payload, "https://lien")
-    assert scheduled.title == "Rencontre fixée le jeudi 10 décembre 2026 à 14 h 00"
+    assert scheduled.title == "Rencontre fixée le jeudi 10 décembre 2026 à 14 h"
     assert "12 rue de la Paix" in scheduled.email("")[1] and "12 rue" not in scheduled.body, "the place: e-mail only"
     assert "agenda" in scheduled.body and scheduled.url == "https://lien"
     moved = message(Kind.MEETING_SCHEDULED, {**payload, "rescheduled": True}, "https://lien")

@@ -8,16 +8,12 @@ person receives it (`why`). `layout.render` turns it into the e-mail's text and 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any, TypedDict
-from zoneinfo import ZoneInfo
 
 from services.notifications.domain.email import Attachment
 from services.notifications.domain.layout import render
 from services.notifications.domain.routing import Kind
 from services.reference import french, labels
-
-FRANCE = ZoneInfo("Europe/Paris")
 
 PURPOSES = {
     "job_inquiry": "une enquête métier",
@@ -228,28 +224,6 @@ def message(
 
 
 MEETING_KINDS = frozenset({Kind.MEETING_SLOTS, Kind.MEETING_SCHEDULED, Kind.MEETING_CANCELLED, Kind.MEETING_REMINDER})
-WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
-MONTHS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
-
-
-def long_day(moment: datetime) -> str:
-    """« jeudi 10 décembre 2026 à 14 h 00 », in France."""
-    local = moment.astimezone(FRANCE)
-    day = "1er" if local.day == 1 else str(local.day)
-    return f"{WEEKDAYS[local.weekday()]} {day} {MONTHS[local.month - 1]} {local.year} à {local:%H} h {local:%M}"
 
 
 def where(meeting: dict[str, Any]) -> str:
@@ -279,7 +253,7 @@ def _meeting_message(kind: Kind, payload: dict[str, Any], url: str) -> Message:
             url,
         )
     meeting = payload.get("meeting") or {}
-    when = long_day(datetime.fromisoformat(str(payload["starts_at"])))
+    when = french.moment(str(payload["starts_at"]))
     place = f"Lieu : {where(meeting)[0].upper()}{where(meeting)[1:]}." if meeting else ""
     present = " Le conseiller de la personne, mineure, est présent." if meeting.get("counsellor_present") else ""
     if kind is Kind.MEETING_SCHEDULED:
