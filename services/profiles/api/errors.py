@@ -10,7 +10,7 @@ from fastapi import Request, status
 from fastapi.responses import JSONResponse
 
 from services.kit.outbox import ConcurrentUpdate
-from services.profiles.domain.agency import InvalidAgency
+from services.profiles.domain.agency import AgencyClosed, InvalidAgency
 from services.profiles.domain.beneficiary import InvalidBeneficiary
 from services.profiles.domain.lifecycle import NotYours
 from services.profiles.domain.peer import InvalidPeer
@@ -53,6 +53,11 @@ async def _invalid_staff(request: Request, error: Exception) -> JSONResponse:
     return _detail(status.HTTP_422_UNPROCESSABLE_CONTENT, [_problem(["body", error.field], str(error))])
 
 
+async def _invalid_agency(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, InvalidAgency)
+    return _detail(status.HTTP_422_UNPROCESSABLE_CONTENT, [_problem(["body", error.field], str(error))])
+
+
 def _said(code: int) -> Callable[[Request, Exception], Awaitable[JSONResponse]]:
     async def handler(request: Request, error: Exception) -> JSONResponse:
         return _detail(code, str(error))
@@ -68,7 +73,8 @@ EXCEPTION_HANDLERS: dict[type[Exception], Callable[[Request, Exception], Awaitab
     InvalidPeer: _invalid_peer,
     InvalidBeneficiary: _invalid_beneficiary,
     InvalidStaff: _invalid_staff,
-    InvalidAgency: _said(status.HTTP_422_UNPROCESSABLE_CONTENT),
+    InvalidAgency: _invalid_agency,
+    AgencyClosed: _said(status.HTTP_409_CONFLICT),
     NotFound: _said(status.HTTP_404_NOT_FOUND),
     Conflict: _said(status.HTTP_409_CONFLICT),
     Forbidden: _said(status.HTTP_403_FORBIDDEN),
