@@ -86,7 +86,10 @@ async def open_agency_staff(caller: CurrentCaller, staff: StaffServiceDep) -> Ca
             )
         return caller
     if caller.has(Role.REGIONAL_COORDINATOR):
-        raise HTTPException(status.HTTP_403_FORBIDDEN, "regional coordinators see aggregates: GET /stats/beneficiaries")
+        raise HTTPException(
+            status.HTTP_403_FORBIDDEN,
+            "La coordination régionale ne voit pas les personnes suivies : ses chiffres sont dans le tableau de bord.",
+        )
     raise HTTPException(status.HTTP_403_FORBIDDEN, "this needs a counsellor, validator or agency admin")
 
 
