@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import AsyncIterator
+from datetime import date
 
 import httpx
 import pytest
@@ -182,3 +183,53 @@ async def test_a_coordinator_reading_people_is_told_in_french_where_their_figure
     refused = await profiles.get("/beneficiaries", headers=coordinator)
     assert refused.status_code == 403
     assert "tableau de bord" in refused.json()["detail"] and not API_WORDS.search(refused.json()["detail"])
+
+
+async def test_the_validator_reads_the_legal_checks_beside_validate_and_refuses_only_behind_a_disclosure(
+    chromium: Browser, console_url: str, profiles: httpx.AsyncClient, placements: httpx.AsyncClient, servers: Servers
+) -> None:
+    nantes = await team(profiles, "Mission locale")
+    body = convention(await new_beneficiary(profiles, as_agency(nantes)))
+    made = await created(placements, as_agency(nantes), body)
+    await step(placements, nantes.counsellor.headers, made["convention_id"], "send")
+    confirming = await link(servers, made["convention_id"], "employer")
+    assert (await placements.post(confirming + "/confirm")).status_code == 200
+    for role in ("employer", "beneficiary"):
+        signing = await link(servers, made["convention_id"], role, "sign")
+        assert (await placements.post(signing + "/sign")).status_code == 200
+    legal = (await placements.get(f"/conventions/{made['convention_id']}", headers=nantes.validator.headers)).json()[
+        "legal"
+    ]
+    days = (date.fromisoformat(body["end_date"]) - date.fromisoformat(body["start_date"])).days + 1
+    assert legal["days_with_host"] == days and legal["conventions_with_host"] == 1
+    assert legal["within_limits"] == {"days": True, "conventions": True, "hours": True, "duration": True}
+
+    page = await signed_in(chromium, console_url, nantes.validator, lands="/console/conventions/to-validate")
+    await page.goto(f"/console/conventions/{made['convention_id']}")
+    checks = page.get_by_role("region", name="Vérifications légales")
+    await expect(checks).to_contain_text(f"Jours chez cette entreprise sur 12 mois : {days} sur 60 au plus")
+    await expect(checks).to_contain_text("Conventions avec cette entreprise sur 12 mois : 1 sur 2 au plus")
+    await expect(checks).to_contain_text(f"{legal['hours_per_week']:g} h par semaine (48 h au plus)".replace(".", ","))
+    await expect(checks).to_contain_text("Renouvelable une seule fois")
+    validate = page.get_by_role("button", name="Valider", exact=True)
+    await expect(validate).to_be_visible()
+    reject = page.get_by_role("button", name="Refuser", exact=True)
+    await expect(reject).to_be_hidden()  # behind the disclosure, never open beside "Valider"
+    await accessible(page)
+    await shoot(page, "convention-validator")
+
+    await page.locator("details.stopping > summary").click()
+    await expect(reject).to_be_visible()
+    await reject.click()
+    await expect(page.locator(".field-error")).to_contain_text("Cochez la case pour confirmer.")
+    refusal = page.locator("form").filter(has=reject)
+    await refusal.get_by_label("Motif").select_option(label="Dossier incomplet")
+    await refusal.get_by_label("Précision").fill("Il manque l'attestation d'assurance de l'entreprise.")
+    await refusal.get_by_label("Je confirme refuser cette convention").check()
+    await shoot(page, "convention-disclosure")
+    await reject.click()
+    await expect(page.get_by_text("Statut : ")).to_contain_text("Rejetée")
+    assert (await placements.get(f"/conventions/{made['convention_id']}", headers=nantes.validator.headers)).json()[
+        "status"
+    ] == "rejected"
+    await page.context.close()
