@@ -92,6 +92,7 @@ for _path, _page in {
     "/console/agency": Page("agency", "Ma structure"),
     "/console": Page("home", "Parcours", staff=False),
     "/console/conventions/{convention_id}": Page("convention", "Convention d'immersion"),
+    "/console/conventions/{convention_id}/edit": Page("convention_form", "Modifier la convention"),
     "/console/notifications": Page("notifications", "Mes notifications"),
     "/console/dashboard": Page("dashboard", "Tableau de bord régional"),
     "/links/conventions/{convention_id}/{token}": Page("link_convention", "Convention d'immersion", staff=False),

@@ -3,7 +3,7 @@
 import { ApiError, api, dateFr, download, failure, field, h, onSubmit, select, setTitle, show, staffPage, toast } from "../app.js";
 import { ACTIONS, ATTENDANCE, CONCLUSIONS, DONE, OBJECTIVES, PARTIES, STOP_REASONS, WEEKDAYS } from "../labels.js";
 
-await staffPage();
+const me = await staffPage();
 const id = location.pathname.split("/")[3];
 const STAFF_STEPS = ["send", "revise", "pre_validate", "validate", "reject", "cancel"];
 
@@ -75,6 +75,8 @@ async function load() {
       h("div", { class: "actions" }, going.map(stepForm),
         ["validated", "in_progress", "completed", "assessment_submitted", "assessed"].includes(c.status)
           ? h("button", { type: "button", class: "secondary", onclick: pdf }, "Télécharger la convention (PDF)") : null,
+        c.status === "draft" && me.roles.includes("counsellor")
+          ? h("a", { class: "button secondary", href: `/console/conventions/${id}/edit` }, "Modifier le brouillon") : null,
         h("a", { class: "button secondary", href: `/console/beneficiaries/${c.beneficiary_id}` }, "Page du bénéficiaire")),
       stopping.length ? h("details", { class: "stopping" },
         h("summary", {}, stopping.length === 2 ? "Refuser ou annuler la convention…" : `${ACTIONS[stopping[0]]}…`),
