@@ -250,11 +250,9 @@ async def test_a_counsellor_edits_a_draft_and_only_a_draft(
     await expect(page.get_by_label("Premier jour")).to_have_value(body["start_date"])
     tasks = "Accueil des clients, préparation des commandes avec la tutrice"
     await page.get_by_label("Activités confiées").fill(tasks)
-    await page.get_by_label("Mardi").fill("5")
     await shoot(page, "convention-draft-edit")
-    # the form's own submission, as the button triggers it: in these headless runs Playwright's click on this
-    # button (the element at its centre, enabled, in the form) fired no submit event; see the branch's report
-    await page.evaluate("document.querySelector('#page form').requestSubmit()")
+    await page.get_by_label("Mardi").fill("5")  # after the full-page screenshot: a click right after one went nowhere
+    await page.get_by_role("button", name="Enregistrer les modifications").click()
     await expect(page).to_have_url(re.compile(rf"/console/conventions/{made['convention_id']}$"))
     await expect(page.get_by_text(tasks)).to_be_visible()
     saved = (await placements.get(f"/conventions/{made['convention_id']}", headers=nantes.counsellor.headers)).json()
