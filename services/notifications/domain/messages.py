@@ -59,6 +59,14 @@ def _dates(payload: dict[str, Any]) -> str:
     return f"du {start:%d/%m/%Y} au {end:%d/%m/%Y}"
 
 
+SIGNATORIES = {
+    "employer": "L'entreprise d'accueil",
+    "tutor": "Le tuteur",
+    "beneficiary": "Le bénéficiaire",
+    "legal_representative": "Le représentant légal",
+}
+
+
 def message(kind: Kind, payload: dict[str, Any], link: str = "", console: str = "", own_profile: str = "") -> Message:
     """`link`: the secure link a person outside the agencies acts from; `console`: where staff see it;
     `own_profile`: a peer's link to their own profile."""
@@ -107,6 +115,15 @@ def message(kind: Kind, payload: dict[str, Any], link: str = "", console: str = 
             f"L'entreprise a décliné l'accueil prévu {_dates(payload)}. Son motif est dans la convention.",
             console,
         )
+    if kind is Kind.CONVENTION_SIGNED:
+        who = SIGNATORIES.get(str(payload.get("signed_by", "")), "Une partie")
+        if payload.get("all_signed"):
+            return Message(
+                "Convention signée par toutes les parties",
+                f"{who} a signé en dernier la convention d'immersion {_dates(payload)} : elle attend la validation.",
+                console,
+            )
+        return Message("Signature reçue", f"{who} a signé la convention d'immersion {_dates(payload)}.", console)
     if kind is Kind.CONVENTION_TO_VALIDATE:
         return Message(
             "Convention à valider",
