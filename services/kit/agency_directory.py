@@ -7,7 +7,7 @@ from typing import Any
 from pymongo.asynchronous.database import AsyncDatabase
 
 from services.contracts.envelope import Envelope
-from services.contracts.events.profiles import AgencyRegisteredV1, AgencyRenamedV1
+from services.contracts.events.profiles import AgencyClosedV1, AgencyRegisteredV1, AgencyRenamedV1
 from services.kit.messaging import EventRouter
 from services.kit.mongo import Document
 from services.kit.projection import apply_if_newer
@@ -28,17 +28,26 @@ class AgencyDirectory:
     async def on_renamed(self, envelope: Envelope, payload: AgencyRenamedV1) -> None:
         await self._apply(envelope, {"name": payload.name})
 
+    async def on_closed(self, envelope: Envelope, payload: AgencyClosedV1) -> None:
+        await self._apply(envelope, {"closed": True})
+
     def subscribe(self, router: EventRouter) -> EventRouter:
-        return router.on("profiles.agency.registered", self.on_registered).on(
-            "profiles.agency.renamed", self.on_renamed
+        return (
+            router.on("profiles.agency.registered", self.on_registered)
+            .on("profiles.agency.renamed", self.on_renamed)
+            .on("profiles.agency.closed", self.on_closed)
         )
 
-    async def all(self) -> list[Document]:
-        return (
-            await self.collection.find({}, {"_id": 1, "name": 1, "kind": 1, "region_code": 1, "version": 1})
+    async def all(self, include_closed: bool = False) -> list[Document]:
+        """The agencies by name; a closed agency only when asked for (what its people belonged to)."""
+        known = (
+            await self.collection.find(
+                {}, {"_id": 1, "name": 1, "kind": 1, "region_code": 1, "version": 1, "closed": 1}
+            )
             .sort("name", 1)
             .to_list()
         )
+        return [d for d in known if include_closed or not d.get("closed")]
 
     async def name_of(self, agency_id: str) -> str:
         """The agency's name; empty while its registration has not arrived."""

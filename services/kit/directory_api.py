@@ -14,4 +14,7 @@ router = APIRouter(tags=["operations"], dependencies=[Depends(require_operator)]
 @router.get("/directory/agencies", summary="The agencies this service learned from profiles' events")
 async def known_agencies(request: Request) -> list[Document]:
     directory: AgencyDirectory = request.app.state.agency_directory
-    return [{"agency_id": d["_id"], **{k: v for k, v in d.items() if k != "_id"}} for d in await directory.all()]
+    return [
+        {"agency_id": d["_id"], **{k: v for k, v in d.items() if k != "_id"}}
+        for d in await directory.all(include_closed=True)
+    ]

@@ -57,7 +57,7 @@ class Memory:
         """Everything from the database, through its repositories (at start-up, before any event)."""
         started = time.perf_counter()
         self.reset()
-        self.regions = {d["_id"]: d.get("region_code", "") for d in await stores.agencies.all()}
+        self.regions = {d["_id"]: d.get("region_code", "") for d in await stores.agencies.all(include_closed=True)}
         for peer_id, history in (await stores.introductions.histories()).items():
             self.set_record(peer_id, record_of(history), 0)
         async for beneficiary_id, peer_id in stores.dismissals.each():

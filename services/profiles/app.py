@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI
 from pydantic import Field, model_validator
@@ -66,11 +67,16 @@ class ProfilesSettings(LinkSigningSettings):
 def build_app(settings: ServiceSettings) -> FastAPI:
     assert isinstance(settings, ProfilesSettings)
     router = EventRouter()
+
+    async def setup_database(database: Any) -> None:
+        await Agencies(database, runtime.outbox).fill_name_keys()
+
     runtime = ServiceRuntime(
         settings,
         aggregate_collections=[AGENCIES, STAFF, BENEFICIARIES, PEERS],
         indexes=INDEXES,
         router=router,
+        setup_database=setup_database,
     )
     app = create_app(
         runtime,
@@ -96,10 +102,10 @@ def build_app(settings: ServiceSettings) -> FastAPI:
     accounts = StaffAccounts(runtime.db, runtime.outbox)
     beneficiaries = Beneficiaries(runtime.db, runtime.outbox)
     peers = Peers(runtime.db, runtime.outbox)
-    app.state.agencies = AgencyService(agencies)
     app.state.staff = staff = StaffService(
         accounts, agencies, issuer, RefreshTokens(runtime.db), timedelta(hours=settings.session_hours)
     )
+    app.state.agencies = AgencyService(agencies, staff)
     app.state.closed_accounts = staff  # read by `identity.current_caller` on every request
     app.state.beneficiaries = BeneficiaryService(beneficiaries, accounts, agencies)
     app.state.peers = PeerService(peers, beneficiaries)

@@ -105,14 +105,20 @@ def as_agency(members: Team) -> Agency:
     return Agency(members.agency_id, members.counsellor.headers, members.validator.headers)
 
 
-async def signed_in(browser: Browser, console: str, who: Person, viewport: dict[str, int] = DESKTOP) -> Page:
+async def signed_in(
+    browser: Browser,
+    console: str,
+    who: Person,
+    viewport: dict[str, int] = DESKTOP,
+    lands: str = "/console/beneficiaries",  # where the role's work is (static/roles.js)
+) -> Page:
     context = await browser.new_context(viewport=viewport, base_url=console, locale="fr-FR")
     page = await context.new_page()
     await page.goto("/console/login")
     await page.get_by_label("Adresse e-mail").fill(who.email)
     await page.get_by_label("Mot de passe").fill(PASSWORD)
     await page.get_by_role("button", name="Se connecter").click()
-    await page.wait_for_url("**/console/beneficiaries**")
+    await page.wait_for_url(f"**{lands}")
     await expect(page.locator("#unread")).to_have_text(re.compile(r"^\d+$"))
     return page
 
@@ -302,7 +308,7 @@ async def test_a_tutor_fills_in_the_assessment_and_the_regional_dashboard_counts
         assert (await placements.post(await link(servers, convention_id, role, "sign") + "/sign")).status_code == 200
     await step(placements, nantes.validator.headers, convention_id, "validate")
 
-    dashboard = await signed_in(browser, console, coordinator)
+    dashboard = await signed_in(browser, console, coordinator, lands="/console/dashboard")
     await dashboard.goto(f"/console/dashboard?agency={nantes.agency_id}")
     funnel = dashboard.get_by_role("figure", name="De la suggestion à l'issue")
     conventions = funnel.get_by_role("listitem").filter(has_text="Conventions PMSMP validées").locator("strong")
@@ -446,7 +452,7 @@ async def test_every_page_opens_without_a_script_error(
         "/links/peers/not-a-token",
     ]
     counsellor = await signed_in(browser, console, nantes.counsellor)
-    coordinator = await signed_in(browser, console, Person(coordinator_email, {}))
+    coordinator = await signed_in(browser, console, Person(coordinator_email, {}), lands="/console/dashboard")
     public = await (await browser.new_context(viewport=PHONE, base_url=console)).new_page()
     errors: list[str] = []
     for page in (counsellor, coordinator, public):

@@ -455,11 +455,16 @@ async def test_the_dispatcher_applies_an_event_twice_as_once(servers: Servers) -
             staff_id=staff_id, agency_id=agency_id, name="Valérie", email="valerie@ml.fr", roles=["validator"]
         )
         await directory.staff_registered(registered, 1)
+        counsellor_id = str(uuid.uuid4())
+        counsellor = StaffRegisteredV1(
+            staff_id=counsellor_id, agency_id=agency_id, name="Camille", email="camille@ml.fr", roles=["counsellor"]
+        )
+        await directory.staff_registered(counsellor, 1)
         signed = {
             "convention_id": "c1",
             "agency_id": agency_id,
             "beneficiary_id": "b1",
-            "counsellor_id": "x",
+            "counsellor_id": counsellor_id,
             "status": "signed",
             "previous_status": "partially_signed",
             "action": "sign_last",
@@ -480,8 +485,10 @@ async def test_the_dispatcher_applies_an_event_twice_as_once(servers: Servers) -
         await dispatcher.dispatch(envelope)
         entries = await database[INBOX].find({"staff_id": staff_id}).to_list()
         assert [(e["kind"], e["pushed"]) for e in entries] == [("convention_to_validate", True)]
+        heard = await database[INBOX].find({"staff_id": counsellor_id}).to_list()
+        assert [e["kind"] for e in heard] == ["convention_signed"], "the counsellor hears of the signature once"
         pushes = await database[PUSHES].find({}).to_list()
-        assert [len(p["outbox"]) for p in pushes] == [1]
+        assert sorted(len(p["outbox"]) for p in pushes) == [1, 1]
         emails = await database[EMAILS].find({"to": "valerie@ml.fr"}).to_list()
         assert [e["subject"] for e in emails] == ["[Parcours] Convention à valider"]
         assert await inbox.unread_count(staff_id) == 1, "counted unread once"

@@ -138,7 +138,7 @@ async def test_relay_killed_between_publishing_and_removing_redelivers_once_and_
     runtime, directory = consumer(servers, recorder)
     async with running(runtime):
         renamed, event = agencies.rename(agency, "Agence renommée")
-        await producer.repository.save(renamed, event)
+        await producer.repository.save(renamed, [event])
         assert await survivor.relay_once() == 1
 
         async def sentinel_seen() -> bool:  # same key, same partition: both copies came before it
@@ -184,7 +184,7 @@ async def test_thousand_events_arrive_in_order_per_aggregate_across_partitions(s
         for step in range(2, 51):
             for i, agency in enumerate(current):
                 renamed, event = agencies.rename(agency, f"Agence ordre {i} v{step}")
-                await repository.save(renamed, event)
+                await repository.save(renamed, [event])
                 current[i] = renamed
         ids = {a.agency_id for a in current}
 
@@ -286,7 +286,7 @@ async def test_an_event_appended_while_the_relay_publishes_stays_pending_and_lea
 
     async def rename() -> None:
         renamed, event = agencies.rename(agency, "Agence renommée")
-        await producer.repository.save(renamed, event)
+        await producer.repository.save(renamed, [event])
 
     relay.write = rename
     assert await relay.relay_once() == 1

@@ -181,7 +181,7 @@ async def test_agencies_are_registered_listed_and_renamed_with_their_events(
         json={"name": "X", "kind": "cio", "region_code": "52", "places_served": ["2988507"]},
         headers=as_operator(),
     )
-    assert outside.status_code == 422 and "hors de la région 52" in outside.text, "Paris is not in region 52"
+    assert outside.status_code == 422 and "pas une commune de la région 52" in outside.text, "Paris is not in region 52"
 
     admin = bearer(await login(profiles, await new_staff(profiles, agency_id, ["agency_admin"], as_operator())))
     listed = (await profiles.get("/agencies", headers=admin)).json()

@@ -35,11 +35,25 @@ def test_each_routed_event_has_a_message_for_each_of_its_kinds() -> None:
 
 
 def test_a_signed_convention_is_announced_to_whoever_validates_next() -> None:
-    assert routes_for("placements.convention.signed", {"waiting_for": ["employer"]}) == []
-    [one_step] = routes_for("placements.convention.signed", {"waiting_for": ["validator"]})
-    assert (one_step.kind, one_step.audience) == (Kind.CONVENTION_TO_VALIDATE, Audience.VALIDATORS)
-    [two_step] = routes_for("placements.convention.signed", {"waiting_for": ["counsellor"]})
-    assert two_step.audience is Audience.COUNSELLOR
+    assert routes_for("placements.convention.signed", {"waiting_for": ["employer"], "all_signed": True}) == []
+    one_step = routes_for("placements.convention.signed", {"waiting_for": ["validator"], "all_signed": True})
+    assert [(r.kind, r.audience) for r in one_step] == [
+        (Kind.CONVENTION_TO_VALIDATE, Audience.VALIDATORS),
+        (Kind.CONVENTION_SIGNED, Audience.COUNSELLOR),
+    ]
+    [two_step] = routes_for("placements.convention.signed", {"waiting_for": ["counsellor"], "all_signed": True})
+    assert (two_step.kind, two_step.audience) == (Kind.CONVENTION_TO_VALIDATE, Audience.COUNSELLOR)
+
+
+def test_each_signature_reaches_the_counsellor_in_french() -> None:
+    partial = {**CONVENTION, "signed_by": "employer", "all_signed": False, "waiting_for": ["beneficiary"]}
+    [route] = routes_for("placements.convention.signed", partial)
+    assert (route.kind, route.audience) == (Kind.CONVENTION_SIGNED, Audience.COUNSELLOR)
+    text = message(route.kind, partial, "https://lien", "https://console")
+    assert text.title == "Signature reçue" and text.body.startswith("L'entreprise d'accueil a signé la convention")
+    last = {**CONVENTION, "signed_by": "beneficiary", "all_signed": True, "waiting_for": ["validator"]}
+    done = message(Kind.CONVENTION_SIGNED, last, "https://lien", "https://console")
+    assert done.title == "Convention signée par toutes les parties" and "Le bénéficiaire" in done.body
 
 
 def test_a_reminder_reaches_the_counsellor_only_when_the_agency_is_listed() -> None:

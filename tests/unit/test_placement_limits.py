@@ -12,6 +12,7 @@ from services.placements.domain.lifecycle import Status
 from services.placements.domain.limits import (
     Stay,
     latest_end,
+    legal_checks,
     period_problems,
     renewal_problems,
     same_host_problems,
@@ -137,3 +138,25 @@ def test_a_convention_cancelled_during_the_immersion_counts_the_days_lived() -> 
     assert stay_of(stored("draft", [])) is None and stay_of(stored("expired", [])) is None
     planned = stay_of(stored("sent_to_employer", []))
     assert planned is not None and planned.end == date(2027, 3, 30)
+
+
+def test_the_legal_checks_count_days_and_conventions_with_the_host_as_the_validator_reads_them() -> None:
+    first = Stay("a", date(2027, 1, 1), date(2027, 1, 31), DISCOVER)  # 31 days
+    renewal = Stay("r", date(2027, 2, 1), date(2027, 2, 15), DISCOVER, renewal_of="a")  # 15 days
+    new = Stay("b", date(2027, 9, 1), date(2027, 9, 14), CONFIRM)  # 14 days
+    week = {"monday": 7, "tuesday": 7, "wednesday": 7, "thursday": 7, "friday": 7}
+    checks = legal_checks(new, [first, renewal], week, minor=False, renewals=0)
+    assert (checks.days_with_host, checks.conventions_with_host) == (60, 2)
+    assert checks.days_ok and checks.conventions_ok and checks.hours_ok and checks.duration_ok and checks.all_ok
+    assert (checks.hours_per_week, checks.longest_day, checks.max_hours_per_week) == (35, 7, 48)
+    assert checks.duration_days == 14 and "Renouvelable une seule fois" in checks.renewal
+
+    longer = Stay("b", date(2027, 9, 1), date(2027, 9, 15), CONFIRM)
+    over = legal_checks(longer, [first, renewal], {**week, "saturday": 8}, minor=True, renewals=0)
+    assert over.days_with_host == 61 and not over.days_ok and not over.all_ok
+    assert over.max_hours_per_week == 35 and not over.hours_ok, "a minor works 35 hours a week at most"
+
+    alone = legal_checks(first, [], week, minor=False, renewals=1)
+    assert (alone.days_with_host, alone.conventions_with_host) == (31, 1)
+    assert "déjà été renouvelée" in alone.renewal
+    assert "C'est un renouvellement" in legal_checks(renewal, [first], week, minor=False, renewals=0).renewal

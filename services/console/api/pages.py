@@ -21,10 +21,13 @@ class Page:
     staff: bool = True  # staff pages have the navigation and the live notification area
 
 
+# every section; each page's script removes the ones the person's roles are not for (static/roles.js)
 NAVIGATION = (
     ("/console/beneficiaries", "Bénéficiaires"),
     ("/console/introductions", "Mises en relation"),
     ("/console/conventions", "Immersions PMSMP"),
+    ("/console/conventions/to-validate", "À valider"),
+    ("/console/agency", "Ma structure"),
     ("/console/dashboard", "Tableau de bord"),
 )
 
@@ -33,7 +36,7 @@ def shell(page: Page) -> HTMLResponse:
     title = escape(page.title)
     header = (
         """<header class="bar"><a class="brand" href="/console">Parcours</a>
-<nav aria-label="Navigation principale"><ul>"""
+<nav aria-label="Navigation principale" hidden><ul>"""
         + "".join(f'<li><a href="{href}">{label}</a></li>' for href, label in NAVIGATION)
         + """</ul></nav>
 <div class="who"><span id="who"></span>
@@ -88,7 +91,11 @@ for _path, _page in {
     "/console/introductions/{introduction_id}": Page("introductions", "Suivi des mises en relation"),
     "/console/conventions": Page("conventions", "Immersions PMSMP"),
     "/console/conventions/new": Page("convention_form", "Nouvelle convention d'immersion"),
+    "/console/conventions/to-validate": Page("to_validate", "Conventions à valider"),
+    "/console/agency": Page("agency", "Ma structure"),
+    "/console": Page("home", "Parcours", staff=False),
     "/console/conventions/{convention_id}": Page("convention", "Convention d'immersion"),
+    "/console/conventions/{convention_id}/edit": Page("convention_form", "Modifier la convention"),
     "/console/notifications": Page("notifications", "Mes notifications"),
     "/console/dashboard": Page("dashboard", "Tableau de bord régional"),
     "/links/conventions/{convention_id}/{token}": Page("link_convention", "Convention d'immersion", staff=False),
@@ -156,9 +163,9 @@ async def favicon() -> FileResponse:
 
 
 @router.get("/")
-@router.get("/console")
 async def home() -> RedirectResponse:
-    return RedirectResponse("/console/beneficiaries")
+    """To `/console`, whose script sends each role where its work is."""
+    return RedirectResponse("/console")
 
 
 @router.get("/console/suggestions/{beneficiary_id}")

@@ -3,6 +3,7 @@
 // live notification area (inbox.js).
 import { ApiError, api, freshToken, h, session, signOut, toast } from "./common.js";
 import { startInbox } from "./inbox.js";
+import { allowed, landing } from "./roles.js";
 
 export { ApiError, api, dateFr, h, monthFr, ofName, session, timeFr, toast } from "./common.js";
 
@@ -184,18 +185,24 @@ export async function staffPage() {
     location.assign(`/console/login?next=${encodeURIComponent(location.pathname + location.search)}`);
     return new Promise(() => {});
   }
-  for (const link of document.querySelectorAll(".bar nav a")) {
-    if (location.pathname.startsWith(link.getAttribute("href"))) link.setAttribute("aria-current", "page");
-  }
   document.getElementById("logout").addEventListener("click", async () => {
     await signOut();
     location.assign("/console/login");
   });
   const me = await api("profiles", "/auth/me");
-  document.getElementById("who").textContent = me.name;
-  if (!me.roles.some((role) => ["regional_coordinator", "agency_admin"].includes(role))) {
-    document.querySelector('.bar nav a[href="/console/dashboard"]')?.parentElement.remove();
+  if (!allowed(location.pathname, me.roles)) {  // not this role's page: to its own
+    location.replace(landing(me.roles));
+    return new Promise(() => {});
   }
+  document.getElementById("who").textContent = me.name;
+  const links = [...document.querySelectorAll(".bar nav a")];
+  for (const link of links) {
+    if (!allowed(link.getAttribute("href"), me.roles)) link.parentElement.remove();
+  }
+  const current = links.filter((link) => location.pathname.startsWith(link.getAttribute("href")))
+    .sort((a, b) => b.getAttribute("href").length - a.getAttribute("href").length)[0];
+  current?.setAttribute("aria-current", "page");
+  document.querySelector(".bar nav").hidden = false;  // shown once it holds only the role's sections
   startInbox();
   return me;
 }

@@ -36,6 +36,14 @@ class AgencyRenamedV1(BaseModel):
     name: str = Field(min_length=1)
 
 
+class AgencyClosedV1(BaseModel):
+    """The agency stops for good: its staff can no longer sign in, and it leaves every list of agencies."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    agency_id: str
+
+
 class StaffRole(StrEnum):
     COUNSELLOR = "counsellor"
     VALIDATOR = "validator"

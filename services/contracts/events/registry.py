@@ -44,6 +44,7 @@ REGISTRY: dict[tuple[str, int], EventContract] = {
     for c in (
         EventContract("profiles.agency.registered", 1, "profiles.agency", profiles.AgencyRegisteredV1),
         EventContract("profiles.agency.renamed", 1, "profiles.agency", profiles.AgencyRenamedV1),
+        EventContract("profiles.agency.closed", 1, "profiles.agency", profiles.AgencyClosedV1),
         EventContract("profiles.staff.registered", 1, "profiles.staff", profiles.StaffRegisteredV1),
         EventContract("profiles.staff.registered", 2, "profiles.staff", profiles.StaffRegisteredV2),
         EventContract("profiles.staff.deactivated", 1, "profiles.staff", profiles.StaffDeactivatedV1),

@@ -92,6 +92,14 @@ def _by(agency: str) -> str:
     return f" de {agency}" if agency else ""
 
 
+SIGNATORIES = {
+    "employer": "L'entreprise d'accueil",
+    "tutor": "Le tuteur",
+    "beneficiary": "Le bénéficiaire",
+    "legal_representative": "Le représentant légal",
+}
+
+
 def message(
     kind: Kind, payload: dict[str, Any], link: str = "", console: str = "", own_profile: str = "", agency: str = ""
 ) -> Message:
@@ -199,6 +207,25 @@ def message(
             console,
             action="Voir la convention",
             why="Vous recevez ce message parce que vous suivez cette convention.",
+            facts=(_period(payload),),
+        )
+    if kind is Kind.CONVENTION_SIGNED:
+        who = SIGNATORIES.get(str(payload.get("signed_by", "")), "Une partie")
+        if payload.get("all_signed"):
+            return Message(
+                "Convention signée par toutes les parties",
+                f"{who} a signé en dernier la convention d'immersion : elle attend la validation.",
+                console,
+                action="Ouvrir la convention",
+                why="Vous recevez ce message parce que vous suivez ce bénéficiaire.",
+                facts=(_period(payload),),
+            )
+        return Message(
+            "Signature reçue",
+            f"{who} a signé la convention d'immersion.",
+            console,
+            action="Ouvrir la convention",
+            why="Vous recevez ce message parce que vous suivez ce bénéficiaire.",
             facts=(_period(payload),),
         )
     if kind is Kind.CONVENTION_TO_VALIDATE:

@@ -38,6 +38,7 @@ class Kind(StrEnum):
     CONVENTION_CONFIRMED = "convention_confirmed"
     CONVENTION_DECLINED = "convention_declined"
     CONVENTION_TO_VALIDATE = "convention_to_validate"
+    CONVENTION_SIGNED = "convention_signed"
     CONVENTION_REMINDER = "convention_reminder"
 
 
@@ -72,6 +73,7 @@ STAFF_DEFAULTS: dict[Kind, Preference] = {
     Kind.CONVENTION_CONFIRMED: Preference.LIVE,
     Kind.CONVENTION_DECLINED: Preference.BOTH,
     Kind.CONVENTION_TO_VALIDATE: Preference.BOTH,
+    Kind.CONVENTION_SIGNED: Preference.LIVE,
     Kind.CONVENTION_REMINDER: Preference.BOTH,
 }
 STAFF_AUDIENCES = frozenset({Audience.COUNSELLOR, Audience.VALIDATORS, Audience.AGENCY_ADMINS})
@@ -129,9 +131,12 @@ ROUTES: dict[str, tuple[Route, ...]] = {
     "placements.convention.confirmed": (Route(Kind.CONVENTION_CONFIRMED, Audience.COUNSELLOR),),
     "placements.convention.declined": (Route(Kind.CONVENTION_DECLINED, Audience.COUNSELLOR),),
     # once everyone signed: the validator, or in a two-step agency the counsellor first
+    # and each signature to the counsellor (the last one too, unless it asks them to pre-validate already)
     "placements.convention.signed": (
         Route(Kind.CONVENTION_TO_VALIDATE, Audience.VALIDATORS, listing=(("waiting_for", "validator"),)),
         Route(Kind.CONVENTION_TO_VALIDATE, Audience.COUNSELLOR, listing=(("waiting_for", "counsellor"),)),
+        Route(Kind.CONVENTION_SIGNED, Audience.COUNSELLOR, (("all_signed", False),)),
+        Route(Kind.CONVENTION_SIGNED, Audience.COUNSELLOR, (("all_signed", True),), (("waiting_for", "validator"),)),
     ),
     "placements.convention.pre_validated": (Route(Kind.CONVENTION_TO_VALIDATE, Audience.VALIDATORS),),
     "placements.convention.reminder_due": (

@@ -28,6 +28,7 @@ from services.placements.domain.lifecycle import (
     allowed_actions,
     waiting_for,
 )
+from services.placements.domain.limits import MAX_CONVENTIONS_WITH_ONE_HOST, MAX_DAYS_WITH_ONE_HOST, LegalChecks
 from services.placements.domain.party_links import LINK_PURPOSE
 from services.placements.domain.terms import Assessment, Terms
 from services.reference import labels
@@ -90,6 +91,41 @@ class LinkOut(BaseModel):
     used_at: datetime | None
 
 
+class LegalChecksOut(BaseModel):
+    """D5135-3 in numbers: what the validator checks, each with whether it holds."""
+
+    days_with_host: int = Field(description="days with this host over the worst 12 months, this one included")
+    max_days_with_host: int = MAX_DAYS_WITH_ONE_HOST
+    conventions_with_host: int = Field(description="conventions with this host over those months, renewals aside")
+    max_conventions_with_host: int = MAX_CONVENTIONS_WITH_ONE_HOST
+    renewal: str = Field(description="the renewal rule as it applies here (French)")
+    hours_per_week: float
+    max_hours_per_week: float
+    longest_day: float
+    max_hours_per_day: float
+    duration_days: int
+    within_limits: dict[str, bool] = Field(description="days, conventions, hours, duration: each holds or not")
+
+    @classmethod
+    def of(cls, checks: LegalChecks) -> LegalChecksOut:
+        return cls(
+            days_with_host=checks.days_with_host,
+            conventions_with_host=checks.conventions_with_host,
+            renewal=checks.renewal,
+            hours_per_week=checks.hours_per_week,
+            max_hours_per_week=checks.max_hours_per_week,
+            longest_day=checks.longest_day,
+            max_hours_per_day=checks.max_hours_per_day,
+            duration_days=checks.duration_days,
+            within_limits={
+                "days": checks.days_ok,
+                "conventions": checks.conventions_ok,
+                "hours": checks.hours_ok,
+                "duration": checks.duration_ok,
+            },
+        )
+
+
 class ConventionOut(BaseModel):
     convention_id: str
     agency_id: str
@@ -113,6 +149,9 @@ class ConventionOut(BaseModel):
     created_at: datetime
     version: int
     labels: Labels = Field(description="what people read for the job and the host's town")
+    legal: LegalChecksOut | None = Field(
+        default=None, description="the legal limits summed up for the validator (one convention's page only)"
+    )
 
     @classmethod
     def of(cls, c: Convention, validation: Validation, actors: frozenset[Actor]) -> ConventionOut:
@@ -234,7 +273,10 @@ async def export(selected: Selected, documents: DocumentsDep) -> StreamingRespon
 async def convention(
     convention_id: str, caller: AgencyStaff, service: ConventionsDep, settings: AgencySettingsDep
 ) -> ConventionOut:
-    return await view(settings, await own_convention(service, convention_id, caller), caller)
+    found = await own_convention(service, convention_id, caller)
+    shown = await view(settings, found, caller)
+    shown.legal = LegalChecksOut.of(await service.legal(found))
+    return shown
 
 
 @router.put("/conventions/{convention_id}", summary="Change a draft (revise a sent convention first)")

@@ -185,6 +185,17 @@ def stay_of(convention: Convention) -> limits.Stay | None:
     return limits.Stay(convention.id, start, end, terms.objective, convention.renewal_of)
 
 
+def legal_checks(convention: Convention, others: tuple[Convention, ...]) -> limits.LegalChecks:
+    """The legal limits of this convention as its validator reads them, counted over the beneficiary's
+    other conventions with the same host (those that count: signed, held, or cancelled after starting)."""
+    terms = convention.terms
+    stays = [
+        stay for other in others if other.terms.host.siret == terms.host.siret and (stay := stay_of(other)) is not None
+    ]
+    new = limits.Stay(convention.id, terms.start_date, terms.end_date, terms.objective, convention.renewal_of)
+    return limits.legal_checks(new, stays, terms.schedule, convention.minor, 1 if convention.renewal_id else 0)
+
+
 def same_host_problems(
     convention_id: str, terms: Terms, renewal_of: str | None, others: tuple[Convention, ...]
 ) -> limits.Problems:

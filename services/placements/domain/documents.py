@@ -79,13 +79,20 @@ def convention_pdf(convention: Convention, agency_name: str) -> bytes:
     pdf.set_title(_latin1(f"Convention PMSMP {convention.id}"))
     pdf.add_page()
     pdf.set_font("Helvetica", "B", 15)
+    # each block goes back to the left margin: a multi_cell otherwise leaves the next one where its last line
+    # ended, and the legal line drawn from there ran off the page
     pdf.multi_cell(
-        0, 8, _latin1("Convention de période de mise en situation en milieu professionnel (PMSMP)"), align="C"
+        0,
+        8,
+        _latin1("Convention de période de mise en situation en milieu professionnel (PMSMP)"),
+        align="C",
+        new_x=XPos.LMARGIN,
+        new_y=YPos.NEXT,
     )
     pdf.set_font("Helvetica", "", 9)
-    pdf.cell(
+    pdf.multi_cell(
         0,
-        6,
+        5,
         _latin1(f"Articles L5135-1 et suivants, D5135-1 et suivants du Code du travail - n° {convention.id}"),
         align="C",
         new_x=XPos.LMARGIN,

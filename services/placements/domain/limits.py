@@ -128,12 +128,10 @@ def _overlap(stay: Stay, first: date, last: date) -> int:
     return max(0, (min(stay.end, last) - max(stay.start, first)).days + 1)
 
 
-def same_host_problems(new: Stay, others: Sequence[Stay]) -> Problems:
-    """With one host over any 12 consecutive months: two conventions at most, with different objectives,
-    60 days at most, renewals included (a renewal is not a convention of its own)."""
-    others = [o for o in others if o.convention_id != new.convention_id]
-    everyone = [*others, new]
-    problems: Problems = []
+def host_use(new: Stay, others: Sequence[Stay]) -> tuple[int, int]:
+    """With the host of `others` (the beneficiary's other stays there), over the worst 12 consecutive months
+    that hold `new`: how many conventions (renewals aside) and how many days, `new` included."""
+    everyone = [*(o for o in others if o.convention_id != new.convention_id), new]
     worst_count, worst_days = 0, 0
     for first, last in _windows(everyone):
         if not _overlap(new, first, last):
@@ -141,6 +139,15 @@ def same_host_problems(new: Stay, others: Sequence[Stay]) -> Problems:
         inside = [s for s in everyone if _overlap(s, first, last)]
         worst_count = max(worst_count, sum(1 for s in inside if s.renewal_of is None))
         worst_days = max(worst_days, sum(_overlap(s, first, last) for s in inside))
+    return worst_count, worst_days
+
+
+def same_host_problems(new: Stay, others: Sequence[Stay]) -> Problems:
+    """With one host over any 12 consecutive months: two conventions at most, with different objectives,
+    60 days at most, renewals included (a renewal is not a convention of its own)."""
+    others = [o for o in others if o.convention_id != new.convention_id]
+    problems: Problems = []
+    worst_count, worst_days = host_use(new, others)
     if new.renewal_of is None and worst_count > MAX_CONVENTIONS_WITH_ONE_HOST:
         problems.append(
             (
@@ -190,3 +197,54 @@ def renewal_problems(original: Stay, objectives_met: bool | None, renewals: int)
             ("renewal_of", "Le bilan dit les objectifs atteints : un renouvellement sert aux objectifs non atteints.")
         ]
     return []
+
+
+@dataclass(frozen=True)
+class LegalChecks:
+    """What a validator checks before validating, in numbers and in words (French), with whether each holds."""
+
+    days_with_host: int  # over the worst 12 months holding this convention, this one included
+    conventions_with_host: int  # the same months, renewals aside
+    days_ok: bool
+    conventions_ok: bool
+    renewal: str  # the renewal rule as it applies to this convention
+    hours_per_week: float
+    longest_day: float
+    max_hours_per_week: float
+    max_hours_per_day: float
+    hours_ok: bool
+    duration_days: int
+    duration_ok: bool
+
+    @property
+    def all_ok(self) -> bool:
+        return self.days_ok and self.conventions_ok and self.hours_ok and self.duration_ok
+
+
+def legal_checks(new: Stay, others: Sequence[Stay], hours: dict[str, float], minor: bool, renewals: int) -> LegalChecks:
+    """The convention's legal limits, summed up for the person who validates it (D5135-3: one month at most,
+    60 days and two conventions with one host over 12 months, one renewal when the objectives were not met;
+    the working hours of an adult or a minor)."""
+    conventions, days = host_use(new, others)
+    if new.renewal_of is not None:
+        renewal = "C'est un renouvellement : cette convention ne pourra pas être renouvelée à nouveau."
+    elif renewals:
+        renewal = "Cette convention a déjà été renouvelée une fois : plus de renouvellement possible."
+    else:
+        renewal = "Renouvelable une seule fois, si le bilan dit que les objectifs n'ont pas été atteints."
+    per_week, per_day = MAX_HOURS_PER_WEEK[minor], MAX_HOURS_PER_DAY[minor]
+    total, longest = sum(hours.values()), max(hours.values(), default=0.0)
+    return LegalChecks(
+        days_with_host=days,
+        conventions_with_host=conventions,
+        days_ok=days <= MAX_DAYS_WITH_ONE_HOST,
+        conventions_ok=new.renewal_of is not None or conventions <= MAX_CONVENTIONS_WITH_ONE_HOST,
+        renewal=renewal,
+        hours_per_week=total,
+        longest_day=longest,
+        max_hours_per_week=per_week,
+        max_hours_per_day=per_day,
+        hours_ok=0 < total <= per_week and longest <= per_day,
+        duration_days=days_of(new.start, new.end),
+        duration_ok=new.start <= new.end <= latest_end(new.start),
+    )

@@ -12,9 +12,10 @@ from services.kit.outbox import TakenByAnother
 from services.placements.adapters.conventions import Conventions, NotFound, Selection
 from services.placements.adapters.projections import Projections
 from services.placements.domain.commands import CHECKS_LIMITS, Command, Edit, Facts, Renew, Take
-from services.placements.domain.convention import Convention, Party
+from services.placements.domain.convention import Convention, Party, legal_checks
 from services.placements.domain.decide import decide, draft, renewal_terms
 from services.placements.domain.lifecycle import Action, Actor, Status, Validation
+from services.placements.domain.limits import LegalChecks
 from services.placements.domain.terms import Assessment, Terms
 
 
@@ -52,6 +53,10 @@ class ConventionService:
         """A list's or an export's selection, with the agency's validation mode (who is waited for)."""
         validation = await self.projections.validation_of(agency_id)
         return Selection(agency_id, status, beneficiary_id, waiting_for, validation)
+
+    async def legal(self, convention: Convention) -> LegalChecks:
+        """The legal limits as the validator reads them, counted over the beneficiary's conventions."""
+        return legal_checks(convention, tuple(await self.conventions.of_beneficiary(convention.beneficiary_id)))
 
     # -- deciding ---------------------------------------------------------------------------------
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pymongo import ASCENDING, IndexModel
 
 from services.kit.mongo import IndexDeclarations, create_indexes
+from services.profiles.adapters.agencies import COLLECTION as AGENCIES
 from services.profiles.adapters.beneficiaries import COLLECTION as BENEFICIARIES
 from services.profiles.adapters.peers import COLLECTION as PEERS
 from services.profiles.adapters.peers import Peers
@@ -20,6 +21,16 @@ from services.profiles.adapters.staff import COLLECTION as STAFF
 SET = {"$gt": ""}  # a non-empty string
 
 INDEXES: IndexDeclarations = {
+    AGENCIES: [
+        # two open agencies of a region never share a name (its key: case, accents and spaces aside); a
+        # closed agency's key is null, outside the index, so its name is free again
+        IndexModel(
+            [("region_code", ASCENDING), ("name_key", ASCENDING)],
+            unique=True,
+            name="name_unique_in_region",
+            partialFilterExpression={"name_key": SET},
+        ),
+    ],
     REFRESH_TOKENS: [
         IndexModel([("family", ASCENDING)], name="family"),  # a reused token revokes its family
         IndexModel([("staff_id", ASCENDING)], name="staff"),  # a closed account's are revoked

@@ -1,4 +1,5 @@
-"""Routes for agencies: register (operator), list, rename (operator or the agency's admin)."""
+"""Routes for agencies: register (operator), list the open ones, rename (operator or the agency's admin), close
+(operator)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from services.contracts.events.profiles import AgencyKind
 from services.kit.auth import require_operator
 from services.profiles.deps import AgencyServiceDep, CurrentOperatorOrStaff
-from services.profiles.domain.agency import Agency
+from services.profiles.domain.access import OperatorOrStaff
+from services.profiles.domain.agency import Agency, AgencyStatus
 
 router = APIRouter(tags=["agencies"])
 
@@ -19,14 +21,15 @@ class AgencyIn(BaseModel):
             "examples": [{"name": "Mission locale de Nantes", "kind": "mission_locale", "region_code": "52"}]
         }
     )
-    name: str = Field(min_length=1, max_length=200)
+    name: str = Field(description="required, unique among the region's open agencies; no control character")
     kind: AgencyKind
     region_code: str = Field(pattern=r"^\d{2}$", description="INSEE region code: 52 is Pays de la Loire")
     places_served: list[str] = Field(default_factory=list, description="place ids from /reference/places")
 
 
 class AgencyRename(BaseModel):
-    name: str = Field(min_length=1, max_length=200)
+    model_config = ConfigDict(json_schema_extra={"examples": [{"name": "Mission locale Nantes Métropole"}]})
+    name: str = Field(description="required, unique among the region's open agencies; no control character")
 
 
 class AgencyOut(BaseModel):
@@ -35,6 +38,7 @@ class AgencyOut(BaseModel):
     kind: AgencyKind
     region_code: str
     places_served: list[str]
+    status: AgencyStatus
     version: int
 
     @classmethod
@@ -45,6 +49,7 @@ class AgencyOut(BaseModel):
             kind=agency.kind,
             region_code=agency.region_code,
             places_served=list(agency.places_served),
+            status=agency.status,
             version=agency.version,
         )
 
@@ -59,7 +64,7 @@ async def register_agency(body: AgencyIn, agencies: AgencyServiceDep) -> AgencyO
     return AgencyOut.of(await agencies.register(body.name, body.kind, body.region_code, tuple(body.places_served)))
 
 
-@router.get("/agencies", summary="List the agencies")
+@router.get("/agencies", summary="List the open agencies")
 async def list_agencies(agencies: AgencyServiceDep, actor: CurrentOperatorOrStaff) -> list[AgencyOut]:
     return [AgencyOut.of(a) for a in await agencies.all()]
 
@@ -69,3 +74,12 @@ async def rename_agency(
     agency_id: str, body: AgencyRename, agencies: AgencyServiceDep, actor: CurrentOperatorOrStaff
 ) -> AgencyOut:
     return AgencyOut.of(await agencies.rename(agency_id, body.name, actor))
+
+
+@router.post(
+    "/agencies/{agency_id}/close",
+    summary="Close an agency for good (operator): its accounts are closed, it leaves every list",
+    dependencies=[Depends(require_operator)],
+)
+async def close_agency(agency_id: str, agencies: AgencyServiceDep) -> AgencyOut:
+    return AgencyOut.of(await agencies.close(agency_id, OperatorOrStaff(operator=True)))

@@ -17,6 +17,7 @@ from services.profiles.adapters.staff import StaffAccounts
 from services.profiles.adapters.tokens import TokenIssuer
 from services.profiles.domain import staff as rules
 from services.profiles.domain.access import OperatorOrStaff
+from services.profiles.domain.agency import Agency
 from services.profiles.use_cases.errors import Clock, Conflict, Forbidden, NotFound, utc_now
 
 
@@ -47,10 +48,13 @@ class StaffService:
         found = await self.accounts.credentials(email)
         if not verify_password(found[1] if found else None, password) or found is None or not found[0].active:
             return None
+        agency = await self.agencies.get(found[0].agency_id)
+        if agency is not None and not agency.open:  # a closed agency's people no longer sign in
+            return None
         ends = self.clock() + self.session_lifetime
         ends = ends.replace(microsecond=ends.microsecond // 1000 * 1000)  # as the database keeps it
         family = str(uuid.uuid4())
-        return await self._session(found[0], family, ends)
+        return await self._session(found[0], agency, family, ends)
 
     async def refresh(self, refresh_token: str) -> Session | None:
         """The next tokens of the session; None for an unknown, expired or revoked refresh token, or one
@@ -63,18 +67,18 @@ class StaffService:
                 await self.refresh_tokens.revoke_family(known["family"])
             return None
         member = await self.accounts.get(used["staff_id"])
-        if member is None or not member.active:
+        agency = await self.agencies.get(member.agency_id) if member is not None else None
+        if member is None or not member.active or (agency is not None and not agency.open):
             await self.refresh_tokens.revoke_family(used["family"])
             return None
-        return await self._session(member, used["family"], used["expires_at"])
+        return await self._session(member, agency, used["family"], used["expires_at"])
 
     async def sign_out(self, refresh_token: str) -> None:
         known = await self.refresh_tokens.find(refresh_token)
         if known is not None:
             await self.refresh_tokens.revoke_family(known["family"])
 
-    async def _session(self, member: rules.StaffMember, family: str, ends: datetime) -> Session:
-        agency = await self.agencies.get(member.agency_id)
+    async def _session(self, member: rules.StaffMember, agency: Agency | None, family: str, ends: datetime) -> Session:
         claims = {
             "agency_id": member.agency_id,
             "roles": [r.value for r in member.roles],
@@ -89,8 +93,11 @@ class StaffService:
     async def open_account(
         self, agency_id: str, email: str, name: str, roles: list[StaffRole], password: str, by: OperatorOrStaff
     ) -> rules.StaffMember:
-        if not by.administers(agency_id) or await self.agencies.get(agency_id) is None:
+        agency = await self.agencies.get(agency_id) if by.administers(agency_id) else None
+        if agency is None:
             raise NotFound("Cette agence n'existe pas ou vous ne l'administrez pas.", code="agency_not_found")
+        if not agency.open:
+            raise Conflict("Cette structure est fermée : on n'y ouvre plus de compte.", code="agency_closed")
         if not rules.may_appoint(roles, by.actor):
             raise Forbidden("Seul l'exploitant nomme les coordinateurs régionaux.", code="operator_only", field="roles")
         member, event = rules.register(agency_id, email, name, roles, password)

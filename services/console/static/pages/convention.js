@@ -1,26 +1,51 @@
 // One convention for the agency: its content, who has to act, and the steps the caller may take.
 
-import { api, dateFr, download, failure, field, h, ofName, onSubmit, select, setTitle, show, staffPage, toast } from "../app.js";
+import { ApiError, api, dateFr, download, failure, field, h, ofName, onSubmit, select, setTitle, show, staffPage, toast } from "../app.js";
 import { ACTIONS, ATTENDANCE, CONCLUSIONS, DONE, OBJECTIVES, PARTIES, STOP_REASONS, WEEKDAYS, jobOf, placeOf } from "../labels.js";
 
-await staffPage();
+const me = await staffPage();
 const id = location.pathname.split("/")[3];
 const STAFF_STEPS = ["send", "revise", "pre_validate", "validate", "reject", "cancel"];
 
+const STOPPING = ["reject", "cancel"];
+const CONFIRM = { reject: "Je confirme refuser cette convention : elle ne pourra plus être validée.",
+  cancel: "Je confirme annuler cette convention : les parties en seront averties." };
+
 function stepForm(action) {
-  const needsReason = ["reject", "cancel"].includes(action);
+  const needsReason = STOPPING.includes(action);
   const reason = needsReason ? select("reason", STOP_REASONS, "other") : null;
   const note = needsReason ? h("textarea", { name: "note" }) : null;
+  const sure = needsReason ? h("input", { type: "checkbox", name: "confirm", required: true }) : null;
   const submit = h("button", { type: "submit", class: needsReason ? "danger" : "" }, ACTIONS[action]);
   const form = h("form", { class: needsReason ? "card" : "", novalidate: true },
-    needsReason ? field("Motif", reason) : null, needsReason ? field("Précision", note) : null, submit);
+    needsReason ? field("Motif", reason) : null, needsReason ? field("Précision", note) : null,
+    needsReason ? h("div", { class: "field", dataset: { field: "confirm" } }, h("label", { class: "inline" }, sure, CONFIRM[action])) : null,
+    submit);
   onSubmit(form, async (event) => {
+    if (sure && !sure.checked) throw new ApiError(422, [{ loc: ["confirm"], type: "value_error", msg: "Cochez la case pour confirmer." }]);
     await api("placements", `/conventions/${id}/${action}`, { method: "POST",
       body: needsReason ? { reason: reason.value, note: note.value } : {} });
     toast(`${ACTIONS[action]} : fait.`);
     await load();
   });
   return form;
+}
+
+const yes = (ok) => h("span", { class: ok ? "tag ok" : "tag warn" }, ok ? "conforme" : "à vérifier");
+const hours = (value) => `${String(value).replace(".", ",")} h`;
+
+// The legal limits (Code du travail, D5135-3) summed up where the validator decides
+function legalChecks(legal) {
+  const within = legal.within_limits;
+  return h("section", { class: "card legal", "aria-labelledby": "legal-title" },
+    h("h2", { id: "legal-title" }, "Vérifications légales"),
+    h("ul", {},
+      h("li", {}, `Jours chez cette entreprise sur 12 mois : ${legal.days_with_host} sur ${legal.max_days_with_host} au plus `, yes(within.days)),
+      h("li", {}, `Conventions avec cette entreprise sur 12 mois : ${legal.conventions_with_host} sur ${legal.max_conventions_with_host} au plus `, yes(within.conventions)),
+      h("li", {}, `Durée : ${legal.duration_days} jours, un mois au plus de date à date `, yes(within.duration)),
+      h("li", {}, `Horaires : ${hours(legal.hours_per_week)} par semaine (${hours(legal.max_hours_per_week)} au plus), `,
+        `${hours(legal.longest_day)} la journée la plus longue (${hours(legal.max_hours_per_day)} au plus) `, yes(within.hours)),
+      h("li", {}, `Renouvellement : ${legal.renewal}`)));
 }
 
 async function pdf() {
@@ -38,16 +63,25 @@ async function load() {
   const t = c.terms;
   setTitle(`Convention ${ofName(`${t.beneficiary.first_name} ${t.beneficiary.last_name}`)}`);
   const steps = c.your_actions.filter((a) => STAFF_STEPS.includes(a));
+  const going = steps.filter((a) => !STOPPING.includes(a));
+  const stopping = steps.filter((a) => STOPPING.includes(a));
   show(
     h("section", { class: "card", "aria-label": "Où en est la convention" },
       h("p", {}, "Statut : ", h("strong", {}, c.status_label)),
       c.waiting_for.length ? h("p", {}, "En attente de : ", c.waiting_for.map((w) => PARTIES[w] || w).join(", ")) : null,
       Object.keys(c.signatures).length ? h("p", {}, "Signée par : ", Object.keys(c.signatures).map((w) => PARTIES[w] || w).join(", ")) : null,
       c.reason ? h("p", {}, "Motif : ", STOP_REASONS[c.reason.code] || c.reason.code || "", c.reason.note ? ` — ${c.reason.note}` : "") : null,
-      h("div", { class: "actions" }, steps.map(stepForm),
+      c.legal && ["validate", "pre_validate"].some((a) => steps.includes(a)) ? legalChecks(c.legal) : null,
+      h("div", { class: "actions" }, going.map(stepForm),
         ["validated", "in_progress", "completed", "assessment_submitted", "assessed"].includes(c.status)
           ? h("button", { type: "button", class: "secondary", onclick: pdf }, "Télécharger la convention (PDF)") : null,
-        h("a", { class: "button secondary", href: `/console/beneficiaries/${c.beneficiary_id}` }, "Page du bénéficiaire"))),
+        c.status === "draft" && me.roles.includes("counsellor")
+          ? h("a", { class: "button secondary", href: `/console/conventions/${id}/edit` }, "Modifier le brouillon") : null,
+        h("a", { class: "button secondary", href: `/console/beneficiaries/${c.beneficiary_id}` }, "Page du bénéficiaire")),
+      stopping.length ? h("details", { class: "stopping" },
+        h("summary", {}, stopping.length === 2 ? "Refuser ou annuler la convention…" : `${ACTIONS[stopping[0]]}…`),
+        stopping.map(stepForm)) : null),
+    c.legal && !["validate", "pre_validate"].some((a) => steps.includes(a)) ? legalChecks(c.legal) : null,
     h("section", { class: "card", "aria-labelledby": "terms" }, h("h2", { id: "terms" }, "Contenu"),
       h("dl", {},
         h("dt", {}, "Entreprise d'accueil"), h("dd", {}, `${t.host.name} (SIRET ${t.host.siret}), ${t.host.address}`,

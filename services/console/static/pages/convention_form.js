@@ -1,13 +1,19 @@
 // Write a PMSMP convention (a draft): the beneficiary, the host and its tutor, the objective, the job, dates
 // and hours. Every problem comes back on its field.
 import { api, autocomplete, field, h, input, jobText, onSubmit, placeText, searchJobs, searchPlaces,
-  select, show, staffPage, values } from "../app.js";
+  select, setTitle, show, staffPage, values } from "../app.js";
 import { OBJECTIVES, WEEKDAYS } from "../labels.js";
 
 await staffPage();
-const beneficiaryId = new URLSearchParams(location.search).get("beneficiary");
+// /console/conventions/{id}/edit changes a draft (PUT); otherwise a new draft for ?beneficiary=
+const editing = location.pathname.match(/^\/console\/conventions\/([^/]+)\/edit$/)?.[1];
+const current = editing ? await api("placements", `/conventions/${editing}`).catch(() => null) : null;
+const beneficiaryId = current ? current.beneficiary_id : new URLSearchParams(location.search).get("beneficiary");
 const b = beneficiaryId ? await api("profiles", `/beneficiaries/${beneficiaryId}`).catch(() => null) : null;
-if (!b) {
+if (editing && current?.status !== "draft") {
+  show(h("p", { class: "card" }, current ? "Seul un brouillon se modifie : reprenez d'abord la convention en brouillon depuis sa page. "
+    : "Cette convention est introuvable. ", h("a", { href: `/console/conventions/${editing}` }, "Page de la convention")));
+} else if (!b) {
   show(h("p", {}, "Choisissez d'abord le bénéficiaire : ", h("a", { href: "/console/beneficiaries" }, "liste des bénéficiaires"),
     ", puis « Préparer une immersion PMSMP » sur sa page."));
 } else {
@@ -59,8 +65,34 @@ if (!b) {
       else body[head] = String(value).trim();
     }
     body.operational_objectives = body.operational_objectives.split("\n").map((line) => line.trim()).filter(Boolean);
+    if (current) {
+      delete body.beneficiary_id;
+      await api("placements", `/conventions/${current.convention_id}`, { method: "PUT", body });
+      location.assign(`/console/conventions/${current.convention_id}`);
+      return;
+    }
     const saved = await api("placements", "/conventions", { method: "POST", body });
     location.assign(`/console/conventions/${saved.convention_id}`);
   });
+  if (current) {
+    fill(form, current.terms);
+    submit.textContent = "Enregistrer les modifications";
+    form.querySelector(".actions a").setAttribute("href", `/console/conventions/${current.convention_id}`);
+    setTitle(`Modifier la convention de ${b.identity.first_name} ${b.identity.last_name}`);
+  }
   show(form);
+}
+
+// A draft's terms into the form's fields, by their names ("host.siret", "schedule.monday", ...)
+function fill(form, terms) {
+  for (const control of form.querySelectorAll("[name]")) {
+    const [head, tail] = control.name.split(".");
+    let value = tail ? terms[head]?.[tail] : terms[head];
+    if (head === "schedule") value = terms.schedule[tail] || 0;
+    if (Array.isArray(value)) value = value.join("\n");
+    if (value === undefined || value === null) continue;
+    control.value = value;
+    const box = control.type === "hidden" ? control.parentElement.querySelector('input[type="text"]') : null;
+    if (box) { box.value = value; box.dataset.code = value; }
+  }
 }

@@ -1,4 +1,5 @@
 import { api, field, h, input, onSubmit, session, show } from "../app.js";
+import { allowed, landing } from "../roles.js";
 
 const email = input("email", { type: "email", autocomplete: "username", required: true });
 const password = input("password", { type: "password", autocomplete: "current-password", required: true });
@@ -15,7 +16,8 @@ onSubmit(form, async () => {
     body: { email: email.value.trim(), password: password.value } });
   session.start(answer);
   const next = new URLSearchParams(location.search).get("next");
-  location.assign(next && next.startsWith("/console") ? next : "/console/beneficiaries");
+  const me = await api("profiles", "/auth/me");
+  location.assign(next && next.startsWith("/console/") && allowed(next, me.roles) ? next : landing(me.roles));
 });
 show(form);
 email.focus();
