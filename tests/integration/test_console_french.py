@@ -100,13 +100,18 @@ async def test_every_console_page_speaks_french_to_every_role(
             f"/console/beneficiaries/{beneficiary_id}/edit",
             f"/console/conventions/new?beneficiary={beneficiary_id}",
         ],
-        "validator": agency_pages,
-        "agency_admin": [*agency_pages, "/console/dashboard"],
-        "regional_coordinator": ["/console/dashboard", "/console/beneficiaries", "/console/conventions",
-                                 "/console/introductions", "/console/notifications"],
-    }  # fmt: skip
+        "validator": [*agency_pages, "/console/conventions/to-validate"],
+        "agency_admin": [*agency_pages, "/console/agency", "/console/dashboard"],
+        "regional_coordinator": ["/console/dashboard", "/console/notifications"],
+    }
+    landings = {  # static/roles.js: where each role's work is
+        "counsellor": "/console/beneficiaries",
+        "validator": "/console/conventions/to-validate",
+        "agency_admin": "/console/agency",
+        "regional_coordinator": "/console/dashboard",
+    }
     for role, paths in pages.items():
-        page = await signed_in(browser, console, people[role])
+        page = await signed_in(browser, console, people[role], lands=landings[role])
         watch = Watch(page)
         for path in paths:
             await french_page(page, watch, path)

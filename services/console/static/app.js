@@ -208,6 +208,11 @@ export async function staffPage() {
 }
 
 // Required fields left empty, as the API would list them, so the form says so before sending anything
+// A refusal the page makes itself before asking the API, on the field it is about, in the API's shape
+export function refusedHere(field, message, code = "invalid_value") {
+  return new ApiError(422, { code, field, message, errors: [{ code, field, message }] });
+}
+
 export function missing(form) {
   const empty = [...form.querySelectorAll("[required]")].filter((control) => !String(control.value).trim());
   if (!empty.length) return null;

@@ -1,6 +1,6 @@
 // The meeting's date, on both sides' pages: up to three dated slots to propose, the other side's to pick
 // from, the meeting that stands (with its history), and the feedback form once its date has come.
-import { ApiError, choices, field, h, input, onSubmit, select } from "./app.js";
+import { choices, field, h, input, onSubmit, refusedHere, select } from "./app.js";
 import { APPOINTMENT_STATUS, CONCERN_REASONS, VENUES } from "./labels.js";
 
 const DURATIONS = { 30: "30 minutes", 45: "45 minutes", 60: "1 heure", 90: "1 h 30", 120: "2 heures" };
@@ -74,7 +74,7 @@ export function feedbackForm({ other, submit }) {
     const data = new FormData(form);
     const answer = data.get("took_place");
     const rating = data.get("usefulness");
-    if (!answer) throw new ApiError(422, [{ loc: ["took_place"], type: "missing" }]);  // nothing chosen for them
+    if (!answer) throw refusedHere("took_place", "Dites si la rencontre a eu lieu.");  // nothing chosen for them
     await submit({ took_place: answer === "yes", no_show: answer === "no_show",
       usefulness: answer === "yes" && rating ? Number(rating) : null, comment: comment.value });
   });

@@ -7,7 +7,7 @@ from fastapi import APIRouter
 from services.kit.errors import Said
 from services.matching.api import internal, introductions, meetings, operations, peer_links, suggestions
 from services.matching.domain.actor import NotYours
-from services.matching.domain.introduction import RefusedTransition
+from services.matching.domain.introduction import RefusedTransition, StepRefused
 from services.matching.use_cases.suggestions import UnknownPeer
 
 ROUTERS: tuple[APIRouter, ...] = (
@@ -30,5 +30,6 @@ REFUSALS: dict[type[Exception], Said] = {
         "introduction_wrong_status",
         "Cette mise en relation n'en est plus à cette étape : rechargez la page pour voir où elle en est.",
     ),
+    StepRefused: Said(409, "meeting_step_refused"),  # its own French reason
     NotYours: Said(409, "not_your_step", "Cette étape de la mise en relation ne vous revient pas."),
 }

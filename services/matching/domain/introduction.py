@@ -174,6 +174,10 @@ class RefusedTransition(Exception):
     """The introduction is not in a state where this can happen (409)."""
 
 
+class StepRefused(RefusedTransition):
+    """A step of the meeting refused with its own French reason, said to the person as it is (409)."""
+
+
 # -- the aggregate ----------------------------------------------------------------------------------
 
 
@@ -472,7 +476,7 @@ def decide(
             raise RefusedTransition(f"introduction {introduction.id} is already proposed")
         return _propose(command, now)
     if introduction is None:
-        raise RefusedTransition(f"there is no introduction to have {PAST[command.action]}")
+        raise StepRefused(f"there is no introduction to have {PAST[command.action]}")
     if isinstance(command, Answer) and not command.accept and command.reason is None:
         raise InvalidInput([("reason", "Dites pourquoi vous déclinez.")])
     status = _next_status(introduction, command.action)
@@ -639,14 +643,14 @@ def _pick_slot(
 ) -> tuple[Introduction, list[Envelope]]:
     proposal = open_proposal(introduction.slot_proposals)
     if proposal is None or proposal.number != command.proposal:
-        raise RefusedTransition("Ces créneaux ne sont plus proposés : lisez les derniers proposés.")
+        raise StepRefused("Ces créneaux ne sont plus proposés : lisez les derniers proposés.")
     if proposal.by == side.value:
-        raise RefusedTransition("C'est à l'autre personne de choisir parmi les créneaux que vous avez proposés.")
+        raise StepRefused("C'est à l'autre personne de choisir parmi les créneaux que vous avez proposés.")
     if not 0 <= command.slot < len(proposal.slots):
         raise InvalidInput([("slot", f"Choisissez l'un des {len(proposal.slots)} créneaux proposés.")])
     slot = proposal.slots[command.slot]
     if slot.starts_at <= now:
-        raise RefusedTransition("Ce créneau est passé : proposez-en d'autres.")
+        raise StepRefused("Ce créneau est passé : proposez-en d'autres.")
     before = introduction.appointment
     earlier = tuple(
         replace(a, status=AppointmentStatus.RESCHEDULED) if a is before else a for a in introduction.appointments
@@ -680,7 +684,7 @@ def _pick_slot(
 def _cancel_appointment(introduction: Introduction, by: str) -> tuple[Introduction, list[Envelope]]:
     standing = introduction.appointment
     if standing is None:
-        raise RefusedTransition("Aucune rencontre n'est prévue : il n'y a rien à annuler.")
+        raise StepRefused("Aucune rencontre n'est prévue : il n'y a rien à annuler.")
     appointments = (*introduction.appointments[:-1], _cancelled(standing, by))
     payload = _meeting_cancelled(introduction, appointments[-1])
     return _changed(replace(introduction, appointments=appointments), "meeting_cancelled", payload)
@@ -689,7 +693,7 @@ def _cancel_appointment(introduction: Introduction, by: str) -> tuple[Introducti
 def _remind_appointment(introduction: Introduction) -> tuple[Introduction, list[Envelope]]:
     standing = introduction.appointment
     if standing is None or standing.reminded:
-        raise RefusedTransition("Aucune rencontre prévue n'attend de rappel.")
+        raise StepRefused("Aucune rencontre prévue n'attend de rappel.")
     payload = contracts.MeetingReminderDueV1(
         **common(introduction),
         starts_at=standing.slot.starts_at,
@@ -707,7 +711,7 @@ def _report_concern(
     if len(command.text) > MAX_MESSAGE_LENGTH:
         raise InvalidInput([("text", f"Décrivez-le en {MAX_MESSAGE_LENGTH} caractères au plus.")])
     if any(c.by == side.value and c.reviewed_at is None for c in introduction.concerns):
-        raise RefusedTransition("Votre signalement est déjà entre les mains de l'agence : elle revient vers vous.")
+        raise StepRefused("Votre signalement est déjà entre les mains de l'agence : elle revient vers vous.")
     concern = Concern(len(introduction.concerns) + 1, side.value, command.reason, command.text.strip(), now)
     payload = contracts.ConcernReportedV1(**common(introduction), by_side=side.value, concern=concern.number)
     return _changed(replace(introduction, concerns=(*introduction.concerns, concern)), "concern_reported", payload)
@@ -718,9 +722,9 @@ def _review_concern(
 ) -> tuple[Introduction, list[Envelope]]:
     found = next((c for c in introduction.concerns if c.number == command.number), None)
     if found is None:
-        raise RefusedTransition(f"Il n'y a pas de signalement n° {command.number} sur cette mise en relation.")
+        raise StepRefused(f"Il n'y a pas de signalement n° {command.number} sur cette mise en relation.")
     if found.reviewed_at is not None:
-        raise RefusedTransition("Ce signalement a déjà été examiné.")
+        raise StepRefused("Ce signalement a déjà été examiné.")
     reviewed = replace(found, reviewed_at=now, reviewed_by=command.admin_id, resume_peer=command.resume_peer)
     concerns = tuple(reviewed if c is found else c for c in introduction.concerns)
     still_open = any(c.reviewed_at is None for c in concerns)
@@ -739,7 +743,7 @@ def _send_message(
     if len(text) > MAX_MESSAGE_LENGTH:
         raise InvalidInput([("text", f"Un message tient en {MAX_MESSAGE_LENGTH} caractères au plus.")])
     if len(introduction.thread) >= MAX_MESSAGES:
-        raise RefusedTransition(
+        raise StepRefused(
             f"Cet échange compte déjà {MAX_MESSAGES} messages : poursuivez-le par le moyen de contact choisi."
         )
     message = ThreadMessage(len(introduction.thread) + 1, side.value, text, now)
@@ -773,7 +777,7 @@ def _give_feedback(
         raise RefusedTransition(f"the {side.value} has already given feedback on this introduction")
     opens_at = feedback_opens_at(introduction)
     if opens_at is None or opens_at > now:
-        raise RefusedTransition(
+        raise StepRefused(
             "Le retour se donne après la rencontre : "
             + ("fixez d'abord sa date." if opens_at is None else "revenez une fois sa date passée.")
         )

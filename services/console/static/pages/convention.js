@@ -1,6 +1,6 @@
 // One convention for the agency: its content, who has to act, and the steps the caller may take.
 
-import { ApiError, api, dateFr, download, failure, field, h, ofName, onSubmit, select, setTitle, show, staffPage, toast } from "../app.js";
+import { api, dateFr, download, failure, field, h, ofName, onSubmit, refusedHere, select, setTitle, show, staffPage, toast } from "../app.js";
 import { ACTIONS, ATTENDANCE, CONCLUSIONS, DONE, OBJECTIVES, PARTIES, STOP_REASONS, WEEKDAYS, jobOf, placeOf } from "../labels.js";
 
 const me = await staffPage();
@@ -22,7 +22,7 @@ function stepForm(action) {
     needsReason ? h("div", { class: "field", dataset: { field: "confirm" } }, h("label", { class: "inline" }, sure, CONFIRM[action])) : null,
     submit);
   onSubmit(form, async (event) => {
-    if (sure && !sure.checked) throw new ApiError(422, [{ loc: ["confirm"], type: "value_error", msg: "Cochez la case pour confirmer." }]);
+    if (sure && !sure.checked) throw refusedHere("confirm", "Cochez la case pour confirmer.");
     await api("placements", `/conventions/${id}/${action}`, { method: "POST",
       body: needsReason ? { reason: reason.value, note: note.value } : {} });
     toast(`${ACTIONS[action]} : fait.`);
