@@ -24,17 +24,15 @@ from tests.integration.test_console import (
     DESKTOP,
     PEER_LINKS,
     PHONE,
-    Person,
-    Team,
     accessible,
     regional_peer,
     shoot,
     signed_in,
+    team,
 )
 from tests.integration.test_notifications import mail_to
 from tests.integration.test_placements import new_beneficiary
 from tests.integration.test_profiles_beneficiaries_api import Agency
-from tests.integration.test_profiles_staff_api import as_operator, bearer, login, new_staff
 
 pytestmark = pytest.mark.integration
 
@@ -45,21 +43,6 @@ console = console_pages.console
 PARIS = ZoneInfo("Europe/Paris")
 REGION = "93"  # a region of its own: no other file's beneficiaries take this peer's share of top lists
 PHONE_NUMBER = "06 12 34 56 78"
-
-
-async def team(profiles: httpx.AsyncClient) -> Team:
-    created = await profiles.post(
-        "/agencies",
-        json={"name": f"Mission locale {uuid.uuid4().hex[:4]}", "kind": "mission_locale", "region_code": REGION},
-        headers=as_operator(),
-    )
-    assert created.status_code == 201, created.text
-    agency_id = str(created.json()["agency_id"])
-    people = []
-    for roles in (["counsellor"], ["validator"]):
-        email = await new_staff(profiles, agency_id, roles, as_operator())
-        people.append(Person(email, bearer(await login(profiles, email))))
-    return Team(agency_id, *people)
 
 
 def local_minute(moment: datetime) -> str:
@@ -86,7 +69,7 @@ async def phone_page(browser: Browser, console: str) -> Page:
 async def test_from_yes_to_a_meeting_in_the_browser(
     browser: Browser, console: str, profiles: httpx.AsyncClient, mail: MailCatcher
 ) -> None:
-    nantes = await team(profiles)
+    nantes = await team(profiles, "Mission locale", REGION)
     surname = f"Benali{uuid.uuid4().hex[:4]}"
     body = regional_peer(surname)
     body["identity"] = {**body["identity"], "phone": PHONE_NUMBER}
