@@ -32,6 +32,17 @@ NAVIGATION = (
 )
 
 
+def _head(title: str) -> str:
+    """Every console page's head: its French title, the style sheet and the favicon."""
+    return f"""<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title} · Parcours</title>
+<link rel="stylesheet" href="/static/app.css">
+<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">
+</head>"""
+
+
 def shell(page: Page) -> HTMLResponse:
     title = escape(page.title)
     header = (
@@ -51,13 +62,7 @@ Notifications <span id="unread" class="badge">0</span><span class="visually-hidd
     return HTMLResponse(
         f"""<!doctype html>
 <html lang="fr">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title} · Parcours</title>
-<link rel="stylesheet" href="/static/app.css">
-<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">
-</head>
+{_head(title)}
 <body data-staff="{str(page.staff).lower()}">
 <a class="skip" href="#main">Aller au contenu</a>
 {header}
@@ -123,13 +128,7 @@ def error_page(status_code: int) -> HTMLResponse:
     return HTMLResponse(
         f"""<!doctype html>
 <html lang="fr">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title} · Parcours</title>
-<link rel="stylesheet" href="/static/app.css">
-<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">
-</head>
+{_head(title)}
 <body>
 <a class="skip" href="#main">Aller au contenu</a>
 <header class="bar"><a class="brand" href="/console">Parcours</a></header>
