@@ -202,8 +202,8 @@ def test_every_matching_refusal_is_a_coded_french_answer() -> None:
     table = _tables()["matching"]
     refusals = [
         UnknownPeer("peer-1"),
-        RefusedTransition("an introduction that is declined cannot be accepted"),
-        NotYours("a peer cannot have an introduction cancelled"),
+        RefusedTransition("Cette mise en relation est déclinée : on ne peut pas l'accepter."),
+        NotYours("Cette étape ne vous revient pas : vous ne pouvez pas l'annuler."),
         Refused("Ce pair n'a plus de place ce mois-ci.", code="peer_full"),
         IntroductionNotFound("Cette mise en relation n'existe pas.", code="introduction_not_found"),
     ]

@@ -5,6 +5,7 @@ within the steps."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -17,6 +18,8 @@ from services.matching.domain.introduction import (
     ACTORS,
     HOLDS_SLOT,
     OPEN,
+    STATUS_WORDS,
+    STEP_WORDS,
     TRANSITIONS,
     Action,
     Answer,
@@ -210,7 +213,7 @@ def test_every_status_and_action_of_the_table(status: Status, action: Action) ->
     introduction = ready_for(status, action)
     to = TRANSITIONS.get((status, action))
     if to is None:
-        with pytest.raises(RefusedTransition, match=status.value):
+        with pytest.raises(RefusedTransition, match=STATUS_WORDS[status]):
             decide(introduction, COMMANDS[action], actor_for(action), LATER)
         return
     changed, events = decide(introduction, COMMANDS[action], actor_for(action), LATER)
@@ -226,13 +229,13 @@ def test_every_status_and_action_of_the_table(status: Status, action: Action) ->
 
 @pytest.mark.parametrize("status", list(Status))
 def test_a_proposal_is_only_for_an_introduction_not_made_yet(status: Status) -> None:
-    with pytest.raises(RefusedTransition, match="already proposed"):
+    with pytest.raises(RefusedTransition, match="déjà proposée"):
         decide(in_status(status), proposal(), Actor.COUNSELLOR, NOW)
 
 
 @pytest.mark.parametrize("action", STEPS)
 def test_every_other_step_needs_an_introduction(action: Action) -> None:
-    with pytest.raises(RefusedTransition, match="no introduction"):
+    with pytest.raises(RefusedTransition, match="n'existe pas encore : on ne peut pas"):
         decide(None, COMMANDS[action], actor_for(action), NOW)
 
 
@@ -243,7 +246,7 @@ def test_a_step_is_refused_to_whoever_does_not_take_it(action: Action, actor: Ac
     status = next(s for s, a in TRANSITIONS if a == action) if action != Action.PROPOSE else None
     introduction = None if status is None else ready_for(status, action)
     command = proposal() if action == Action.PROPOSE else COMMANDS[action]
-    with pytest.raises(NotYours, match=actor.value):
+    with pytest.raises(NotYours, match=re.escape(f"ne vous revient pas : vous ne pouvez pas {STEP_WORDS[action]}")):
         decide(introduction, command, actor, NOW)
 
 
@@ -304,7 +307,7 @@ def test_an_answer_keeps_when_and_why() -> None:
 def test_a_peer_is_reminded_once() -> None:
     reminded, [event] = decide(proposed(), Remind(), Actor.SYSTEM, LATER)
     assert reminded.reminded and event.payload["expires_at"] == "2026-11-12T09:30:00Z"
-    with pytest.raises(RefusedTransition, match="already been reminded"):
+    with pytest.raises(RefusedTransition, match="déjà été relancé"):
         decide(reminded, Remind(), Actor.SYSTEM, LATER)
 
 
@@ -323,7 +326,7 @@ def test_each_side_gives_its_feedback_once_and_a_meeting_that_took_place_follows
     assert meeting_follows(by_counsellor, feedback), "nobody recorded it: the feedback counts as the meeting"
     by_peer, [event] = decide(by_counsellor, GiveFeedback(False, None), Actor.PEER, LATER)
     assert set(by_peer.feedback) == {Side.BENEFICIARY, Side.PEER} and event.payload["side"] == "peer"
-    with pytest.raises(RefusedTransition, match="beneficiary has already given feedback"):
+    with pytest.raises(RefusedTransition, match="Le bénéficiaire a déjà donné son retour"):
         decide(by_peer, feedback, Actor.COUNSELLOR, LATER)
     with pytest.raises(InvalidInput, match="combien la rencontre a été utile"):
         decide(accepted, GiveFeedback(True, None), Actor.PEER, LATER)
@@ -549,3 +552,19 @@ def test_a_concern_reaches_the_admin_never_the_other_side_and_its_review_may_res
         decide(cleared, ReviewConcern(9, "admin-1", False), Actor.ADMIN, LATER)
     erased = decide(cleared, Erase("peer"), Actor.SYSTEM, LATER)[0]
     assert [c.text for c in erased.concerns] == ["", ""] and erased.concerns[0].reason == ConcernReason.SAFETY
+
+
+def test_every_refusal_names_the_step_and_the_state_in_french() -> None:
+    assert set(STEP_WORDS) == set(Action) and set(STATUS_WORDS) == set(Status)
+    declined = in_status(Status.DECLINED)
+    with pytest.raises(
+        RefusedTransition, match=r"^Cette mise en relation est déclinée : on ne peut pas l'accepter\.$"
+    ) as refused:
+        decide(declined, COMMANDS[Action.ACCEPT], Actor.PEER, NOW)
+    assert refused.value.code == "introduction_wrong_status"
+
+
+def test_a_meeting_step_has_its_own_code() -> None:
+    with pytest.raises(RefusedTransition, match="rien à annuler") as refused:
+        decide(in_status(Status.ACCEPTED), COMMANDS[Action.CANCEL_APPOINTMENT], Actor.COUNSELLOR, NOW)
+    assert refused.value.code == "meeting_step_refused"

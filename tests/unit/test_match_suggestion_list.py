@@ -14,6 +14,7 @@ from services.matching.domain.actor import Actor, NotYours
 from services.matching.domain.score import Scored
 from services.matching.domain.suggestion_list import (
     ACTORS,
+    STEP_WORDS,
     TOP,
     TRANSITIONS,
     Action,
@@ -87,7 +88,7 @@ def test_every_status_and_action(status: Status, action: Action) -> None:
     [(s, a, actor) for (s, a), allowed in TRANSITIONS.items() for actor in Actor if actor not in allowed],
 )
 def test_every_pair_is_refused_to_whoever_does_not_take_it(status: Status, action: Action, actor: Actor) -> None:
-    with pytest.raises(NotYours, match=actor.value):
+    with pytest.raises(NotYours, match=f"vous ne pouvez pas {STEP_WORDS[action]}"):
         decide(LISTS[status], COMMANDS[action], actor, NOW)
 
 

@@ -7,7 +7,7 @@ from fastapi import APIRouter
 from services.kit.errors import Said
 from services.matching.api import internal, introductions, meetings, operations, peer_links, suggestions
 from services.matching.domain.actor import NotYours
-from services.matching.domain.introduction import RefusedTransition, StepRefused
+from services.matching.domain.introduction import RefusedTransition
 from services.matching.use_cases.suggestions import UnknownPeer
 
 ROUTERS: tuple[APIRouter, ...] = (
@@ -25,11 +25,6 @@ REFUSALS: dict[type[Exception], Said] = {
     UnknownPeer: Said(
         404, "peer_not_found", "Ce pair est inconnu, retiré, ou invisible pour l'agence de ce bénéficiaire."
     ),
-    RefusedTransition: Said(
-        409,
-        "introduction_wrong_status",
-        "Cette mise en relation n'en est plus à cette étape : rechargez la page pour voir où elle en est.",
-    ),
-    StepRefused: Said(409, "meeting_step_refused"),  # its own French reason
+    RefusedTransition: Said(409, "introduction_wrong_status"),  # its own French reason, and its code
     NotYours: Said(409, "not_your_step", "Cette étape de la mise en relation ne vous revient pas."),
 }

@@ -117,24 +117,33 @@ OPEN = frozenset({Status.PROPOSED, Status.ACCEPTED})  # one open introduction pe
 HOLDS_SLOT = frozenset({Status.PROPOSED, Status.ACCEPTED, Status.MET})  # counts against the month's capacity
 FEEDBACK_OPEN = frozenset({Status.ACCEPTED, Status.MET})
 
-PAST = {
-    Action.PROPOSE: "proposed",
-    Action.ACCEPT: "accepted",
-    Action.DECLINE: "declined",
-    Action.REMIND: "reminded",
-    Action.EXPIRE: "expired",
-    Action.CANCEL: "cancelled",
-    Action.RECORD_MEETING: "recorded as met",
-    Action.GIVE_FEEDBACK: "given feedback",
-    Action.CHOOSE_CONTACT: "its contact chosen",
-    Action.PROPOSE_SLOTS: "slots proposed",
-    Action.PICK_SLOT: "a slot picked",
-    Action.CANCEL_APPOINTMENT: "its meeting cancelled",
-    Action.REMIND_APPOINTMENT: "its meeting reminded",
-    Action.SEND_MESSAGE: "a message sent",
-    Action.REPORT_CONCERN: "a concern reported",
-    Action.REVIEW_CONCERN: "a concern reviewed",
-    Action.ERASE: "erased",
+# how a refusal names the step and the state it met, in the words people read
+STEP_WORDS = {
+    Action.PROPOSE: "la proposer",
+    Action.ACCEPT: "l'accepter",
+    Action.DECLINE: "la décliner",
+    Action.REMIND: "relancer le pair",
+    Action.EXPIRE: "la faire expirer",
+    Action.CANCEL: "l'annuler",
+    Action.RECORD_MEETING: "y enregistrer une rencontre",
+    Action.GIVE_FEEDBACK: "y donner un retour",
+    Action.CHOOSE_CONTACT: "y choisir un moyen de contact",
+    Action.PROPOSE_SLOTS: "y proposer des créneaux",
+    Action.PICK_SLOT: "y choisir un créneau",
+    Action.CANCEL_APPOINTMENT: "en annuler la rencontre",
+    Action.REMIND_APPOINTMENT: "en rappeler la rencontre",
+    Action.SEND_MESSAGE: "y envoyer un message",
+    Action.REPORT_CONCERN: "y faire un signalement",
+    Action.REVIEW_CONCERN: "en examiner un signalement",
+    Action.ERASE: "l'effacer",
+}
+STATUS_WORDS = {
+    Status.PROPOSED: "proposée",
+    Status.ACCEPTED: "acceptée",
+    Status.DECLINED: "déclinée",
+    Status.EXPIRED: "expirée",
+    Status.CANCELLED: "annulée",
+    Status.MET: "close par une rencontre",
 }
 
 
@@ -167,15 +176,21 @@ class Side(StrEnum):
     BENEFICIARY = "beneficiary"
 
 
+SIDE_WORDS = {Side.PEER: "Le pair", Side.BENEFICIARY: "Le bénéficiaire"}
 SIDE_OF = {Actor.PEER: Side.PEER, Actor.COUNSELLOR: Side.BENEFICIARY}  # whose feedback each actor gives
 
 
 class RefusedTransition(Exception):
-    """The introduction is not in a state where this can happen (409)."""
+    """The introduction is not in a state where this can happen (409), said in French as it is; `code`
+    names the kind of refusal for programs (the meeting's steps have their own)."""
+
+    def __init__(self, message: str, code: str = "introduction_wrong_status") -> None:
+        super().__init__(message)
+        self.code = code
 
 
-class StepRefused(RefusedTransition):
-    """A step of the meeting refused with its own French reason, said to the person as it is (409)."""
+def _meeting_refused(message: str) -> RefusedTransition:
+    return RefusedTransition(message, code="meeting_step_refused")
 
 
 # -- the aggregate ----------------------------------------------------------------------------------
@@ -470,13 +485,15 @@ def decide(
     """The life cycle in one pure function: the table says whether, the command says what changes. A
     proposal makes a new introduction (there is none yet); every other step changes one."""
     if actor not in ACTORS[command.action]:
-        raise NotYours(f"a {actor.value} cannot have an introduction {PAST[command.action]}")
+        raise NotYours(f"Cette étape ne vous revient pas : vous ne pouvez pas {STEP_WORDS[command.action]}.")
     if isinstance(command, Propose):
         if introduction is not None:
-            raise RefusedTransition(f"introduction {introduction.id} is already proposed")
+            raise RefusedTransition("Cette mise en relation est déjà proposée.")
         return _propose(command, now)
     if introduction is None:
-        raise StepRefused(f"there is no introduction to have {PAST[command.action]}")
+        raise RefusedTransition(
+            f"Cette mise en relation n'existe pas encore : on ne peut pas {STEP_WORDS[command.action]}."
+        )
     if isinstance(command, Answer) and not command.accept and command.reason is None:
         raise InvalidInput([("reason", "Dites pourquoi vous déclinez.")])
     status = _next_status(introduction, command.action)
@@ -521,9 +538,11 @@ def _next_status(introduction: Introduction, action: Action) -> Status:
         return after
     if action == Action.GIVE_FEEDBACK:
         raise RefusedTransition(
-            f"feedback comes after an accepted introduction; this one is {introduction.status.value}"
+            f"Le retour suit une mise en relation acceptée ; celle-ci est {STATUS_WORDS[introduction.status]}."
         )
-    raise RefusedTransition(f"an introduction that is {introduction.status.value} cannot be {PAST[action]}")
+    raise RefusedTransition(
+        f"Cette mise en relation est {STATUS_WORDS[introduction.status]} : on ne peut pas {STEP_WORDS[action]}."
+    )
 
 
 def _propose(command: Propose, now: datetime) -> tuple[Introduction, list[Envelope]]:
@@ -643,14 +662,14 @@ def _pick_slot(
 ) -> tuple[Introduction, list[Envelope]]:
     proposal = open_proposal(introduction.slot_proposals)
     if proposal is None or proposal.number != command.proposal:
-        raise StepRefused("Ces créneaux ne sont plus proposés : lisez les derniers proposés.")
+        raise _meeting_refused("Ces créneaux ne sont plus proposés : lisez les derniers proposés.")
     if proposal.by == side.value:
-        raise StepRefused("C'est à l'autre personne de choisir parmi les créneaux que vous avez proposés.")
+        raise _meeting_refused("C'est à l'autre personne de choisir parmi les créneaux que vous avez proposés.")
     if not 0 <= command.slot < len(proposal.slots):
         raise InvalidInput([("slot", f"Choisissez l'un des {len(proposal.slots)} créneaux proposés.")])
     slot = proposal.slots[command.slot]
     if slot.starts_at <= now:
-        raise StepRefused("Ce créneau est passé : proposez-en d'autres.")
+        raise _meeting_refused("Ce créneau est passé : proposez-en d'autres.")
     before = introduction.appointment
     earlier = tuple(
         replace(a, status=AppointmentStatus.RESCHEDULED) if a is before else a for a in introduction.appointments
@@ -684,7 +703,7 @@ def _pick_slot(
 def _cancel_appointment(introduction: Introduction, by: str) -> tuple[Introduction, list[Envelope]]:
     standing = introduction.appointment
     if standing is None:
-        raise StepRefused("Aucune rencontre n'est prévue : il n'y a rien à annuler.")
+        raise _meeting_refused("Aucune rencontre n'est prévue : il n'y a rien à annuler.")
     appointments = (*introduction.appointments[:-1], _cancelled(standing, by))
     payload = _meeting_cancelled(introduction, appointments[-1])
     return _changed(replace(introduction, appointments=appointments), "meeting_cancelled", payload)
@@ -693,7 +712,7 @@ def _cancel_appointment(introduction: Introduction, by: str) -> tuple[Introducti
 def _remind_appointment(introduction: Introduction) -> tuple[Introduction, list[Envelope]]:
     standing = introduction.appointment
     if standing is None or standing.reminded:
-        raise StepRefused("Aucune rencontre prévue n'attend de rappel.")
+        raise _meeting_refused("Aucune rencontre prévue n'attend de rappel.")
     payload = contracts.MeetingReminderDueV1(
         **common(introduction),
         starts_at=standing.slot.starts_at,
@@ -711,7 +730,7 @@ def _report_concern(
     if len(command.text) > MAX_MESSAGE_LENGTH:
         raise InvalidInput([("text", f"Décrivez-le en {MAX_MESSAGE_LENGTH} caractères au plus.")])
     if any(c.by == side.value and c.reviewed_at is None for c in introduction.concerns):
-        raise StepRefused("Votre signalement est déjà entre les mains de l'agence : elle revient vers vous.")
+        raise _meeting_refused("Votre signalement est déjà entre les mains de l'agence : elle revient vers vous.")
     concern = Concern(len(introduction.concerns) + 1, side.value, command.reason, command.text.strip(), now)
     payload = contracts.ConcernReportedV1(**common(introduction), by_side=side.value, concern=concern.number)
     return _changed(replace(introduction, concerns=(*introduction.concerns, concern)), "concern_reported", payload)
@@ -722,9 +741,9 @@ def _review_concern(
 ) -> tuple[Introduction, list[Envelope]]:
     found = next((c for c in introduction.concerns if c.number == command.number), None)
     if found is None:
-        raise StepRefused(f"Il n'y a pas de signalement n° {command.number} sur cette mise en relation.")
+        raise _meeting_refused(f"Il n'y a pas de signalement n° {command.number} sur cette mise en relation.")
     if found.reviewed_at is not None:
-        raise StepRefused("Ce signalement a déjà été examiné.")
+        raise _meeting_refused("Ce signalement a déjà été examiné.")
     reviewed = replace(found, reviewed_at=now, reviewed_by=command.admin_id, resume_peer=command.resume_peer)
     concerns = tuple(reviewed if c is found else c for c in introduction.concerns)
     still_open = any(c.reviewed_at is None for c in concerns)
@@ -743,7 +762,7 @@ def _send_message(
     if len(text) > MAX_MESSAGE_LENGTH:
         raise InvalidInput([("text", f"Un message tient en {MAX_MESSAGE_LENGTH} caractères au plus.")])
     if len(introduction.thread) >= MAX_MESSAGES:
-        raise StepRefused(
+        raise _meeting_refused(
             f"Cet échange compte déjà {MAX_MESSAGES} messages : poursuivez-le par le moyen de contact choisi."
         )
     message = ThreadMessage(len(introduction.thread) + 1, side.value, text, now)
@@ -753,7 +772,7 @@ def _send_message(
 
 def _remind(introduction: Introduction) -> tuple[Introduction, list[Envelope]]:
     if introduction.reminded:
-        raise RefusedTransition("the peer has already been reminded of this request")
+        raise RefusedTransition("Le pair a déjà été relancé pour cette demande.")
     payload = contracts.IntroductionReminderDueV1(**common(introduction), expires_at=introduction.expires_at)
     return _changed(replace(introduction, reminded=True), "reminder_due", payload)
 
@@ -774,10 +793,10 @@ def _give_feedback(
     introduction: Introduction, command: GiveFeedback, side: Side, now: datetime
 ) -> tuple[Introduction, list[Envelope]]:
     if side in introduction.feedback:
-        raise RefusedTransition(f"the {side.value} has already given feedback on this introduction")
+        raise RefusedTransition(f"{SIDE_WORDS[side]} a déjà donné son retour sur cette mise en relation.")
     opens_at = feedback_opens_at(introduction)
     if opens_at is None or opens_at > now:
-        raise StepRefused(
+        raise _meeting_refused(
             "Le retour se donne après la rencontre : "
             + ("fixez d'abord sa date." if opens_at is None else "revenez une fois sa date passée.")
         )

@@ -33,6 +33,12 @@ class Action(StrEnum):
     DISMISS = "dismiss"  # the counsellor's decision: never this peer again; the list refills
 
 
+STEP_WORDS = {
+    Action.RANK: "classer à nouveau les pairs suggérés",
+    Action.ENTER: "faire entrer un pair dans la liste",
+    Action.DISMISS: "écarter un pair suggéré",
+}
+
 ACTORS: dict[Action, frozenset[Actor]] = {
     Action.RANK: frozenset({Actor.SYSTEM}),
     Action.ENTER: frozenset({Actor.SYSTEM}),
@@ -103,7 +109,7 @@ def decide(
     """The list as the command leaves it and its events, all at its next version; the list itself, and
     no event, when nothing changed (nothing to write)."""
     if actor not in TRANSITIONS[(suggestions.status, command.action)]:
-        raise NotYours(f"a {actor.value} does not {command.action.value} a suggestion list")
+        raise NotYours(f"Cette étape ne vous revient pas : vous ne pouvez pas {STEP_WORDS[command.action]}.")
     version = suggestions.version + 1
     match command:
         case Rank():
