@@ -18,6 +18,7 @@ from services.kit.dead_letters import read_topic
 from services.profiles.importing.samples import spreadsheet
 from services.reference.text import fold
 from tests.conftest import ROOT, Servers
+from tests.french import is_french
 from tests.integration.support import ServiceProcess, wait_until
 from tests.integration.test_profiles_staff_api import as_operator, bearer, login, new_agency, new_staff
 
@@ -68,9 +69,10 @@ async def test_ten_thousand_rows_with_a_few_hundred_bad_ones(
         assert "rows/s" in done.stdout and "10,000/10,000 rows" in done.stderr, "a progress bar"
 
         with path.with_suffix(".rejected.csv").open(encoding="utf-8") as report:
-            reasons = {int(r["line"]): r for r in csv.DictReader(report)}
+            reasons = {int(r["ligne"]): r for r in csv.DictReader(report)}
         assert set(reasons) == set(bad_lines), "every bad row is reported, and only those"
-        assert all(reasons[line]["column"] == column for line, column in bad_lines.items())
+        assert all(reasons[line]["colonne"] == column for line, column in bad_lines.items())
+        assert all(is_french(r["problème"]) for r in reasons.values()), "counsellors read why, in French"
 
         token = bearer(await login(profiles, await new_staff(profiles, agency_id, ["counsellor"], as_operator())))
         first_page = await profiles.get("/peers", params={"limit": 200}, headers=token)

@@ -24,5 +24,5 @@ def test_the_rejected_rows_report_quotes_formula_cells(tmp_path: Path) -> None:
     write_report(report, outcome)
     with report.open(encoding="utf-8") as file:
         rows = list(csv.DictReader(file))
-    assert rows[0]["email"] == "'=2+5+cmd|calc!A0" and rows[1]["problem"] == "'@bad"
-    assert rows[1]["email"] == "ok@x.fr" and rows[0]["line"] == "2"
+    assert rows[0]["e-mail"] == "'=2+5+cmd|calc!A0" and rows[1]["problème"] == "'@bad"
+    assert rows[1]["e-mail"] == "ok@x.fr" and rows[0]["ligne"] == "2"

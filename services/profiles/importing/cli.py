@@ -55,10 +55,14 @@ def read_rows(path: Path) -> tuple[list[dict[str, str | None]], list[str]]:
     return list(reader), missing
 
 
+# the rejected rows' report is read by the counsellors who keep the spreadsheet
+REPORT_COLUMNS = ("ligne", "e-mail", "colonne", "problème")
+
+
 def write_report(path: Path, outcome: Outcome) -> None:
     with path.open("w", encoding="utf-8", newline="") as file:
         writer = csv.writer(file)
-        writer.writerow(["line", "email", "column", "problem"])
+        writer.writerow(REPORT_COLUMNS)
         writer.writerows(safe_row(row) for row in outcome.rejected)  # cells come from the file: maybe formulas
 
 

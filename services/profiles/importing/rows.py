@@ -96,6 +96,15 @@ def _cell(row: Mapping[str, str | None], name: str) -> str:
 E = TypeVar("E", bound=StrEnum)
 
 
+# the words a counsellor may write in each column with a choice, as the problem names them
+CHOICES_SAID: dict[type[StrEnum], str] = {
+    PeerKind: "ancien bénéficiaire, apprenti, étudiant, professionnel ou parrain",
+    StepKind: "formation, emploi, apprentissage, immersion, chômage ou autre",
+    Transition: "choisie ou subie",
+    MeetingMode: "présentiel, visio, téléphone ou visite",
+}
+
+
 def _choice(
     value: str, enum: type[E], words: Mapping[str, E], column: str, problems: list[tuple[str, str]]
 ) -> E | None:
@@ -105,7 +114,7 @@ def _choice(
             return enum(candidate)
         if candidate in words:
             return words[candidate]
-    problems.append((column, f"{value!r} is not one of {', '.join(m.value for m in enum)}"))
+    problems.append((column, f"« {value} » n'est pas reconnu : écrivez {CHOICES_SAID[enum]}."))
     return None
 
 
@@ -114,7 +123,7 @@ def _flag(value: str, column: str, problems: list[tuple[str, str]]) -> bool:
     if folded in YES:
         return True
     if folded not in NO:
-        problems.append((column, f"{value!r}: write oui or non"))
+        problems.append((column, f"« {value} » n'est pas reconnu : écrivez oui ou non."))
     return False
 
 
@@ -130,7 +139,7 @@ def _place(value: str, region_code: str, column: str, problems: list[tuple[str, 
         return value
     found = places.autocomplete(value, region_code, 1) or places.autocomplete(value, None, 1)
     if not found or fold(found[0].name) != fold(value):
-        problems.append((column, f"unknown place {value!r}"))
+        problems.append((column, f"Commune inconnue : « {value} »."))
         return None
     return found[0].place_id
 
@@ -143,15 +152,15 @@ def import_key(agency_id: str, email: str) -> str:
 
 def to_peer(row: Mapping[str, str | None], agency_id: str, region_code: str) -> rules.Peer:
     """A Peer ready for `rules.publish` (which gives it its id), or RowProblems naming every bad cell."""
-    problems: list[tuple[str, str]] = [(c, "required") for c in REQUIRED if not _cell(row, c)]
+    problems: list[tuple[str, str]] = [(c, "Cette colonne est obligatoire.") for c in REQUIRED if not _cell(row, c)]
     kind = _choice(_cell(row, "kind"), PeerKind, KIND_WORDS, "kind", problems) if _cell(row, "kind") else None
     visibility_cell = fold(_cell(row, "visibility")) or "agence"
     visibility = Visibility.REGION if visibility_cell == "region" else Visibility.AGENCY
     if visibility_cell not in ("region", "agence", "agency"):
-        problems.append(("visibility", "write agence or region"))
+        problems.append(("visibility", "Écrivez agence ou région."))
     consent = _flag(_cell(row, "consent_region"), "consent_region", problems)
     if visibility == Visibility.REGION and not consent:
-        problems.append(("consent_region", "region-wide visibility needs the peer's consent (oui)"))
+        problems.append(("consent_region", "Une visibilité régionale demande l'accord du pair : écrivez oui."))
     modes = []
     for word in filter(None, (w.strip() for w in _cell(row, "meeting_modes").replace(",", ";").split(";"))):
         mode = _choice(word, MeetingMode, MODE_WORDS, "meeting_modes", problems)
@@ -160,7 +169,7 @@ def to_peer(row: Mapping[str, str | None], agency_id: str, region_code: str) -> 
     capacity_cell = _cell(row, "capacity_per_month") or "2"
     capacity = int(capacity_cell) if re.fullmatch(r"-?\d+", capacity_cell) else 0
     if not re.fullmatch(r"-?\d+", capacity_cell):
-        problems.append(("capacity_per_month", f"{capacity_cell!r} is not a whole number"))
+        problems.append(("capacity_per_month", f"« {capacity_cell} » n'est pas un nombre entier."))
     languages = tuple(
         w.strip().lower() for w in (_cell(row, "languages") or "fr").replace(",", ";").split(";") if w.strip()
     )
