@@ -30,8 +30,11 @@ def test_each_routed_event_has_a_message_for_each_of_its_kinds() -> None:
     }
     for routes in ROUTES.values():
         for route in routes:
-            text = message(route.kind, samples, "https://lien", "https://console")
-            assert text.title and text.body
+            for side in ("peer", "beneficiary"):
+                text = message(route.kind, {**samples, "by_side": side}, "https://lien", "https://console")
+                assert text.title and text.body
+                assert not text.body.rstrip().endswith(":"), "a sentence, not a lead-in to a link: the button follows"
+                assert not text.url or text.action, f"{route.kind}: the button says what it does"
 
 
 def test_a_signed_convention_is_announced_to_whoever_validates_next() -> None:

@@ -156,25 +156,27 @@ def message(
     if kind is Kind.INTRODUCTION_CONTACT:
         return Message(
             "Le pair a changé sa façon d'être joint",
-            "Le pair a choisi une autre façon d'être joint. Ouvrez la mise en relation pour la lire.",
+            "Le pair a choisi une autre façon d'être joint.",
             console,
+            action="Voir comment le joindre",
         )
     if kind is Kind.CONCERN_REPORTED:
         who = "le pair" if payload.get("by_side") == "peer" else "le conseiller du bénéficiaire"
         return Message(
             "Signalement sur une rencontre",
             f"Un signalement a été fait par {who} sur une mise en relation de votre agence. Le pair est en pause "
-            "jusqu'à votre examen. Le lire et l'examiner :",
+            "jusqu'à votre examen.",
             console,
+            action="Lire et examiner le signalement",
         )
     if kind is Kind.INTRODUCTION_MESSAGE:
         if payload.get("by_side") == "peer":
-            return Message("Nouveau message du pair", "Le pair vous a écrit. Lire et répondre :", console)
+            return Message("Nouveau message du pair", "Le pair vous a écrit.", console, action="Lire et répondre")
         return Message(
             "Nouveau message du conseiller",
-            "Le conseiller de la personne que vous allez rencontrer vous a écrit. Lire et répondre (votre adresse "
-            "reste privée) :",
+            "Le conseiller de la personne que vous allez rencontrer vous a écrit. Votre adresse reste privée.",
             link,
+            action="Lire et répondre",
         )
     if kind in MEETING_KINDS:
         return _meeting_message(kind, payload, link or console)
@@ -270,14 +272,16 @@ def _meeting_message(kind: Kind, payload: dict[str, Any], url: str) -> Message:
         if payload.get("by_side") == "peer":
             return Message(
                 "Le pair propose des dates de rencontre",
-                f"Le pair propose {dates} pour {purpose}. Choisissez celui qui convient à la personne :",
+                f"Le pair propose {dates} pour {purpose}. Choisissez celui qui convient à la personne.",
                 url,
+                action="Choisir un créneau",
             )
         return Message(
             "Des dates vous sont proposées pour la rencontre",
             f"Le conseiller propose {dates} pour {purpose}. Choisissez celui qui vous convient, ou proposez-en "
-            "d'autres :",
+            "d'autres.",
             url,
+            action="Choisir un créneau",
         )
     meeting = payload.get("meeting") or {}
     when = french.moment(str(payload["starts_at"]))
@@ -289,20 +293,28 @@ def _meeting_message(kind: Kind, payload: dict[str, Any], url: str) -> Message:
         return Message(
             f"Rencontre {'déplacée au' if moved else 'fixée le'} {when}",
             f"La rencontre pour {purpose} aura lieu le {when}.{present} L'invitation jointe au courriel {agenda}. "
-            + ("Pour la suivre, la déplacer ou l'annuler :" if url else "Pour toute question, écrivez au conseiller."),
+            + (
+                "Vous pouvez la suivre, la déplacer ou l'annuler."
+                if url
+                else "Pour toute question, écrivez au conseiller."
+            ),
             url,
+            action="Voir la rencontre",
             email_only=place,
         )
     if kind is Kind.MEETING_CANCELLED:
         return Message(
             "Rencontre annulée",
             f"La rencontre pour {purpose} prévue le {when} est annulée. L'invitation jointe au courriel la retire "
-            "de votre agenda. D'autres dates peuvent être proposées ici :",
+            "de votre agenda. D'autres dates peuvent être proposées.",
             url,
+            action="Proposer d'autres dates",
         )
     return Message(
         "Rappel : rencontre demain",
-        f"La rencontre pour {purpose} a lieu demain, le {when}.{present} En cas d'empêchement, prévenez ici :",
+        f"La rencontre pour {purpose} a lieu demain, le {when}.{present} En cas d'empêchement, prévenez l'autre "
+        "personne.",
         url,
+        action="Voir la rencontre",
         email_only=place,
     )
