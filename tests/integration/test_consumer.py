@@ -1,4 +1,5 @@
-"""Consumers on real Kafka and the real database: dead letters, crashes, redelivery."""
+"""Consumers on real Kafka and the real database: dead letters, crashes, redelivery, the order of a batch
+applied several keys at a time."""
 
 from __future__ import annotations
 
@@ -11,11 +12,13 @@ from pathlib import Path
 
 import pytest
 from aiokafka import AIOKafkaProducer
+from pydantic import BaseModel
 from pymongo import AsyncMongoClient
 
 from services.contracts.envelope import Envelope
 from services.contracts.events.profiles import AgencyKind
-from services.kit import dlq_cli, messaging
+from services.contracts.events.registry import EventContract, register
+from services.kit import dlq_cli, kafka_admin, messaging
 from services.kit.agency_directory import AgencyDirectory
 from services.kit.dead_letters import DeadLetter, list_dead_letters, read_topic
 from services.kit.messaging import EventRouter
@@ -224,3 +227,66 @@ async def test_a_dead_letter_replayed_from_the_command_line_after_the_fix_is_app
 
 async def _non_empty(letters: Awaitable[list[DeadLetter]]) -> bool:
     return bool(await letters)
+
+
+class ContactV1(BaseModel):
+    person_id: str
+
+
+async def test_a_batch_applied_several_keys_at_a_time_puts_early_events_first_and_late_ones_last(
+    servers: Servers, kafka: AIOKafkaProducer
+) -> None:
+    """The case the order exists for, on real Kafka and the real database: an e-mail to a person whose
+    contact arrives later in the same batch, and an erasure produced before both."""
+    topic = f"test.ordering-{uuid.uuid4().hex[:8]}"
+    for event_type in ("test.contact.known", "test.email.due", "test.person.erased"):
+        register(EventContract(event_type, 1, topic, ContactV1))
+    await asyncio.to_thread(
+        kafka_admin.provision_topics, servers.kafka_bootstrap_servers, [topic, topic + ".dlq"], 1, 1
+    )
+
+    def sent(event_type: str, person_id: str) -> Envelope:
+        payload = {"person_id": person_id}
+        return Envelope(
+            event_type=event_type,
+            aggregate_type="person",
+            aggregate_id=person_id,
+            aggregate_version=1,
+            producer="test",
+            payload=payload,
+        )
+
+    erased, contact, email = (
+        sent("test.person.erased", "p-erased"),
+        sent("test.contact.known", "p-new"),
+        sent("test.email.due", "p-mail"),
+    )
+    email = email.model_copy(update={"payload": {"person_id": "p-new"}})  # to the person whose contact comes last
+    for envelope in (erased, email, contact):  # one partition: one batch, in this order
+        await kafka.send(topic, envelope.to_bytes(), key=envelope.aggregate_id.encode(), partition=0)
+    await kafka.flush()
+
+    runtime = ServiceRuntime(settings_for(servers, "ordering", consumer_parallel_keys=8))
+    contacts, outcomes = runtime.db["contacts"], runtime.db["outcomes"]
+
+    async def contact_known(envelope: Envelope, payload: ContactV1) -> None:
+        await contacts.update_one({"_id": payload.person_id}, {"$set": {"erased": False}}, upsert=True)
+
+    async def email_due(envelope: Envelope, payload: ContactV1) -> None:
+        known = await contacts.find_one({"_id": payload.person_id})
+        await outcomes.insert_one({"_id": envelope.event_id, "contact_known": known is not None})
+
+    async def person_erased(envelope: Envelope, payload: ContactV1) -> None:
+        await outcomes.insert_one({"_id": envelope.event_id, "after_email": await outcomes.count_documents({}) == 1})
+
+    runtime.router.on("test.contact.known", contact_known, early=True)
+    runtime.router.on("test.email.due", email_due)
+    runtime.router.on("test.person.erased", person_erased, late=True)
+    async with running(runtime):
+
+        async def all_applied() -> bool:
+            return await outcomes.count_documents({}) == 2
+
+        await wait_until(all_applied, timeout=90, what="the three events of the batch")
+        assert await outcomes.find_one({"_id": email.event_id}) == {"_id": email.event_id, "contact_known": True}
+        assert await outcomes.find_one({"_id": erased.event_id}) == {"_id": erased.event_id, "after_email": True}
