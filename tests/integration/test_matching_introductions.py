@@ -134,6 +134,7 @@ async def test_an_introduction_from_proposal_to_both_feedbacks(
     assert accepted.status_code == 200 and accepted.json()["status"] == "accepted"
     again = await matching.post(f"{link(introduction)}/answer", json={"accept": False, "reason": "no_time"})
     assert again.status_code == 409 and again.json()["code"] == "introduction_wrong_status"
+    assert again.json()["message"] == "Cette mise en relation est acceptée : on ne peut pas la décliner."
 
     meeting_url = f"/introductions/{introduction['introduction_id']}/meeting"
     meeting = {"held_on": "2026-11-20", "mode": "in_person", "summary": "Métier passionnant, beaucoup d'autonomie."}
@@ -215,6 +216,7 @@ async def test_requests_wait_for_an_answer_within_limits_then_expire_after_a_rem
     assert expired.json()["expired"] >= 3
     answer = await matching.post(f"{link(made[0])}/answer", json={"accept": True})
     assert answer.status_code == 409 and answer.json()["code"] == "introduction_wrong_status"
+    assert answer.json()["message"] == "Cette mise en relation est expirée : on ne peut pas l'accepter."
     assert (await matching.post("/operations/introductions/sweep")).status_code == 401
 
     async def reminded_then_expired() -> bool:
