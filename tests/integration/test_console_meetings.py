@@ -117,6 +117,15 @@ async def test_from_yes_to_a_meeting_in_the_browser(
     await expect(card.locator(".contact")).to_contain_text("Joindre le pair : Par téléphone")
     assert await card.get_by_text(body["identity"]["email"]).count() == 0, "only the way the peer chose"
     await shoot(counsellor, "meeting-counsellor-sees-contact-desktop")
+    await card.get_by_role("link", name="Fiche de préparation").click()
+    await expect(counsellor.get_by_role("heading", name="Préparer son enquête métier")).to_be_visible()
+    questions = counsellor.locator("section").filter(has=counsellor.get_by_role("heading", name="Questions à poser"))
+    await expect(questions.locator("li")).to_have_count(7)
+    await expect(counsellor.get_by_text("une expérience parmi d'autres")).to_be_visible()
+    await shoot(counsellor, "preparation-sheet-desktop")
+    await accessible(counsellor)
+    await counsellor.goto("/console/introductions")
+    card = counsellor.locator("li.card").filter(has_text="Acceptée")
 
     # the first slot in two or three minutes (feedback opens once it has come), the second in three days
     now = datetime.now(PARIS)

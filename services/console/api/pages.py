@@ -94,6 +94,7 @@ for _path, _page in {
     "/console/peers/{peer_id}": Page("peer", "Parcours d'un pair"),
     "/console/introductions": Page("introductions", "Suivi des mises en relation"),
     "/console/introductions/{introduction_id}": Page("introductions", "Suivi des mises en relation"),
+    "/console/introductions/{introduction_id}/preparation": Page("preparation", "Fiche de préparation"),
     "/console/conventions": Page("conventions", "Immersions PMSMP"),
     "/console/conventions/new": Page("convention_form", "Nouvelle convention d'immersion"),
     "/console/conventions/to-validate": Page("to_validate", "Conventions à valider"),

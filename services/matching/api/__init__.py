@@ -5,7 +5,15 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from services.kit.errors import Said
-from services.matching.api import internal, introductions, meetings, operations, peer_links, suggestions
+from services.matching.api import (
+    internal,
+    introductions,
+    meetings,
+    operations,
+    peer_links,
+    preparation,
+    suggestions,
+)
 from services.matching.domain.actor import NotYours
 from services.matching.domain.introduction import RefusedTransition
 from services.matching.use_cases.suggestions import UnknownPeer
@@ -14,6 +22,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     suggestions.router,
     introductions.router,
     meetings.router,
+    preparation.router,
     operations.router,
     peer_links.router,
     internal.router,

@@ -118,7 +118,9 @@ function card(i) {
     review(i),
     feedback(i),
     i.status === "accepted" ? meetingForm(i) : null,
-    h("div", { class: "actions" }, cancel));
+    h("div", { class: "actions" },
+      ["proposed", "accepted"].includes(i.status) ? h("a", { class: "button secondary", href: `/console/introductions/${i.introduction_id}/preparation` }, "Fiche de préparation") : null,
+      cancel));
 }
 
 async function load() {

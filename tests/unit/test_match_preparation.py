@@ -1,0 +1,43 @@
+"""The preparation sheets and the debrief's rules, with plain values."""
+
+from __future__ import annotations
+
+import pytest
+
+from services.kit.domain import InvalidInput
+from services.matching.domain.introduction_rules import JOB_INQUIRY_GUIDE, Purpose
+from services.matching.domain.preparation import (
+    MAX_LEARNED_LENGTH,
+    PROJECT_EFFECT_LABELS,
+    SHEETS,
+    ProjectEffect,
+    check_debrief,
+)
+from tests.french import english_words
+
+
+@pytest.mark.parametrize("purpose", list(Purpose))
+def test_every_purpose_has_a_french_sheet_that_reminds_a_testimony_is_one_experience(purpose: Purpose) -> None:
+    sheet = SHEETS[purpose]
+    texts = [sheet.title, sheet.why, *(s.title for s in sheet.sections), *(i for s in sheet.sections for i in s.items)]
+    assert all(text and not english_words(text) for text in texts)
+    assert any("une expérience parmi d'autres" in item for s in sheet.sections for item in s.items)
+
+
+def test_a_job_inquiry_prepares_the_questions_the_peer_also_receives() -> None:
+    questions = next(s for s in SHEETS[Purpose.JOB_INQUIRY].sections if s.title == "Questions à poser")
+    assert questions.items == JOB_INQUIRY_GUIDE
+
+
+def test_a_company_visit_says_what_to_observe() -> None:
+    assert any(s.title == "Ce qu'il faut observer" for s in SHEETS[Purpose.COMPANY_VISIT].sections)
+
+
+def test_a_debrief_says_what_was_learned_and_what_it_changes_to_the_project() -> None:
+    assert check_debrief("  Le rythme me convient.  ", ProjectEffect.CONFIRMS) == "Le rythme me convient."
+    assert set(PROJECT_EFFECT_LABELS) == set(ProjectEffect)
+    with pytest.raises(InvalidInput) as refused:
+        check_debrief(" ", None)
+    assert [field for field, _ in refused.value.problems] == ["learned", "project_effect"]
+    with pytest.raises(InvalidInput, match="au plus"):
+        check_debrief("x" * (MAX_LEARNED_LENGTH + 1), ProjectEffect.ADJUSTS)
