@@ -57,6 +57,7 @@ from services.matching.domain.introduction import (
 from services.matching.domain.introduction_rules import JOB_INQUIRY_GUIDE, Purpose
 from services.matching.domain.meeting import AppointmentStatus, Outcome, Slot, Venue, calendar_uid
 from services.matching.domain.model import BeneficiaryView, PeerView, Step
+from services.matching.domain.preparation import ProjectEffect
 
 NOW = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
 LATER = NOW + timedelta(days=2)
@@ -333,6 +334,18 @@ def test_each_side_gives_its_feedback_once_and_a_meeting_that_took_place_follows
     with pytest.raises(InvalidInput, match="ne se note pas"):
         decide(accepted, GiveFeedback(False, 3), Actor.PEER, LATER)
     assert not meeting_follows(in_status(Status.MET), feedback), "already recorded"
+
+
+def test_the_beneficiarys_debrief_says_what_the_meeting_changes_to_the_project() -> None:
+    accepted = met_yesterday(in_status(Status.ACCEPTED))
+    debrief = GiveFeedback(True, 4, "Le rythme des chantiers me convient.", project_effect=ProjectEffect.CONFIRMS)
+    debriefed, [event] = decide(accepted, debrief, Actor.COUNSELLOR, LATER)
+    assert debriefed.feedback[Side.BENEFICIARY].project_effect is ProjectEffect.CONFIRMS
+    assert event.payload["project_effect"] == "confirms" and "comment" not in event.payload, "no free text on Kafka"
+    with pytest.raises(InvalidInput, match="Seul le bénéficiaire"):
+        decide(accepted, GiveFeedback(True, 4, project_effect=ProjectEffect.ADJUSTS), Actor.PEER, LATER)
+    erased, _ = decide(debriefed, Erase("beneficiary"), Actor.SYSTEM, LATER)
+    assert erased.feedback[Side.BENEFICIARY] == replace(debriefed.feedback[Side.BENEFICIARY], comment="")
 
 
 def test_feedback_comes_only_once_the_meetings_date_has_come() -> None:

@@ -7,7 +7,6 @@ import pytest
 from services.kit.domain import InvalidInput
 from services.matching.domain.introduction_rules import JOB_INQUIRY_GUIDE, Purpose
 from services.matching.domain.preparation import (
-    MAX_LEARNED_LENGTH,
     PROJECT_EFFECT_LABELS,
     SHEETS,
     ProjectEffect,
@@ -33,11 +32,11 @@ def test_a_company_visit_says_what_to_observe() -> None:
     assert any(s.title == "Ce qu'il faut observer" for s in SHEETS[Purpose.COMPANY_VISIT].sections)
 
 
-def test_a_debrief_says_what_was_learned_and_what_it_changes_to_the_project() -> None:
-    assert check_debrief("  Le rythme me convient.  ", ProjectEffect.CONFIRMS) == "Le rythme me convient."
+def test_what_a_meeting_changes_to_the_project_is_the_beneficiarys_to_say_once_it_took_place() -> None:
     assert set(PROJECT_EFFECT_LABELS) == set(ProjectEffect)
-    with pytest.raises(InvalidInput) as refused:
-        check_debrief(" ", None)
-    assert [field for field, _ in refused.value.problems] == ["learned", "project_effect"]
-    with pytest.raises(InvalidInput, match="au plus"):
-        check_debrief("x" * (MAX_LEARNED_LENGTH + 1), ProjectEffect.ADJUSTS)
+    check_debrief(beneficiary_side=True, took_place=True, effect=ProjectEffect.ADJUSTS)
+    check_debrief(beneficiary_side=False, took_place=True, effect=None)
+    with pytest.raises(InvalidInput, match="Seul le bénéficiaire"):
+        check_debrief(beneficiary_side=False, took_place=True, effect=ProjectEffect.CONFIRMS)
+    with pytest.raises(InvalidInput, match="n'a pas eu lieu"):
+        check_debrief(beneficiary_side=True, took_place=False, effect=ProjectEffect.QUESTIONS)

@@ -41,6 +41,8 @@ export const DONE = { draft: "Brouillon créé", send: "Envoyée à l'entreprise
 export const CONTACT_CHANNELS = { platform: "Par la plateforme, sans donner mon adresse (messages relayés par e-mail)",
   email: "Par e-mail", phone: "Par téléphone" };
 export const VENUES = { in_person: "En personne", video: "En visio" };
+export const PROJECT_EFFECTS = { confirms: "Elle confirme le projet", adjusts: "Le projet s'ajuste",
+  questions: "Elle remet le projet en question", no_change: "Rien ne change pour le projet" };
 export const APPOINTMENT_STATUS = { scheduled: "Prévue", rescheduled: "Déplacée", cancelled: "Annulée" };
 export const CONCERN_REASONS = { behaviour: "Propos ou comportement déplacés", safety: "Sentiment d'insécurité",
   no_show: "Absence sans prévenir", other: "Autre" };

@@ -1,7 +1,7 @@
 // The meeting's date, on both sides' pages: up to three dated slots to propose, the other side's to pick
 // from, the meeting that stands (with its history), and the feedback form once its date has come.
 import { choices, field, h, input, onSubmit, refusedHere, select } from "./app.js";
-import { APPOINTMENT_STATUS, CONCERN_REASONS, VENUES } from "./labels.js";
+import { APPOINTMENT_STATUS, CONCERN_REASONS, PROJECT_EFFECTS, VENUES } from "./labels.js";
 
 const DURATIONS = { 30: "30 minutes", 45: "45 minutes", 60: "1 heure", 90: "1 h 30", 120: "2 heures" };
 
@@ -61,22 +61,29 @@ export function meetingPlan(plan, { side, pick, cancel }) {
 }
 
 // After the meeting: nothing chosen in advance; a no-show is an answer of its own
-export function feedbackForm({ other, submit }) {
+// `debrief`: the beneficiary's side, entered by their counsellor, also says what the person takes from the
+// meeting and what it changes to their project
+export function feedbackForm({ other, submit, debrief = false }) {
   const happened = choices("La rencontre a-t-elle eu lieu ?", "took_place",
     { yes: "Oui", no_show: `Non : ${other} n'est pas venu(e)`, no: "Non, pour une autre raison" }, [], "radio");
   happened.querySelectorAll("input").forEach((radio) => { radio.required = true; });
   const usefulness = choices("Si elle a eu lieu, son utilité (1 : pas utile, 5 : très utile)", "usefulness",
     { 1: "1", 2: "2", 3: "3", 4: "4", 5: "5" }, [], "radio");
   const comment = h("textarea", { name: "comment", maxlength: 2000 });
+  const effect = debrief ? choices("Si elle a eu lieu, ce qu'elle change au projet", "project_effect", PROJECT_EFFECTS, [], "radio") : null;
   const form = h("form", { class: "card", novalidate: true, id: "feedback-form" }, h("h2", {}, "Après la rencontre"),
-    happened, usefulness, field("Commentaire (facultatif)", comment), h("button", { type: "submit" }, "Envoyer le retour"));
+    happened, usefulness, effect,
+    field(debrief ? "Ce que la personne en retient (facultatif)" : "Commentaire (facultatif)", comment),
+    h("button", { type: "submit" }, "Envoyer le retour"));
   onSubmit(form, async () => {
     const data = new FormData(form);
     const answer = data.get("took_place");
     const rating = data.get("usefulness");
     if (!answer) throw refusedHere("took_place", "Dites si la rencontre a eu lieu.");  // nothing chosen for them
+    const changed = data.get("project_effect");
     await submit({ took_place: answer === "yes", no_show: answer === "no_show",
-      usefulness: answer === "yes" && rating ? Number(rating) : null, comment: comment.value });
+      usefulness: answer === "yes" && rating ? Number(rating) : null, comment: comment.value,
+      ...(debrief && answer === "yes" && changed ? { project_effect: changed } : {}) });
   });
   return form;
 }

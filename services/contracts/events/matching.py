@@ -102,6 +102,10 @@ class FeedbackGivenV1(IntroductionEventV1):
     took_place: bool
     usefulness: int | None = Field(default=None, ge=1, le=5)
     no_show: bool = Field(default=False, description="it did not take place: the other side did not come")
+    project_effect: str | None = Field(
+        default=None,
+        description="the beneficiary's side, once it took place: confirms, adjusts, questions or no_change",
+    )
 
 
 class ContactChosenV1(IntroductionEventV1):

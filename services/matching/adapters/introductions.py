@@ -46,6 +46,7 @@ from services.matching.domain.meeting import (
     Venue,
 )
 from services.matching.domain.peer_record import Facts
+from services.matching.domain.preparation import ProjectEffect
 
 TOPIC = "matching.introduction"
 WITHOUT_OUTBOX = {"outbox": 0}
@@ -200,6 +201,11 @@ def _appointment(d: Document) -> Appointment:
     )
 
 
+def feedback_of(given: Document) -> Feedback:
+    effect = given.get("project_effect")
+    return Feedback(**{**given, "project_effect": ProjectEffect(effect) if effect else None})
+
+
 def from_document(d: Document) -> Introduction:
     meeting = d.get("meeting")
     answered_at = d.get("answered_at")
@@ -227,7 +233,7 @@ def from_document(d: Document) -> Introduction:
         expires_at=aware(d["expires_at"]),
         remind_at=aware(d["remind_at"]),
         reminded=bool(d.get("reminded")),
-        feedback={Side(side): Feedback(**given) for side, given in d.get("feedback", {}).items()},
+        feedback={Side(side): feedback_of(given) for side, given in d.get("feedback", {}).items()},
         answered_at=None if answered_at is None else aware(answered_at),
         decline_reason=None if reason is None else DeclineReason(reason),
         answer_message=d.get("answer_message"),

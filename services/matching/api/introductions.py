@@ -28,6 +28,7 @@ from services.matching.domain.actor import Actor
 from services.matching.domain.introduction import (
     CONTACT_LABELS,
     ContactChannel,
+    Feedback,
     Introduction,
     Meeting,
     Proposal,
@@ -37,6 +38,7 @@ from services.matching.domain.introduction import (
     sees_contact,
 )
 from services.matching.domain.introduction_rules import PURPOSE_LABELS, Purpose
+from services.matching.domain.preparation import PROJECT_EFFECT_LABELS, ProjectEffect
 from services.reference import labels
 from services.reference.labels import Labels
 
@@ -65,6 +67,9 @@ class FeedbackIn(BaseModel):
     usefulness: int | None = Field(default=None, ge=1, le=5)
     comment: str = Field(default="", max_length=2000)
     no_show: bool = Field(default=False, description="it did not take place: the other side did not come")
+    project_effect: ProjectEffect | None = Field(
+        default=None, description="the beneficiary's debrief, once it took place: what it changes to the project"
+    )
 
 
 class PeerContactOut(BaseModel):
@@ -161,7 +166,7 @@ class IntroductionOut(BaseModel):
             decline_reason=i.decline_reason.value if i.decline_reason else None,
             answer_message=i.answer_message or "",
             meeting=None if i.meeting is None else meeting_out(i.meeting),
-            feedback={side.value: asdict(given) for side, given in i.feedback.items()},
+            feedback={side.value: feedback_out(given) for side, given in i.feedback.items()},
             contact_channel=i.contact_channel,
             contact_channel_label=None if i.contact_channel is None else CONTACT_LABELS[i.contact_channel],
             meeting_plan=MeetingPlan.of(i),
@@ -171,6 +176,12 @@ class IntroductionOut(BaseModel):
             concerns_to_review=sum(c.reviewed_at is None for c in i.concerns),
             labels=labels.of_codes([i.target_job]),
         )
+
+
+def feedback_out(given: Feedback) -> dict[str, Any]:
+    """One side's feedback; the beneficiary's debrief says what the meeting changes to the project in words."""
+    effect = given.project_effect
+    return {**asdict(given), "project_effect_label": None if effect is None else PROJECT_EFFECT_LABELS[effect]}
 
 
 def meeting_out(meeting: Meeting) -> dict[str, Any]:
@@ -253,13 +264,20 @@ async def meeting(
 
 @router.post(
     "/introductions/{introduction_id}/feedback",
-    summary="The beneficiary's feedback, entered by their counsellor (did it take place, useful 1-5, comment)",
+    summary="The beneficiary's feedback and debrief, entered by their counsellor (did it take place, useful 1-5, "
+    "what they take from it, what it changes to the project)",
 )
 async def feedback(
     introduction_id: str, body: FeedbackIn, caller: AgencyStaff, service: IntroductionServiceDep
 ) -> IntroductionOut:
     introduction = await own_introduction(service, introduction_id, caller)
     given = await service.give_feedback(
-        introduction, Actor.COUNSELLOR, body.took_place, body.usefulness, body.comment, body.no_show
+        introduction,
+        Actor.COUNSELLOR,
+        body.took_place,
+        body.usefulness,
+        body.comment,
+        body.no_show,
+        body.project_effect,
     )
     return IntroductionOut.of(given)

@@ -38,6 +38,7 @@ from services.matching.domain.meeting import (
     open_proposal,
 )
 from services.matching.domain.model import BeneficiaryView, PeerView
+from services.matching.domain.preparation import ProjectEffect, check_debrief
 
 
 class Status(StrEnum):
@@ -207,8 +208,9 @@ class Meeting:
 class Feedback:
     took_place: bool
     usefulness: int | None  # 1 to 5, when it took place
-    comment: str = ""
+    comment: str = ""  # the beneficiary's side: what the beneficiary takes from it (the debrief)
     no_show: bool = False  # it did not take place: the other side did not come
+    project_effect: ProjectEffect | None = None  # the beneficiary's side: what it changes to the project
 
 
 @dataclass(frozen=True)
@@ -391,6 +393,7 @@ class GiveFeedback:
     usefulness: int | None
     comment: str = ""
     no_show: bool = False  # it did not take place because the other side did not come
+    project_effect: ProjectEffect | None = None  # the debrief, on the beneficiary's side
     action = Action.GIVE_FEEDBACK
 
 
@@ -801,16 +804,20 @@ def _give_feedback(
             + ("fixez d'abord sa date." if opens_at is None else "revenez une fois sa date passée.")
         )
     check_feedback(command.took_place, command.usefulness, command.no_show)
+    check_debrief(side is Side.BENEFICIARY, command.took_place, command.project_effect)
     payload = contracts.FeedbackGivenV1(
         **common(introduction),
         side=side.value,
         took_place=command.took_place,
         usefulness=command.usefulness,
         no_show=command.no_show,
+        project_effect=command.project_effect,
     )
     given = {
         **introduction.feedback,
-        side: Feedback(command.took_place, command.usefulness, command.comment, command.no_show),
+        side: Feedback(
+            command.took_place, command.usefulness, command.comment, command.no_show, command.project_effect
+        ),
     }
     return _changed(replace(introduction, feedback=given), "feedback_given", payload)
 

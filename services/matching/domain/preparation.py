@@ -9,8 +9,6 @@ from enum import StrEnum
 from services.kit.domain import InvalidInput
 from services.matching.domain.introduction_rules import JOB_INQUIRY_GUIDE, Purpose
 
-MAX_LEARNED_LENGTH = 2000
-
 
 @dataclass(frozen=True)
 class Section:
@@ -138,16 +136,11 @@ PROJECT_EFFECT_LABELS = {
 }
 
 
-def check_debrief(learned: str, effect: ProjectEffect | None) -> str:
-    """The debrief's text, trimmed; every problem at its field."""
-    text = learned.strip()
-    problems: list[tuple[str, str]] = []
-    if not text:
-        problems.append(("learned", "Notez ce que la personne retient de la rencontre."))
-    elif len(text) > MAX_LEARNED_LENGTH:
-        problems.append(("learned", f"Indiquez au plus {MAX_LEARNED_LENGTH} caractères."))
+def check_debrief(beneficiary_side: bool, took_place: bool, effect: ProjectEffect | None) -> None:
+    """What a meeting changes to the project is the beneficiary's to say, once it took place."""
     if effect is None:
-        problems.append(("project_effect", "Dites ce que la rencontre change au projet."))
-    if problems:
-        raise InvalidInput(problems)
-    return text
+        return
+    if not beneficiary_side:
+        raise InvalidInput([("project_effect", "Seul le bénéficiaire dit ce que la rencontre change à son projet.")])
+    if not took_place:
+        raise InvalidInput([("project_effect", "Une rencontre qui n'a pas eu lieu ne change pas le projet.")])

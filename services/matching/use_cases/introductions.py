@@ -48,6 +48,7 @@ from services.matching.domain.introduction_rules import check_proposal
 from services.matching.domain.meeting import Slot
 from services.matching.domain.model import BeneficiaryView
 from services.matching.domain.peer_record import first_free
+from services.matching.domain.preparation import ProjectEffect
 from services.matching.memory import Memory
 from services.matching.use_cases.peer_records import PeerRecords
 
@@ -243,12 +244,13 @@ class IntroductionService:
         usefulness: int | None,
         comment: str,
         no_show: bool = False,
+        project_effect: ProjectEffect | None = None,
     ) -> Introduction:
         """The counsellor gives the beneficiary's, the peer their own, once the meeting's date has come; one
         saying the meeting took place counts as the meeting when nobody recorded it; the beneficiary's side
         saying the peer did not come counts against the peer's reliability."""
         now = datetime.now(UTC)
-        feedback = GiveFeedback(took_place, usefulness, comment, no_show)
+        feedback = GiveFeedback(took_place, usefulness, comment, no_show, project_effect)
         given = await self.step(introduction, feedback, actor, now)
         if SIDE_OF[actor] == Side.BENEFICIARY and (usefulness is not None or no_show):
             await self.records.follow(given.peer_id)  # rated

@@ -101,11 +101,19 @@ async function loadSuggestions(attempt = 0, refresh = false) {
   }
 }
 
+// What each meeting taught and changed to the project (the debrief), kept beside the project
+function debriefOf(i) {
+  const given = i.feedback.beneficiary;
+  if (!given?.took_place || !(given.project_effect_label || given.comment)) return null;
+  return h("p", { class: "debrief" }, h("strong", {}, given.project_effect_label || "Après la rencontre"),
+    given.comment ? ` : « ${given.comment} »` : "");
+}
+
 async function loadIntroductions() {
   const found = await api("matching", "/introductions", { query: { beneficiary_id: id } }).catch(() => []);
   introductionsBox.replaceChildren(h("h2", { id: "introductions-title" }, "Mises en relation"),
     found.length ? h("ul", {}, found.map((i) => h("li", {}, `${PURPOSES[i.purpose]} · ${INTRODUCTION_STATUS[i.status] || i.status} · proposée le ${dateFr(i.proposed_at)} `,
-      h("a", { href: `/console/introductions/${i.introduction_id}` }, "suivre")))) : h("p", {}, "Aucune pour l'instant."));
+      h("a", { href: `/console/introductions/${i.introduction_id}` }, "suivre"), debriefOf(i)))) : h("p", {}, "Aucune pour l'instant."));
 }
 
 async function loadConventions() {

@@ -94,7 +94,7 @@ function review(i) {
 function feedback(i) {
   const due = ["accepted", "met"].includes(i.status) && !i.feedback.beneficiary && i.feedback_opens_at
     && new Date(i.feedback_opens_at) <= new Date();
-  return due ? feedbackForm({ other: "le pair", submit: async (body) => { await post(i, "/feedback", body); toast("Retour enregistré."); load(); } }) : null;
+  return due ? feedbackForm({ other: "le pair", debrief: true, submit: async (body) => { await post(i, "/feedback", body); toast("Retour enregistré."); load(); } }) : null;
 }
 
 function card(i) {
