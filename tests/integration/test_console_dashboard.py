@@ -16,8 +16,9 @@ from playwright.async_api import Browser, Locator, Page, expect
 from pymongo import AsyncMongoClient
 
 from services.console.adapters.funnel import FunnelCounts
+from services.console.domain.comparison import month_label as french
+from services.console.domain.comparison import shifted as month_shifted
 from services.console.domain.funnel import Fact, Stage, month_of
-from services.reference.french import MONTHS
 from tests.conftest import Servers
 from tests.integration.conftest import MailCatcher, Platform
 from tests.integration.support import wait_until
@@ -42,16 +43,6 @@ pytestmark = pytest.mark.integration
 REGION = "94"  # the dashboard's own region: its coordinator counts only this file's agencies
 LAPTOP = {"width": 1366, "height": 768}
 NBSP, MINUS = "\u00a0", "\u2212"
-
-
-def month_shifted(month: str, by: int) -> str:
-    year, number = int(month[:4]), int(month[5:])
-    index = year * 12 + number - 1 + by
-    return f"{index // 12}-{index % 12 + 1:02d}"
-
-
-def french(month: str) -> str:
-    return f"{MONTHS[int(month[5:]) - 1]} {int(month[:4])}"
 
 
 async def counted_earlier(platform: Platform, servers: Servers, agency_id: str, month: str) -> None:
