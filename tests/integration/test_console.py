@@ -1,7 +1,8 @@
 """The web console in a real headless Chromium against the running platform (the four services and the
 console as processes, real Kafka and FerretDB, a real SMTP server): what a counsellor, an employer, a
-tutor and a regional coordinator see and do. The tests save screenshots of the main pages (desktop and
-phone) in docs/screenshots and run axe-core on them: no serious or critical violation."""
+tutor and a regional coordinator see and do (the dashboard in test_console_dashboard.py). The tests save
+screenshots of the main pages (desktop and phone) in docs/screenshots and run axe-core on them: no serious
+or critical violation."""
 
 from __future__ import annotations
 
@@ -13,7 +14,6 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -21,11 +21,10 @@ from axe_playwright_python.async_playwright import Axe
 from playwright.async_api import Browser, Page, async_playwright, expect
 
 from services.profiles.api.peer_models import PEER_EXAMPLE
-from tests.conftest import Servers
 from tests.integration.conftest import MailCatcher
 from tests.integration.support import ServiceProcess, wait_until
 from tests.integration.test_notifications import mail_to
-from tests.integration.test_placements import convention, created, link, new_beneficiary, step, sweep
+from tests.integration.test_placements import convention, created, new_beneficiary
 from tests.integration.test_profiles_beneficiaries_api import Agency
 from tests.integration.test_profiles_staff_api import PASSWORD, as_operator, bearer, login, new_staff
 
@@ -285,72 +284,6 @@ async def test_an_employer_confirms_on_a_phone_from_the_e_mail_and_the_counsello
     await expect(counsellor.get_by_text("Confirmée par l'entreprise").first).to_be_visible()
     await counsellor.context.close()
     await phone.context.close()
-
-
-async def test_a_tutor_fills_in_the_assessment_and_the_regional_dashboard_counts_move(
-    browser: Browser,
-    console: str,
-    profiles: httpx.AsyncClient,
-    placements: httpx.AsyncClient,
-    mail: MailCatcher,
-    servers: Servers,
-) -> None:
-    nantes = await team(profiles, "Mission locale")
-    coordinator_email = await new_staff(profiles, nantes.agency_id, ["regional_coordinator"], as_operator())
-    coordinator = Person(coordinator_email, bearer(await login(profiles, coordinator_email)))
-    body = convention(await new_beneficiary(profiles, as_agency(nantes)))
-    body["tutor"] = {**body["tutor"], "email": f"tuteur-{uuid.uuid4().hex[:6]}@entreprise.test"}
-    made = await created(placements, as_agency(nantes), body)
-    convention_id = made["convention_id"]
-    await step(placements, nantes.counsellor.headers, convention_id, "send")
-    assert (await placements.post(await link(servers, convention_id, "employer") + "/confirm")).status_code == 200
-    for role in ("employer", "beneficiary"):
-        assert (await placements.post(await link(servers, convention_id, role, "sign") + "/sign")).status_code == 200
-    await step(placements, nantes.validator.headers, convention_id, "validate")
-
-    dashboard = await signed_in(browser, console, coordinator, lands="/console/dashboard")
-    await dashboard.goto(f"/console/dashboard?agency={nantes.agency_id}")
-    funnel = dashboard.get_by_role("figure", name="De la suggestion à l'issue")
-    conventions = funnel.get_by_role("listitem").filter(has_text="Conventions PMSMP validées").locator("strong")
-    await expect(conventions).to_have_text("1", timeout=30_000)
-    adjusted = funnel.get_by_role("listitem").filter(has_text="Projets ajustés").locator("strong")
-    await expect(adjusted).to_have_text("0")
-
-    await sweep(placements, body["start_date"])
-    await sweep(placements, body["end_date"])
-    [request] = await mail_to(mail, body["tutor"]["email"], "Le bilan de l'immersion")
-    url = LINK.search(request["text"])
-    assert url is not None, request["text"]
-    tutor = await (await browser.new_context(viewport=PHONE, base_url=console, is_mobile=True)).new_page()
-    await tutor.goto(urlsplit(url.group(1)).path)
-    await expect(tutor.get_by_role("heading", name="Le bilan de l'immersion")).to_be_visible()
-    await tutor.get_by_label("Non").first.check()  # objectives not met
-    await tutor.get_by_label("Projet ajusté").check()
-    await tutor.get_by_label("Compétences observées").fill("rigueur\ntravail en équipe")
-    await shoot(tutor, "tutor-assessment-phone")
-    await accessible(tutor)
-    await tutor.get_by_role("button", name="Envoyer le bilan").click()
-    await expect(tutor.get_by_text("Merci, c'est enregistré.")).to_be_visible()
-
-    async def counted() -> bool:
-        await dashboard.get_by_role("button", name="Afficher").click()
-        await dashboard.wait_for_load_state("networkidle")
-        return await adjusted.inner_text() == "1"
-
-    await wait_until(counted, timeout=30, what="the assessment counted on the dashboard")
-    await shoot(dashboard, "dashboard-desktop")
-    await accessible(dashboard)
-    await dashboard.set_viewport_size(PHONE)
-    await shoot(dashboard, "dashboard-phone")
-    async with dashboard.expect_download() as download:
-        await dashboard.get_by_role("button", name="Exporter (CSV)").click()
-    exported = (await (await download.value).path()).read_text(encoding="utf-8-sig")
-    header, *rows = exported.splitlines()
-    assert header.startswith("Mois;Structure;Secteur;") and "Projets ajustés" in header
-    assert any(";Support à l'entreprise;" in row for row in rows), exported
-    assert body["beneficiary"]["last_name"] not in exported
-    await dashboard.context.close()
-    await tutor.context.close()
 
 
 PEER_LINKS = re.compile(r"(https?://\S+/links/(?:introductions|peers)/\S+)")

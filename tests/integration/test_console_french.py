@@ -1,7 +1,9 @@
 """Every console page, opened in a real headless Chromium as each role (counsellor, validator, agency admin,
 regional coordinator, and a person holding a link), speaks French: no English word shows, and no API error
 reaches a page without its `code` and a French `message`. A wrong address is a French 404 page, and a form
-shows the API's message on the field it names (screenshots of both in docs/screenshots)."""
+shows the API's message on the field it names (screenshots of both in docs/screenshots). The platform
+operator, who creates, renames and closes agencies, has no console account nor page (a bearer token on the
+APIs, `PARCOURS_OPERATOR_TOKEN`; `static/roles.js` knows no such role): there is nothing of theirs to walk."""
 
 from __future__ import annotations
 

@@ -5,7 +5,7 @@ read which agencies' funnel."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -24,6 +24,7 @@ class MemoryCounts:
 
     def __init__(self) -> None:
         self.steps: dict[str, Fact] = {}
+        self.months_read: list[list[str]] = []
 
     async def count(self, fact: Fact) -> None:
         self.steps[fact.key] = fact
@@ -32,10 +33,17 @@ class MemoryCounts:
         self.steps.pop(key, None)
 
     async def counted(self, agency_ids: list[str], months: tuple[str, str] | None) -> list[dict[str, Any]]:
+        return self._buckets(agency_ids, lambda month: months is None or months[0] <= month <= months[1])
+
+    async def counted_in(self, agency_ids: list[str], months: list[str]) -> list[dict[str, Any]]:
+        self.months_read.append(months)
+        return self._buckets(agency_ids, lambda month: month in months)
+
+    def _buckets(self, agency_ids: list[str], wanted: Callable[[str], bool]) -> list[dict[str, Any]]:
         buckets = Counter(
             (f.agency_id, f.sector, f.month, f.stage.value)
             for f in self.steps.values()
-            if f.agency_id in agency_ids and (months is None or months[0] <= f.month <= months[1])
+            if f.agency_id in agency_ids and wanted(f.month)
         )
         return [
             {"agency_id": a, "sector": s, "month": m, "stage": stage, "count": n}
@@ -122,7 +130,7 @@ class Directory:
         return self.agencies
 
 
-def dashboard(counts: MemoryCounts) -> Dashboard:
+def dashboard(counts: MemoryCounts, now: datetime = DEC) -> Dashboard:
     directory = Directory(
         [
             {"_id": "a", "name": "Nantes", "region_code": "52"},
@@ -130,7 +138,7 @@ def dashboard(counts: MemoryCounts) -> Dashboard:
             {"_id": "c", "name": "Rennes", "region_code": "53"},
         ]
     )
-    return Dashboard(counts, directory)  # type: ignore[arg-type]
+    return Dashboard(counts, directory, lambda: now)  # type: ignore[arg-type]
 
 
 def caller(*roles: Role, agency_id: str = "a") -> Caller:
@@ -154,3 +162,30 @@ async def test_a_coordinator_reads_their_region_an_administrator_their_agency_an
         await dashboard(counts).funnel(caller(Role.AGENCY_ADMIN), "a", "bad", None, "nonsense")
     with pytest.raises(BadQuery, match="AAAA-MM"):
         await dashboard(counts).funnel(caller(Role.AGENCY_ADMIN), "a", "2026-13", None, "month")
+
+
+async def test_a_month_is_read_with_the_month_before_and_the_same_month_a_year_before_and_nothing_else() -> None:
+    counts = MemoryCounts()
+    for key, agency, month in (
+        ("e1", "a", "2026-12"),
+        ("e2", "b", "2026-12"),
+        ("e3", "a", "2026-11"),
+        ("e4", "a", "2025-12"),
+        ("e5", "a", "2026-06"),
+        ("e6", "c", "2026-12"),
+    ):
+        await counts.count(Fact(key, agency, "M", month, Stage.INTRODUCTIONS))
+    reading = await dashboard(counts).month(caller(Role.REGIONAL_COORDINATOR), None, None)
+    assert counts.months_read == [["2026-12", "2026-11", "2025-12"]]
+    [introductions] = [line for line in reading.comparison.stages if line.stage is Stage.INTRODUCTIONS]
+    assert introductions.counts == (2, 1, 1)  # Rennes (c) is another region's
+    assert [p.label for p in reading.comparison.periods] == ["décembre 2026", "novembre 2026", "décembre 2025"]
+    assert reading.months[:2] == ["2026-12", "2026-11"] and len(reading.months) == 25
+    mine = await dashboard(counts).month(caller(Role.AGENCY_ADMIN, agency_id="b"), "b", "2026-11")
+    assert [line.counts for line in mine.comparison.stages if line.stage is Stage.INTRODUCTIONS] == [(0, 0, 0)]
+    with pytest.raises(NotForYou):
+        await dashboard(counts).month(caller(Role.COUNSELLOR), None, None)
+    with pytest.raises(UnknownAgency):
+        await dashboard(counts).month(caller(Role.AGENCY_ADMIN, agency_id="b"), "a", None)
+    with pytest.raises(BadQuery, match="AAAA-MM"):
+        await dashboard(counts).month(caller(Role.AGENCY_ADMIN), None, "novembre")

@@ -66,9 +66,16 @@ class FunnelCounts:
 
     async def counted(self, agency_ids: list[str], months: tuple[str, str] | None) -> list[Document]:
         """`{agency_id, sector, month, stage, count}` buckets of these agencies (and months, inclusive)."""
+        return await self._buckets(agency_ids, {"$gte": months[0], "$lte": months[1]} if months else None)
+
+    async def counted_in(self, agency_ids: list[str], months: list[str]) -> list[Document]:
+        """The same buckets, of these months only (a comparison's three months, not the year between)."""
+        return await self._buckets(agency_ids, {"$in": months})
+
+    async def _buckets(self, agency_ids: list[str], months: dict[str, Any] | None) -> list[Document]:
         query: dict[str, Any] = {"agency_id": {"$in": agency_ids}, "count": {"$gt": 0}}
         if months:
-            query["month"] = {"$gte": months[0], "$lte": months[1]}
+            query["month"] = months
         return await self.buckets.find(query, {"_id": 0}).to_list()
 
     async def recount(self) -> int:

@@ -112,11 +112,17 @@ class BadQuery(ValueError):
         self.field = field
 
 
+def checked_month(name: str, value: str | None) -> str | None:
+    """`value` if it is a month written `YYYY-MM`; refused on the query field `name` otherwise."""
+    if value is not None and not MONTH.match(value):
+        raise BadQuery(name, f"Un mois s'écrit AAAA-MM (par exemple 2026-03), pas « {value} ».")
+    return value
+
+
 def months_between(since: str | None, until: str | None) -> tuple[str, str] | None:
     """The months a reading covers (inclusive, `YYYY-MM`; open at either end); None for every month."""
-    for name, value in (("from", since), ("to", until)):
-        if value is not None and not MONTH.match(value):
-            raise BadQuery(name, f"Un mois s'écrit AAAA-MM (par exemple 2026-03), pas « {value} ».")
+    checked_month("from", since)
+    checked_month("to", until)
     if since is None and until is None:
         return None
     return since or "0000-01", until or "9999-12"
