@@ -4,13 +4,14 @@ and what travels on Kafka has none."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
 
 from services.contracts.envelope import Envelope
 from services.notifications.domain.contacts import Contact
-from services.notifications.domain.inbox_entry import DISPATCHER, InboxEntry, Push, decide
+from services.notifications.domain.inbox_entry import DISPATCHER, Push, Status, decide
 from services.notifications.domain.messages import message
 from services.notifications.domain.naming import (
     NO_NAMES,
@@ -25,6 +26,7 @@ from services.notifications.domain.naming import (
 )
 from services.notifications.domain.routing import Kind, routes_for
 from services.notifications.use_cases.dispatch import entry_of, key_of
+from tests.unit.test_inbox_entry_lifecycle import an_entry
 
 HUGO = "b-hugo"
 NAMES = Names(
@@ -131,17 +133,10 @@ def test_suggestions_of_a_day_share_one_key_and_keep_ids_never_names() -> None:
 
 
 def test_a_grown_group_is_pushed_as_the_same_notification_without_names() -> None:
-    grown = InboxEntry(
-        id="0190f5c2-0000-7000-8000-000000000001",
+    grown = replace(
+        an_entry(Status.UNREAD),
         key=group_key("claire", HUGO, datetime(2027, 3, 15, 8, tzinfo=UTC)),
-        staff_id="claire",
-        agency_id="agency-1",
         kind="suggestion",
-        title="stored",
-        body="stored",
-        url="/console/beneficiaries/b-hugo",
-        subject_id=HUGO,
-        created_at=datetime(2027, 3, 15, 8, tzinfo=UTC),
         beneficiary_id=HUGO,
         peer_ids=("p-lea", "p-karim", "p-ines"),
         sequence="0190f5c2-0000-7000-8000-000000000009",
