@@ -13,16 +13,22 @@ import httpx
 from services.profiles.demo import DEMO_AGENCIES, DEMO_PASSWORD, demo_email
 
 HANDFUL = 5  # unread notifications a demo counsellor opens on
-QUIET_SECONDS = 6.0  # the unread count unchanged this long: the events of the demo have arrived
+QUIET_SECONDS = 6.0  # nothing new in the inbox this long: the events of the demo have arrived
 PATIENCE_SECONDS = 180.0
 
 
+def _latest(inbox: httpx.Client) -> str:
+    """The newest sequence of the inbox: it moves when an entry arrives and when a group grows."""
+    entries = inbox.get("/inbox", params={"limit": 200}).raise_for_status().json()
+    return max((str(n["sequence"]) for n in entries), default="")
+
+
 def _wait_until_quiet(inbox: httpx.Client) -> None:
-    last, since, deadline = -1, time.monotonic(), time.monotonic() + PATIENCE_SECONDS
+    last, since, deadline = "", time.monotonic(), time.monotonic() + PATIENCE_SECONDS
     while time.monotonic() < deadline:
-        unread = int(inbox.get("/inbox/unread-count").raise_for_status().json()["unread"])
-        if unread != last:
-            last, since = unread, time.monotonic()
+        latest = _latest(inbox)
+        if latest != last:
+            last, since = latest, time.monotonic()
         elif time.monotonic() - since >= QUIET_SECONDS:
             return
         time.sleep(1)
