@@ -16,9 +16,11 @@ from playwright.async_api import Browser, expect
 from pymongo import AsyncMongoClient
 
 from services.kit.dead_letters import read_topic
+from services.kit.internal_api import token_for
 from tests.conftest import Servers
 from tests.integration import test_console as console_pages
 from tests.integration import test_notifications as notification_tests
+from tests.integration.conftest import LINK_KEY
 from tests.integration.support import ServiceProcess, wait_until
 from tests.integration.test_console import Team, accessible, as_agency, shoot, signed_in, team
 from tests.integration.test_notifications import Browser as LiveStream
@@ -122,6 +124,28 @@ async def test_a_beneficiarys_new_peers_of_a_day_make_one_named_notification_tha
     assert "François" not in after["body"]
     [other] = await suggestions_for(notifications, nantes, ines)
     assert other["title"].endswith("pour Inès Garnier")
+
+
+async def test_profiles_names_only_the_people_the_reader_may_see(profiles: httpx.AsyncClient) -> None:
+    nantes, angers = as_agency(await team(profiles, "Mission locale", REGION)), await team(profiles, "CIO", REGION)
+    karim = await publish(profiles, nantes, "Karim", "professional")
+    hugo = await new_beneficiary(profiles, nantes, first_name="Hugo", last_name="François")
+    asked = {"beneficiary_ids": [hugo], "peer_ids": [karim]}
+    service = {"Authorization": f"Bearer {token_for(LINK_KEY, 'notifications')}"}
+
+    async def names_for(reader: dict[str, str]) -> dict[str, Any]:
+        staff_id = (await profiles.get("/auth/me", headers=reader)).json()["staff_id"]
+        answer = await profiles.post("/internal/names", json={**asked, "staff_id": staff_id}, headers=service)
+        assert answer.status_code == 200, answer.text
+        return dict(answer.json())
+
+    assert await names_for(nantes.counsellor) == {
+        "beneficiaries": {hugo: "Hugo François"},
+        "peers": {karim: {"first_name": "Karim", "kind": "professional"}},
+    }
+    assert await names_for(angers.counsellor.headers) == {"beneficiaries": {}, "peers": {}}, "another agency's"
+    refused = await profiles.post("/internal/names", json={**asked, "staff_id": "x"}, headers=nantes.counsellor)
+    assert refused.status_code == 401, "a person's token is not a service's"
 
 
 async def entries_of(servers: Servers, platform: dict[str, ServiceProcess], entry_id: str) -> dict[str, Any]:
