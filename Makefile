@@ -49,6 +49,7 @@ up: venv infra-up
 	@$(PY) -m services.profiles.demo
 	@$(PY) -m services.matching.demo || echo "demo introductions skipped; the platform runs all the same"
 	@$(PY) -m services.placements.demo || echo "demo conventions skipped; the platform runs all the same"
+	@$(PY) -m services.notifications.demo || echo "demo inboxes left as they are; the platform runs all the same"
 
 down:
 	@bash $(LOCAL)/services.sh stop

@@ -21,6 +21,8 @@ PARCOURS_DATA_DIR="$PARCOURS_DATA_DIR" "${PARCOURS_PYTHON:-$repo_root/.venv/bin/
   || log "demo introductions skipped (see above); the platform runs all the same"
 PARCOURS_DATA_DIR="$PARCOURS_DATA_DIR" "${PARCOURS_PYTHON:-$repo_root/.venv/bin/python}" -m services.placements.demo \
   || log "demo conventions skipped (see above); the platform runs all the same"
+"${PARCOURS_PYTHON:-$repo_root/.venv/bin/python}" -m services.notifications.demo \
+  || log "demo inboxes left as they are (see above); the platform runs all the same"
 cat <<MSG
 
 Parcours is running (Ctrl-C stops everything):

@@ -34,6 +34,7 @@ from services.notifications.use_cases.erasure import Erasure
 from services.notifications.use_cases.inbox import Inbox
 from services.notifications.use_cases.links import Links
 from services.notifications.use_cases.mailing import Mailer
+from services.notifications.use_cases.people import People
 from services.notifications.use_cases.preferences import ChannelChoices
 from services.notifications.use_cases.stream_tickets import StreamTickets
 
@@ -130,5 +131,6 @@ def build_app(settings: NotificationsSettings) -> FastAPI:
     runtime.every("mailer", 1, mailer.run, each_instance=True)
     runtime.every("live-delivery", 1, lambda: broadcast(settings.kafka_bootstrap_servers, hub), each_instance=True)
     app.state.inbox, app.state.choices, app.state.mailer, app.state.hub = inbox, choices, mailer, hub
+    app.state.people = People(owners.names)
     app.state.stream_tickets = StreamTickets(settings.link_signing_key, UsedStreamTickets(runtime.db))
     return app

@@ -14,12 +14,18 @@ from services.notifications.adapters.live import Hub
 from services.notifications.domain.stream_ticket import InvalidTicket
 from services.notifications.use_cases.inbox import Inbox
 from services.notifications.use_cases.mailing import Mailer
+from services.notifications.use_cases.people import People
 from services.notifications.use_cases.preferences import ChannelChoices
 from services.notifications.use_cases.stream_tickets import StreamTickets
 
 
 def inbox(request: Request) -> Inbox:
     found: Inbox = request.app.state.inbox
+    return found
+
+
+def people(request: Request) -> People:
+    found: People = request.app.state.people
     return found
 
 
@@ -73,6 +79,7 @@ async def stream_listener(
 
 
 InboxService = Annotated[Inbox, Depends(inbox)]
+PeopleService = Annotated[People, Depends(people)]
 ChoicesService = Annotated[ChannelChoices, Depends(choices)]
 MailerService = Annotated[Mailer, Depends(mailer)]
 LiveHub = Annotated[Hub, Depends(hub)]

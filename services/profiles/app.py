@@ -31,6 +31,7 @@ from services.profiles.api import REFUSALS, ROUTERS
 from services.profiles.use_cases.agencies import AgencyService
 from services.profiles.use_cases.beneficiaries import BeneficiaryService
 from services.profiles.use_cases.lived_paths import LivedPathService
+from services.profiles.use_cases.names import NameService
 from services.profiles.use_cases.peers import PeerService
 from services.profiles.use_cases.rights import RightsService
 from services.profiles.use_cases.staff import StaffService
@@ -110,6 +111,7 @@ def build_app(settings: ServiceSettings) -> FastAPI:
     app.state.beneficiaries = BeneficiaryService(beneficiaries, accounts, agencies)
     app.state.peers = PeerService(peers, beneficiaries)
     app.state.rights = rights = RightsService(peers, beneficiaries)
+    app.state.names = NameService(accounts, agencies, beneficiaries, peers)
     handlers.subscribe(router, LivedPathService(beneficiaries), app.state.peers)
     runtime.every("consent-expiry", settings.consent_check_seconds, rights.expire_consents)
     return app

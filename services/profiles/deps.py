@@ -27,6 +27,7 @@ from services.profiles.domain.access import OperatorOrStaff
 from services.profiles.domain.peer import Peer
 from services.profiles.use_cases.agencies import AgencyService
 from services.profiles.use_cases.beneficiaries import BeneficiaryService
+from services.profiles.use_cases.names import NameService
 from services.profiles.use_cases.peers import PeerService
 from services.profiles.use_cases.rights import RightsService
 from services.profiles.use_cases.staff import StaffService
@@ -52,6 +53,11 @@ def peer_service(request: Request) -> PeerService:
     return service
 
 
+def name_service(request: Request) -> NameService:
+    service: NameService = request.app.state.names
+    return service
+
+
 def rights_service(request: Request) -> RightsService:
     service: RightsService = request.app.state.rights
     return service
@@ -67,6 +73,7 @@ StaffServiceDep = Annotated[StaffService, Depends(staff_service)]
 BeneficiaryServiceDep = Annotated[BeneficiaryService, Depends(beneficiary_service)]
 PeerServiceDep = Annotated[PeerService, Depends(peer_service)]
 RightsServiceDep = Annotated[RightsService, Depends(rights_service)]
+NameServiceDep = Annotated[NameService, Depends(name_service)]
 TokenIssuerDep = Annotated[TokenIssuer, Depends(token_issuer)]
 
 _bearer = HTTPBearer(auto_error=False, description="a staff token (POST /auth/login) or the operator token")

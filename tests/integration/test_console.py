@@ -225,14 +225,14 @@ async def test_a_peer_published_by_another_agency_appears_live_in_the_counsellor
     published = await profiles.post("/peers", json=regional_peer(), headers=angers.counsellor.headers)
     assert published.status_code == 201, published.text
 
-    toast = mine.locator("#toasts .toast").filter(has_text="Nouvelle suggestion de pair")
+    toast = mine.locator("#toasts .toast").filter(has_text=re.compile(r"nouveaux? pairs? pour Inès Moreau"))
     await expect(toast).to_be_visible(timeout=30_000)
     await expect(mine.locator("#unread")).not_to_have_text(str(before))
     await expect(mine.locator("#suggestions li.card").first).to_be_visible()  # the list refreshed by itself
     await shoot(mine, "live-notification-desktop")
     await mine.locator("#bell").click()
     panel = mine.locator("#inbox-panel")
-    await expect(panel.get_by_role("link", name="Nouvelle suggestion de pair").first).to_be_visible()
+    await expect(panel.get_by_role("link", name=re.compile(r"nouveaux? pairs? pour Inès Moreau")).first).to_be_visible()
     await accessible(mine)
     await panel.get_by_role("button", name="Tout marquer comme lu").click()
     await expect(mine.locator("#unread")).to_have_text("0")
@@ -241,7 +241,7 @@ async def test_a_peer_published_by_another_agency_appears_live_in_the_counsellor
     async with httpx.AsyncClient(base_url=platform["notifications"].url, timeout=10) as notifications:
         heard = (await notifications.get("/inbox", headers=angers.counsellor.headers)).json()
     assert all(n["subject_id"] != person for n in heard), "the other agency hears nothing of our beneficiary"
-    assert await theirs.locator("#toasts .toast").filter(has_text="Nouvelle suggestion").count() == 0
+    assert await theirs.locator("#toasts .toast").filter(has_text="nouveau pair").count() == 0
     await mine.context.close()
     await theirs.context.close()
 

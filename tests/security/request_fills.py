@@ -113,6 +113,11 @@ def body_for(route_key: str, side: Side, world: World) -> dict[str, Any] | None:
         "profiles PATCH /beneficiaries/{beneficiary_id}": lambda: {"project": BENEFICIARY_EXAMPLE["project"]},
         "profiles POST /beneficiaries/{beneficiary_id}/close": lambda: {"outcome": "employment"},
         "profiles POST /peers": _peer,
+        "profiles POST /internal/names": lambda: {
+            "staff_id": side.closable_staff_id,
+            "beneficiary_ids": [side.beneficiary_id],
+            "peer_ids": [side.peer_id],
+        },
         "profiles PUT /peers/{peer_id}": _peer,
         "profiles POST /peers/{peer_id}/pause": lambda: {"paused": True},
         "profiles POST /peers/{peer_id}/withdraw": lambda: {"reason": "by_request"},

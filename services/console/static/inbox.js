@@ -1,5 +1,5 @@
 // The live notification area of every staff page: the unread count, a panel with the latest
-// notifications, and a toast when one arrives (Server-Sent Events, resumed after a cut).
+// notifications, and a toast when one arrives or grows (Server-Sent Events, resumed after a cut).
 import { api, h, timeFr, toast } from "./common.js";
 
 const badge = () => document.getElementById("unread");
@@ -53,7 +53,8 @@ async function listen() {
   stream.addEventListener("notification", (event) => {
     lastSeen = event.lastEventId || lastSeen;
     const notification = JSON.parse(event.data);
-    setUnread(Number(badge().textContent) + 1);
+    // a grouped suggestion that grew comes again under its id: the count is asked, not added to
+    api("notifications", "/inbox/unread-count").then(({ unread }) => setUnread(unread)).catch(() => {});
     toast(`${notification.title} — ${notification.body}`, notification.url);
     const panel = document.getElementById("inbox-panel");
     if (!panel.hidden) fillPanel(panel);

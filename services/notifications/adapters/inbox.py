@@ -5,10 +5,16 @@ first, by the cursor of `services.kit.pagination`), the live stream's resumption
 last `_id` a browser saw: it gets the entries after it) and the order entries were stored in. Its `key`
 (the event and the person) is unique: a redelivered event finds the entry it made. Entries carry no
 version (their documents stay as they were): a write sets only the fields its decision changed, so that a
-push and a read at the same moment both hold."""
+push and a read at the same moment both hold.
+
+A grouped suggestion's `key` is its group (`domain.naming.group_key`): the first peer of the day inserts
+it, the next ones are added to it by one conditional update (`gather`), which also makes it unread, not
+yet pushed, and gives it a new `sequence` (time-ordered like the ids) that a reconnecting browser resumes
+after. The unique key, not a read before the write, keeps it to one entry."""
 
 from __future__ import annotations
 
+from pymongo import ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
@@ -35,6 +41,9 @@ def to_document(entry: InboxEntry) -> Document:
         "created_at": entry.created_at,
         "read": entry.read,
         "pushed": entry.pushed,
+        "beneficiary_id": entry.beneficiary_id,
+        "peer_ids": list(entry.peer_ids),
+        "sequence": entry.resumes_at,
     }
 
 
@@ -52,6 +61,9 @@ def from_document(d: Document) -> InboxEntry:
         created_at=d["created_at"],
         read=d.get("read", False),
         pushed=d.get("pushed", False),
+        beneficiary_id=d.get("beneficiary_id", ""),
+        peer_ids=tuple(d.get("peer_ids", ())),
+        sequence=d.get("sequence", ""),
     )
 
 
@@ -69,6 +81,27 @@ class InboxEntries:
                 return from_document(stored)
             raise
         return entry
+
+    async def gather(self, entry: InboxEntry) -> tuple[InboxEntry, bool]:
+        """The group with the entry's peer in it, and whether it grew. A peer already in it (a redelivered
+        event) changes nothing."""
+        try:
+            await self.entries.insert_one(to_document(entry))
+            return entry, True
+        except DuplicateKeyError:
+            pass
+        (peer_id,) = entry.peer_ids
+        grown = await self.entries.find_one_and_update(
+            {"key": entry.key, "peer_ids": {"$ne": peer_id}},
+            {"$push": {"peer_ids": peer_id}, "$set": {"read": False, "pushed": False, "sequence": entry.id}},
+            return_document=ReturnDocument.AFTER,
+        )
+        if grown is not None:
+            return from_document(grown), True
+        stored = await self.entries.find_one({"key": entry.key})
+        if stored is None:  # deleted meanwhile: nothing to add to
+            raise LookupError(f"inbox group {entry.key} vanished")
+        return from_document(stored), False
 
     async def get(self, entry_id: str) -> InboxEntry | None:
         found = await self.entries.find_one({"_id": entry_id})
@@ -88,9 +121,11 @@ class InboxEntries:
         return [from_document(d) for d in await newest_page(self.entries, query, after, limit)]
 
     async def stored_after(self, staff_id: str, last_seen: str, limit: int) -> list[InboxEntry]:
-        """What a reconnecting browser missed: the entries stored after the last one it saw, oldest first."""
-        query = {"staff_id": staff_id, "_id": {"$gt": last_seen}}
-        return [from_document(d) for d in await self.entries.find(query).sort("_id", 1).limit(limit).to_list()]
+        """What a reconnecting browser missed: the entries stored or grown after the last one it saw, in that
+        order (by the `{staff_id, sequence}` index; entries stored before `sequence` existed by their `_id`)."""
+        query = {"staff_id": staff_id, "$or": [{"sequence": {"$gt": last_seen}}, {"_id": {"$gt": last_seen}}]}
+        found = [from_document(d) for d in await self.entries.find(query).sort("_id", 1).limit(limit).to_list()]
+        return sorted((e for e in found if e.resumes_at > last_seen), key=lambda entry: entry.resumes_at)
 
     async def unread_count(self, staff_id: str) -> int:
         """Counted by the `{staff_id, read}` index. Measured against the per-person list of unread ids it

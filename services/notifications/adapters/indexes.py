@@ -28,8 +28,11 @@ INDEXES: IndexDeclarations = {
     INBOX: [
         # the unread count
         IndexModel([("staff_id", 1), ("read", 1)], name="staff_unread"),
-        # one entry per event and person (sparse: entries stored before the key existed have none)
+        # one entry per event and person, or per suggestion group (sparse: entries stored before the key
+        # existed have none)
         IndexModel("key", name="once_per_event_and_person", unique=True, sparse=True),
+        # what a reconnecting browser missed, grown groups included
+        IndexModel([("staff_id", 1), ("sequence", 1)], name="staff_resume"),
     ],
     EMAILS: [
         # the mailer's pass: pending e-mails whose time came, and claims past their lease

@@ -42,6 +42,12 @@ class Owners:
         [{sequence, status, starts_at, ends_at, venue, place, at_agency}]}`: where and when, from matching."""
         return await self.matching.get(f"/internal/introductions/{introduction_id}/meeting")
 
+    async def names(self, staff_id: str, beneficiary_ids: list[str], peer_ids: list[str]) -> dict[str, Any]:
+        """`{beneficiaries: {id: full name}, peers: {id: {first_name, kind}}}`: those of the ids this staff
+        member may see, as profiles says (none once erased, none for a closed account)."""
+        body = {"staff_id": staff_id, "beneficiary_ids": beneficiary_ids, "peer_ids": peer_ids}
+        return await self.profiles.post("/internal/names", body) or {}
+
     async def close(self) -> None:
         await self.profiles.close()
         await self.placements.close()

@@ -24,9 +24,8 @@ class Pushes:
         self.pushes = database[PUSHES]
         self.outbox = outbox
 
-    async def record(self, notification_id: str, now: datetime, events: list[Envelope]) -> None:
-        """Once per entry: a push recorded before (and not yet marked on its entry) is not recorded again."""
+    async def record(self, sequence: str, now: datetime, events: list[Envelope]) -> None:
+        """Once per entry's sequence (an entry, or a grouped one each time it grows): a push recorded before
+        (and not yet marked on its entry) is not recorded again."""
         with contextlib.suppress(DuplicateKeyError):
-            await self.outbox.insert(
-                self.pushes, {"_id": notification_id, "created_at": now}, [(e, TOPIC) for e in events]
-            )
+            await self.outbox.insert(self.pushes, {"_id": sequence, "created_at": now}, [(e, TOPIC) for e in events])

@@ -1,7 +1,9 @@
 """The live stream of a staff member's notifications (Server-Sent Events), resumable with Last-Event-ID,
 opened with a single-use ticket (`POST /stream-tickets`) rather than the API token, which never goes in
-a URL. A stream ends when the session that asked for it would have (the browser asks for a new ticket),
-and within seconds of the account's closing."""
+a URL. Each frame names the people it is about as it leaves (`use_cases.people`: the delivery topic
+carries ids only). A grouped suggestion that grows comes again under its own id. A stream ends when the
+session that asked for it would have (the browser asks for a new ticket), and within seconds of the
+account's closing."""
 
 from __future__ import annotations
 
@@ -19,7 +21,14 @@ from pydantic import BaseModel, Field
 from services.contracts.events.notifications import NotificationCreatedV1
 from services.kit.identity import ClosedAccounts, CurrentCaller
 from services.notifications.adapters.live import HEARTBEAT_SECONDS
-from services.notifications.deps import InboxService, Listener, LiveHub, StreamListener, StreamTicketsService
+from services.notifications.deps import (
+    InboxService,
+    Listener,
+    LiveHub,
+    PeopleService,
+    StreamListener,
+    StreamTicketsService,
+)
 
 router = APIRouter(tags=["inbox"])
 REPLAY_LIMIT = 500  # a browser away for longer reloads its inbox
@@ -64,6 +73,7 @@ async def stream(
     listener: StreamListener,
     hub: LiveHub,
     entries: InboxService,
+    people: PeopleService,
     last_event_id: Annotated[str | None, Query(description="or the Last-Event-ID header")] = None,
 ) -> StreamingResponse:
     since = request.headers.get("last-event-id") or last_event_id
@@ -73,9 +83,10 @@ async def stream(
             yield ": connected\n\n"
             replayed: set[str] = set()
             if since:
-                for entry in await entries.missed(listener.staff_id, since, REPLAY_LIMIT):
-                    replayed.add(entry.id)
-                    yield _frame(entry.notification())
+                missed = await entries.missed(listener.staff_id, since, REPLAY_LIMIT)
+                for notification in await people.named(listener.staff_id, [e.notification() for e in missed]):
+                    replayed.add(notification.sequence)
+                    yield _frame(notification)
             beat = time.monotonic()
             while not await request.is_disconnected() and not hub.behind(queue) and not expired(listener):
                 if await _closed(request, listener.staff_id):
@@ -87,8 +98,9 @@ async def stream(
                         beat = time.monotonic()
                         yield ": still here\n\n"
                     continue
-                if notification.notification_id not in replayed:
-                    yield _frame(notification)
+                if notification.sequence not in replayed:
+                    (named,) = await people.named(listener.staff_id, [notification])
+                    yield _frame(named)
 
     headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
     return StreamingResponse(events(), media_type="text/event-stream", headers=headers)

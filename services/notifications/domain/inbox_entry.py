@@ -2,7 +2,9 @@
 
 An entry is delivered unread. It is pushed live once (the push is the `notifications.delivery.created`
 event every instance reads to reach the person's open browsers), whether or not it was read meanwhile (a
-redelivered event after a crash between storing and pushing). Only its owner reads it; reading it again
+redelivered event after a crash between storing and pushing). A grouped suggestion grows instead of
+being delivered again (`domain.naming.group_key`): it is then unread and pushed again, under a new
+`sequence`, as the same notification. Only its owner reads it; reading it again
 changes nothing. The TRANSITIONS table says which action applies in which status and who may take it."""
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import ClassVar
 from services.contracts.envelope import Envelope
 from services.contracts.events.notifications import NotificationCreatedV1
 from services.kit.domain import domain_event
+from services.notifications.domain.naming import NO_NAMES, text
 
 PRODUCER = "notifications"
 PUSHED_EVENT = "notifications.delivery.created"
@@ -91,21 +94,32 @@ class InboxEntry:
     created_at: datetime
     read: bool = False
     pushed: bool = False
+    beneficiary_id: str = ""  # whom it is about: named when shown (`domain.naming`), never stored by name
+    peer_ids: tuple[str, ...] = ()  # a grouped suggestion's peers, in the order suggested; or the one peer
+    sequence: str = ""  # time-ordered, new when a group grows: what a reconnecting browser resumes after
+
+    @property
+    def resumes_at(self) -> str:
+        return self.sequence or self.id
 
     @property
     def status(self) -> Status:
         return Status.READ if self.read else Status.UNREAD
 
     def notification(self) -> NotificationCreatedV1:
-        """The entry as browsers receive it, live or on resuming: its id is also its sequence."""
+        """The entry as browsers receive it, live or on resuming, without names (they are added as it is shown;
+        this is what travels on Kafka)."""
+        title, body = text(self.kind, self.title, self.body, self.beneficiary_id, self.peer_ids, NO_NAMES)
         return NotificationCreatedV1(
             notification_id=self.id,
-            sequence=self.id,
+            sequence=self.resumes_at,
             staff_id=self.staff_id,
             agency_id=self.agency_id,
             kind=self.kind,
-            title=self.title,
-            body=self.body,
+            title=title,
+            body=body,
+            beneficiary_id=self.beneficiary_id,
+            peer_ids=list(self.peer_ids),
             url=self.url,
             subject_id=self.subject_id,
             created_at=self.created_at,
@@ -136,7 +150,13 @@ def decide(entry: InboxEntry, command: Command, actor: Actor, now: datetime) -> 
         if entry.pushed:
             raise AlreadyPushed(entry.id)
         pushed = domain_event(
-            PRODUCER, PUSHED_EVENT, AGGREGATE_TYPE, entry.id, 1, entry.agency_id, entry.notification()
+            PRODUCER,
+            PUSHED_EVENT,
+            AGGREGATE_TYPE,
+            entry.id,
+            max(1, len(entry.peer_ids)),
+            entry.agency_id,
+            entry.notification(),
         )
         return replace(entry, pushed=True), [pushed]
     return replace(entry, read=after is Status.READ), []

@@ -12,6 +12,7 @@ from typing import Any, TypedDict
 
 from services.notifications.domain.email import Attachment
 from services.notifications.domain.layout import render
+from services.notifications.domain.naming import SOMEONE_FOLLOWED
 from services.notifications.domain.routing import Kind
 from services.reference import french, labels
 
@@ -107,7 +108,8 @@ def message(
     `own_profile`: a peer's link to their own profile; `agency`: the name of the agency the event belongs to."""
     if kind is Kind.SUGGESTION:
         return Message(
-            "Nouvelle suggestion de pair",
+            # e-mailed once a day per beneficiary (the first peer's reasons); the inbox's group counts and names
+            f"De nouveaux pairs pour {SOMEONE_FOLLOWED}",
             f"Un pair entre dans les suggestions d'un de vos bénéficiaires (rang {payload['rank']})."
             + "".join(f" {reason}." for reason in payload.get("reasons", [])[:3]),
             console,

@@ -1,8 +1,9 @@
 """From an event to what each person receives: the ROUTES table says who and which kind; the directory
 gives the contact; the preferences the channels. Each (event, person, channel) is written once, under a
 unique `key` made of both, so a redelivered event changes nothing: an inbox entry (whose push makes every
-instance show it live) and an e-mail to send (`mailing`). Both get time-ordered ids: their lists are read
-newest first through the `_id` index."""
+instance show it live) and an e-mail to send (`mailing`). Suggestions are grouped instead: one per person,
+beneficiary and day (`domain.naming.group_key`), which grows in the inbox and is e-mailed once. Both get
+time-ordered ids: their lists are read newest first through the `_id` index."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from services.notifications.domain.email import Attachment, Email, Status
 from services.notifications.domain.inbox_entry import InboxEntry
 from services.notifications.domain.layout import render
 from services.notifications.domain.messages import PURPOSES, Message, message
+from services.notifications.domain.naming import group_key
 from services.notifications.domain.routing import (
     CALENDAR_KINDS,
     STAFF_AUDIENCES,
@@ -137,7 +139,11 @@ class Dispatcher:
         now = datetime.now(UTC)
         if person.staff_id and channels:
             push = Channel.LIVE in channels
-            await self.inbox.deliver(entry_of(envelope, route, person, text, now, pushed=not push), push=push)
+            entry = entry_of(envelope, route, person, text, now, pushed=not push)
+            if route.kind is Kind.SUGGESTION:
+                await self.inbox.gather(entry, push=push)
+            else:
+                await self.inbox.deliver(entry, push=push)
         queued = Channel.EMAIL in channels and person.email
         if queued and await self.emails.queue(email_of(envelope, route, person, text, now, agency)):
             self.wake_mailer()
@@ -166,14 +172,23 @@ async def _unnamed(agency_id: str) -> str:
     return ""
 
 
+def key_of(envelope: Envelope, route: Route, recipient: str) -> str:
+    """Once per event and recipient; a suggestion once per recipient, beneficiary and day."""
+    if route.kind is Kind.SUGGESTION:
+        return group_key(recipient, envelope.payload["beneficiary_id"], envelope.occurred_at)
+    return f"{envelope.event_id}.{recipient}"
+
+
 def entry_of(
     envelope: Envelope, route: Route, person: Contact, text: Message, now: datetime, *, pushed: bool
 ) -> InboxEntry:
-    """The entry's key comes from the event and the person (a redelivery finds it); its id from the moment
-    it is stored (the order a reconnecting browser resumes in)."""
+    """The entry's key comes from the event (or the suggestion's group) and the person (a redelivery finds
+    it); its id from the moment it is stored (the order a reconnecting browser resumes in). It keeps the
+    ids of the people it is about, never their names."""
+    payload = envelope.payload
     return InboxEntry(
         id=new_id(),
-        key=f"{envelope.event_id}.{person.staff_id}",
+        key=key_of(envelope, route, person.staff_id),
         staff_id=person.staff_id,
         agency_id=envelope.tenant_id or "",
         kind=route.kind.value,
@@ -184,6 +199,8 @@ def entry_of(
         created_at=now,
         read=False,
         pushed=pushed,
+        beneficiary_id=str(payload.get("beneficiary_id") or ""),
+        peer_ids=(str(payload["peer_id"]),) if payload.get("peer_id") else (),
     )
 
 
@@ -194,7 +211,7 @@ def email_of(
     rendered = render(text, person.name, agency)
     return Email(
         id=new_id(),
-        key=f"{envelope.event_id}.{person.key}",
+        key=key_of(envelope, route, person.key),
         to=person.email,
         recipient=person.key,
         subject=rendered.subject,

@@ -1,6 +1,6 @@
-"""Staff members' inboxes: an entry delivered (stored once per event and person, pushed live once), the
-list, what a reconnecting browser missed, the unread count, reading. Each change of an entry is decided by
-`domain.inbox_entry.decide`."""
+"""Staff members' inboxes: an entry delivered (stored once per event and person, pushed live once; a
+suggestion gathered into its group of the day, pushed again as it grows), the list, what a reconnecting
+browser missed, the unread count, reading. Each change of an entry is decided by `domain.inbox_entry.decide`."""
 
 from __future__ import annotations
 
@@ -18,14 +18,24 @@ class Inbox:
 
     async def deliver(self, entry: InboxEntry, *, push: bool) -> None:
         """Stored, then pushed if `push`. An event delivered before finds the entry of then: pushed now if
-        it was not yet. The push record is written before the entry says so: after a crash between the
-        two, the redelivered event finds the record and writes no second one."""
-        stored = await self.entries.store(entry)
+        it was not yet."""
+        await self._push(await self.entries.store(entry), push)
+
+    async def gather(self, entry: InboxEntry, *, push: bool) -> None:
+        """A suggestion added to its group (one per counsellor, beneficiary and day), which is unread and
+        pushed again when it grew; a redelivered event finds its peer there and pushes only what was not."""
+        group, _ = await self.entries.gather(entry)
+        await self._push(group, push)
+
+    async def _push(self, stored: InboxEntry, push: bool) -> None:
+        """The push record, keyed by the entry's sequence (once per entry, or per growth of a group), is
+        written before the entry says so: after a crash between the two, the redelivered event finds the
+        record and writes no second one."""
         if not push or stored.pushed:
             return
         now = datetime.now(UTC)
         pushed, events = decide(stored, Push(), DISPATCHER, now)
-        await self.pushes.record(stored.id, now, events)
+        await self.pushes.record(stored.resumes_at, now, events)
         await self.entries.save(stored, pushed)
 
     async def page(self, staff_id: str, *, unread_only: bool, after: str | None, limit: int) -> list[InboxEntry]:

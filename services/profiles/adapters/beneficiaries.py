@@ -136,6 +136,12 @@ class Beneficiaries:
         document = await self._of_agency(beneficiary_id, agency_id)
         return exported(document) if document else None
 
+    async def names(self, beneficiary_ids: list[str], agency_id: str) -> dict[str, str]:
+        """The full names of those of the ids who belong to the agency and are not erased, in one read."""
+        query = {"_id": {"$in": beneficiary_ids}, "agency_id": agency_id, "status": {"$ne": Status.ERASED.value}}
+        cursor = self.collection.find(query, {"first_name": 1, "last_name": 1})
+        return {d["_id"]: f"{d['first_name']} {d['last_name']}" async for d in cursor}
+
     async def _of_agency(self, beneficiary_id: str, agency_id: str) -> Document | None:
         document = await self.collection.find_one({"_id": beneficiary_id})
         if document is None or document["agency_id"] != agency_id or document.get("status") == Status.ERASED:

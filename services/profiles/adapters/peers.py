@@ -103,6 +103,11 @@ class Peers:
         document = await self.collection.find_one({"_id": peer_id})
         return from_document(document) if document and document.get("status") != Status.ERASED else None
 
+    async def among(self, peer_ids: list[str]) -> list[Peer]:
+        """Those of the ids who are not erased, in one read."""
+        cursor = self.collection.find({"_id": {"$in": peer_ids}, "status": {"$ne": Status.ERASED.value}}, {"outbox": 0})
+        return [from_document(d) async for d in cursor]
+
     async def export(self, peer_id: str, agency_id: str) -> Document | None:
         """Everything stored about a peer of the agency (None when erased, unknown or another agency's)."""
         document = await self.collection.find_one({"_id": peer_id})

@@ -1,17 +1,18 @@
 """Profiles' internal routes: the contact points that no longer travel on the topics (see
 `services.kit.internal_api`), fetched by the notifications service when a contact event tells it one
-changed. An erased or unknown person is a 404: nothing of them is left to give."""
+changed, and the names its notifications show (asked as they are shown, never kept). An erased or
+unknown person is a 404, or absent from the names: nothing of them is left to give."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
 from fastapi import APIRouter
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from services.kit.domain import NotFound
 from services.kit.internal_api import internal_caller
-from services.profiles.deps import BeneficiaryServiceDep, PeerServiceDep, StaffServiceDep
+from services.profiles.deps import BeneficiaryServiceDep, NameServiceDep, PeerServiceDep, StaffServiceDep
 
 router = APIRouter(prefix="/internal", tags=["internal"], include_in_schema=False)
 Notifications = Annotated[str, internal_caller("notifications")]
@@ -89,3 +90,31 @@ async def guardian_contact(
     if found is None or not found.email:
         raise NotFound("Aucun représentant légal à qui écrire.", code="guardian_not_found")
     return GuardianContactOut(beneficiary_id=beneficiary_id, name=found.name, email=found.email)
+
+
+class NamesIn(BaseModel):
+    staff_id: str = Field(description="the reader: names are given only for the people they may see")
+    beneficiary_ids: list[str] = Field(default_factory=list, max_length=500)
+    peer_ids: list[str] = Field(default_factory=list, max_length=2000)
+
+
+class PeerNameOut(BaseModel):
+    first_name: str
+    kind: str
+
+
+class NamesOut(BaseModel):
+    beneficiaries: dict[str, str] = Field(description="id -> full name")
+    peers: dict[str, PeerNameOut]
+
+
+@router.post("/names")
+async def names(asked: NamesIn, caller: Notifications, service: NameServiceDep) -> NamesOut:
+    """The names of the people a staff member's notifications are about, for that staff member: their
+    agency's beneficiaries, the peers their agency sees; nobody erased. A question, not a change: POST only
+    because a page of notifications asks for hundreds of ids."""
+    seen = await service.seen_by(asked.staff_id, asked.beneficiary_ids, asked.peer_ids)
+    return NamesOut(
+        beneficiaries=seen.beneficiaries,
+        peers={i: PeerNameOut(first_name=first, kind=kind) for i, (first, kind) in seen.peers.items()},
+    )
