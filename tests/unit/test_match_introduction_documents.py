@@ -61,7 +61,7 @@ def test_every_step_reads_back_as_it_was_written() -> None:
     assert document["answered_at"] == NOW and document["decline_reason"] is None and document["answer_message"] == ""
     assert document["meeting"] == {"held_on": "2026-11-01", "mode": "in_person", "summary": ""}
     assert document["feedback"] == {
-        "beneficiary": {"took_place": True, "usefulness": 5, "comment": "", "no_show": False}
+        "beneficiary": {"took_place": True, "usefulness": 5, "comment": "", "no_show": False, "project_effect": None}
     }
     assert document["erased_party"] == "beneficiary" and "cancelled_by" not in document
 
