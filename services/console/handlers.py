@@ -18,7 +18,12 @@ from services.kit.messaging import EventRouter
 
 def subscribe(router: EventRouter, counting: FunnelCounting) -> EventRouter:
     async def on_project(envelope: Envelope, payload: BeneficiaryProjectV1) -> None:
-        await counting.project_changed(payload.beneficiary_id, envelope.aggregate_version, payload.target_jobs)
+        await counting.project_changed(
+            payload.beneficiary_id,
+            envelope.aggregate_version,
+            payload.target_jobs,
+            getattr(payload, "transition", None),
+        )
 
     async def on_erased(envelope: Envelope, payload: PersonErasedV1) -> None:
         await counting.person_erased(payload.person_id)
@@ -30,7 +35,7 @@ def subscribe(router: EventRouter, counting: FunnelCounting) -> EventRouter:
 
     async def on_proposed(envelope: Envelope, payload: IntroductionProposedV1) -> None:
         await counting.introduction_proposed(
-            envelope.occurred_at, payload.agency_id, payload.introduction_id, payload.target_job
+            envelope.occurred_at, payload.agency_id, payload.introduction_id, payload.target_job, payload.beneficiary_id
         )
 
     async def on_answered(envelope: Envelope, payload: IntroductionAnsweredV1) -> None:
@@ -43,7 +48,7 @@ def subscribe(router: EventRouter, counting: FunnelCounting) -> EventRouter:
 
     async def on_validated(envelope: Envelope, payload: ConventionEventV1) -> None:
         await counting.convention_validated(
-            envelope.occurred_at, payload.agency_id, payload.convention_id, payload.rome_code
+            envelope.occurred_at, payload.agency_id, payload.convention_id, payload.rome_code, payload.beneficiary_id
         )
 
     async def on_assessment(envelope: Envelope, payload: ConventionAssessedV1) -> None:
@@ -54,6 +59,7 @@ def subscribe(router: EventRouter, counting: FunnelCounting) -> EventRouter:
             payload.rome_code,
             payload.project_conclusion.value,
             payload.hired,
+            payload.beneficiary_id,
         )
 
     return (

@@ -189,7 +189,7 @@ async def test_a_tutor_fills_in_the_assessment_and_the_dashboard_compares_the_mo
         await dashboard.get_by_role("button", name="Exporter (CSV)").click()
     exported = (await (await download.value).path()).read_text(encoding="utf-8-sig")
     header, *lines = exported.splitlines()
-    assert header.startswith("Mois;Structure;Secteur;") and "Projets ajustés" in header
+    assert header.startswith("Mois;Structure;Secteur;Mobilité;") and "Projets ajustés" in header
     assert header.endswith(";Embauches / conventions PMSMP validées (%)"), header
     assert [line.split(";")[0] for line in lines] == [month_shifted(month, -12), month_shifted(month, -1), month]
     assert all(";Support à l'entreprise;" in line for line in lines), exported

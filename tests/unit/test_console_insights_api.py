@@ -54,9 +54,9 @@ async def test_the_month_and_the_csv_say_rates_and_months_in_french() -> None:
     assert introductions["counts"] == [2, 0, 0] and introductions["versus_previous"]["text"] == "+2 (—)"
     assert funnel["rows"][0]["month_label"] == "décembre 2026"
     header, row = exported.splitlines()
-    assert header.startswith("Mois;Structure;Secteur;Pairs suggérés;")
+    assert header.startswith("Mois;Structure;Secteur;Mobilité;Pairs suggérés;")
     assert header.endswith(
         ";Mises en relation acceptées / proposées (%);Rencontres / mises en relation acceptées (%);"
         "Conventions PMSMP validées / rencontres (%);Embauches / conventions PMSMP validées (%)"
     )
-    assert row.startswith("2026-12;Nantes;Support à l'entreprise;0;2;1;") and row.endswith(";—;50,0;0,0;—;—")
+    assert row.startswith("2026-12;Nantes;Support à l'entreprise;Toutes les mobilités;0;2;1;") and row.endswith(";—;50,0;0,0;—;—")

@@ -11,7 +11,16 @@ from typing import Any
 
 import pytest
 
-from services.console.domain.funnel import UNKNOWN_SECTOR, BadQuery, Fact, Stage
+from services.console.domain.funnel import (
+    TRANSITION_LABELS,
+    UNKNOWN_SECTOR,
+    UNKNOWN_TRANSITION,
+    BadQuery,
+    Fact,
+    Grouping,
+    Stage,
+    table,
+)
 from services.console.use_cases.counting import FunnelCounting
 from services.console.use_cases.dashboard import Dashboard, NotForYou, UnknownAgency
 from services.kit.identity import Caller, Role
@@ -41,13 +50,13 @@ class MemoryCounts:
 
     def _buckets(self, agency_ids: list[str], wanted: Callable[[str], bool]) -> list[dict[str, Any]]:
         buckets = Counter(
-            (f.agency_id, f.sector, f.month, f.stage.value)
+            (f.agency_id, f.sector, f.month, f.stage.value, f.transition)
             for f in self.steps.values()
             if f.agency_id in agency_ids and wanted(f.month)
         )
         return [
-            {"agency_id": a, "sector": s, "month": m, "stage": stage, "count": n}
-            for (a, s, m, stage), n in buckets.items()
+            {"agency_id": a, "sector": s, "month": m, "stage": stage, "transition": t, "count": n}
+            for (a, s, m, stage, t), n in buckets.items()
         ]
 
     async def recount(self) -> int:
@@ -56,13 +65,13 @@ class MemoryCounts:
 
 class MemorySectors:
     def __init__(self) -> None:
-        self.known: dict[str, str] = {}
+        self.known: dict[str, tuple[str, str]] = {}
 
-    async def of(self, key: str) -> str:
-        return self.known.get(key, UNKNOWN_SECTOR)
+    async def reading(self, key: str) -> tuple[str, str]:
+        return self.known.get(key, (UNKNOWN_SECTOR, UNKNOWN_TRANSITION))
 
-    async def remember(self, key: str, *version_and_sector: Any) -> None:
-        self.known[key] = version_and_sector[-1]
+    async def remember(self, key: str, *version_sector_transition: Any) -> None:
+        self.known[key] = (version_sector_transition[-2], version_sector_transition[-1])
 
     async def forget(self, key: str) -> None:
         self.known.pop(key, None)
@@ -80,7 +89,7 @@ def stages(counts: MemoryCounts) -> dict[str, tuple[str, str, Stage]]:
 async def test_a_suggestion_counts_in_the_sector_its_beneficiary_explores_once_known() -> None:
     use_case, counts = counting()
     await use_case.suggestion_offered("e1", NOV, "a", "b1")
-    await use_case.project_changed("b1", 1, ["M1805", "D1106"])
+    await use_case.project_changed("b1", 1, ["M1805", "D1106"], None)
     await use_case.suggestion_offered("e2", NOV, "a", "b1")
     await use_case.person_erased("b1")
     await use_case.suggestion_offered("e3", DEC, "a", "b1")
@@ -93,10 +102,10 @@ async def test_a_suggestion_counts_in_the_sector_its_beneficiary_explores_once_k
 
 async def test_an_introduction_counts_each_of_its_steps_in_its_jobs_sector_and_a_refusal_not_at_all() -> None:
     use_case, counts = counting()
-    await use_case.introduction_proposed(NOV, "a", "i1", "F1703")
+    await use_case.introduction_proposed(NOV, "a", "i1", "F1703", "b1")
     await use_case.introduction_answered(NOV, "a", "i1", accepted=True)
     await use_case.meeting_recorded(DEC, "a", "i1")
-    await use_case.introduction_proposed(NOV, "a", "i2", "F1703")
+    await use_case.introduction_proposed(NOV, "a", "i2", "F1703", "b2")
     await use_case.introduction_answered(NOV, "a", "i2", accepted=False)
     assert stages(counts) == {
         "i1:introduced": ("F", "2026-11", Stage.INTRODUCTIONS),
@@ -108,18 +117,37 @@ async def test_an_introduction_counts_each_of_its_steps_in_its_jobs_sector_and_a
 
 async def test_an_assessment_given_again_replaces_its_conclusion_and_takes_a_hiring_back() -> None:
     use_case, counts = counting()
-    await use_case.convention_validated(NOV, "a", "c1", "M1805")
-    await use_case.convention_assessed(NOV, "a", "c1", "M1805", "confirmed", hired=True)
+    await use_case.convention_validated(NOV, "a", "c1", "M1805", "b1")
+    await use_case.convention_assessed(NOV, "a", "c1", "M1805", "confirmed", True, "b1")
     assert stages(counts) == {
         "c1:validated": ("M", "2026-11", Stage.CONVENTIONS),
         "c1:conclusion": ("M", "2026-11", Stage.CONFIRMED),
         "c1:hired": ("M", "2026-11", Stage.HIRED),
     }
-    await use_case.convention_assessed(DEC, "a", "c1", "M1805", "adjusted", hired=False)
+    await use_case.convention_assessed(DEC, "a", "c1", "M1805", "adjusted", False, "b1")
     assert stages(counts) == {
         "c1:validated": ("M", "2026-11", Stage.CONVENTIONS),
         "c1:conclusion": ("M", "2026-12", Stage.ADJUSTED),
     }
+
+
+async def test_each_step_counts_in_its_beneficiarys_kind_of_transition_and_the_funnel_splits_by_it() -> None:
+    use_case, counts = counting()
+    await use_case.project_changed("pushed", 1, ["F1703"], "imposed")
+    await use_case.project_changed("chose", 1, ["F1703"], "chosen")
+    for n, beneficiary in enumerate(("pushed", "chose", "silent")):
+        await use_case.suggestion_offered(f"e{n}", NOV, "a", beneficiary)
+        await use_case.introduction_proposed(NOV, "a", f"i{n}", "F1703", beneficiary)
+    await use_case.introduction_answered(NOV, "a", "i0", accepted=True)
+    await use_case.meeting_recorded(NOV, "a", "i0")
+    await use_case.convention_validated(NOV, "a", "c0", "F1703", "pushed")
+    rows = table(await counts.counted(["a"], None), Grouping(by_agency=False, by_sector=False, by_transition=True))
+    by_kind = {row.transition: row.counts for row in rows}
+    assert set(by_kind) == {"chosen", "imposed", UNKNOWN_TRANSITION}
+    assert by_kind["imposed"][Stage.MEETINGS] == 1 and by_kind["imposed"][Stage.CONVENTIONS] == 1
+    assert by_kind["chosen"][Stage.INTRODUCTIONS] == 1 and by_kind["chosen"][Stage.MEETINGS] == 0
+    assert by_kind[UNKNOWN_TRANSITION][Stage.SUGGESTIONS] == 1, "a project that says nothing of its move"
+    assert TRANSITION_LABELS["imposed"] == "Mobilité subie"
 
 
 class Directory:

@@ -25,7 +25,10 @@ BUCKETS = "funnel_buckets"
 
 
 def bucket_of(fact: Fact) -> str:
-    return f"{fact.agency_id}|{fact.sector}|{fact.month}|{fact.stage.value}"
+    return f"{fact.agency_id}|{fact.sector}|{fact.month}|{fact.stage.value}|{fact.transition}"
+
+
+FIELDS = ("agency_id", "sector", "month", "stage", "transition")
 
 
 class FunnelCounts:
@@ -42,7 +45,13 @@ class FunnelCounts:
         """Count this step in its bucket, once; a step counted elsewhere before (an assessment submitted
         again with another conclusion) moves to its new bucket."""
         bucket = bucket_of(fact)
-        fields = {"agency_id": fact.agency_id, "sector": fact.sector, "month": fact.month, "stage": fact.stage.value}
+        fields = {
+            "agency_id": fact.agency_id,
+            "sector": fact.sector,
+            "month": fact.month,
+            "stage": fact.stage.value,
+            "transition": fact.transition,
+        }
         known = await self.steps.find_one({"_id": fact.key})
         if known is not None and known["bucket"] == bucket and known["counted"]:
             return
@@ -65,7 +74,8 @@ class FunnelCounts:
         await self.steps.delete_one({"_id": key})
 
     async def counted(self, agency_ids: list[str], months: tuple[str, str] | None) -> list[Document]:
-        """`{agency_id, sector, month, stage, count}` buckets of these agencies (and months, inclusive)."""
+        """`{agency_id, sector, month, stage, transition, count}` buckets of these agencies (and months,
+        inclusive); buckets counted before transitions were have none."""
         return await self._buckets(agency_ids, {"$gte": months[0], "$lte": months[1]} if months else None)
 
     async def counted_in(self, agency_ids: list[str], months: list[str]) -> list[Document]:
@@ -84,10 +94,10 @@ class FunnelCounts:
         before = {b["_id"]: b["count"] for b in await self.buckets.find({}, {"count": 1}).to_list()}
         truth: Counter[str] = Counter()
         fields: dict[str, dict[str, Any]] = {}
-        wanted = {"bucket": 1, "agency_id": 1, "sector": 1, "month": 1, "stage": 1}
+        wanted = {"bucket": 1, **dict.fromkeys(FIELDS, 1)}
         async for step in self.steps.find({"counted": True}, wanted):
             truth[step["bucket"]] += 1
-            fields[step["bucket"]] = {k: step[k] for k in ("agency_id", "sector", "month", "stage")}
+            fields[step["bucket"]] = {k: step[k] for k in FIELDS if k in step}
         mended = 0
         for bucket in set(before) | set(truth):
             if before.get(bucket) == truth[bucket]:

@@ -1,12 +1,13 @@
-"""The sector a later event counts in when the event does not say it: the ROME family each beneficiary
-explores (`funnel_beneficiaries`, from profiles' events) and that of each introduction's job
-(`funnel_introductions`, from matching's proposal). Two projections of one kind, hence one module."""
+"""The sector and the kind of transition a later event counts in when the event does not say them: the ROME
+family each beneficiary explores and the move they make, chosen or imposed (`funnel_beneficiaries`, from
+profiles' events), and those of each introduction (`funnel_introductions`, from matching's proposal). Two
+projections of one kind, hence one module."""
 
 from __future__ import annotations
 
 from pymongo.asynchronous.database import AsyncDatabase
 
-from services.console.domain.funnel import UNKNOWN_SECTOR
+from services.console.domain.funnel import UNKNOWN_SECTOR, UNKNOWN_TRANSITION, transition_of
 from services.kit.mongo import Document
 from services.kit.projection import apply_if_newer
 
@@ -20,8 +21,14 @@ class _Sectors:
 
     async def of(self, key: str) -> str:
         """The sector known for `key`, or the unknown sector when its first event has not come yet."""
-        found = await self.collection.find_one({"_id": key}, {"sector": 1})
-        return UNKNOWN_SECTOR if found is None else str(found["sector"])
+        return (await self.reading(key))[0]
+
+    async def reading(self, key: str) -> tuple[str, str]:
+        """The sector and the kind of transition known for `key` (unknown ones until its first event)."""
+        found = await self.collection.find_one({"_id": key}, {"sector": 1, "transition": 1})
+        if found is None:
+            return UNKNOWN_SECTOR, UNKNOWN_TRANSITION
+        return str(found["sector"]), transition_of(found.get("transition"))
 
 
 class BeneficiarySectors(_Sectors):
@@ -30,9 +37,9 @@ class BeneficiarySectors(_Sectors):
     def __init__(self, database: AsyncDatabase[Document]) -> None:
         super().__init__(database, BENEFICIARIES)
 
-    async def remember(self, beneficiary_id: str, version: int, sector: str) -> None:
+    async def remember(self, beneficiary_id: str, version: int, sector: str, transition: str) -> None:
         """Kept unless a newer version of the beneficiary's project is known already."""
-        await apply_if_newer(self.collection, beneficiary_id, version, {"sector": sector})
+        await apply_if_newer(self.collection, beneficiary_id, version, {"sector": sector, "transition": transition})
 
     async def forget(self, beneficiary_id: str) -> None:
         await self.collection.delete_one({"_id": beneficiary_id})
@@ -44,5 +51,7 @@ class IntroductionSectors(_Sectors):
     def __init__(self, database: AsyncDatabase[Document]) -> None:
         super().__init__(database, INTRODUCTIONS)
 
-    async def remember(self, introduction_id: str, sector: str) -> None:
-        await self.collection.update_one({"_id": introduction_id}, {"$set": {"sector": sector}}, upsert=True)
+    async def remember(self, introduction_id: str, sector: str, transition: str) -> None:
+        await self.collection.update_one(
+            {"_id": introduction_id}, {"$set": {"sector": sector, "transition": transition}}, upsert=True
+        )

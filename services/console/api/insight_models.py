@@ -7,7 +7,7 @@ from pydantic import BaseModel, Field
 
 from services.console.domain import comparison
 from services.console.domain.comparison import Change, Comparison, Rate
-from services.console.domain.funnel import SECTOR_LABELS, STAGE_LABELS, Row, Stage
+from services.console.domain.funnel import SECTOR_LABELS, STAGE_LABELS, TRANSITION_LABELS, Row, Stage
 
 EVERY_MONTH = "Tous les mois"
 
@@ -19,6 +19,8 @@ class FunnelRow(BaseModel):
     sector_label: str
     month: str
     month_label: str = Field(description="the month in French (`novembre 2026`), or every month when `*`")
+    transition: str = Field(description="the beneficiaries' move: chosen, imposed, `?` unsaid, `*` not split")
+    transition_label: str
     counts: dict[Stage, int]
 
     @classmethod
@@ -30,6 +32,8 @@ class FunnelRow(BaseModel):
             sector_label=SECTOR_LABELS.get(row.sector, "Tous les secteurs"),
             month=row.month,
             month_label=EVERY_MONTH if row.month == "*" else comparison.month_label(row.month),
+            transition=row.transition,
+            transition_label=TRANSITION_LABELS.get(row.transition, "Toutes les mobilités"),
             counts=row.counts,
         )
 

@@ -45,7 +45,9 @@ async def _funnel(
     agency: AgencyQuery = None,
     since: Annotated[str | None, Query(alias="from", description="first month, YYYY-MM")] = None,
     until: Annotated[str | None, Query(alias="to", description="last month, YYYY-MM")] = None,
-    by: Annotated[str, Query(description="comma-separated: agency, sector, month")] = "agency,sector,month",
+    by: Annotated[
+        str, Query(description="comma-separated: agency, sector, month, transition (chosen or imposed mobility)")
+    ] = "agency,sector,month",
 ) -> Funnel:
     with refusals():
         reading = await dashboard.funnel(caller, agency, since, until, by)
@@ -71,6 +73,7 @@ async def funnel_csv(counted: Counted) -> Response:
         "Mois",
         "Structure",
         "Secteur",
+        "Mobilité",
         *(STAGE_LABELS[stage] for stage in Stage),
         *(f"{label} (%)" for _, _, label in CONVERSIONS),
     ]
@@ -79,6 +82,7 @@ async def funnel_csv(counted: Counted) -> Response:
             r.month,
             r.agency_name,
             r.sector_label,
+            r.transition_label,
             *(r.counts[stage] for stage in Stage),
             *(spreadsheet_percent(rate) for rate in rates(r.counts)),
         ]

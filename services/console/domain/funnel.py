@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 PARIS = ZoneInfo("Europe/Paris")
 UNKNOWN_SECTOR = "?"
+UNKNOWN_TRANSITION = "?"
 
 
 class Stage(StrEnum):
@@ -57,12 +58,24 @@ SECTOR_LABELS: dict[str, str] = {
     UNKNOWN_SECTOR: "Non renseigné",
 }
 
+# the beneficiary's current move, as profiles says it (chosen or imposed): a region sees whether imposed
+# transitions get fewer or less useful meetings
+TRANSITION_LABELS: dict[str, str] = {
+    "chosen": "Mobilité choisie",
+    "imposed": "Mobilité subie",
+    UNKNOWN_TRANSITION: "Non renseignée",
+}
+
 CONCLUSION_STAGES = {"confirmed": Stage.CONFIRMED, "adjusted": Stage.ADJUSTED, "dropped": Stage.DROPPED}
 
 
 def sector_of(rome_code: str | None) -> str:
     letter = (rome_code or "")[:1].upper()
     return letter if letter in SECTOR_LABELS else UNKNOWN_SECTOR
+
+
+def transition_of(kind: str | None) -> str:
+    return kind if kind in TRANSITION_LABELS else UNKNOWN_TRANSITION
 
 
 def month_of(moment: datetime) -> str:
@@ -84,6 +97,7 @@ class Fact:
     sector: str
     month: str
     stage: Stage
+    transition: str = UNKNOWN_TRANSITION  # the beneficiary's, when the step happened
 
 
 @dataclass
@@ -91,6 +105,7 @@ class Row:
     agency_id: str
     sector: str
     month: str
+    transition: str = "*"
     counts: dict[Stage, int] = field(default_factory=lambda: dict.fromkeys(Stage, 0))
 
 
@@ -99,6 +114,7 @@ class Grouping:
     by_agency: bool = True
     by_sector: bool = True
     by_month: bool = True
+    by_transition: bool = False
 
 
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -129,22 +145,26 @@ def months_between(since: str | None, until: str | None) -> tuple[str, str] | No
 
 
 def grouping_of(by: str) -> Grouping:
-    """The grouping a comma-separated `agency,sector,month` asks for."""
-    unknown = set(by.split(",")) - {"agency", "sector", "month", ""}
+    """The grouping a comma-separated `agency,sector,month,transition` asks for."""
+    asked = set(by.split(","))
+    unknown = asked - {"agency", "sector", "month", "transition", ""}
     if unknown:
-        raise BadQuery("by", f"On regroupe par agency, sector ou month, pas par « {', '.join(sorted(unknown))} ».")
-    return Grouping("agency" in by, "sector" in by, "month" in by)
+        raise BadQuery(
+            "by", f"On regroupe par agency, sector, month ou transition, pas par « {', '.join(sorted(unknown))} »."
+        )
+    return Grouping("agency" in asked, "sector" in asked, "month" in asked, "transition" in asked)
 
 
 def table(counted: Iterable[Mapping[str, object]], grouping: Grouping = Grouping()) -> list[Row]:
-    """Rows of counts from `{agency_id, sector, month, stage, count}` groups, summed over what the
-    grouping leaves out ("*" in that column), sorted by month, agency and sector."""
-    rows: dict[tuple[str, str, str], Row] = {}
+    """Rows of counts from `{agency_id, sector, month, stage, count, transition?}` groups, summed over what
+    the grouping leaves out ("*" in that column), sorted by month, agency, sector and transition."""
+    rows: dict[tuple[str, str, str, str], Row] = {}
     for group in counted:
         agency = str(group["agency_id"]) if grouping.by_agency else "*"
         sector = str(group["sector"]) if grouping.by_sector else "*"
         month = str(group["month"]) if grouping.by_month else "*"
-        row = rows.setdefault((month, agency, sector), Row(agency, sector, month))
+        kind = transition_of(str(group.get("transition"))) if grouping.by_transition else "*"
+        row = rows.setdefault((month, agency, sector, kind), Row(agency, sector, month, kind))
         stage = Stage(str(group["stage"]))
         count = group["count"]
         row.counts[stage] += count if isinstance(count, int) else 0

@@ -1,5 +1,6 @@
 """The region's funnel as a projection of matching's and placements' events: each step counted once, in
-its agency, ROME family and month (see `adapters.funnel`). The events come through `handlers`."""
+its agency, ROME family, month and the beneficiary's kind of transition (see `adapters.funnel`). The events
+come through `handlers`."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from datetime import datetime
 
 from services.console.adapters.funnel import FunnelCounts
 from services.console.adapters.sectors import BeneficiarySectors, IntroductionSectors
-from services.console.domain.funnel import Fact, Stage, assessment_stages, month_of, sector_of
+from services.console.domain.funnel import Fact, Stage, assessment_stages, month_of, sector_of, transition_of
 
 
 class FunnelCounting:
@@ -18,45 +19,63 @@ class FunnelCounting:
         self.beneficiaries = beneficiaries
         self.introductions = introductions
 
-    async def _count(self, key: str, at: datetime, agency_id: str, sector: str, stage: Stage) -> None:
-        await self.counts.count(Fact(key, agency_id, sector, month_of(at), stage))
+    async def _count(self, key: str, at: datetime, agency_id: str, sector: str, stage: Stage, transition: str) -> None:
+        await self.counts.count(Fact(key, agency_id, sector, month_of(at), stage, transition))
 
-    async def project_changed(self, beneficiary_id: str, version: int, target_jobs: list[str]) -> None:
-        """A beneficiary's suggestions count in the family of their first target job."""
-        await self.beneficiaries.remember(beneficiary_id, version, sector_of(target_jobs[0] if target_jobs else None))
+    async def project_changed(
+        self, beneficiary_id: str, version: int, target_jobs: list[str], transition: str | None
+    ) -> None:
+        """A beneficiary's steps count in the family of their first target job, and their kind of move."""
+        sector = sector_of(target_jobs[0] if target_jobs else None)
+        await self.beneficiaries.remember(beneficiary_id, version, sector, transition_of(transition))
 
     async def person_erased(self, person_id: str) -> None:
         await self.beneficiaries.forget(person_id)
 
     async def suggestion_offered(self, event_id: str, at: datetime, agency_id: str, beneficiary_id: str) -> None:
-        sector = await self.beneficiaries.of(beneficiary_id)
-        await self._count(event_id, at, agency_id, sector, Stage.SUGGESTIONS)
+        sector, transition = await self.beneficiaries.reading(beneficiary_id)
+        await self._count(event_id, at, agency_id, sector, Stage.SUGGESTIONS, transition)
 
-    async def introduction_proposed(self, at: datetime, agency_id: str, introduction_id: str, job: str) -> None:
+    async def introduction_proposed(
+        self, at: datetime, agency_id: str, introduction_id: str, job: str, beneficiary_id: str
+    ) -> None:
         sector = sector_of(job)
-        await self.introductions.remember(introduction_id, sector)
-        await self._count(f"{introduction_id}:introduced", at, agency_id, sector, Stage.INTRODUCTIONS)
+        _, transition = await self.beneficiaries.reading(beneficiary_id)
+        await self.introductions.remember(introduction_id, sector, transition)
+        await self._count(f"{introduction_id}:introduced", at, agency_id, sector, Stage.INTRODUCTIONS, transition)
 
     async def introduction_answered(self, at: datetime, agency_id: str, introduction_id: str, accepted: bool) -> None:
         if accepted:
-            sector = await self.introductions.of(introduction_id)
-            await self._count(f"{introduction_id}:accepted", at, agency_id, sector, Stage.ACCEPTED)
+            sector, transition = await self.introductions.reading(introduction_id)
+            await self._count(f"{introduction_id}:accepted", at, agency_id, sector, Stage.ACCEPTED, transition)
 
     async def meeting_recorded(self, at: datetime, agency_id: str, introduction_id: str) -> None:
-        sector = await self.introductions.of(introduction_id)
-        await self._count(f"{introduction_id}:met", at, agency_id, sector, Stage.MEETINGS)
+        sector, transition = await self.introductions.reading(introduction_id)
+        await self._count(f"{introduction_id}:met", at, agency_id, sector, Stage.MEETINGS, transition)
 
-    async def convention_validated(self, at: datetime, agency_id: str, convention_id: str, rome_code: str) -> None:
-        await self._count(f"{convention_id}:validated", at, agency_id, sector_of(rome_code), Stage.CONVENTIONS)
+    async def convention_validated(
+        self, at: datetime, agency_id: str, convention_id: str, rome_code: str, beneficiary_id: str
+    ) -> None:
+        _, transition = await self.beneficiaries.reading(beneficiary_id)
+        key = f"{convention_id}:validated"
+        await self._count(key, at, agency_id, sector_of(rome_code), Stage.CONVENTIONS, transition)
 
     async def convention_assessed(
-        self, at: datetime, agency_id: str, convention_id: str, rome_code: str, conclusion: str, hired: bool
+        self,
+        at: datetime,
+        agency_id: str,
+        convention_id: str,
+        rome_code: str,
+        conclusion: str,
+        hired: bool,
+        beneficiary_id: str,
     ) -> None:
         """The tutor's assessment counts as soon as it is submitted; a new one after a contest replaces it."""
         outcome, hiring = f"{convention_id}:conclusion", f"{convention_id}:hired"
         sector = sector_of(rome_code)
+        _, transition = await self.beneficiaries.reading(beneficiary_id)
         for stage in assessment_stages(conclusion, hired):
-            await self._count(hiring if stage is Stage.HIRED else outcome, at, agency_id, sector, stage)
+            await self._count(hiring if stage is Stage.HIRED else outcome, at, agency_id, sector, stage, transition)
         if not hired:
             await self.counts.uncount(hiring)
 

@@ -11,7 +11,8 @@ const month = select("month", {}, "");
 const since = select("from", {}, "");
 const until = select("to", {}, "");
 const by = select("by", { "agency,sector,month": "Structure, secteur et mois", "agency,month": "Structure et mois",
-  "sector": "Secteur", "agency": "Structure", "month": "Mois" }, "agency,sector,month");
+  "sector": "Secteur", "agency": "Structure", "month": "Mois", "transition": "Mobilité choisie ou subie",
+  "agency,transition": "Structure et mobilité", "month,transition": "Mois et mobilité" }, "agency,sector,month");
 const summary = h("div", { "aria-live": "polite" });
 const detail = h("div", { "aria-live": "polite" });
 const chosenAgency = () => agency.value || wanted;
@@ -69,7 +70,8 @@ function detailTable(funnel) {
   const stages = Object.keys(funnel.stages);
   const grouped = by.value.split(",");
   const keys = [["month", "Mois", (row) => row.month_label], ["agency", "Structure", (row) => row.agency_name],
-    ["sector", "Secteur", (row) => row.sector_label]].filter(([key]) => grouped.includes(key));
+    ["sector", "Secteur", (row) => row.sector_label], ["transition", "Mobilité", (row) => row.transition_label]]
+    .filter(([key]) => grouped.includes(key));
   const top = [], below = [];
   for (const stage of stages) {
     const group = groupOf(stage);
@@ -129,6 +131,6 @@ const detailForm = h("form", { class: "row" }, field("Du mois", since), field("A
       .catch((error) => detail.prepend(failure(error))) }, "Exporter (CSV)"));
 detailForm.addEventListener("submit", (event) => { event.preventDefault(); loadDetail(); });
 show(h("p", { class: "muted" }, "Des nombres seulement : aucune donnée personnelle."), form, summary,
-  h("section", { class: "card", "aria-labelledby": "detail-title" }, h("h2", { id: "detail-title" }, "Détail par structure, secteur et mois"),
+  h("section", { class: "card", "aria-labelledby": "detail-title" }, h("h2", { id: "detail-title" }, "Détail par structure, secteur, mois ou mobilité"),
     detailForm, detail));
 if (await loadMonth()) await loadDetail();
