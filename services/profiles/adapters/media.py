@@ -1,12 +1,17 @@
-"""Testimonies' files in the profiles database through GridFS (`gridfs.AsyncGridFSBucket`, checked against
-the local engine: uploads, aborted uploads, deletion, and a ranged read of the chunks by their unique
-`files_id, n` index). An upload is streamed into chunks as it arrives, never held whole; a range reads only
-the chunks that hold it, a few at a time as the client takes them."""
+"""Testimonies' files in the profiles database, in GridFS's layout (`<bucket>.files` and `<bucket>.chunks`, so
+any GridFS tool reads them, and `gridfs.AsyncGridFSBucket` deletes them). Checked against the local engine:
+GridFS's own upload, abort, delete and ranged reads all work there, but its upload buffers 32 MB of chunks
+before writing them (and its reader asks for every chunk to the end of the file, which the engine reads and
+sorts whole before the first answer). So a file is written here a few chunks at a time as it arrives, never
+held whole, and a range reads only the chunks that hold it, a few per round trip, by the unique
+`files_id, n` index, as the client takes them."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 
+from bson import Binary
 from gridfs import AsyncGridFSBucket
 from gridfs.errors import NoFile
 from pymongo.asynchronous.database import AsyncDatabase
@@ -16,7 +21,8 @@ from services.profiles.domain.byte_ranges import ByteRange, chunks_of
 
 BUCKET = "testimony_media"
 CHUNK_BYTES = 512 * 1024
-CHUNKS_PER_READ = 2  # chunks fetched per round trip while a range streams
+CHUNKS_PER_WRITE = 4  # 2 MiB held at most while an upload streams in
+CHUNKS_PER_READ = 2  # chunks fetched per round trip while a range streams out
 
 
 class TooLarge(Exception):
@@ -31,34 +37,56 @@ class MediaStore:
         self.chunk_bytes = chunk_bytes
 
     async def store(self, file_id: str, pieces: AsyncIterator[bytes], max_bytes: int, metadata: Document) -> int:
-        """Writes the pieces as they come; the stored length. TooLarge (nothing kept) past `max_bytes`; on
-        any failure the chunks written so far are removed."""
-        upload = self.bucket.open_upload_stream_with_id(file_id, file_id, metadata=metadata)
-        written = 0
+        """Writes the pieces as they come, then the file's description; the stored length. TooLarge (nothing
+        kept) past `max_bytes`; on any failure the chunks written so far are removed."""
+        held, number, written = bytearray(), 0, 0
         try:
             async for piece in pieces:
                 written += len(piece)
                 if written > max_bytes:
                     raise TooLarge(written)
-                await upload.write(piece)
+                held += piece
+                if len(held) >= self.chunk_bytes * CHUNKS_PER_WRITE:
+                    number = await self._write(file_id, held, number, keep_tail=True)
+            await self._write(file_id, held, number, keep_tail=False)
+            await self.files.insert_one(
+                {
+                    "_id": file_id,
+                    "filename": file_id,
+                    "length": written,
+                    "chunkSize": self.chunk_bytes,
+                    "uploadDate": datetime.now(UTC),
+                    "metadata": metadata,
+                }
+            )
         except BaseException:
-            await upload.abort()
+            await self.chunks.delete_many({"files_id": file_id})
             raise
-        await upload.close()
         return written
 
+    async def _write(self, file_id: str, held: bytearray, number: int, *, keep_tail: bool) -> int:
+        """Writes the whole chunks of `held` (and, unless `keep_tail`, the last partial one), removing them
+        from it; the next chunk's number."""
+        size = self.chunk_bytes
+        whole = len(held) // size * size if keep_tail else len(held)
+        documents = [
+            {"files_id": file_id, "n": number + i, "data": Binary(bytes(held[start : start + size]))}
+            for i, start in enumerate(range(0, whole, size))
+        ]
+        if documents:
+            await self.chunks.insert_many(documents, ordered=True)
+        del held[:whole]
+        return number + len(documents)
+
     async def read(self, file_id: str, byte_range: ByteRange, chunk_size: int) -> AsyncIterator[bytes]:
-        """The bytes of the range, from only the chunks that hold it."""
+        """The bytes of the range, from only the chunks that hold it, `CHUNKS_PER_READ` per query."""
         first, last = chunks_of(byte_range, chunk_size)
-        cursor = (
-            self.chunks.find({"files_id": file_id, "n": {"$gte": first, "$lte": last}}, {"n": 1, "data": 1})
-            .sort("n", 1)
-            .batch_size(CHUNKS_PER_READ)
-        )
-        async for chunk in cursor:
-            start = chunk["n"] * chunk_size
-            data = bytes(chunk["data"])
-            yield data[max(0, byte_range.first - start) : byte_range.last - start + 1]
+        for window in range(first, last + 1, CHUNKS_PER_READ):
+            query = {"files_id": file_id, "n": {"$gte": window, "$lte": min(last, window + CHUNKS_PER_READ - 1)}}
+            async for chunk in self.chunks.find(query, {"n": 1, "data": 1}).sort("n", 1):
+                start = chunk["n"] * chunk_size
+                data = bytes(chunk["data"])
+                yield data[max(0, byte_range.first - start) : byte_range.last - start + 1]
 
     async def delete(self, file_id: str) -> None:
         try:
