@@ -231,3 +231,24 @@ async def test_a_range_reads_only_the_chunks_that_hold_it(servers: Servers) -> N
     finally:
         await client.drop_database(store.files.database.name)
         await client.close()
+
+
+async def test_a_withdrawn_peer_s_testimonies_go_within_10_s(
+    servers: Servers, whole_platform: Platform, profiles: httpx.AsyncClient
+) -> None:
+    moulins = await agency(profiles)
+    peer_id = await peer(profiles, moulins)
+    testimony_id = (await uploaded(profiles, moulins, peer_id))["testimony_id"]
+    token = await shared_link(profiles, testimony_id, moulins)
+    withdrawn = await profiles.post(
+        f"/peers/{peer_id}/withdraw", json={"reason": "by_request"}, headers=moulins.counsellor
+    )
+    assert withdrawn.status_code == 200, withdrawn.text
+    assert (await profiles.get(f"/links/testimonies/{token}")).status_code == 410  # at once
+    started = time.monotonic()
+
+    async def nothing_left() -> bool:
+        return not any((await stored_pieces(servers, whole_platform, peer_id, testimony_id)).values())
+
+    await wait_until(nothing_left, timeout=10, what="the withdrawn peer's testimony to be deleted")
+    print(f"\nwithdrawn peer's testimony deleted in {time.monotonic() - started:.2f} s")
