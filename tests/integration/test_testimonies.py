@@ -20,7 +20,7 @@ from tests.conftest import Servers
 from tests.integration.conftest import LINK_KEY, Platform
 from tests.integration.support import ServiceProcess, wait_until
 from tests.integration.test_profiles_beneficiaries_api import beneficiary
-from tests.integration.testimonies_support import VIDEO, agency, peer, uploaded, video_testimony
+from tests.integration.testimonies_support import VIDEO, agency, peer, streamed, uploaded, video_testimony
 
 pytestmark = pytest.mark.integration
 
@@ -64,14 +64,9 @@ async def test_a_video_is_uploaded_checked_from_its_content_and_read_by_ranges(
     assert fake.status_code == 415, fake.text
     assert fake.json()["field"] == "media" and "vidéo" in fake.json()["message"]
 
-    async def pieces() -> Any:
-        data = VIDEO.read_bytes()
-        for start in range(0, len(data), 8192):
-            yield data[start : start + 8192]
-
     stored = await profiles.put(
         f"/testimonies/{testimony_id}/media",
-        content=pieces(),
+        content=streamed(VIDEO.read_bytes(), 8192),
         headers={**moulins.counsellor, "Content-Type": "text/plain"},
     )
     assert stored.status_code == 200, stored.text
@@ -133,6 +128,17 @@ async def stored_pieces(servers: Servers, platform: Platform, peer_id: str, test
         await client.close()
 
 
+async def gone(servers: Servers, platform: Platform, peer_id: str, testimony_id: str) -> float:
+    """Waits (10 s at most) until no piece of the testimony is stored; the seconds it took."""
+    started = time.monotonic()
+
+    async def nothing_left() -> bool:
+        return not any((await stored_pieces(servers, platform, peer_id, testimony_id)).values())
+
+    await wait_until(nothing_left, timeout=10, what="every piece of the testimony to be deleted")
+    return time.monotonic() - started
+
+
 async def shared_link(profiles: httpx.AsyncClient, testimony_id: str, at: Any) -> str:
     registered = await profiles.post("/beneficiaries", json=beneficiary(), headers=at.counsellor)
     assert registered.status_code == 201, registered.text
@@ -171,13 +177,7 @@ async def test_a_share_link_opens_without_sign_in_and_everything_goes_within_10_
 
     erased = await profiles.delete(f"/peers/{peer_id}", headers=moulins.counsellor)
     assert erased.status_code == 204
-    started = time.monotonic()
-
-    async def nothing_left() -> bool:
-        return not any((await stored_pieces(servers, whole_platform, peer_id, testimony_id)).values())
-
-    await wait_until(nothing_left, timeout=10, what="every piece of the testimony to be deleted")
-    print(f"\ntestimony erased from every store in {time.monotonic() - started:.2f} s")
+    print(f"\ntestimony erased from every store in {await gone(servers, whole_platform, peer_id, testimony_id):.2f} s")
     dead = await console.get(f"/api/profiles/links/testimonies/{token}")
     assert dead.status_code == 410 and dead.json()["code"] == "testimony_gone"
     assert (await console.get("/api/profiles" + shown["watch"]["media"])).status_code == 410
@@ -213,18 +213,14 @@ async def test_a_range_reads_only_the_chunks_that_hold_it(servers: Servers) -> N
     store = MediaStore(client[f"testimony_chunks_{uuid.uuid4().hex[:6]}"], chunk_bytes=1000)
     data = bytes(range(256)) * 40  # 10,240 bytes: 11 chunks
 
-    async def pieces() -> Any:
-        for start in range(0, len(data), 777):
-            yield data[start : start + 777]
-
     try:
-        assert await store.store("f", pieces(), 20_000, {}) == len(data)
+        assert await store.store("f", streamed(data, 777), 20_000, {}) == len(data)
         assert await store.count("f") == 1 + 11
         for first, last in ((0, 0), (999, 1000), (1500, 4321), (9000, 10_239), (0, 10_239)):
             read = b"".join([piece async for piece in store.read("f", ByteRange(first, last, len(data)), 1000)])
             assert read == data[first : last + 1], (first, last)
         with pytest.raises(TooLarge):
-            await store.store("g", pieces(), 5000, {})
+            await store.store("g", streamed(data, 777), 5000, {})
         assert await store.count("g") == 0  # nothing of a refused upload stays
         await store.delete("f")
         assert await store.count("f") == 0
@@ -245,10 +241,4 @@ async def test_a_withdrawn_peer_s_testimonies_go_within_10_s(
     )
     assert withdrawn.status_code == 200, withdrawn.text
     assert (await profiles.get(f"/links/testimonies/{token}")).status_code == 410  # at once
-    started = time.monotonic()
-
-    async def nothing_left() -> bool:
-        return not any((await stored_pieces(servers, whole_platform, peer_id, testimony_id)).values())
-
-    await wait_until(nothing_left, timeout=10, what="the withdrawn peer's testimony to be deleted")
-    print(f"\nwithdrawn peer's testimony deleted in {time.monotonic() - started:.2f} s")
+    print(f"\nwithdrawn peer's testimony deleted in {await gone(servers, whole_platform, peer_id, testimony_id):.2f} s")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import uuid
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -58,6 +59,12 @@ def video_testimony(**changes: Any) -> dict[str, Any]:
     }
 
 
+async def streamed(data: bytes, piece: int) -> AsyncIterator[bytes]:
+    """`data` sent in pieces, as a browser streams a file (no Content-Length: the server counts)."""
+    for start in range(0, len(data), piece):
+        yield data[start : start + piece]
+
+
 async def uploaded(client: httpx.AsyncClient, at: Agency, peer_id: str, prefix: str = "") -> dict[str, Any]:
     """A video testimony of the peer, with consent recorded and its file streamed in (`prefix`: through the
     console, `/api/profiles`)."""
@@ -69,14 +76,9 @@ async def uploaded(client: httpx.AsyncClient, at: Agency, peer_id: str, prefix: 
     assert created.status_code == 201, created.text
     testimony_id = created.json()["testimony_id"]
 
-    async def pieces() -> Any:
-        data = VIDEO.read_bytes()
-        for start in range(0, len(data), 16_384):
-            yield data[start : start + 16_384]
-
     stored = await client.put(
         f"{prefix}/testimonies/{testimony_id}/media",
-        content=pieces(),
+        content=streamed(VIDEO.read_bytes(), 16_384),
         headers={**at.counsellor, "Content-Type": "application/octet-stream"},
     )
     assert stored.status_code == 200, stored.text
