@@ -48,6 +48,11 @@ class LargerBody:
     max_bytes: int
 
 
+def larger_body(larger: Sequence[LargerBody], scope: Scope) -> LargerBody | None:
+    path, method = str(scope.get("path", "")), str(scope.get("method", ""))
+    return next((r for r in larger if r.method == method and r.path.search(path)), None)
+
+
 class BodyLimit:
     """ASGI middleware: a request body of more than `max_bytes` (or a `LargerBody` route's own limit) never
     reaches the application."""
@@ -94,8 +99,8 @@ class BodyLimit:
             await self._refuse(scope, receive, send)
 
     def _limit(self, scope: Scope) -> int:
-        path, method = str(scope.get("path", "")), str(scope.get("method", ""))
-        return next((r.max_bytes for r in self.larger if r.method == method and r.path.search(path)), self.max_bytes)
+        found = larger_body(self.larger, scope)
+        return found.max_bytes if found else self.max_bytes
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
         await respond(413, BODY_TOO_LARGE, too_large_message(self.max_bytes), "body")(scope, receive, send)
@@ -103,13 +108,14 @@ class BodyLimit:
 
 class WellFormedJson:
     """ASGI middleware: a JSON body with a lone surrogate never reaches a route (inside `BodyLimit`, which
-    bounds what this one reads)."""
+    bounds what this one reads). The `LargerBody` routes stream their body: this one never reads it."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, streamed: Sequence[LargerBody] = ()) -> None:
         self.app = app
+        self.streamed = tuple(streamed)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not _json_declared(scope):
+        if scope["type"] != "http" or not _json_declared(scope) or larger_body(self.streamed, scope):
             await self.app(scope, receive, send)
             return
         chunks: list[bytes] = []

@@ -56,7 +56,9 @@ def create_app(
     )
     app.state.rate_limiter = RateLimiter(runtime.db)
     metrics = runtime.metrics
-    app.add_middleware(WellFormedJson)  # the last added is the outermost: limit, then JSON, then the app
+    app.add_middleware(
+        WellFormedJson, streamed=larger_bodies
+    )  # the last added is the outermost: limit, then JSON, then the app
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, larger=larger_bodies)  # inside the tracing below
     answer_errors(app)
 

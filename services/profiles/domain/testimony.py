@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from services.contracts.events.profiles import StepKind, Transition
-from services.kit.domain import Refusal
+from services.kit.domain import Conflict, Refusal
 from services.profiles.domain import webvtt
 from services.profiles.domain.events import InvalidInput
 from services.profiles.domain.media_types import KNOWN, Container, MediaKind
@@ -154,9 +154,7 @@ def accepts(t: Testimony, container: Container | None) -> Container:
     if kind is None:
         raise MediaRefused("Un témoignage écrit n'a pas de fichier.", field="media")
     if t.stage is not Stage.AWAITING_MEDIA:
-        raise MediaRefused(
-            "Ce témoignage a déjà son fichier : ajoutez-en un nouveau.", field="media", code="media_stored"
-        )
+        raise Conflict("Ce témoignage a déjà son fichier : ajoutez-en un nouveau.", field="media", code="media_stored")
     said = "une vidéo" if kind is MediaKind.VIDEO else "un enregistrement audio"
     if container is None:
         raise MediaRefused(
