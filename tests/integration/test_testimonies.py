@@ -198,6 +198,8 @@ async def test_the_peer_withdraws_their_consent_from_their_link_and_every_testim
     token = await shared_link(profiles, testimony_id, moulins)
     mine = await profiles.get(f"/links/peers/{link}/testimonies")
     assert len(mine.json()) == 2
+    exported = await profiles.get(f"/peers/{peer_id}/export", headers=moulins.counsellor)
+    assert sorted(t["format"] for t in exported.json()["testimonies"]) == ["text", "video"]
 
     withdrawn = await profiles.post(f"/links/peers/{link}/testimony-consent", json={"given": False})
     assert withdrawn.status_code == 200 and withdrawn.json()["testimonies_deleted"] == 2

@@ -99,6 +99,11 @@ def _ok(answer: httpx.Response, *codes: int) -> Any:
     return answer.json() if answer.content else None
 
 
+FIXTURES = Path(__file__).parents[1] / "fixtures"
+TESTIMONY_VIDEO = FIXTURES / "testimony.webm"
+TESTIMONY_SUBTITLES = (FIXTURES / "testimony.vtt").read_text(encoding="utf-8")
+
+
 class Builder:
     """Creates agencies, people and records through the public APIs."""
 
@@ -182,14 +187,17 @@ class Builder:
         return token
 
     async def testimony(self, counsellor: str, peer_id: str, beneficiary_id: str) -> tuple[str, str]:
-        """A text testimony of the peer, with their consent, shared with the beneficiary: (its id, the token)."""
+        """A video testimony of the peer (the tests' small WebM, with subtitles), with their consent, shared
+        with the beneficiary: (its id, the share link's token)."""
         consent = self.url("profiles", f"/peers/{peer_id}/testimony-consent")
         _ok(await self.http.post(consent, json={"given": True}, headers=bearer(counsellor)))
-        body = {"format": "text", "title": "Mon parcours", "jobs": ["M1805"], "text": "Un témoignage écrit."}
+        body = {"format": "video", "title": "Mon parcours", "jobs": ["M1805"], "subtitles": TESTIMONY_SUBTITLES}
         made = await self.http.post(
             self.url("profiles", f"/peers/{peer_id}/testimonies"), json=body, headers=bearer(counsellor)
         )
         testimony_id = str(_ok(made, 201)["testimony_id"])
+        media = self.url("profiles", f"/testimonies/{testimony_id}/media")
+        _ok(await self.http.put(media, content=TESTIMONY_VIDEO.read_bytes(), headers=bearer(counsellor)))
         shared = await self.http.post(
             self.url("profiles", f"/testimonies/{testimony_id}/shares"),
             json={"beneficiary_id": beneficiary_id, "days": 7},

@@ -22,7 +22,7 @@ from services.profiles.adapters.testimonies import Testimonies
 from services.profiles.domain import testimony as rules
 from services.profiles.domain.byte_ranges import ByteRange
 from services.profiles.domain.media_types import HEAD_BYTES, sniff
-from services.profiles.domain.peer import Peer, Status
+from services.profiles.domain.peer import Peer, Status, visible_to
 from services.profiles.use_cases.errors import Clock, Conflict, NotFound, utc_now
 
 NOT_FOUND = "Ce témoignage n'existe pas ou n'est pas visible par votre agence."
@@ -106,7 +106,9 @@ class TestimonyService:
     async def of_peer(self, peer_id: str, caller: Caller) -> list[rules.Testimony]:
         """The peer's testimonies the caller may see; their own agency sees those still waiting for a file."""
         peer = await self.peers.get(peer_id)
-        if peer is None or peer.status is not Status.PUBLISHED:
+        if peer is None or not visible_to(peer, caller.agency_id, caller.region_code):
+            raise NotFound("Ce pair n'existe pas ou n'est pas visible par votre agence.", code="peer_not_found")
+        if peer.status is not Status.PUBLISHED:
             return []
         own = peer.agency_id == caller.agency_id
         found = await self.testimonies.of_peer(peer_id)
@@ -190,6 +192,10 @@ class TestimonyService:
 
     async def own_by_peer(self, peer: Peer) -> list[rules.Testimony]:
         return await self.testimonies.of_peer(peer.peer_id)
+
+    async def exported(self, peer_id: str) -> list[rules.Testimony]:
+        """For the peer's export (their agency checked first): every testimony, its texts and its file's kind."""
+        return await self.testimonies.of_peer(peer_id)
 
     async def delete(self, testimony: rules.Testimony) -> None:
         await self.media.delete(testimony.testimony_id)
