@@ -18,6 +18,7 @@ from services.profiles.api.testimony_models import (
     ShareOut,
     TestimonyIn,
     TestimonyOut,
+    playable,
 )
 from services.profiles.deps import OpenAgencyStaff
 
@@ -41,7 +42,7 @@ async def add(peer_id: str, body: TestimonyIn, caller: OpenAgencyStaff, service:
 
 @router.get("/peers/{peer_id}/testimonies", summary="A peer's testimonies that your agency may see")
 async def of_peer(peer_id: str, caller: OpenAgencyStaff, service: Testimonies) -> list[TestimonyOut]:
-    return [TestimonyOut.of(t, service.watch_token(t)) for t in await service.of_peer(peer_id, caller)]
+    return [playable(t, service.watch_token) for t in await service.of_peer(peer_id, caller)]
 
 
 @router.put(
@@ -53,7 +54,7 @@ async def of_peer(peer_id: str, caller: OpenAgencyStaff, service: Testimonies) -
 async def upload(testimony_id: str, request: Request, caller: OpenAgencyStaff, service: Testimonies) -> TestimonyOut:
     testimony = await service.own(testimony_id, caller)
     stored = await service.attach_media(testimony, request.stream())
-    return TestimonyOut.of(stored, service.watch_token(stored))
+    return playable(stored, service.watch_token)
 
 
 @router.get(
@@ -70,7 +71,7 @@ async def of_job(
     after: After = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> list[TestimonyOut]:
-    page = [TestimonyOut.of(t, service.watch_token(t)) for t in await service.of_job(caller, job, after, limit)]
+    page = [playable(t, service.watch_token) for t in await service.of_job(caller, job, after, limit)]
     announce_next(request, response, page, limit, lambda t: t.testimony_id)
     return page
 
@@ -78,7 +79,7 @@ async def of_job(
 @router.get("/testimonies/{testimony_id}", summary="One testimony, with its player link (a few hours)")
 async def read(testimony_id: str, caller: OpenAgencyStaff, service: Testimonies) -> TestimonyOut:
     testimony = await service.visible(testimony_id, caller)
-    return TestimonyOut.of(testimony, service.watch_token(testimony))
+    return playable(testimony, service.watch_token)
 
 
 @router.delete(

@@ -11,7 +11,14 @@ from services.kit.domain import NotFound
 from services.kit.rate_limits import LINK_RATE_LIMIT
 from services.profiles.api.testimony_deps import OpenedTestimony, Testimonies
 from services.profiles.api.testimony_media import CACHE, media_response
-from services.profiles.api.testimony_models import ConsentIn, ConsentOut, SharedTestimony, TestimonyIn, TestimonyOut
+from services.profiles.api.testimony_models import (
+    ConsentIn,
+    ConsentOut,
+    SharedTestimony,
+    TestimonyIn,
+    TestimonyOut,
+    playable,
+)
 from services.profiles.deps import OwnPeer
 
 peer_router = APIRouter(prefix="/links/peers/{token}", tags=["peer links"], dependencies=[LINK_RATE_LIMIT])
@@ -20,7 +27,7 @@ shared_router = APIRouter(prefix="/links/testimonies/{token}", tags=["testimony 
 
 @peer_router.get("/testimonies", summary="The peer's own testimonies")
 async def own(peer: OwnPeer, service: Testimonies) -> list[TestimonyOut]:
-    return [TestimonyOut.of(t, service.watch_token(t)) for t in await service.own_by_peer(peer)]
+    return [playable(t, service.watch_token) for t in await service.own_by_peer(peer)]
 
 
 @peer_router.post(
@@ -35,7 +42,7 @@ async def add(body: TestimonyIn, peer: OwnPeer, service: Testimonies) -> Testimo
 @peer_router.put("/testimonies/{testimony_id}/media", summary="Stream the file of one's own testimony")
 async def upload(testimony_id: str, request: Request, peer: OwnPeer, service: Testimonies) -> TestimonyOut:
     stored = await service.attach_media(await service.of_own_peer(testimony_id, peer), request.stream())
-    return TestimonyOut.of(stored, service.watch_token(stored))
+    return playable(stored, service.watch_token)
 
 
 @peer_router.delete(

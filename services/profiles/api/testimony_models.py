@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -108,6 +109,11 @@ class TestimonyOut(BaseModel):
             labels=labels.of_codes(t.jobs),
             watch=watched(t, watch_token) if watch_token and t.stage is rules.Stage.READY else None,
         )
+
+
+def playable(t: rules.Testimony, token_of: Callable[[rules.Testimony], str]) -> TestimonyOut:
+    """The testimony with its player link (`TestimonyService.watch_token`)."""
+    return TestimonyOut.of(t, token_of(t))
 
 
 def watched(t: rules.Testimony, token: str) -> Watch:
