@@ -7,7 +7,7 @@ LOCAL := deploy/local
 export PARCOURS_OPERATOR_TOKEN ?= local-operator-token
 
 .PHONY: help venv run up down status infra-up infra-down infra-status reset test test-unit test-integration browser \
-        lint bench-lists bench-messaging bench-import bench-matching bench-placements bench-notifications bench-dashboard reliability evaluate-matching rebuild-matching lock clean-venv
+        lint bench-lists bench-messaging bench-import bench-matching bench-placements bench-notifications bench-dashboard bench-testimonies reliability evaluate-matching rebuild-matching lock clean-venv
 
 help:
 	@echo "make run            infrastructure + the four services + demo data, in the foreground (Ctrl-C stops)"
@@ -21,6 +21,7 @@ help:
 	@echo "make bench-placements  conventions: drafts, link actions, the scheduler's sweep (bench/results/placements.json)"
 	@echo "make bench-matching  ten suggestions among 100,000 peers, reverse match over 200,000 (bench/results/matching.json)"
 	@echo "make bench-dashboard  the region's funnel: events counted/s, reads at 10,000 and 100,000 steps"
+	@echo "make bench-testimonies  testimonies' files: 100 MB upload, whole and ranged reads (bench/results/testimonies.json)"
 	@echo "make bench-lists    list pages among 100,000 peers and conventions, an inbox of 20,000 (bench/results/lists.json)"
 	@echo "make reliability    5,000 operations while each service, Kafka and the database are killed or restarted;"
 	@echo "                    every effect checked exactly once (bench/results/reliability.json; RELIABILITY_OPERATIONS=300: quick)"
@@ -123,6 +124,11 @@ bench-dashboard: venv
 	@$(BENCH_ENV) bash $(LOCAL)/infra.sh reset >/dev/null
 	@$(BENCH_ENV) bash $(LOCAL)/infra.sh database-up
 	$(BENCH_ENV) $(PY) -m bench.dashboard; status=$$?; $(BENCH_ENV) bash $(LOCAL)/infra.sh down; exit $$status
+
+bench-testimonies: venv
+	@$(BENCH_ENV) bash $(LOCAL)/infra.sh reset >/dev/null
+	@$(BENCH_ENV) bash $(LOCAL)/infra.sh database-up
+	$(BENCH_ENV) $(PY) -m bench.testimonies; status=$$?; $(BENCH_ENV) bash $(LOCAL)/infra.sh down; exit $$status
 
 # The fault-injection harness starts and stops its own servers (.data/reliability, ports of its own: see
 # bench/reliability/__main__.py for RELIABILITY_*), since it restarts them itself.

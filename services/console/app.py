@@ -20,6 +20,7 @@ from services.console.api import ROUTERS
 from services.console.api.pages import error_page, wants_page
 from services.console.use_cases.counting import FunnelCounting
 from services.console.use_cases.dashboard import Dashboard
+from services.contracts.media import media_upload
 from services.kit.consumer_service import build_consumer_app
 from services.kit.errors import BY_STATUS, answer_http, respond
 from services.kit.messaging import EventRouter
@@ -74,6 +75,7 @@ def build_app(settings: ConsoleSettings) -> FastAPI:
         router=router,
         routers=ROUTERS,
         indexes=INDEXES,
+        larger_bodies=[media_upload(settings.max_media_bytes)],  # a testimony's file, streamed to profiles
     )
     counts = FunnelCounts(runtime.db)
     counting = FunnelCounting(counts, BeneficiarySectors(runtime.db), IntroductionSectors(runtime.db))

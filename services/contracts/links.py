@@ -65,6 +65,19 @@ PEER_PROFILE = LinkKind(
 )
 
 
+# a testimony shared with a beneficiary (signed over the share's id, valid the days the counsellor chose), and
+# a counsellor's player (signed over the testimony's id, a few hours): a <video> sends no bearer token, so
+# the media, subtitles and page are read with the link. Either stops working once the testimony is deleted.
+TESTIMONY_SHARE = LinkKind(
+    "testimony-share",
+    "/links/testimonies/{token}",
+    expired="Ce lien a expiré : demandez à votre conseiller de vous le renvoyer.",
+)
+TESTIMONY_WATCH = LinkKind(
+    "testimony-watch", "/links/testimonies/{token}", expired="Ce lien a expiré : rouvrez le témoignage."
+)
+
+
 # a party acts on a PMSMP convention (confirm, sign, assess, agree): from `placements.convention.link_issued`,
 # signed over `convention_link_subject(...)`, valid until the event's `expires_at`. Placements stores only
 # the link's hash, and a link works once.

@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -37,16 +38,37 @@ def too_large_message(limit: int) -> str:
     return f"Le corps de la requête dépasse la taille permise ({size})."
 
 
-class BodyLimit:
-    """ASGI middleware: a request body of more than `max_bytes` never reaches the application."""
+@dataclass(frozen=True)
+class LargerBody:
+    """A route that takes a larger body, streamed (a testimony's video): its method, a pattern its path
+    matches (`re.search`) and its own limit, which the route enforces again while it reads."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    method: str
+    path: re.Pattern[str]
+    max_bytes: int
+
+
+def larger_body(larger: Sequence[LargerBody], scope: Scope) -> LargerBody | None:
+    path, method = str(scope.get("path", "")), str(scope.get("method", ""))
+    return next((r for r in larger if r.method == method and r.path.search(path)), None)
+
+
+class BodyLimit:
+    """ASGI middleware: a request body of more than `max_bytes` (or a `LargerBody` route's own limit) never
+    reaches the application."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int, larger: Sequence[LargerBody] = ()) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.larger = tuple(larger)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
+            return
+        limit = self._limit(scope)
+        if limit != self.max_bytes:
+            await BodyLimit(self.app, limit)(scope, receive, send)
             return
         if _declared_length(scope) > self.max_bytes:
             await _drain(receive, self.max_bytes * 4)  # lets the client finish sending, and read the answer
@@ -76,19 +98,24 @@ class BodyLimit:
                 raise
             await self._refuse(scope, receive, send)
 
+    def _limit(self, scope: Scope) -> int:
+        found = larger_body(self.larger, scope)
+        return found.max_bytes if found else self.max_bytes
+
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
         await respond(413, BODY_TOO_LARGE, too_large_message(self.max_bytes), "body")(scope, receive, send)
 
 
 class WellFormedJson:
     """ASGI middleware: a JSON body with a lone surrogate never reaches a route (inside `BodyLimit`, which
-    bounds what this one reads)."""
+    bounds what this one reads). The `LargerBody` routes stream their body: this one never reads it."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, streamed: Sequence[LargerBody] = ()) -> None:
         self.app = app
+        self.streamed = tuple(streamed)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not _json_declared(scope):
+        if scope["type"] != "http" or not _json_declared(scope) or larger_body(self.streamed, scope):
             await self.app(scope, receive, send)
             return
         chunks: list[bytes] = []

@@ -9,6 +9,7 @@ from fastapi import APIRouter, FastAPI
 
 from services.kit import directory_api
 from services.kit.agency_directory import AgencyDirectory
+from services.kit.bad_requests import LargerBody
 from services.kit.closed_accounts import ClosedAccountList
 from services.kit.http import create_app
 from services.kit.messaging import EventRouter
@@ -27,6 +28,7 @@ def build_consumer_app(
     aggregate_collections: Sequence[str] = (),
     setup_database: DatabaseSetup | None = None,
     indexes: IndexDeclarations | None = None,
+    larger_bodies: Sequence[LargerBody] = (),
 ) -> tuple[FastAPI, ServiceRuntime]:
     events = router or EventRouter()
     runtime = ServiceRuntime(
@@ -40,7 +42,13 @@ def build_consumer_app(
     directory.subscribe(events)
     closed_accounts = ClosedAccountList(runtime.db, open_seconds=settings.closed_account_check_seconds)
     closed_accounts.subscribe(events)
-    app = create_app(runtime, title=title, description=description, routers=[directory_api.router, *routers])
+    app = create_app(
+        runtime,
+        title=title,
+        description=description,
+        routers=[directory_api.router, *routers],
+        larger_bodies=larger_bodies,
+    )
     app.state.agency_directory = directory
     app.state.closed_accounts = closed_accounts  # read by `identity.current_caller` on every request
     return app, runtime

@@ -15,7 +15,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from services.contracts import asyncapi
 from services.kit import context
-from services.kit.bad_requests import BodyLimit, WellFormedJson
+from services.kit.bad_requests import BodyLimit, LargerBody, WellFormedJson
 from services.kit.errors import ERROR_RESPONSES, answer_errors
 from services.kit.identity import CurrentCaller, TokenVerifier
 from services.kit.rate_limits import RateLimiter
@@ -32,6 +32,7 @@ def create_app(
     title: str,
     description: str,
     routers: Sequence[APIRouter] = (),
+    larger_bodies: Sequence[LargerBody] = (),
 ) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -55,8 +56,10 @@ def create_app(
     )
     app.state.rate_limiter = RateLimiter(runtime.db)
     metrics = runtime.metrics
-    app.add_middleware(WellFormedJson)  # the last added is the outermost: limit, then JSON, then the app
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)  # inside the tracing below
+    app.add_middleware(
+        WellFormedJson, streamed=larger_bodies
+    )  # the last added is the outermost: limit, then JSON, then the app
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, larger=larger_bodies)  # inside the tracing below
     answer_errors(app)
 
     @app.middleware("http")

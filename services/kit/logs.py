@@ -20,8 +20,8 @@ MASK = "***"
 _SECRETS = (
     # ?access_token=..., &ticket=..., token=... in a query string
     (re.compile(r"(?i)\b((?:access_|refresh_|stream_)?(?:token|ticket)|password)=[^&\s\"'#]+"), rf"\1={MASK}"),
-    # /links/peers/<token>, /links/introductions/<token>, /links/conventions/<id>/<token>
-    (re.compile(r"(/links/(?:conventions/[^/\s?#\"']+|peers|introductions)/)[^/\s?#\"']+"), rf"\1{MASK}"),
+    # /links/peers/<token>, /links/introductions/<token>, /links/testimonies/<token>, /links/conventions/<id>/<token>
+    (re.compile(r"(/links/(?:conventions/[^/\s?#\"']+|peers|introductions|testimonies)/)[^/\s?#\"']+"), rf"\1{MASK}"),
     (re.compile(r"(?i)\b(bearer\s+)[A-Za-z0-9._~+/=-]+"), rf"\1{MASK}"),
 )
 

@@ -59,6 +59,12 @@ class ServiceSettings(BaseSettings):
         description="the largest request body accepted (413 beyond it, refused while it arrives)",
     )
 
+    max_media_bytes: int = Field(
+        default=200 * 1_048_576,
+        ge=1024,
+        description="the largest testimony file (video or audio) an upload may stream (413 beyond it)",
+    )
+
     startup_backoff_max_seconds: float = Field(default=10.0, gt=0, description="ceiling of the reconnect backoff")
 
     auth_issuer: str = Field(default="parcours-profiles", description="the `iss` every token must carry")

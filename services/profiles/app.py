@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import FastAPI
 from pydantic import Field, model_validator
 
+from services.contracts.media import media_upload
 from services.kit.errors import answer_errors
 from services.kit.http import create_app
 from services.kit.identity import TokenVerifier
@@ -21,11 +22,13 @@ from services.profiles.adapters.agencies import Agencies
 from services.profiles.adapters.beneficiaries import COLLECTION as BENEFICIARIES
 from services.profiles.adapters.beneficiaries import Beneficiaries
 from services.profiles.adapters.indexes import INDEXES
+from services.profiles.adapters.media import MediaStore
 from services.profiles.adapters.peers import COLLECTION as PEERS
 from services.profiles.adapters.peers import Peers
 from services.profiles.adapters.refresh_tokens import RefreshTokens
 from services.profiles.adapters.staff import COLLECTION as STAFF
 from services.profiles.adapters.staff import StaffAccounts
+from services.profiles.adapters.testimonies import Testimonies
 from services.profiles.adapters.tokens import TokenIssuer
 from services.profiles.api import REFUSALS, ROUTERS
 from services.profiles.use_cases.agencies import AgencyService
@@ -35,6 +38,7 @@ from services.profiles.use_cases.names import NameService
 from services.profiles.use_cases.peers import PeerService
 from services.profiles.use_cases.rights import RightsService
 from services.profiles.use_cases.staff import StaffService
+from services.profiles.use_cases.testimonies import TestimonyService
 
 
 class ProfilesSettings(LinkSigningSettings):
@@ -49,6 +53,9 @@ class ProfilesSettings(LinkSigningSettings):
         default=8, gt=0, le=24 * 30, description="a sign-in's refresh tokens last this long (then sign in again)"
     )
     consent_check_seconds: float = Field(default=3600, gt=0, description="how often expired consents are withdrawn")
+    testimony_sweep_seconds: float = Field(
+        default=3, gt=0, description="how often testimonies of withdrawn or erased peers are looked for (and deleted)"
+    )
 
     @model_validator(mode="after")
     def _a_signing_key(self) -> ProfilesSettings:
@@ -84,6 +91,7 @@ def build_app(settings: ServiceSettings) -> FastAPI:
         title="Parcours · profiles",
         description="Agencies, staff, beneficiaries and their project, peers and their lived paths.",
         routers=ROUTERS,
+        larger_bodies=[media_upload(settings.max_media_bytes)],
     )
     answer_errors(app, REFUSALS)
     issuer = TokenIssuer(
@@ -112,6 +120,15 @@ def build_app(settings: ServiceSettings) -> FastAPI:
     app.state.peers = PeerService(peers, beneficiaries)
     app.state.rights = rights = RightsService(peers, beneficiaries)
     app.state.names = NameService(accounts, agencies, beneficiaries, peers)
-    handlers.subscribe(router, LivedPathService(beneficiaries), app.state.peers)
+    app.state.testimonies = testimonies = TestimonyService(
+        Testimonies(runtime.db),
+        MediaStore(runtime.db),
+        peers,
+        beneficiaries,
+        settings.link_signing_key,
+        settings.max_media_bytes,
+    )
+    handlers.subscribe(router, LivedPathService(beneficiaries), app.state.peers, testimonies)
+    runtime.every("testimony-sweep", settings.testimony_sweep_seconds, testimonies.sweep)
     runtime.every("consent-expiry", settings.consent_check_seconds, rights.expire_consents)
     return app

@@ -94,6 +94,8 @@ async def test_every_console_page_speaks_french_to_every_role(
         "/console/conventions",
         f"/console/conventions/{convention_id}",
         "/console/notifications",
+        "/console/testimonies",
+        "/console/testimonies?job=M1805",
     ]
     pages = {
         "counsellor": [

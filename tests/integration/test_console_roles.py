@@ -96,7 +96,13 @@ async def test_each_role_lands_where_its_work_is(
     # a validator: the conventions waiting for them
     page = await signed_in(browser, console, nantes.validator, lands="/console/conventions/to-validate")
     await expect(page.get_by_role("heading", level=1)).to_have_text("Conventions à valider")
-    assert await menu(page) == ["Bénéficiaires", "Mises en relation", "Immersions PMSMP", "À valider"]
+    assert await menu(page) == [
+        "Bénéficiaires",
+        "Mises en relation",
+        "Témoignages",
+        "Immersions PMSMP",
+        "À valider",
+    ]
     await expect(page.locator(".bar nav a[aria-current=page]")).to_have_text("À valider")
     row = page.get_by_role("row").filter(has_text=body["beneficiary"]["last_name"])
     await expect(row).to_contain_text("Signée par toutes les parties")
@@ -116,6 +122,7 @@ async def test_each_role_lands_where_its_work_is(
     assert await menu(page) == [
         "Bénéficiaires",
         "Mises en relation",
+        "Témoignages",
         "Immersions PMSMP",
         "Ma structure",
         "Tableau de bord",
@@ -164,7 +171,7 @@ async def test_each_role_lands_where_its_work_is(
     # a counsellor: their beneficiaries
     page = await signed_in(browser, console, nantes.counsellor)
     await expect(page.get_by_role("heading", level=1)).to_have_text("Mes bénéficiaires")
-    assert await menu(page) == ["Bénéficiaires", "Mises en relation", "Immersions PMSMP"]
+    assert await menu(page) == ["Bénéficiaires", "Mises en relation", "Témoignages", "Immersions PMSMP"]
     await no_api_words(page)
     await shoot(page, "roles-counsellor")
     for elsewhere in ("/console/dashboard", "/console/agency", "/console/conventions/to-validate"):

@@ -160,7 +160,12 @@ def plan(routes: list[Route]) -> list[Cell]:
     return sorted(cells, key=lambda cell: cell.order)
 
 
-_LINKS = {"peers": "peer_profile_link", "introductions": "introduction_link", "conventions": "convention_link"}
+_LINKS = {
+    "peers": "peer_profile_link",
+    "introductions": "introduction_link",
+    "conventions": "convention_link",
+    "testimonies": "testimony_link",
+}
 
 
 def _link(side: Side, kind: str) -> str:

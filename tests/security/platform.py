@@ -66,6 +66,8 @@ class Side:
     introduction_link: str  # the peer's token
     peer_profile_link: str  # the peer's own-profile token
     convention_link: str  # the employer's token
+    testimony_id: str = ""  # a text testimony of the side's peer
+    testimony_link: str = ""  # its share link's token
 
 
 @dataclass
@@ -95,6 +97,11 @@ def _ok(answer: httpx.Response, *codes: int) -> Any:
     if answer.status_code not in (codes or (200, 201)):
         raise AssertionError(f"{answer.request.method} {answer.request.url.path}: {answer.status_code} {answer.text}")
     return answer.json() if answer.content else None
+
+
+FIXTURES = Path(__file__).parents[1] / "fixtures"
+TESTIMONY_VIDEO = FIXTURES / "testimony.webm"
+TESTIMONY_SUBTITLES = (FIXTURES / "testimony.vtt").read_text(encoding="utf-8")
 
 
 class Builder:
@@ -179,6 +186,27 @@ class Builder:
         self.secrets.add(token)
         return token
 
+    async def testimony(self, counsellor: str, peer_id: str, beneficiary_id: str) -> tuple[str, str]:
+        """A video testimony of the peer (the tests' small WebM, with subtitles), with their consent, shared
+        with the beneficiary: (its id, the share link's token)."""
+        consent = self.url("profiles", f"/peers/{peer_id}/testimony-consent")
+        _ok(await self.http.post(consent, json={"given": True}, headers=bearer(counsellor)))
+        body = {"format": "video", "title": "Mon parcours", "jobs": ["M1805"], "subtitles": TESTIMONY_SUBTITLES}
+        made = await self.http.post(
+            self.url("profiles", f"/peers/{peer_id}/testimonies"), json=body, headers=bearer(counsellor)
+        )
+        testimony_id = str(_ok(made, 201)["testimony_id"])
+        media = self.url("profiles", f"/testimonies/{testimony_id}/media")
+        _ok(await self.http.put(media, content=TESTIMONY_VIDEO.read_bytes(), headers=bearer(counsellor)))
+        shared = await self.http.post(
+            self.url("profiles", f"/testimonies/{testimony_id}/shares"),
+            json={"beneficiary_id": beneficiary_id, "days": 7},
+            headers=bearer(counsellor),
+        )
+        token = str(_ok(shared, 201)["token"])
+        self.secrets.add(token)
+        return testimony_id, token
+
     def peer_profile_link(self, peer_id: str) -> str:
         token = PEER_PROFILE.token(self.access.link_signing_key, peer_id, PEER_PROFILE.expires_at(datetime.now(UTC)))
         self.secrets.add(token)
@@ -260,6 +288,7 @@ class Builder:
         peer_id = await self.peer(counsellor)
         introduction = await self.introduction(counsellor, beneficiary_id, peer_id)
         convention_id, convention_link = await self.convention(counsellor, beneficiary_id)
+        testimony_id, testimony_link = await self.testimony(counsellor, peer_id, beneficiary_id)
         return Side(
             agency_id=agency_id,
             region_code=region_code,
@@ -274,6 +303,8 @@ class Builder:
             introduction_link=self.introduction_link(introduction),
             peer_profile_link=self.peer_profile_link(peer_id),
             convention_link=convention_link,
+            testimony_id=testimony_id,
+            testimony_link=testimony_link,
         )
 
 

@@ -29,6 +29,7 @@ TENANT_PARAMETERS = {
     "introduction_id",
     "convention_id",
     "notification_id",
+    "testimony_id",
     "token",
 }
 # routes whose body names a record of one agency
@@ -50,6 +51,7 @@ def path_value(name: str, side: Side, world: World) -> str:
         "role": lambda: "employer",
         "action": lambda: "cancel",
         "number": lambda: "1",  # a concern about an introduction's meeting
+        "testimony_id": lambda: side.testimony_id,
     }
     return values[name]()
 
@@ -76,6 +78,10 @@ def _peer() -> dict[str, Any]:
     )
     body.update({"visibility": "agency", "consent_to_region": False})
     return body
+
+
+def _text_testimony() -> dict[str, Any]:
+    return {"format": "text", "title": "Mon parcours", "jobs": ["M1805"], "text": "Un témoignage écrit."}
 
 
 def _convention(side: Side) -> dict[str, Any]:
@@ -127,6 +133,11 @@ def body_for(route_key: str, side: Side, world: World) -> dict[str, Any] | None:
         ),
         "profiles PATCH /links/peers/{token}": lambda: {"capacity_per_month": 2},
         "profiles POST /links/peers/{token}/pause": lambda: {"paused": True},
+        "profiles POST /peers/{peer_id}/testimony-consent": lambda: {"given": True},
+        "profiles POST /peers/{peer_id}/testimonies": _text_testimony,
+        "profiles POST /testimonies/{testimony_id}/shares": lambda: {"beneficiary_id": side.beneficiary_id, "days": 7},
+        "profiles POST /links/peers/{token}/testimonies": _text_testimony,
+        "profiles POST /links/peers/{token}/testimony-consent": lambda: {"given": True},
         "matching POST /beneficiaries/{beneficiary_id}/introductions": lambda: {
             "peer_id": side.peer_id,
             "purpose": "testimony",

@@ -57,7 +57,7 @@ class Kind(StrEnum):
 class Gate:
     kind: Kind
     roles: frozenset[str] = frozenset()
-    link: str = ""  # for LINK: the link's kind, as in its path: peers, introductions or conventions
+    link: str = ""  # for LINK: the link's kind, as in its path: peers, introductions, testimonies or conventions
 
 
 @dataclass(frozen=True)
@@ -114,6 +114,7 @@ def _gate_of_call(call: Callable[..., Any]) -> Gate | None:
         ("services.profiles.deps", "open_agency_staff"): Gate(Kind.ROLES, frozenset(map(str, identity.AGENCY_ROLES))),
         ("services.notifications.deps", "stream_listener"): Gate(Kind.STAFF),  # a staff token, or its ticket
         ("services.profiles.deps", "own_peer"): Gate(Kind.LINK, link="peers"),
+        ("services.profiles.api.testimony_deps", "opened_testimony"): Gate(Kind.LINK, link="testimonies"),
         ("services.console.deps", "upstreams"): Gate(Kind.PROXY),
     }
     return known.get((module, name))

@@ -28,6 +28,8 @@ def a_side(name: str) -> Side:
         introduction_link=f"{name}-introduction-link",
         peer_profile_link=f"{name}-peer-link",
         convention_link=f"{name}-convention-link",
+        testimony_id=f"{name}-testimony",
+        testimony_link=f"{name}-testimony-link",
     )
 
 

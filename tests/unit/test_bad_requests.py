@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Iterator
 
 import pytest
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.testclient import TestClient
 from pydantic import BaseModel, Field
 
-from services.kit.bad_requests import BodyLimit, WellFormedJson, lone_surrogate
+from services.kit.bad_requests import BodyLimit, LargerBody, WellFormedJson, lone_surrogate
 from services.kit.errors import answer_errors
 
 LIMIT = 10_000
@@ -93,3 +95,35 @@ def test_a_surrogate_is_found_where_it_is_and_a_pair_is_fine() -> None:
     assert lone_surrogate(b'{"\\ud800": 1}') == ["\ud800"]
     assert lone_surrogate(b'{"emoji": "\\ud83d\\ude00", "plain": "\\u00e9"}') is None
     assert lone_surrogate(b'{"not json": "\\ud800"') is None
+
+
+def test_a_larger_body_route_takes_its_own_limit_streamed_and_no_more() -> None:
+    larger = [LargerBody("PUT", re.compile(r"/media$"), 5 * LIMIT)]
+    app = FastAPI()
+    app.add_middleware(WellFormedJson, streamed=larger)
+    app.add_middleware(BodyLimit, max_bytes=LIMIT, larger=larger)
+    answer_errors(app)
+
+    @app.put("/things/{thing}/media")
+    async def upload(thing: str, request: Request) -> dict[str, int]:
+        return {"read": sum([len(piece) async for piece in request.stream()])}
+
+    @app.post("/things/{thing}/media")
+    async def other(thing: str, request: Request) -> dict[str, int]:
+        return {"read": len(await request.body())}
+
+    http = TestClient(app, raise_server_exceptions=False)
+
+    def streamed(size: int) -> Iterator[bytes]:  # no Content-Length: counted as it arrives
+        for _ in range(size // 1000):
+            yield b"x" * 1000
+
+    assert http.put("/things/a/media", content=streamed(4 * LIMIT)).json() == {"read": 4 * LIMIT}
+    too_large = http.put("/things/a/media", content=streamed(6 * LIMIT))
+    assert too_large.status_code == 413 and too_large.json()["message"].startswith("Le corps de la requête dépasse")
+    assert http.put("/things/a/media", content=b"x" * (6 * LIMIT)).status_code == 413  # said by Content-Length
+    assert http.post("/things/a/media", content=b"x" * (2 * LIMIT)).status_code == 413  # another method: the usual
+    # its body streams to the route, never read whole by the JSON check, whatever its declared type
+    surrogate = b'{"a": "\\ud800"}'
+    as_json = http.put("/things/a/media", content=surrogate, headers={"content-type": "application/json"})
+    assert as_json.json() == {"read": len(surrogate)}

@@ -42,6 +42,7 @@ def captured() -> Iterator[io.StringIO]:
         (f"GET /links/conventions/c-1/{TOKEN}/confirm", TOKEN),
         (f"POST /api/matching/links/introductions/{TOKEN}/answer", TOKEN),
         (f"GET /links/peers/{TOKEN}", TOKEN),
+        (f'"GET /api/profiles/links/testimonies/{TOKEN}/media HTTP/1.1" 206', TOKEN),
         (f"Authorization: Bearer {TOKEN}", TOKEN),
         ("GET /inbox/stream?ticket=t-123456&x=1", "t-123456"),
     ],

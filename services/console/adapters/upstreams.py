@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import itertools
 import logging
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
 
 import httpx
 
@@ -56,12 +56,12 @@ class Upstreams:
         *,
         query: str,
         headers: Mapping[str, str],
-        body: bytes,
+        body: bytes | AsyncIterator[bytes],
         forwarded_for: str,
     ) -> httpx.Response | None:
         """The first answer of the service's instances in turn, still streaming (the caller closes it);
         None when none answers, UpstreamTimedOut when one took too long. An error after the request may have
-        been sent is not tried again."""
+        been sent is not tried again; nor is a streamed body (an upload), which can be read only once."""
         sent_headers = forwarded(headers) | {"x-forwarded-for": forwarded_for}
         for base in self.services[service].in_turn():
             outgoing = self.client.build_request(
@@ -71,6 +71,8 @@ class Upstreams:
                 return await self.client.send(outgoing, stream=True)
             except httpx.ConnectError as error:  # refused before anything was sent: the next instance may answer
                 log.warning("proxy to %s at %s failed: %s", service, base, error)
+                if not isinstance(body, bytes):
+                    return None
             except httpx.TimeoutException as error:  # sent, perhaps: not tried again
                 log.warning("proxy to %s at %s timed out: %s", service, base, error)
                 raise UpstreamTimedOut(service) from error

@@ -25,6 +25,7 @@ class Page:
 NAVIGATION = (
     ("/console/beneficiaries", "Bénéficiaires"),
     ("/console/introductions", "Mises en relation"),
+    ("/console/testimonies", "Témoignages"),
     ("/console/conventions", "Immersions PMSMP"),
     ("/console/conventions/to-validate", "À valider"),
     ("/console/agency", "Ma structure"),
@@ -107,6 +108,8 @@ for _path, _page in {
     "/links/conventions/{convention_id}/{token}": Page("link_convention", "Convention d'immersion", staff=False),
     "/links/introductions/{token}": Page("link_introduction", "Demande de rencontre", staff=False),
     "/links/peers/{token}": Page("link_peer", "Mon profil de pair", staff=False),
+    "/links/testimonies/{token}": Page("link_testimony", "Témoignage", staff=False),
+    "/console/testimonies": Page("testimonies", "Témoignages"),
 }.items():
     _add(_path, _page)
 

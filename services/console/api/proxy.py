@@ -4,6 +4,7 @@ themselves."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from urllib.parse import quote
 
 from fastapi import APIRouter, Request, status
@@ -12,6 +13,7 @@ from starlette.background import BackgroundTask
 
 from services.console.adapters.upstreams import UpstreamTimedOut, forwarded
 from services.console.deps import UpstreamsDep
+from services.contracts.media import MEDIA_UPLOAD
 from services.kit.errors import ApiRefusal
 
 router = APIRouter(include_in_schema=False)
@@ -42,7 +44,7 @@ async def forward(service: str, path: str, request: Request, upstreams: Upstream
             written,
             query=request.url.query,
             headers=request.headers,
-            body=await request.body(),  # the APIs take small JSON bodies; kept to be sent again to another instance
+            body=upload_or_body(request) if MEDIA_UPLOAD.search(written) else await request.body(),
             forwarded_for=request.client.host if request.client else "",
         )
     except UpstreamTimedOut as error:
@@ -64,6 +66,12 @@ async def forward(service: str, path: str, request: Request, upstreams: Upstream
         headers=forwarded(answer.headers),
         background=BackgroundTask(answer.aclose),
     )
+
+
+def upload_or_body(request: Request) -> AsyncIterator[bytes]:
+    """A testimony's file (up to `max_media_bytes`) streams through as it arrives, never held here; other
+    bodies are small JSON, read whole so they can be sent again to another instance."""
+    return request.stream()
 
 
 def as_written(request: Request, service: str, path: str) -> str:

@@ -11,6 +11,7 @@ export const SECTIONS = [
   ["/console/conventions/to-validate", ["validator"]],
   ["/console/beneficiaries", AGENCY_STAFF],
   ["/console/peers", AGENCY_STAFF],
+  ["/console/testimonies", AGENCY_STAFF],
   ["/console/introductions", AGENCY_STAFF],
   ["/console/conventions", AGENCY_STAFF],
   ["/console/agency", ["agency_admin"]],

@@ -17,6 +17,7 @@ from services.profiles.adapters.peers import COLLECTION as PEERS
 from services.profiles.adapters.peers import Peers
 from services.profiles.adapters.refresh_tokens import REFRESH_TOKENS
 from services.profiles.adapters.staff import COLLECTION as STAFF
+from services.profiles.adapters.testimony_indexes import TESTIMONY_INDEXES
 
 SET = {"$gt": ""}  # a non-empty string
 
@@ -61,6 +62,7 @@ INDEXES: IndexDeclarations = {
         ),
         IndexModel([("agency_id", ASCENDING), ("status", ASCENDING)], name="agency_status"),  # the agency's counts
     ],
+    **TESTIMONY_INDEXES,
 }
 
 

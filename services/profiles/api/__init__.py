@@ -15,6 +15,8 @@ from services.profiles.api import (
     reference,
     rights,
     staff,
+    testimonies,
+    testimony_links,
 )
 from services.profiles.api.errors import REFUSALS
 
@@ -25,6 +27,9 @@ ROUTERS: tuple[APIRouter, ...] = (
     beneficiaries.router,
     peers.router,
     peer_links.router,
+    testimonies.router,
+    testimony_links.peer_router,
+    testimony_links.shared_router,
     rights.router,
     reference.router,
     internal.router,

@@ -12,6 +12,8 @@ from fastapi.responses import JSONResponse
 
 from services.kit.auth import operator_moment, require_operator
 from services.kit.mongo import Document
+from services.profiles.api.testimony_deps import Testimonies
+from services.profiles.api.testimony_models import TestimonyOut
 from services.profiles.deps import OpenAgencyStaff, RightsServiceDep
 
 router = APIRouter(tags=["personal data"])
@@ -38,9 +40,12 @@ async def export_beneficiary(beneficiary_id: str, caller: OpenAgencyStaff, right
 
 
 @router.get("/peers/{peer_id}/export", summary="Everything held about a peer (JSON)")
-async def export_peer(peer_id: str, caller: OpenAgencyStaff, rights: RightsServiceDep) -> JSONResponse:
+async def export_peer(
+    peer_id: str, caller: OpenAgencyStaff, rights: RightsServiceDep, testimonies: Testimonies
+) -> JSONResponse:
     body = {
         "peer": _plain(await rights.export_peer(peer_id, caller.agency_id)),
+        "testimonies": [TestimonyOut.of(t).model_dump(mode="json") for t in await testimonies.exported(peer_id)],
         "exported_at": datetime.now(UTC).isoformat(),
     }
     return _attachment(body, peer_id)

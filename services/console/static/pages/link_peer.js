@@ -3,6 +3,7 @@
 import { api, failure, field, h, input, onSubmit, setTitle, show } from "../app.js";
 import { MODES, PEER_KINDS } from "../labels.js";
 import { timeline } from "../path.js";
+import { ownTestimonies, peerTestimonies } from "../testimony_form.js";
 
 const path = `/links/peers/${location.pathname.split("/")[3]}`;
 
@@ -15,7 +16,7 @@ function pauseForm(profile) {
       : "Vous êtes visible des conseillers. Une pause arrête les nouvelles demandes, sans rien effacer."),
     submit);
   onSubmit(form, async () => {
-    render(await api("profiles", `${path}/pause`, { method: "POST", token: null, body: { paused: !profile.paused } }),
+    await render(await api("profiles", `${path}/pause`, { method: "POST", token: null, body: { paused: !profile.paused } }),
       profile.paused ? "C'est noté : les conseillers peuvent de nouveau vous proposer des rencontres." : "C'est noté : vous êtes en pause.");
   });
   return form;
@@ -30,25 +31,26 @@ function offerForm(profile) {
     h("p", {}, "Modes de rencontre : ", profile.meeting_modes.map((m) => MODES[m] || m).join(", ")),
     h("button", { type: "submit" }, "Enregistrer"));
   onSubmit(form, async () => {
-    render(await api("profiles", path, { method: "PATCH", token: null,
+    await render(await api("profiles", path, { method: "PATCH", token: null,
       body: { capacity_per_month: Number(capacity.value), testimony: testimony.value } }), "Vos changements sont enregistrés.");
   });
   return form;
 }
 
-function render(profile, done) {
+async function render(profile, done) {
   setTitle(`Mon profil de pair · ${profile.first_name}`);
   show(done ? h("p", { class: "notice", role: "status", tabindex: "-1", id: "done" }, done) : null,
     h("p", {}, `Vous êtes inscrit comme ${(PEER_KINDS[profile.kind] || "pair").toLowerCase()}.`),
     pauseForm(profile), offerForm(profile),
     h("section", { class: "card", "aria-labelledby": "path-title" }, h("h2", { id: "path-title" }, "Votre parcours"),
       timeline(profile.path, profile.labels),
-      h("p", { class: "hint" }, "Une étape à corriger ? Répondez à l'e-mail de votre conseiller : il met votre parcours à jour.")));
+      h("p", { class: "hint" }, "Une étape à corriger ? Répondez à l'e-mail de votre conseiller : il met votre parcours à jour.")),
+    await ownTestimonies(path), peerTestimonies(path, profile, async (said) => render(await api("profiles", path, { token: null }), said)));
   document.getElementById("done")?.focus();
 }
 
 try {
-  render(await api("profiles", path, { token: null }));
+  await render(await api("profiles", path, { token: null }));
 } catch (error) {
   setTitle("Lien indisponible");
   show(failure(error));
