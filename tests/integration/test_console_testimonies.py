@@ -23,7 +23,7 @@ from tests.integration.testimonies_support import Agency, peer, uploaded
 
 pytestmark = pytest.mark.integration
 
-REGION = "03"
+REGION = "06"  # not test_testimonies.py's (03): its region-wide testimonies of the same job would be listed here too
 
 
 @pytest.fixture
