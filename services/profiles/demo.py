@@ -65,6 +65,7 @@ def beneficiary_body(rng: random.Random, towns: list[places.Place]) -> dict[str,
     }
     if minor:
         identity["guardian"] = {"name": f"{rng.choice(FIRST_NAMES)} {last}", "phone": "02 40 00 00 00"}
+        identity["birth_date"] = f"{identity['birth_year']}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
     return {
         "identity": identity,
         "project": {

@@ -4,6 +4,7 @@ changed. An erased or unknown person is a 404: nothing of them is left to give."
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter
@@ -17,6 +18,8 @@ router = APIRouter(prefix="/internal", tags=["internal"], include_in_schema=Fals
 Notifications = Annotated[str, internal_caller("notifications")]
 # matching shows a peer's chosen way to be reached (their e-mail or phone) to the beneficiary's counsellor
 NotificationsOrMatching = Annotated[str, internal_caller("notifications", "matching")]
+# placements checks that a minor is 16 on a PMSMP's first day: the date of birth never travels on the topics
+Placements = Annotated[str, internal_caller("placements")]
 
 
 class PeerContactOut(BaseModel):
@@ -89,3 +92,20 @@ async def guardian_contact(
     if found is None or not found.email:
         raise NotFound("Aucun représentant légal à qui écrire.", code="guardian_not_found")
     return GuardianContactOut(beneficiary_id=beneficiary_id, name=found.name, email=found.email)
+
+
+class MinorBirthDateOut(BaseModel):
+    beneficiary_id: str
+    birth_date: date | None  # none when the counsellor has not recorded it yet
+
+
+@router.get("/beneficiaries/{beneficiary_id}/birth-date")
+async def minor_birth_date(
+    beneficiary_id: str, agency_id: str, caller: Placements, beneficiaries: BeneficiaryServiceDep
+) -> MinorBirthDateOut:
+    """A minor's date of birth (a PMSMP needs 16 on its first day); 404 for anyone else: profiles keeps it
+    for minors only."""
+    found = await beneficiaries.minor(beneficiary_id, agency_id)
+    if found is None:
+        raise NotFound("Ce bénéficiaire n'est pas un mineur connu.", code="minor_not_found")
+    return MinorBirthDateOut(beneficiary_id=beneficiary_id, birth_date=found.identity.birth_date)
