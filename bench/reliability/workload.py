@@ -226,7 +226,7 @@ class Workload:
                 "POST",
                 url,
                 safe=False,
-                json={"peer_id": peer_id, "purpose": "testimony"},
+                json={"peer_id": peer_id, "purpose": "testimony", "beneficiary_agreed": True},
                 headers=self._h(b),
             )
             if made.ok:

@@ -37,7 +37,16 @@ PEER_CARD_CHANGES = ("profiles.peer.published", "profiles.peer.updated", "profil
 # the introduction steps that change a peer's bookings or reliability (a reminder changes neither)
 CHANGES_A_PEERS_HISTORY = frozenset(
     f"matching.introduction.{step}"
-    for step in ("proposed", "answered", "expired", "cancelled", "meeting_recorded", "feedback_given")
+    for step in (
+        "prepared",
+        "proposed",
+        "beneficiary_declined",
+        "answered",
+        "expired",
+        "cancelled",
+        "meeting_recorded",
+        "feedback_given",
+    )
 )
 
 

@@ -204,6 +204,7 @@ async def test_a_counsellor_logs_in_creates_a_beneficiary_and_sees_suggestions_w
 
     await suggestion.get_by_role("button", name="Proposer une rencontre").click()
     await suggestion.get_by_label("Message pour le pair").fill("Inès aimerait comprendre votre reconversion.")
+    await suggestion.get_by_label("La personne accompagnée est d'accord pour rencontrer ce pair").check()
     await suggestion.get_by_role("button", name="Envoyer la demande").click()
     await expect(suggestion.get_by_text("Demande envoyée")).to_be_visible()
     await page.get_by_role("link", name="Mises en relation").first.click()
@@ -369,7 +370,12 @@ async def test_a_peer_answers_on_a_phone_then_pauses_and_sets_their_capacity_fro
     assert published.status_code == 201, published.text
     peer_id = published.json()["peer_id"]
     beneficiary_id = await new_beneficiary(profiles, as_agency(nantes))
-    proposal = {"peer_id": peer_id, "purpose": "testimony", "message": "Elle hésite entre deux métiers."}
+    proposal = {
+        "peer_id": peer_id,
+        "purpose": "testimony",
+        "message": "Elle hésite entre deux métiers.",
+        "beneficiary_agreed": True,
+    }
 
     async def proposed() -> bool:
         url = f"/beneficiaries/{beneficiary_id}/introductions"

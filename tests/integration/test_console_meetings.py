@@ -91,6 +91,7 @@ async def test_from_yes_to_a_meeting_in_the_browser(
     await wait_until(suggested, timeout=90, what="the peer among the suggestions")
     await suggestion.get_by_role("button", name="Proposer une rencontre").click()
     await suggestion.get_by_label("Message pour le pair").fill("Inès aimerait comprendre votre métier.")
+    await suggestion.get_by_label("La personne accompagnée est d'accord pour rencontrer ce pair").check()
     await suggestion.get_by_role("button", name="Envoyer la demande").click()
     await expect(suggestion.get_by_text("Demande envoyée")).to_be_visible()
 

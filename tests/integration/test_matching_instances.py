@@ -109,7 +109,7 @@ async def propose(instance: ServiceProcess, owner: Agency, beneficiary_id: str, 
     async with httpx.AsyncClient(base_url=instance.url, timeout=20) as client:
         return await client.post(
             f"/beneficiaries/{beneficiary_id}/introductions",
-            json={"peer_id": peer_id, "purpose": "testimony"},
+            json={"peer_id": peer_id, "purpose": "testimony", "beneficiary_agreed": True},
             headers=owner.counsellor,
         )
 

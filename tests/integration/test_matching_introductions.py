@@ -80,6 +80,11 @@ async def wait_suggested(matching: httpx.AsyncClient, owner: Agency, beneficiary
     await wait_until(there, timeout=60, what=f"peer {peer_id} in the suggestions")
 
 
+def agreed(peer_id: str, purpose: str) -> dict[str, Any]:
+    """A proposal the beneficiary agreed to: the request goes to the peer at once."""
+    return {"peer_id": peer_id, "purpose": purpose, "beneficiary_agreed": True}
+
+
 def link(introduction: dict[str, Any]) -> str:
     """The link notifications e-mails to the peer, signed as it would sign it."""
     expires = datetime.fromisoformat(introduction["expires_at"].replace("Z", "+00:00"))
@@ -114,6 +119,7 @@ async def test_an_introduction_from_proposal_to_both_feedbacks(
         "purpose": "job_inquiry",
         "message": "Camille prépare une reconversion, elle aimerait vous poser quelques questions.",
         "questions": ["Comment avez-vous financé votre formation ?"],
+        "beneficiary_agreed": True,
     }
     assert (await matching.post(url, json=body, headers=theirs.counsellor)).status_code == 404
     created = await matching.post(url, json=body, headers=mine.counsellor)
@@ -182,10 +188,10 @@ async def test_requests_wait_for_an_answer_within_limits_then_expire_after_a_rem
     url = f"/beneficiaries/{beneficiary_id}/introductions"
     made = []
     for peer_id in peers[:3]:
-        answer = await matching.post(url, json={"peer_id": peer_id, "purpose": "testimony"}, headers=mine.counsellor)
+        answer = await matching.post(url, json=agreed(peer_id, "testimony"), headers=mine.counsellor)
         assert answer.status_code == 201, answer.text
         made.append(answer.json())
-    fourth = await matching.post(url, json={"peer_id": peers[3], "purpose": "testimony"}, headers=mine.counsellor)
+    fourth = await matching.post(url, json=agreed(peers[3], "testimony"), headers=mine.counsellor)
     assert fourth.status_code == 409 and "(3 au plus)" in fourth.text
     newest_first = [i["introduction_id"] for i in reversed(made)]
     pages: list[dict[str, str | int]] = [{"limit": 2}, {"limit": 2, "beneficiary_id": beneficiary_id}]
@@ -198,7 +204,7 @@ async def test_requests_wait_for_an_answer_within_limits_then_expire_after_a_rem
 
     full = await matching.post(
         f"/beneficiaries/{other_id}/introductions",
-        json={"peer_id": peers[0], "purpose": "testimony"},
+        json=agreed(peers[0], "testimony"),
         headers=mine.counsellor,
     )
     assert full.status_code == 409 and "plus de place ce mois-ci" in full.text
@@ -234,7 +240,7 @@ async def test_erasing_the_beneficiary_removes_the_free_text_of_their_introducti
     peer_id = await published_peer(profiles, theirs)
     beneficiary_id = await known_beneficiary(profiles, matching, mine)
     await wait_suggested(matching, mine, beneficiary_id, peer_id)
-    body = {"peer_id": peer_id, "purpose": "testimony", "message": "Sofiane, 24 ans, sort d'une longue maladie."}
+    body = agreed(peer_id, "testimony") | {"message": "Sofiane, 24 ans, sort d'une longue maladie."}
     created = await matching.post(f"/beneficiaries/{beneficiary_id}/introductions", json=body, headers=mine.counsellor)
     assert created.status_code == 201, created.text
     url = f"/introductions/{created.json()['introduction_id']}"

@@ -110,7 +110,7 @@ async def accepted_introduction(
     await wait_suggested(matching, mine, beneficiary_id, peer_id)
     created = await matching.post(
         f"/beneficiaries/{beneficiary_id}/introductions",
-        json={"peer_id": peer_id, "purpose": purpose},
+        json={"peer_id": peer_id, "purpose": purpose, "beneficiary_agreed": True},
         headers=mine.counsellor,
     )
     assert created.status_code == 201, created.text
@@ -471,7 +471,7 @@ async def test_a_minor_meets_in_person_and_their_legal_representative_receives_t
     await wait_suggested(matching, mine, beneficiary_id, peer_id)
     proposed = await matching.post(
         f"/beneficiaries/{beneficiary_id}/introductions",
-        json={"peer_id": peer_id, "purpose": "testimony"},
+        json={"peer_id": peer_id, "purpose": "testimony", "beneficiary_agreed": True},
         headers=mine.counsellor,
     )
     assert proposed.status_code == 201 and proposed.json()["counsellor_present"], proposed.text

@@ -160,7 +160,7 @@ class Builder:
 
         await wait_for(suggested, f"matching to suggest peer {peer_id}")
         message = f"Bonjour, {self.unique('message')}"
-        body = {"peer_id": peer_id, "purpose": "testimony", "message": message}
+        body = {"peer_id": peer_id, "purpose": "testimony", "message": message, "beneficiary_agreed": True}
         made = _ok(
             await self.http.post(
                 self.url("matching", f"/beneficiaries/{beneficiary_id}/introductions"),

@@ -125,7 +125,9 @@ def body_for(route_key: str, side: Side, world: World) -> dict[str, Any] | None:
         "matching POST /beneficiaries/{beneficiary_id}/introductions": lambda: {
             "peer_id": side.peer_id,
             "purpose": "testimony",
+            "beneficiary_agreed": True,
         },
+        "matching POST /introductions/{introduction_id}/agreement": lambda: {"agreed": True},
         "matching POST /introductions/{introduction_id}/meeting": lambda: {
             "held_on": str(datetime.now(UTC).date()),
             "mode": "video",

@@ -63,7 +63,11 @@ REGISTRY: dict[tuple[str, int], EventContract] = {
         EventContract("matching.suggestion.offered", 1, "matching.suggestion", matching.SuggestionOfferedV1),
         EventContract("matching.suggestion.dismissed", 1, "matching.suggestion", matching.SuggestionDismissedV1),
         EventContract("matching.suggestion.ranked", 1, "matching.suggestion", matching.SuggestionListRankedV1),
+        EventContract("matching.introduction.prepared", 1, "matching.introduction", matching.IntroductionPreparedV1),
         EventContract("matching.introduction.proposed", 1, "matching.introduction", matching.IntroductionProposedV1),
+        EventContract(
+            "matching.introduction.beneficiary_declined", 1, "matching.introduction", matching.BeneficiaryDeclinedV1
+        ),
         EventContract(
             "matching.introduction.reminder_due", 1, "matching.introduction", matching.IntroductionReminderDueV1
         ),
