@@ -7,6 +7,7 @@ import asyncio
 import os
 import random
 import sys
+from datetime import UTC, datetime
 
 import httpx
 
@@ -91,7 +92,9 @@ async def import_demo_peers(agency_ids: dict[str, str]) -> int:
             rows = peer_rows(
                 PEERS_PER_AGENCY, seed=index, email_domain=f"{slug}.{DEMO_DOMAIN}", first=index * PEERS_PER_AGENCY
             )
-            imported += (await import_peers(rows, agency_id, "52", peers)).imported
+            # the demo's made-up peers stand as having accepted the charter in force, so they are suggested
+            outcome = await import_peers(rows, agency_id, "52", peers, charter_accepted_at=datetime.now(UTC))
+            imported += outcome.imported
         return imported
     finally:
         await client.close()

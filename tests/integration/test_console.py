@@ -23,7 +23,7 @@ from playwright.async_api import Browser, Page, async_playwright, expect
 from services.profiles.api.peer_models import PEER_EXAMPLE
 from tests.conftest import Servers
 from tests.integration.conftest import MailCatcher
-from tests.integration.support import ServiceProcess, wait_until
+from tests.integration.support import ServiceProcess, accept_charter, wait_until
 from tests.integration.test_notifications import mail_to
 from tests.integration.test_placements import convention, created, link, new_beneficiary, step, sweep
 from tests.integration.test_profiles_beneficiaries_api import Agency
@@ -226,6 +226,7 @@ async def test_a_peer_published_by_another_agency_appears_live_in_the_counsellor
 
     published = await profiles.post("/peers", json=regional_peer(), headers=angers.counsellor.headers)
     assert published.status_code == 201, published.text
+    await accept_charter(profiles, published.json()["peer_id"])
 
     toast = mine.locator("#toasts .toast").filter(has_text="Nouvelle suggestion de pair")
     await expect(toast).to_be_visible(timeout=30_000)
@@ -369,6 +370,7 @@ async def test_a_peer_answers_on_a_phone_then_pauses_and_sets_their_capacity_fro
     published = await profiles.post("/peers", json=body, headers=nantes.counsellor.headers)
     assert published.status_code == 201, published.text
     peer_id = published.json()["peer_id"]
+    await accept_charter(profiles, peer_id)
     beneficiary_id = await new_beneficiary(profiles, as_agency(nantes))
     proposal = {
         "peer_id": peer_id,

@@ -19,7 +19,7 @@ from playwright.async_api import Browser, Page, expect
 
 from tests.integration import test_console as console_pages
 from tests.integration.conftest import MailCatcher
-from tests.integration.support import wait_until
+from tests.integration.support import accept_charter, wait_until
 from tests.integration.test_console import (
     DESKTOP,
     PEER_LINKS,
@@ -75,6 +75,7 @@ async def test_from_yes_to_a_meeting_in_the_browser(
     body["identity"] = {**body["identity"], "phone": PHONE_NUMBER}
     published = await profiles.post("/peers", json=body, headers=nantes.counsellor.headers)
     assert published.status_code == 201, published.text
+    await accept_charter(profiles, published.json()["peer_id"])
     beneficiary_id = await new_beneficiary(profiles, Agency(nantes.agency_id, nantes.counsellor.headers, {}))
 
     counsellor = await signed_in(browser, console, nantes.counsellor, DESKTOP)

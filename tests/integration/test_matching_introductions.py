@@ -16,7 +16,7 @@ from services.contracts.links import PEER_INTRODUCTION
 from services.kit.dead_letters import read_topic
 from tests.conftest import Servers
 from tests.integration.conftest import LINK_KEY, OPERATOR_TOKEN
-from tests.integration.support import wait_until
+from tests.integration.support import accept_charter, wait_until
 from tests.integration.test_profiles_beneficiaries_api import Agency, beneficiary
 from tests.integration.test_profiles_peers_api import peer
 from tests.integration.test_profiles_staff_api import as_operator, bearer, login, new_staff
@@ -42,13 +42,18 @@ async def agency(profiles: httpx.AsyncClient, name: str, region: str = REGION) -
     return Agency(agency_id, counsellor, colleague)
 
 
-async def published_peer(profiles: httpx.AsyncClient, owner: Agency, capacity: int = 3, **changes: Any) -> str:
+async def published_peer(
+    profiles: httpx.AsyncClient, owner: Agency, capacity: int = 3, accepted: bool = True, **changes: Any
+) -> str:
+    """A peer published by the agency, who accepted the charter (unless `accepted` is false)."""
     body = peer(
         offer={"meeting_modes": ["in_person", "video"], "company_visits": False, "capacity_per_month": capacity}
     )
     body.update(changes)
     created = await profiles.post("/peers", json=body, headers=owner.counsellor)
     assert created.status_code == 201, created.text
+    if accepted:
+        await accept_charter(profiles, created.json()["peer_id"])
     return str(created.json()["peer_id"])
 
 

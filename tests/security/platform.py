@@ -32,6 +32,7 @@ from services.contracts.links import PEER_INTRODUCTION, PEER_PROFILE
 from services.placements.api.conventions import EXAMPLE as CONVENTION_EXAMPLE
 from services.profiles.api.beneficiaries import EXAMPLE as BENEFICIARY_EXAMPLE
 from services.profiles.api.peer_models import PEER_EXAMPLE
+from services.reference.charter import CURRENT
 
 PASSWORD = "un-mot-de-passe-de-test-2026"
 STAFF_ROLES = ("counsellor", "validator", "agency_admin")
@@ -148,6 +149,8 @@ class Builder:
         body.update({"visibility": "agency", "consent_to_region": False})
         self.personal_data.update({last_name, email})
         made = _ok(await self.http.post(self.url("profiles", "/peers"), json=body, headers=bearer(counsellor)))
+        charter = f"/links/peers/{self.peer_profile_link(made['peer_id'])}/charter"  # suggested once accepted
+        _ok(await self.http.post(self.url("profiles", charter), json={"version": CURRENT.version}))
         return str(made["peer_id"])
 
     async def introduction(self, counsellor: str, beneficiary_id: str, peer_id: str) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from typing import Any
 from services.placements.api.conventions import EXAMPLE as CONVENTION_EXAMPLE
 from services.profiles.api.beneficiaries import EXAMPLE as BENEFICIARY_EXAMPLE
 from services.profiles.api.peer_models import PEER_EXAMPLE
+from services.reference.charter import CURRENT
 from tests.security.platform import PASSWORD, Side, World
 
 # path parameters that name a record of one agency: a route that has one is tried on both sides
@@ -122,6 +123,7 @@ def body_for(route_key: str, side: Side, world: World) -> dict[str, Any] | None:
         ),
         "profiles PATCH /links/peers/{token}": lambda: {"capacity_per_month": 2},
         "profiles POST /links/peers/{token}/pause": lambda: {"paused": True},
+        "profiles POST /links/peers/{token}/charter": lambda: {"version": CURRENT.version},
         "matching POST /beneficiaries/{beneficiary_id}/introductions": lambda: {
             "peer_id": side.peer_id,
             "purpose": "testimony",

@@ -56,6 +56,7 @@ REGISTRY: dict[tuple[str, int], EventContract] = {
         EventContract("profiles.peer.published", 1, "profiles.peer", profiles.PeerPublishedV1),
         EventContract("profiles.peer.updated", 1, "profiles.peer", profiles.PeerUpdatedV1),
         EventContract("profiles.peer.paused", 1, "profiles.peer", profiles.PeerPausedV1),
+        EventContract("profiles.peer.charter_requested", 1, "profiles.peer", profiles.PeerCharterRequestedV1),
         EventContract("profiles.peer.withdrawn", 1, "profiles.peer", profiles.PeerWithdrawnV1),
         EventContract("profiles.peer.contact_changed", 1, "profiles.peer", profiles.PeerContactV1),
         EventContract("profiles.peer.contact_changed", 2, "profiles.peer", profiles.PeerContactChangedV2),

@@ -1,8 +1,10 @@
-// A peer's own profile, from the link in their e-mails, without an account: pause or resume, how many
-// meetings a month, their testimony, and their lived path as counsellors see it.
+// A peer's own profile, from the link in their e-mails, without an account: the peers' charter to accept
+// (first, while the version in force is not accepted), pause or resume, how many meetings a month, their
+// testimony, and their lived path as counsellors see it.
 import { api, failure, field, h, input, onSubmit, setTitle, show } from "../app.js";
 import { MODES, PEER_KINDS } from "../labels.js";
 import { timeline } from "../path.js";
+import { charterSection } from "../charter.js";
 
 const path = `/links/peers/${location.pathname.split("/")[3]}`;
 
@@ -40,11 +42,18 @@ function render(profile, done) {
   setTitle(`Mon profil de pair · ${profile.first_name}`);
   show(done ? h("p", { class: "notice", role: "status", tabindex: "-1", id: "done" }, done) : null,
     h("p", {}, `Vous êtes inscrit comme ${(PEER_KINDS[profile.kind] || "pair").toLowerCase()}.`),
+    profile.charter.accepted ? null : charterSection(profile.charter, accept),
     pauseForm(profile), offerForm(profile),
     h("section", { class: "card", "aria-labelledby": "path-title" }, h("h2", { id: "path-title" }, "Votre parcours"),
       timeline(profile.path, profile.labels),
-      h("p", { class: "hint" }, "Une étape à corriger ? Répondez à l'e-mail de votre conseiller : il met votre parcours à jour.")));
+      h("p", { class: "hint" }, "Une étape à corriger ? Répondez à l'e-mail de votre conseiller : il met votre parcours à jour.")),
+    profile.charter.accepted ? charterSection(profile.charter, accept) : null);
   document.getElementById("done")?.focus();
+}
+
+async function accept(version) {
+  render(await api("profiles", `${path}/charter`, { method: "POST", token: null, body: { version } }),
+    "Merci : vous avez accepté la charte. Les conseillers peuvent désormais vous proposer des rencontres.");
 }
 
 try {
