@@ -92,7 +92,7 @@ async def test_an_introduction_waits_for_the_beneficiarys_agreement_in_the_conso
     phone = await phone_page(browser, console)
     await phone.goto(own_link)
     await phone.get_by_role("button", name="J'ai lu la charte et je l'accepte").click()
-    await expect(phone.get_by_role("status")).to_be_visible()
+    await expect(phone.get_by_role("status").filter(has_text="vous avez accepté la charte")).to_be_visible()
     beneficiary_id = await new_beneficiary(profiles, as_agency(nantes))
 
     counsellor = await signed_in(browser, console, nantes.counsellor, DESKTOP)
@@ -119,6 +119,7 @@ async def test_an_introduction_waits_for_the_beneficiarys_agreement_in_the_conso
     await counsellor.goto("/console/introductions")
     waiting = counsellor.locator("li.card").filter(has_text="En attente de l'accord de la personne")
     await expect(waiting).to_have_count(1)
+    await expect(waiting.get_by_role("link", name="Karim (professionnel)")).to_be_visible()  # names loaded
     await shoot(counsellor, "agreement-awaiting-desktop")
     await accessible(counsellor)
     requests = [m for m in await mail.messages() if body["identity"]["email"] in m["to"] and "échanger" in m["subject"]]
