@@ -166,6 +166,7 @@ async def test_a_counsellor_logs_in_creates_a_beneficiary_and_sees_suggestions_w
         headers=nantes.counsellor.headers,
     )
     assert published.status_code == 201, published.text
+    await accept_charter(profiles, published.json()["peer_id"])
 
     login_page = await (await browser.new_context(viewport=PHONE, base_url=console)).new_page()
     await login_page.goto("/console/login")
