@@ -14,7 +14,9 @@ function pauseForm(profile) {
   const form = h("form", { class: "card", novalidate: true }, h("h2", {}, "Disponibilité"),
     h("p", {}, profile.paused
       ? "Vous êtes en pause : aucun conseiller ne peut vous proposer de rencontre."
-      : "Vous êtes visible des conseillers. Une pause arrête les nouvelles demandes, sans rien effacer."),
+      : profile.charter.accepted
+        ? "Vous êtes visible des conseillers. Une pause arrête les nouvelles demandes, sans rien effacer."
+        : "Vous serez visible des conseillers une fois la charte acceptée. Une pause arrête les nouvelles demandes, sans rien effacer."),
     submit);
   onSubmit(form, async () => {
     render(await api("profiles", `${path}/pause`, { method: "POST", token: null, body: { paused: !profile.paused } }),
