@@ -31,7 +31,7 @@ from bench.reliability.faults import FaultInjector, Probes
 from bench.reliability.ledger import Ledger, marker
 from bench.reliability.mail import Mailbox
 from bench.reliability.platform import LINK_KEY, OPERATOR_TOKEN, Platform, Ports, consumer_lags, data_dir
-from bench.reliability.workload import Staff, Workload
+from bench.reliability.workload import Staff, Workload, charter_body, charter_path
 from tests.security.platform import PlatformAccess
 
 RESULTS = Path(__file__).resolve().parents[1] / "results" / "reliability.json"
@@ -75,6 +75,7 @@ async def set_up(api: Api) -> tuple[list[Staff], dict[str, str], Probes]:
     peer_body = bodies.peer(marker("Sonde"))
     peer_body["visibility"], peer_body["consent_to_region"] = "agency", False
     probe_p = await api.call("profiles", "POST", "/peers", safe=False, json=peer_body, headers=probe_headers)
+    await api.call("profiles", "POST", charter_path(probe_p.json()["peer_id"]), safe=True, json=charter_body())
     probes = Probes(probe_headers, probe_b.json()["beneficiary_id"], probe_p.json()["peer_id"], peer_body)
     return staff, validators, probes
 

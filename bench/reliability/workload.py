@@ -9,12 +9,16 @@ import asyncio
 import random
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from bench.reliability import bodies
 from bench.reliability.client import Api, Outcome
 from bench.reliability.ledger import Beneficiary, Convention, Introduction, Ledger, Peer, marker
 from bench.reliability.mail import Mailbox
+from bench.reliability.platform import LINK_KEY
+from services.contracts.links import PEER_PROFILE
+from services.reference.charter import CURRENT
 
 WEIGHTS = {
     "read": 28,
@@ -38,6 +42,15 @@ class Staff:
     agency_id: str
     counsellor: dict[str, str]
     validator: dict[str, str]
+
+
+def charter_path(peer_id: str) -> str:
+    token = PEER_PROFILE.token(LINK_KEY, peer_id, PEER_PROFILE.expires_at(datetime.now(UTC)))
+    return f"/links/peers/{token}/charter"
+
+
+def charter_body() -> dict[str, str]:
+    return {"version": CURRENT.version}
 
 
 class Workload:
@@ -175,14 +188,20 @@ class Workload:
             )
             if made.ok:
                 self.ledger.peers[made.json()["peer_id"]] = Peer(name, agency, made.json()["peer_id"])
+                await self.accept_charter(made.json()["peer_id"])
                 return True
             if not made.ambiguous:
                 raise RuntimeError(f"a valid peer was refused: {made.status} {made.response and made.response.text}")
             found = await self._resolved("peer", lookup)
             if found:
                 self.ledger.peers[found] = Peer(name, agency, found)
+                await self.accept_charter(found)
                 return True
         return True
+
+    async def accept_charter(self, peer_id: str) -> None:
+        """The peer accepts the charter from their own link (suggested only then): safe to send twice."""
+        await self.api.call("profiles", "POST", charter_path(peer_id), safe=True, json=charter_body())
 
     async def propose_introduction(self) -> bool:
         candidates = [b for b in self._known() if self.ledger.pending_of(b.beneficiary_id) < 3]
@@ -226,7 +245,7 @@ class Workload:
                 "POST",
                 url,
                 safe=False,
-                json={"peer_id": peer_id, "purpose": "testimony"},
+                json={"peer_id": peer_id, "purpose": "testimony", "beneficiary_agreed": True},
                 headers=self._h(b),
             )
             if made.ok:

@@ -56,7 +56,8 @@ def main() -> int:
                     continue
                 answer = matching.get(f"{url}/suggestions")
                 for suggestion in answer.json() if answer.status_code == 200 else []:
-                    body = {"peer_id": suggestion["peer_id"], **PURPOSES[len(made)]}
+                    # the beneficiary agreed in the interview: the request goes to the peer at once
+                    body = {"peer_id": suggestion["peer_id"], "beneficiary_agreed": True, **PURPOSES[len(made)]}
                     proposed = matching.post(f"{url}/introductions", json=body)
                     if proposed.status_code == 201:
                         made.append(proposed.json())

@@ -22,7 +22,7 @@ from services.contracts.events.profiles import (
 )
 from services.kit.messaging import EventRouter
 from services.kit.mongo import Document
-from services.matching.adapters.projections import FOREVER, Projections, beneficiary_view, peer_view
+from services.matching.adapters.projections import FOREVER, Projections, beneficiary_view, peer_view, suggestible
 from services.matching.memory import Memory
 from services.matching.use_cases.erasure import Erasure
 from services.matching.use_cases.peer_records import PeerRecords
@@ -37,7 +37,16 @@ PEER_CARD_CHANGES = ("profiles.peer.published", "profiles.peer.updated", "profil
 # the introduction steps that change a peer's bookings or reliability (a reminder changes neither)
 CHANGES_A_PEERS_HISTORY = frozenset(
     f"matching.introduction.{step}"
-    for step in ("proposed", "answered", "expired", "cancelled", "meeting_recorded", "feedback_given")
+    for step in (
+        "prepared",
+        "proposed",
+        "beneficiary_declined",
+        "answered",
+        "expired",
+        "cancelled",
+        "meeting_recorded",
+        "feedback_given",
+    )
 )
 
 
@@ -104,7 +113,11 @@ class MemoryUpdates:
         if isinstance(payload, AgencyRegisteredV1):
             memory.regions[payload.agency_id] = payload.region_code
         elif isinstance(payload, PeerCardV1):
-            memory.put_peer(peer_view(_projected(payload.peer_id, payload)), version)
+            projected = _projected(payload.peer_id, payload)
+            if suggestible(projected):
+                memory.put_peer(peer_view(projected), version)
+            else:  # the charter in force is not accepted (yet, or any more)
+                memory.remove_peer(payload.peer_id, version)
         elif isinstance(payload, PeerPausedV1):
             known = memory.peer(payload.peer_id)
             if known is not None:

@@ -10,11 +10,13 @@ from pydantic import Field
 
 from services.kit.consumer_service import build_consumer_app
 from services.kit.errors import Said, answer_errors
+from services.kit.internal_api import OwnerRefused, OwnerUnreachable
 from services.kit.messaging import EventRouter
 from services.kit.settings import LinkSigningSettings
 from services.placements import handlers
 from services.placements.adapters.conventions import CONVENTIONS, Conventions, prepare_database
 from services.placements.adapters.indexes import INDEXES
+from services.placements.adapters.minors import MinorBirthDates
 from services.placements.adapters.projections import Projections
 from services.placements.api import ROUTERS
 from services.placements.domain.lifecycle import NotYours, RefusedTransition
@@ -30,6 +32,10 @@ class PlacementsSettings(LinkSigningSettings):
     service_name: str = "placements"
     http_port: int = Field(default=8003, ge=1, le=65535)
     scheduler_seconds: float = Field(default=60, gt=0, description="how often reminders and time's steps are checked")
+    profiles_url: str = Field(
+        default="http://127.0.0.1:8001",
+        description="where a minor's date of birth is fetched when a convention is written (comma: instances)",
+    )
 
 
 # what placements' domain refuses that the kit does not already say (`Refusal`s, `InvalidInput` and
@@ -42,6 +48,11 @@ def _transition(error: Exception) -> dict[str, Any]:
 REFUSALS: dict[type[Exception], Said] = {
     RefusedTransition: Said(409, "convention_wrong_status", extra=_transition),
     NotYours: Said(403, "not_your_step", extra=_transition),
+    # a minor's date of birth is read from profiles when a convention is written
+    OwnerUnreachable: Said(
+        503, "profiles_unreachable", "Le service des profils ne répond pas : réessayez dans un instant."
+    ),
+    OwnerRefused: Said(503, "profiles_refused", "Le service des profils refuse la demande : prévenez l'exploitant."),
 }
 
 
@@ -59,7 +70,9 @@ def build_app(settings: PlacementsSettings) -> FastAPI:
         setup_database=prepare_database,
     )
     projections, conventions = Projections(runtime.db), Conventions(runtime.db, runtime.outbox)
-    service = ConventionService(conventions, projections, settings.link_signing_key)
+    birth_dates = MinorBirthDates(settings.profiles_url, settings.link_signing_key)
+    service = ConventionService(conventions, projections, settings.link_signing_key, birth_dates)
+    runtime.on_stop.append(birth_dates.close)
     scheduler = Scheduler(service, conventions)
     handlers.subscribe(router, projections, Erasure(conventions, projections, service))
     runtime.every("conventions-scheduler", settings.scheduler_seconds, lambda: scheduler.sweep(datetime.now(UTC)))

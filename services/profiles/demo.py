@@ -7,6 +7,7 @@ import asyncio
 import os
 import random
 import sys
+from datetime import UTC, datetime
 
 import httpx
 
@@ -65,6 +66,7 @@ def beneficiary_body(rng: random.Random, towns: list[places.Place]) -> dict[str,
     }
     if minor:
         identity["guardian"] = {"name": f"{rng.choice(FIRST_NAMES)} {last}", "phone": "02 40 00 00 00"}
+        identity["birth_date"] = f"{identity['birth_year']}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
     return {
         "identity": identity,
         "project": {
@@ -90,7 +92,9 @@ async def import_demo_peers(agency_ids: dict[str, str]) -> int:
             rows = peer_rows(
                 PEERS_PER_AGENCY, seed=index, email_domain=f"{slug}.{DEMO_DOMAIN}", first=index * PEERS_PER_AGENCY
             )
-            imported += (await import_peers(rows, agency_id, "52", peers)).imported
+            # the demo's made-up peers stand as having accepted the charter in force, so they are suggested
+            outcome = await import_peers(rows, agency_id, "52", peers, charter_accepted_at=datetime.now(UTC))
+            imported += outcome.imported
         return imported
     finally:
         await client.close()

@@ -11,6 +11,7 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -102,3 +103,16 @@ class ServiceProcess:
                     return False
 
             await wait_until(ready, timeout, f"{self.module} to be ready")
+
+
+async def accept_charter(profiles: httpx.AsyncClient, peer_id: str, key: str = "") -> dict[str, Any]:
+    """The peer accepts the peers' charter in force from their own link (as the e-mail they receive opens it):
+    matching suggests them from then on."""
+    from services.contracts.links import PEER_PROFILE
+    from services.reference.charter import CURRENT
+    from tests.integration.conftest import LINK_KEY
+
+    token = PEER_PROFILE.token(key or LINK_KEY, peer_id, PEER_PROFILE.expires_at(datetime.now(UTC)))
+    answer = await profiles.post(f"/links/peers/{token}/charter", json={"version": CURRENT.version})
+    assert answer.status_code == 200, answer.text
+    return dict(answer.json())

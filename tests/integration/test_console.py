@@ -22,7 +22,7 @@ from playwright.async_api import Browser, Page, async_playwright, expect
 
 from services.profiles.api.peer_models import PEER_EXAMPLE
 from tests.integration.conftest import MailCatcher
-from tests.integration.support import ServiceProcess, wait_until
+from tests.integration.support import ServiceProcess, accept_charter, wait_until
 from tests.integration.test_notifications import mail_to
 from tests.integration.test_placements import convention, created, new_beneficiary
 from tests.integration.test_profiles_beneficiaries_api import Agency
@@ -165,6 +165,7 @@ async def test_a_counsellor_logs_in_creates_a_beneficiary_and_sees_suggestions_w
         headers=nantes.counsellor.headers,
     )
     assert published.status_code == 201, published.text
+    await accept_charter(profiles, published.json()["peer_id"])
 
     login_page = await (await browser.new_context(viewport=PHONE, base_url=console)).new_page()
     await login_page.goto("/console/login")
@@ -203,6 +204,7 @@ async def test_a_counsellor_logs_in_creates_a_beneficiary_and_sees_suggestions_w
 
     await suggestion.get_by_role("button", name="Proposer une rencontre").click()
     await suggestion.get_by_label("Message pour le pair").fill("Inès aimerait comprendre votre reconversion.")
+    await suggestion.get_by_label("La personne accompagnée est d'accord pour rencontrer ce pair").check()
     await suggestion.get_by_role("button", name="Envoyer la demande").click()
     await expect(suggestion.get_by_text("Demande envoyée")).to_be_visible()
     await page.get_by_role("link", name="Mises en relation").first.click()
@@ -224,6 +226,7 @@ async def test_a_peer_published_by_another_agency_appears_live_in_the_counsellor
 
     published = await profiles.post("/peers", json=regional_peer(), headers=angers.counsellor.headers)
     assert published.status_code == 201, published.text
+    await accept_charter(profiles, published.json()["peer_id"])
 
     toast = mine.locator("#toasts .toast").filter(has_text=re.compile(r"nouveaux? pairs? pour Inès Moreau"))
     await expect(toast).to_be_visible(timeout=30_000)
@@ -301,8 +304,14 @@ async def test_a_peer_answers_on_a_phone_then_pauses_and_sets_their_capacity_fro
     published = await profiles.post("/peers", json=body, headers=nantes.counsellor.headers)
     assert published.status_code == 201, published.text
     peer_id = published.json()["peer_id"]
+    await accept_charter(profiles, peer_id)
     beneficiary_id = await new_beneficiary(profiles, as_agency(nantes))
-    proposal = {"peer_id": peer_id, "purpose": "testimony", "message": "Elle hésite entre deux métiers."}
+    proposal = {
+        "peer_id": peer_id,
+        "purpose": "testimony",
+        "message": "Elle hésite entre deux métiers.",
+        "beneficiary_agreed": True,
+    }
 
     async def proposed() -> bool:
         url = f"/beneficiaries/{beneficiary_id}/introductions"

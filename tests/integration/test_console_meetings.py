@@ -19,7 +19,7 @@ from playwright.async_api import Browser, Page, expect
 
 from tests.integration import test_console as console_pages
 from tests.integration.conftest import MailCatcher
-from tests.integration.support import wait_until
+from tests.integration.support import accept_charter, wait_until
 from tests.integration.test_console import (
     DESKTOP,
     PEER_LINKS,
@@ -75,6 +75,7 @@ async def test_from_yes_to_a_meeting_in_the_browser(
     body["identity"] = {**body["identity"], "phone": PHONE_NUMBER}
     published = await profiles.post("/peers", json=body, headers=nantes.counsellor.headers)
     assert published.status_code == 201, published.text
+    await accept_charter(profiles, published.json()["peer_id"])
     beneficiary_id = await new_beneficiary(profiles, Agency(nantes.agency_id, nantes.counsellor.headers, {}))
 
     counsellor = await signed_in(browser, console, nantes.counsellor, DESKTOP)
@@ -91,6 +92,7 @@ async def test_from_yes_to_a_meeting_in_the_browser(
     await wait_until(suggested, timeout=90, what="the peer among the suggestions")
     await suggestion.get_by_role("button", name="Proposer une rencontre").click()
     await suggestion.get_by_label("Message pour le pair").fill("Inès aimerait comprendre votre métier.")
+    await suggestion.get_by_label("La personne accompagnée est d'accord pour rencontrer ce pair").check()
     await suggestion.get_by_role("button", name="Envoyer la demande").click()
     await expect(suggestion.get_by_text("Demande envoyée")).to_be_visible()
 

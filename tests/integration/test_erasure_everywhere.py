@@ -18,7 +18,7 @@ from services.kit.dead_letters import read_topic
 from services.kit.internal_api import token_for
 from tests.conftest import Servers
 from tests.integration.conftest import LINK_KEY, SERVICES, Platform
-from tests.integration.support import wait_until
+from tests.integration.support import accept_charter, wait_until
 from tests.integration.test_placements import convention, created
 from tests.integration.test_profiles_beneficiaries_api import agency, beneficiary
 from tests.integration.test_profiles_peers_api import peer
@@ -72,6 +72,7 @@ async def test_an_erased_person_is_readable_on_no_topic_and_in_no_store(
     made = await profiles.post("/peers", json=body, headers=nantes.counsellor)
     assert made.status_code == 201, made.text
     peer_id = made.json()["peer_id"]
+    await accept_charter(profiles, peer_id)
 
     person_name, person_email, person_phone = f"Quillard{tag}", f"quillard.{tag}@example.fr", a_phone()
     person_body = beneficiary()

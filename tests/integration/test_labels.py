@@ -20,7 +20,7 @@ from services.profiles.api.peer_models import PEER_EXAMPLE
 from services.reference import labels
 from tests.integration import test_console
 from tests.integration.conftest import MailCatcher
-from tests.integration.support import ServiceProcess, wait_until
+from tests.integration.support import ServiceProcess, accept_charter, wait_until
 from tests.integration.test_console import Team, accessible, as_agency, shoot, signed_in, team
 from tests.integration.test_notifications import mail_to
 from tests.integration.test_placements import convention, created, new_beneficiary, step
@@ -76,6 +76,7 @@ def regional_peer(surname: str) -> dict[str, Any]:
 async def published_peer(profiles: httpx.AsyncClient, members: Team, surname: str) -> dict[str, Any]:
     answer = await profiles.post("/peers", json=regional_peer(surname), headers=members.counsellor.headers)
     assert answer.status_code == 201, answer.text
+    await accept_charter(profiles, answer.json()["peer_id"])
     return dict(answer.json())
 
 

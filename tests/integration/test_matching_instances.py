@@ -31,7 +31,7 @@ from services.matching.use_cases.peer_records import PeerRecords
 from services.matching.use_cases.rematching import Rematcher
 from tests.conftest import ROOT, Servers, free_port
 from tests.integration.conftest import Platform
-from tests.integration.support import ServiceProcess, wait_until
+from tests.integration.support import ServiceProcess, accept_charter, wait_until
 from tests.integration.test_profiles_beneficiaries_api import Agency, beneficiary
 from tests.integration.test_profiles_peers_api import peer
 from tests.integration.test_profiles_staff_api import as_operator, bearer, login, new_staff
@@ -77,6 +77,7 @@ async def published_peer(profiles: httpx.AsyncClient, owner: Agency, capacity: i
     body = peer(visibility="agency", offer={"meeting_modes": ["in_person", "video"], "capacity_per_month": capacity})
     created = await profiles.post("/peers", json=body, headers=owner.counsellor)
     assert created.status_code == 201, created.text
+    await accept_charter(profiles, created.json()["peer_id"])
     return str(created.json()["peer_id"])
 
 
@@ -109,7 +110,7 @@ async def propose(instance: ServiceProcess, owner: Agency, beneficiary_id: str, 
     async with httpx.AsyncClient(base_url=instance.url, timeout=20) as client:
         return await client.post(
             f"/beneficiaries/{beneficiary_id}/introductions",
-            json={"peer_id": peer_id, "purpose": "testimony"},
+            json={"peer_id": peer_id, "purpose": "testimony", "beneficiary_agreed": True},
             headers=owner.counsellor,
         )
 

@@ -16,7 +16,7 @@ from services.contracts.links import PEER_INTRODUCTION
 from services.kit.dead_letters import read_topic
 from tests.conftest import Servers
 from tests.integration.conftest import LINK_KEY, OPERATOR_TOKEN
-from tests.integration.support import wait_until
+from tests.integration.support import accept_charter, wait_until
 from tests.integration.test_profiles_beneficiaries_api import Agency, beneficiary
 from tests.integration.test_profiles_peers_api import peer
 from tests.integration.test_profiles_staff_api import as_operator, bearer, login, new_staff
@@ -42,13 +42,18 @@ async def agency(profiles: httpx.AsyncClient, name: str, region: str = REGION) -
     return Agency(agency_id, counsellor, colleague)
 
 
-async def published_peer(profiles: httpx.AsyncClient, owner: Agency, capacity: int = 3, **changes: Any) -> str:
+async def published_peer(
+    profiles: httpx.AsyncClient, owner: Agency, capacity: int = 3, accepted: bool = True, **changes: Any
+) -> str:
+    """A peer published by the agency, who accepted the charter (unless `accepted` is false)."""
     body = peer(
         offer={"meeting_modes": ["in_person", "video"], "company_visits": False, "capacity_per_month": capacity}
     )
     body.update(changes)
     created = await profiles.post("/peers", json=body, headers=owner.counsellor)
     assert created.status_code == 201, created.text
+    if accepted:
+        await accept_charter(profiles, created.json()["peer_id"])
     return str(created.json()["peer_id"])
 
 
@@ -78,6 +83,11 @@ async def wait_suggested(matching: httpx.AsyncClient, owner: Agency, beneficiary
         return peer_id in await suggested(matching, owner, beneficiary_id)
 
     await wait_until(there, timeout=60, what=f"peer {peer_id} in the suggestions")
+
+
+def agreed(peer_id: str, purpose: str) -> dict[str, Any]:
+    """A proposal the beneficiary agreed to: the request goes to the peer at once."""
+    return {"peer_id": peer_id, "purpose": purpose, "beneficiary_agreed": True}
 
 
 def link(introduction: dict[str, Any]) -> str:
@@ -114,6 +124,7 @@ async def test_an_introduction_from_proposal_to_both_feedbacks(
         "purpose": "job_inquiry",
         "message": "Camille prépare une reconversion, elle aimerait vous poser quelques questions.",
         "questions": ["Comment avez-vous financé votre formation ?"],
+        "beneficiary_agreed": True,
     }
     assert (await matching.post(url, json=body, headers=theirs.counsellor)).status_code == 404
     created = await matching.post(url, json=body, headers=mine.counsellor)
@@ -128,8 +139,8 @@ async def test_an_introduction_from_proposal_to_both_feedbacks(
     assert page.json()["purpose_label"] == "Enquête métier" and page.json()["message"] == body["message"]
     forged = link(introduction)[:-3] + "abc"
     assert (await matching.get(forged)).status_code == 403
-    no_reason = await matching.post(f"{link(introduction)}/answer", json={"accept": False})
-    assert no_reason.status_code == 422 and "pourquoi" in no_reason.text
+    unknown_reason = await matching.post(f"{link(introduction)}/answer", json={"accept": False, "reason": "bof"})
+    assert unknown_reason.status_code == 422, "a reason is optional, but one of the list"
     accepted = await matching.post(f"{link(introduction)}/answer", json={"accept": True, "message": "Avec plaisir"})
     assert accepted.status_code == 200 and accepted.json()["status"] == "accepted"
     again = await matching.post(f"{link(introduction)}/answer", json={"accept": False, "reason": "no_time"})
@@ -183,10 +194,10 @@ async def test_requests_wait_for_an_answer_within_limits_then_expire_after_a_rem
     url = f"/beneficiaries/{beneficiary_id}/introductions"
     made = []
     for peer_id in peers[:3]:
-        answer = await matching.post(url, json={"peer_id": peer_id, "purpose": "testimony"}, headers=mine.counsellor)
+        answer = await matching.post(url, json=agreed(peer_id, "testimony"), headers=mine.counsellor)
         assert answer.status_code == 201, answer.text
         made.append(answer.json())
-    fourth = await matching.post(url, json={"peer_id": peers[3], "purpose": "testimony"}, headers=mine.counsellor)
+    fourth = await matching.post(url, json=agreed(peers[3], "testimony"), headers=mine.counsellor)
     assert fourth.status_code == 409 and "(3 au plus)" in fourth.text
     newest_first = [i["introduction_id"] for i in reversed(made)]
     pages: list[dict[str, str | int]] = [{"limit": 2}, {"limit": 2, "beneficiary_id": beneficiary_id}]
@@ -199,7 +210,7 @@ async def test_requests_wait_for_an_answer_within_limits_then_expire_after_a_rem
 
     full = await matching.post(
         f"/beneficiaries/{other_id}/introductions",
-        json={"peer_id": peers[0], "purpose": "testimony"},
+        json=agreed(peers[0], "testimony"),
         headers=mine.counsellor,
     )
     assert full.status_code == 409 and "plus de place ce mois-ci" in full.text
@@ -236,7 +247,7 @@ async def test_erasing_the_beneficiary_removes_the_free_text_of_their_introducti
     peer_id = await published_peer(profiles, theirs)
     beneficiary_id = await known_beneficiary(profiles, matching, mine)
     await wait_suggested(matching, mine, beneficiary_id, peer_id)
-    body = {"peer_id": peer_id, "purpose": "testimony", "message": "Sofiane, 24 ans, sort d'une longue maladie."}
+    body = agreed(peer_id, "testimony") | {"message": "Sofiane, 24 ans, sort d'une longue maladie."}
     created = await matching.post(f"/beneficiaries/{beneficiary_id}/introductions", json=body, headers=mine.counsellor)
     assert created.status_code == 201, created.text
     url = f"/introductions/{created.json()['introduction_id']}"

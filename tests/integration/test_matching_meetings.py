@@ -18,7 +18,7 @@ from pymongo import AsyncMongoClient
 
 from tests.conftest import Servers
 from tests.integration.conftest import OPERATOR_TOKEN, MailCatcher, Platform
-from tests.integration.support import wait_until
+from tests.integration.support import accept_charter, wait_until
 from tests.integration.test_erasure_everywhere import stores_holding
 from tests.integration.test_matching_introductions import (
     agency,
@@ -44,6 +44,7 @@ async def reachable_peer(profiles: httpx.AsyncClient, owner: Agency) -> tuple[st
     body["identity"] = {**copy.deepcopy(body["identity"]), "phone": "06 12 34 56 78"}
     created = await profiles.post("/peers", json=body, headers=owner.counsellor)
     assert created.status_code == 201, created.text
+    await accept_charter(profiles, created.json()["peer_id"])
     return str(created.json()["peer_id"]), body["identity"]
 
 
@@ -110,7 +111,7 @@ async def accepted_introduction(
     await wait_suggested(matching, mine, beneficiary_id, peer_id)
     created = await matching.post(
         f"/beneficiaries/{beneficiary_id}/introductions",
-        json={"peer_id": peer_id, "purpose": purpose},
+        json={"peer_id": peer_id, "purpose": purpose, "beneficiary_agreed": True},
         headers=mine.counsellor,
     )
     assert created.status_code == 201, created.text
@@ -453,6 +454,7 @@ async def test_a_minor_meets_in_person_and_their_legal_representative_receives_t
     created = await profiles.post("/peers", json=body, headers=theirs.counsellor)
     assert created.status_code == 201, created.text
     peer_id = str(created.json()["peer_id"])
+    await accept_charter(profiles, peer_id)
     guardian = f"parent-{uuid.uuid4().hex[:6]}@famille.test"
     young = beneficiary()
     young["identity"].update(
@@ -471,7 +473,7 @@ async def test_a_minor_meets_in_person_and_their_legal_representative_receives_t
     await wait_suggested(matching, mine, beneficiary_id, peer_id)
     proposed = await matching.post(
         f"/beneficiaries/{beneficiary_id}/introductions",
-        json={"peer_id": peer_id, "purpose": "testimony"},
+        json={"peer_id": peer_id, "purpose": "testimony", "beneficiary_agreed": True},
         headers=mine.counsellor,
     )
     assert proposed.status_code == 201 and proposed.json()["counsellor_present"], proposed.text

@@ -16,7 +16,7 @@ from services.matching.rebuild import rebuild
 from services.profiles.api.peer_models import PEER_EXAMPLE
 from tests.conftest import Servers
 from tests.integration.conftest import LINK_KEY
-from tests.integration.support import ServiceProcess, wait_until
+from tests.integration.support import ServiceProcess, accept_charter, wait_until
 from tests.integration.test_matching_introductions import agency as agency_in
 from tests.integration.test_profiles_beneficiaries_api import Agency, beneficiary
 from tests.integration.test_profiles_peers_api import peer
@@ -57,6 +57,7 @@ async def test_a_peer_of_another_agency_is_suggested_when_visibility_allows_and_
         body["identity"]["last_name"] = surname
         created = await profiles.post("/peers", json=body, headers=theirs.counsellor)
         assert created.status_code == 201, created.text
+        await accept_charter(profiles, created.json()["peer_id"])
         return str(created.json()["peer_id"])
 
     regional = await publish()
@@ -102,6 +103,7 @@ async def test_a_peer_is_announced_once_when_entering_a_top_list_not_on_every_up
     body["identity"]["last_name"] = f"Annonce{uuid.uuid4().hex[:6]}"
     created = (await profiles.post("/peers", json=body, headers=theirs.counsellor)).json()
     peer_id = created["peer_id"]
+    await accept_charter(profiles, peer_id)
 
     async def offers() -> list[Envelope]:
         records = await read_topic(
@@ -139,6 +141,7 @@ async def test_a_dismissed_peer_is_never_suggested_again_even_after_an_update(
     body = peer()
     body["identity"]["last_name"] = f"Ecarte{uuid.uuid4().hex[:6]}"
     created = (await profiles.post("/peers", json=body, headers=theirs.counsellor)).json()
+    await accept_charter(profiles, created["peer_id"])
     person = (await profiles.post("/beneficiaries", json=beneficiary(), headers=mine.counsellor)).json()
     url = f"/beneficiaries/{person['beneficiary_id']}/suggestions"
 
@@ -169,6 +172,8 @@ async def test_the_projections_are_rebuilt_from_the_topics_into_an_empty_databas
     roomy = peer(offer={**PEER_EXAMPLE["offer"], "capacity_per_month": 10})
     kept = (await profiles.post("/peers", json=roomy, headers=theirs.counsellor)).json()["peer_id"]
     erased = (await profiles.post("/peers", json=peer(), headers=theirs.counsellor)).json()["peer_id"]
+    for accepting in (kept, erased):
+        await accept_charter(profiles, accepting)
     assert (await profiles.delete(f"/peers/{erased}", headers=theirs.counsellor)).status_code == 204
 
     async def suggested() -> bool:
@@ -204,6 +209,8 @@ async def test_dismissing_an_unknown_or_invisible_peer_is_a_404_and_announces_no
     theirs, mine = await agency(profiles, "Cap emploi"), await agency(profiles, "Mission locale")
     hidden = (await profiles.post("/peers", json=peer(visibility="agency"), headers=theirs.counsellor)).json()
     shown = (await profiles.post("/peers", json=peer(), headers=mine.counsellor)).json()
+    for accepting in (hidden, shown):
+        await accept_charter(profiles, accepting["peer_id"])
     person = (await profiles.post("/beneficiaries", json=beneficiary(), headers=mine.counsellor)).json()
     url = f"/beneficiaries/{person['beneficiary_id']}/suggestions"
 

@@ -62,13 +62,14 @@ async def test_a_peer_is_published_changed_paused_and_withdrawn_with_events_for_
     assert peer_id not in (await profiles.get("/peers", params={"q": surname}, headers=nantes.counsellor)).text
 
     async def all_announced() -> bool:
-        return len(await peer_events(servers, peer_id)) == 5
+        return len(await peer_events(servers, peer_id)) == 6
 
-    await wait_until(all_announced, what="the peer's five events")
+    await wait_until(all_announced, what="the peer's six events")
     events = await peer_events(servers, peer_id)
     assert [e.event_type for e in events] == [
         "profiles.peer.published",
         "profiles.peer.contact_changed",
+        "profiles.peer.charter_requested",  # suggested once they accept it from the e-mail this sends
         "profiles.peer.updated",
         "profiles.peer.paused",
         "profiles.peer.withdrawn",

@@ -32,6 +32,7 @@ from services.contracts.links import PEER_INTRODUCTION, PEER_PROFILE
 from services.placements.api.conventions import EXAMPLE as CONVENTION_EXAMPLE
 from services.profiles.api.beneficiaries import EXAMPLE as BENEFICIARY_EXAMPLE
 from services.profiles.api.peer_models import PEER_EXAMPLE
+from services.reference.charter import CURRENT
 
 PASSWORD = "un-mot-de-passe-de-test-2026"
 STAFF_ROLES = ("counsellor", "validator", "agency_admin")
@@ -155,6 +156,8 @@ class Builder:
         body.update({"visibility": "agency", "consent_to_region": False})
         self.personal_data.update({last_name, email})
         made = _ok(await self.http.post(self.url("profiles", "/peers"), json=body, headers=bearer(counsellor)))
+        charter = f"/links/peers/{self.peer_profile_link(made['peer_id'])}/charter"  # suggested once accepted
+        _ok(await self.http.post(self.url("profiles", charter), json={"version": CURRENT.version}))
         return str(made["peer_id"])
 
     async def introduction(self, counsellor: str, beneficiary_id: str, peer_id: str) -> dict[str, Any]:
@@ -167,7 +170,7 @@ class Builder:
 
         await wait_for(suggested, f"matching to suggest peer {peer_id}")
         message = f"Bonjour, {self.unique('message')}"
-        body = {"peer_id": peer_id, "purpose": "testimony", "message": message}
+        body = {"peer_id": peer_id, "purpose": "testimony", "message": message, "beneficiary_agreed": True}
         made = _ok(
             await self.http.post(
                 self.url("matching", f"/beneficiaries/{beneficiary_id}/introductions"),

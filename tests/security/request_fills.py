@@ -18,6 +18,7 @@ from typing import Any
 from services.placements.api.conventions import EXAMPLE as CONVENTION_EXAMPLE
 from services.profiles.api.beneficiaries import EXAMPLE as BENEFICIARY_EXAMPLE
 from services.profiles.api.peer_models import PEER_EXAMPLE
+from services.reference.charter import CURRENT
 from tests.security.platform import PASSWORD, Side, World
 
 # path parameters that name a record of one agency: a route that has one is tried on both sides
@@ -138,10 +139,13 @@ def body_for(route_key: str, side: Side, world: World) -> dict[str, Any] | None:
         "profiles POST /testimonies/{testimony_id}/shares": lambda: {"beneficiary_id": side.beneficiary_id, "days": 7},
         "profiles POST /links/peers/{token}/testimonies": _text_testimony,
         "profiles POST /links/peers/{token}/testimony-consent": lambda: {"given": True},
+        "profiles POST /links/peers/{token}/charter": lambda: {"version": CURRENT.version},
         "matching POST /beneficiaries/{beneficiary_id}/introductions": lambda: {
             "peer_id": side.peer_id,
             "purpose": "testimony",
+            "beneficiary_agreed": True,
         },
+        "matching POST /introductions/{introduction_id}/agreement": lambda: {"agreed": True},
         "matching POST /introductions/{introduction_id}/meeting": lambda: {
             "held_on": str(datetime.now(UTC).date()),
             "mode": "video",

@@ -75,3 +75,17 @@ def test_closing_announces_a_code_keeps_the_note_and_happens_once() -> None:
         decide(closed, Close(ClosingOutcome.OTHER), Actor.AGENCY_STAFF, NOW)
     with pytest.raises(rules.InvalidBeneficiary):
         decide(closed, Change(project=project()), Actor.AGENCY_STAFF, NOW)
+
+
+def test_a_date_of_birth_is_kept_for_minors_only_and_never_announced() -> None:
+    today = date(2026, 11, 27)
+    minor = identity(birth_year=2011, birth_date=date(2011, 2, 28))
+    assert rules.birth_date_problems(minor, today) == []
+    assert [f for f, _ in rules.birth_date_problems(identity(birth_date=date(2000, 1, 1)), today)] == ["birth_date"]
+    other_year = identity(birth_year=2011, birth_date=date(2010, 12, 31))
+    assert "2011" in rules.birth_date_problems(other_year, today)[0][1]
+    guardian = rules.Guardian("Paul Moreau", phone="0601020304")
+    _, event = rules.register(
+        "a", "s", identity(birth_year=2011, birth_date=date(2011, 2, 28), guardian=guardian), project(), True
+    )
+    assert "2011-02-28" not in event.model_dump_json() and event.payload["minor"] is True

@@ -36,6 +36,7 @@ STORED: dict[str, Any] = {
     "expires_at": datetime(2026, 11, 12, 9, 30, tzinfo=UTC),
     "remind_at": datetime(2026, 11, 9, 9, 30, tzinfo=UTC),
     "reminded": False,
+    "sent_at": NOW,  # added with the beneficiary's agreement (an older document without it was sent when proposed)
     "feedback": {},
 }
 
@@ -71,3 +72,8 @@ def test_a_cancelled_request_gives_its_places_back_as_nulls() -> None:
     assert cancelled["cancelled_by"] == "staff-2" and cancelled["holds_slot"] is False
     assert cancelled["capacity_slot"] is None and cancelled["pending_slot"] is None and cancelled["open_pair"] is None
     assert "answered_at" not in cancelled and "answer_message" not in cancelled
+
+
+def test_a_document_from_before_the_agreement_was_sent_when_proposed() -> None:
+    older = {key: value for key, value in STORED.items() if key != "sent_at"}
+    assert from_document({**older, "version": 1}).sent_at == NOW

@@ -18,10 +18,12 @@ from services.matching.domain.introduction import (
     ACTORS,
     HOLDS_SLOT,
     OPEN,
+    PENDING,
     STATUS_WORDS,
     STEP_WORDS,
     TRANSITIONS,
     Action,
+    Agreement,
     Answer,
     Cancel,
     CancelAppointment,
@@ -102,6 +104,8 @@ SLOTS = (
 
 
 def proposal(beneficiary: BeneficiaryView = BENEFICIARY, **asked: object) -> Propose:
+    """A proposal the beneficiary agreed to (`beneficiary_agreed=False` prepares one that waits for them)."""
+    asked = {"beneficiary_agreed": True, **asked}
     return Propose(
         introduction_id="introduction-1",
         beneficiary=beneficiary,
@@ -121,6 +125,8 @@ def proposed() -> Introduction:
 
 
 COMMANDS: dict[Action, Command] = {
+    Action.AGREE: Agreement(True),
+    Action.BENEFICIARY_DECLINE: Agreement(False),
     Action.ACCEPT: Answer(True, message="Avec plaisir"),
     Action.DECLINE: Answer(False, DeclineReason.NO_TIME, "Pas ce mois-ci"),
     Action.REMIND: Remind(),
@@ -139,6 +145,8 @@ COMMANDS: dict[Action, Command] = {
     Action.ERASE: Erase("beneficiary"),
 }
 STEP = {
+    Action.AGREE: "proposed",
+    Action.BENEFICIARY_DECLINE: "beneficiary_declined",
     Action.ACCEPT: "answered",
     Action.DECLINE: "answered",
     Action.REMIND: "reminder_due",
@@ -155,7 +163,8 @@ STEP = {
     Action.REPORT_CONCERN: "concern_reported",
     Action.REVIEW_CONCERN: "concern_reviewed",
 }
-ON_THE_WAY = {  # how each status is reached from a proposal
+ON_THE_WAY = {  # how each status is reached from a proposal the beneficiary agreed to (or not yet)
+    Status.AWAITING_BENEFICIARY: (),
     Status.PROPOSED: (),
     Status.ACCEPTED: (Action.ACCEPT,),
     Status.DECLINED: (Action.DECLINE,),
@@ -172,6 +181,8 @@ def actor_for(action: Action) -> Actor:
 
 def in_status(status: Status) -> Introduction:
     introduction = proposed()
+    if status == Status.AWAITING_BENEFICIARY:
+        introduction = decide(None, proposal(beneficiary_agreed=False), Actor.COUNSELLOR, NOW)[0]
     for action in ON_THE_WAY[status]:
         introduction = decide(introduction, COMMANDS[action], actor_for(action), NOW)[0]
     assert introduction.status == status
@@ -224,7 +235,7 @@ def test_every_status_and_action_of_the_table(status: Status, action: Action) ->
     assert all(e.tenant_id == changed.agency_id and e.payload["peer_id"] == PEER.peer_id for e in events)
     assert changed.holds_slot == (introduction.holds_slot and to in HOLDS_SLOT)
     assert (changed.places.capacity_slot is not None) == changed.holds_slot
-    assert (changed.places.pending_slot is not None) == (to == Status.PROPOSED)
+    assert (changed.places.pending_slot is not None) == (to in PENDING)
     assert (changed.places.open_pair is not None) == (to in OPEN)
 
 
@@ -287,11 +298,6 @@ def test_a_proposal_that_does_not_hold_together_is_refused_field_by_field(change
     with pytest.raises(InvalidInput) as refused:
         decide(None, proposal(**changes), Actor.COUNSELLOR, NOW)
     assert [f for f, _ in refused.value.problems] == [field]
-
-
-def test_a_decline_says_why_before_anything_else() -> None:
-    with pytest.raises(InvalidInput, match="pourquoi"):
-        decide(in_status(Status.EXPIRED), Answer(False), Actor.PEER, NOW)
 
 
 def test_an_answer_keeps_when_and_why() -> None:
@@ -581,3 +587,37 @@ def test_a_meeting_step_has_its_own_code() -> None:
     with pytest.raises(RefusedTransition, match="rien à annuler") as refused:
         decide(in_status(Status.ACCEPTED), COMMANDS[Action.CANCEL_APPOINTMENT], Actor.COUNSELLOR, NOW)
     assert refused.value.code == "meeting_step_refused"
+
+
+def test_without_the_beneficiarys_agreement_nothing_reaches_the_peer_until_it_is_recorded() -> None:
+    prepared, events = decide(None, proposal(beneficiary_agreed=False), Actor.COUNSELLOR, NOW)
+    assert prepared.status == Status.AWAITING_BENEFICIARY and prepared.sent_at is None
+    assert [e.event_type for e in events] == ["matching.introduction.prepared"], "no request for the peer yet"
+    assert prepared.places.pending_slot and prepared.places.capacity_slot and prepared.places.open_pair
+    with pytest.raises(RefusedTransition, match="en attente de l'accord du bénéficiaire"):
+        decide(prepared, Answer(True), Actor.PEER, NOW)
+    sent, events = decide(prepared, Agreement(True), Actor.COUNSELLOR, LATER)
+    assert sent.status == Status.PROPOSED and sent.sent_at == LATER
+    assert [e.event_type for e in events] == ["matching.introduction.proposed"]
+    assert sent.expires_at == LATER + timedelta(days=10), "the peer has the whole time to answer, from now"
+
+
+def test_either_side_declines_without_a_reason() -> None:
+    prepared = decide(None, proposal(beneficiary_agreed=False), Actor.COUNSELLOR, NOW)[0]
+    declined, events = decide(prepared, Agreement(False), Actor.COUNSELLOR, NOW)
+    assert declined.status == Status.DECLINED and declined.declined_by == Side.BENEFICIARY
+    assert [e.event_type for e in events] == ["matching.introduction.beneficiary_declined"]
+    assert set(events[0].payload) == {
+        "introduction_id",
+        "beneficiary_id",
+        "agency_id",
+        "counsellor_id",
+        "peer_id",
+        "purpose",
+    }
+    assert not declined.holds_slot and declined.places == type(declined.places)()
+    by_peer, events = decide(proposed(), Answer(False), Actor.PEER, NOW)
+    assert by_peer.declined_by == Side.PEER and by_peer.decline_reason is None
+    assert events[0].payload["decline_reason"] is None
+    with_reason = decide(proposed(), Answer(False, DeclineReason.TOO_FAR), Actor.PEER, NOW)[0]
+    assert with_reason.decline_reason == DeclineReason.TOO_FAR, "a reason may still be given"

@@ -16,7 +16,9 @@ from services.profiles.domain.lifecycle import NotYours
 from services.profiles.domain.peer_lifecycle import (
     REFUSALS,
     TRANSITIONS,
+    AcceptCharter,
     Action,
+    AskCharter,
     Command,
     Erase,
     Pause,
@@ -25,6 +27,8 @@ from services.profiles.domain.peer_lifecycle import (
     Withdraw,
     decide,
 )
+from services.reference import charter
+from services.reference.charter import CURRENT
 from tests.unit.test_peer_rules import a_peer
 
 NOW = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
@@ -43,12 +47,19 @@ ALLOWED: dict[tuple[rules.Stage, Action], tuple[rules.Stage, list[str]]] = {
     (Stage.PAUSED, Action.WITHDRAW): (Stage.WITHDRAWN, ["profiles.peer.withdrawn"]),
     (Stage.PAUSED, Action.ERASE): (Stage.ERASED, ["profiles.person.erased"]),
     (Stage.WITHDRAWN, Action.ERASE): (Stage.ERASED, ["profiles.person.erased"]),
+    # a new peer has not accepted the charter yet: accepting it tells matching (on the card)
+    (Stage.PUBLISHED, Action.ACCEPT_CHARTER): (Stage.PUBLISHED, PUBLISHED_EVENT),
+    (Stage.PAUSED, Action.ACCEPT_CHARTER): (Stage.PAUSED, PUBLISHED_EVENT),
+    (Stage.PUBLISHED, Action.ASK_CHARTER): (Stage.PUBLISHED, ["profiles.peer.charter_requested"]),
+    (Stage.PAUSED, Action.ASK_CHARTER): (Stage.PAUSED, ["profiles.peer.charter_requested"]),
 }
 REFUSED: dict[tuple[rules.Stage, Action], str] = {
     (Stage.WITHDRAWN, Action.UPDATE): "Ce pair s'est retiré : son profil ne change plus.",
     (Stage.WITHDRAWN, Action.PAUSE): "Ce pair s'est retiré : il ne peut plus être mis en pause.",
     (Stage.WITHDRAWN, Action.RESUME): "Ce pair s'est retiré : il ne peut plus reprendre.",
     (Stage.WITHDRAWN, Action.WITHDRAW): "Ce pair s'est déjà retiré.",
+    (Stage.WITHDRAWN, Action.ACCEPT_CHARTER): "Vous vous êtes retiré : il n'y a plus de charte à accepter.",
+    (Stage.WITHDRAWN, Action.ASK_CHARTER): "Ce pair s'est retiré : la charte ne lui est plus demandée.",
     **{(Stage.ERASED, action): "Ce pair a été effacé." for action in Action},
 }
 ACTORS: dict[Action, set[Actor]] = {
@@ -57,6 +68,8 @@ ACTORS: dict[Action, set[Actor]] = {
     Action.RESUME: {Actor.AGENCY_STAFF, Actor.PEER, Actor.PLATFORM},  # and reviewed
     Action.WITHDRAW: {Actor.AGENCY_STAFF, Actor.PLATFORM},
     Action.ERASE: {Actor.AGENCY_STAFF},
+    Action.ACCEPT_CHARTER: {Actor.PEER},  # only the peer says they accept it
+    Action.ASK_CHARTER: {Actor.AGENCY_STAFF},
 }
 
 
@@ -77,6 +90,8 @@ def command_for(action: Action, peer: rules.Peer) -> Command:
         Action.RESUME: Resume(),
         Action.WITHDRAW: Withdraw(WithdrawalReason.BY_REQUEST),
         Action.ERASE: Erase(),
+        Action.ACCEPT_CHARTER: AcceptCharter(CURRENT.version),
+        Action.ASK_CHARTER: AskCharter(),
     }
     return commands[action]
 
@@ -133,3 +148,26 @@ def test_what_each_step_changes() -> None:
     assert events[0].aggregate_type == "person", "published on the person's stream, for every service"
     revised, _ = decide(peer, Update(replace(peer, paused=False, status=rules.Status.WITHDRAWN)), Actor.PEER, NOW)
     assert revised.paused and revised.status == "published", "an update neither pauses nor withdraws"
+
+
+def test_the_charter_is_accepted_once_in_its_version_in_force_and_a_new_version_asks_again() -> None:
+    peer = peer_at(Stage.PUBLISHED)
+    assert not peer.charter_accepted and rules.card(peer)["charter_version"] is None
+    with pytest.raises(rules.InvalidPeer) as old:
+        decide(peer, AcceptCharter("2020-01"), Actor.PEER, NOW)
+    assert old.value.problems[0][0] == "version" and "plus en vigueur" in old.value.problems[0][1]
+    accepted, [event] = decide(peer, AcceptCharter(CURRENT.version), Actor.PEER, NOW)
+    assert accepted.charter == rules.CharterAcceptance(CURRENT.version, NOW) and accepted.charter_accepted
+    assert event.event_type == "profiles.peer.updated" and event.payload["charter_version"] == CURRENT.version
+    again, events = decide(accepted, AcceptCharter(CURRENT.version), Actor.PEER, NOW)
+    assert again is accepted and events == [], "accepting it again changes nothing"
+    with pytest.raises(rules.InvalidPeer, match="déjà accepté"):
+        decide(accepted, AskCharter(), Actor.AGENCY_STAFF, NOW)
+    revised, _ = decide(accepted, Update(replace(accepted, charter=None)), Actor.AGENCY_STAFF, NOW)
+    assert revised.charter == accepted.charter, "only the peer accepts or not: an update keeps it"
+    newer = replace(CURRENT, version="2027-06")
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setattr(charter, "CURRENT", newer)
+        assert not accepted.charter_accepted, "a new version asks again"
+        asked, [request] = decide(accepted, AskCharter(), Actor.AGENCY_STAFF, NOW)
+        assert request.payload["charter_version"] == "2027-06" and asked.version == accepted.version + 1

@@ -16,6 +16,7 @@ from services.contracts.events.profiles import (
 from services.profiles.domain import peer as rules
 from services.profiles.domain.access import Actor
 from services.profiles.domain.peer_lifecycle import Pause, Resume, Update, Withdraw, decide
+from services.reference.charter import CURRENT
 
 NOW = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
 
@@ -43,7 +44,12 @@ def a_peer(**changes: object) -> rules.Peer:
 def test_publishing_orders_the_path_and_separates_the_card_from_the_contact() -> None:
     peer, events = rules.publish(a_peer())
     assert [s.start_month for s in peer.path] == ["2021-09", "2022-09"] and peer.identity.email == "lea@example.org"
-    assert [e.event_type for e in events] == ["profiles.peer.published", "profiles.peer.contact_changed"]
+    assert [e.event_type for e in events] == [
+        "profiles.peer.published",
+        "profiles.peer.contact_changed",
+        "profiles.peer.charter_requested",
+    ], "a new peer is asked to accept the charter"
+    assert events[0].payload["charter_version"] is None and events[2].payload["charter_version"] == CURRENT.version
     assert not any(w in e.model_dump_json() for e in events for w in ("Léa", "Roux", "lea@example.org"))
     assert events[1].event_version == 2 and events[1].payload == {"peer_id": peer.peer_id, "agency_id": peer.agency_id}
 

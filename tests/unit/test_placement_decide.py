@@ -197,10 +197,13 @@ def test_sending_and_validating_count_the_legal_limits_again() -> None:
 
 
 def test_a_draft_is_checked_and_announced() -> None:
-    nantes = Beneficiary("b1", "nantes", "", minor=True, active=True)
+    nantes = Beneficiary("b1", "nantes", "", minor=True, active=True, birth_date=date(2010, 5, 4))
     with pytest.raises(InvalidInput) as invalid:
         draft("c9", nantes, "counsellor-2", terms(), NOW)
     assert "legal_representative" in [f for f, _ in invalid.value.problems]
+    with pytest.raises(InvalidInput) as too_young:
+        draft("c9", replace(nantes, birth_date=None), "counsellor-2", terms(), NOW)
+    assert "beneficiary_id" in [f for f, _ in too_young.value.problems]
     with pytest.raises(Refused, match="clos"):
         draft("c9", replace(nantes, active=False), "counsellor-2", terms(), NOW)
     guardian = LegalRepresentative(name="Awa Diallo", email="awa@example.fr")

@@ -11,7 +11,7 @@ export const PEER_KINDS = { former_beneficiary: "Ancien bénéficiaire", apprent
   professional: "Professionnel", mentor: "Mentor" };
 export const STEP_KINDS = { training: "Formation", job: "Emploi", apprenticeship: "Apprentissage", immersion: "Immersion",
   unemployment: "Recherche d'emploi", other: "Autre" };
-export const INTRODUCTION_STATUS = { proposed: "En attente de réponse", accepted: "Acceptée", declined: "Refusée",
+export const INTRODUCTION_STATUS = { awaiting_beneficiary: "En attente de l'accord de la personne", proposed: "En attente de réponse", accepted: "Acceptée", declined: "Refusée",
   expired: "Expirée", cancelled: "Annulée", met: "Rencontre faite" };
 export const OBJECTIVES = { discover: "Découvrir un métier ou un secteur d'activité",
   confirm_project: "Confirmer un projet professionnel", start_recruitment: "Initier une démarche de recrutement" };

@@ -72,6 +72,18 @@ class IntroductionProposedV1(IntroductionEventV1):
     expires_at: datetime
 
 
+class IntroductionPreparedV1(IntroductionEventV1):
+    """The counsellor prepared an introduction that waits for the beneficiary's agreement: nothing goes to the
+    peer until then (`proposed` follows the agreement, `beneficiary_declined` a refusal)."""
+
+    target_job: str = Field(description="ROME code of the job the beneficiary explores")
+    counsellor_present: bool = Field(description="a minor's introduction: the counsellor takes part")
+
+
+class BeneficiaryDeclinedV1(IntroductionEventV1):
+    """The beneficiary does not want this introduction (no reason asked): it never reached the peer."""
+
+
 class IntroductionReminderDueV1(IntroductionEventV1):
     """The peer has not answered and the request expires soon: remind them."""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -219,6 +220,11 @@ class PeerCardV1(BaseModel):
     latitude: float | None = None
     longitude: float | None = None
     path: list[PathStepV1]
+    charter_version: str | None = Field(
+        default=None,
+        description="the version of the peers' charter the peer accepted (none: not yet); matching suggests only "
+        "peers who accepted the current one (services.reference.charter)",
+    )
 
 
 class PeerPublishedV1(PeerCardV1):
@@ -227,6 +233,18 @@ class PeerPublishedV1(PeerCardV1):
 
 class PeerUpdatedV1(PeerCardV1):
     pass
+
+
+class PeerCharterRequestedV1(BaseModel):
+    """The peer is asked to accept the current charter: notifications e-mails them their own link (a new peer,
+    a new version of the charter, or their counsellor sending it again)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    peer_id: str
+    agency_id: str
+    charter_version: str
+    expires_at: datetime = Field(description="the peer's own link is signed from it (valid 90 days after)")
 
 
 class PeerPausedV1(BaseModel):

@@ -56,6 +56,7 @@ REGISTRY: dict[tuple[str, int], EventContract] = {
         EventContract("profiles.peer.published", 1, "profiles.peer", profiles.PeerPublishedV1),
         EventContract("profiles.peer.updated", 1, "profiles.peer", profiles.PeerUpdatedV1),
         EventContract("profiles.peer.paused", 1, "profiles.peer", profiles.PeerPausedV1),
+        EventContract("profiles.peer.charter_requested", 1, "profiles.peer", profiles.PeerCharterRequestedV1),
         EventContract("profiles.peer.withdrawn", 1, "profiles.peer", profiles.PeerWithdrawnV1),
         EventContract("profiles.peer.contact_changed", 1, "profiles.peer", profiles.PeerContactV1),
         EventContract("profiles.peer.contact_changed", 2, "profiles.peer", profiles.PeerContactChangedV2),
@@ -63,7 +64,11 @@ REGISTRY: dict[tuple[str, int], EventContract] = {
         EventContract("matching.suggestion.offered", 1, "matching.suggestion", matching.SuggestionOfferedV1),
         EventContract("matching.suggestion.dismissed", 1, "matching.suggestion", matching.SuggestionDismissedV1),
         EventContract("matching.suggestion.ranked", 1, "matching.suggestion", matching.SuggestionListRankedV1),
+        EventContract("matching.introduction.prepared", 1, "matching.introduction", matching.IntroductionPreparedV1),
         EventContract("matching.introduction.proposed", 1, "matching.introduction", matching.IntroductionProposedV1),
+        EventContract(
+            "matching.introduction.beneficiary_declined", 1, "matching.introduction", matching.BeneficiaryDeclinedV1
+        ),
         EventContract(
             "matching.introduction.reminder_due", 1, "matching.introduction", matching.IntroductionReminderDueV1
         ),

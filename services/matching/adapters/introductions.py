@@ -55,6 +55,7 @@ FACT_FIELDS = {
     "month": 1,
     "holds_slot": 1,
     "proposed_at": 1,
+    "sent_at": 1,
     "answered_at": 1,
     "meeting": 1,
     "feedback": 1,
@@ -89,6 +90,7 @@ def to_document(i: Introduction) -> Document:
         "expires_at": i.expires_at,
         "remind_at": i.remind_at,
         "reminded": i.reminded,
+        "sent_at": i.sent_at,  # null while the beneficiary's agreement is awaited
         "feedback": {side.value: asdict(given) for side, given in i.feedback.items()},
     }
     if i.answered_at is not None:
@@ -96,6 +98,8 @@ def to_document(i: Introduction) -> Document:
         document["decline_reason"] = i.decline_reason.value if i.decline_reason else None
         # the peer's way to be reached, from the answer on; null once erased (a $set, never a missing key)
         document["contact_channel"] = None if i.contact_channel is None else i.contact_channel.value
+    if i.declined_by is not None:
+        document["declined_by"] = i.declined_by.value
     if i.answer_message is not None:
         document["answer_message"] = i.answer_message
     if i.cancelled_by is not None:
@@ -233,6 +237,9 @@ def from_document(d: Document) -> Introduction:
         expires_at=aware(d["expires_at"]),
         remind_at=aware(d["remind_at"]),
         reminded=bool(d.get("reminded")),
+        # introductions from before the beneficiary's agreement went to the peer when proposed
+        sent_at=aware(d["sent_at"]) if d.get("sent_at") else None if "sent_at" in d else aware(d["proposed_at"]),
+        declined_by=Side(d["declined_by"]) if d.get("declined_by") else None,
         feedback={Side(side): feedback_of(given) for side, given in d.get("feedback", {}).items()},
         answered_at=None if answered_at is None else aware(answered_at),
         decline_reason=None if reason is None else DeclineReason(reason),
@@ -253,11 +260,12 @@ def from_document(d: Document) -> Introduction:
 
 def facts_of(d: Document) -> Facts:
     """What a peer's record keeps of an introduction document (read with FACT_FIELDS)."""
-    answered = d.get("answered_at")
-    hours = None if answered is None else (aware(answered) - aware(d["proposed_at"])).total_seconds() / 3600
+    answered, sent = d.get("answered_at"), d.get("sent_at") or d["proposed_at"]
+    hours = None if answered is None else (aware(answered) - aware(sent)).total_seconds() / 3600
     beneficiary_side = d.get("feedback", {}).get("beneficiary", {})
     rating, no_show = beneficiary_side.get("usefulness"), bool(beneficiary_side.get("no_show"))
-    return Facts(d["month"], bool(d.get("holds_slot")), hours, "meeting" in d, rating, no_show)
+    asked = "sent_at" not in d or d["sent_at"] is not None  # the request reached the peer
+    return Facts(d["month"], bool(d.get("holds_slot")), hours, "meeting" in d, rating, no_show, asked)
 
 
 class Introductions:
@@ -307,7 +315,8 @@ class Introductions:
         return await self._found({"peer_id": peer_id, "month": month, "holds_slot": True})
 
     async def due_to_expire(self, now: datetime) -> list[Introduction]:
-        return await self._found({"status": Status.PROPOSED.value, "expires_at": {"$lte": now}})
+        waiting = [Status.AWAITING_BENEFICIARY.value, Status.PROPOSED.value]
+        return await self._found({"status": {"$in": waiting}, "expires_at": {"$lte": now}})
 
     async def due_for_reminder(self, now: datetime) -> list[Introduction]:
         return await self._found({"status": Status.PROPOSED.value, "reminded": False, "remind_at": {"$lte": now}})

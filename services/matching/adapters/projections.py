@@ -23,6 +23,7 @@ from services.kit.agency_directory import AgencyDirectory
 from services.kit.mongo import Document
 from services.kit.projection import apply_if_newer
 from services.matching.domain.model import BeneficiaryView, PeerView, Step
+from services.reference import charter
 
 PEERS = "peer_cards"
 BENEFICIARIES = "beneficiary_projects"
@@ -82,8 +83,10 @@ class Projections:
         return await self.peers.find_one({"_id": peer_id})
 
     async def active_peers(self) -> AsyncIterator[Document]:
+        """The peers matching may suggest: active, and who accepted the charter in force."""
         async for d in self.peers.find({"active": True}):
-            yield d
+            if suggestible(d):
+                yield d
 
     async def active_beneficiaries(self) -> AsyncIterator[Document]:
         async for d in self.beneficiaries.find({"active": True}):
@@ -93,6 +96,12 @@ class Projections:
         """Forget every copy, the agencies' too (a rebuild replays profiles' topics into them)."""
         for collection in (self.peers, self.beneficiaries, AgencyDirectory(self.database).collection):
             await collection.drop()
+
+
+def suggestible(d: Document | None) -> bool:
+    """An active peer who accepted the peers' charter in force (a new version takes them out until they accept
+    it): the only peers matching's memory holds, so the only ones suggested or proposed."""
+    return d is not None and bool(d.get("active")) and charter.accepted_current(d.get("charter_version"))
 
 
 def peer_view(d: Document) -> PeerView:

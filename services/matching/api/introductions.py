@@ -1,5 +1,5 @@
-"""Introductions, for counsellors: propose, list, read, cancel, record the meeting, give the beneficiary's
-feedback."""
+"""Introductions, for counsellors: propose, record the beneficiary's agreement, list, read, cancel, record the
+meeting, give the beneficiary's feedback."""
 
 from __future__ import annotations
 
@@ -54,6 +54,15 @@ class ProposalIn(BaseModel):
     questions: list[str] = Field(
         default_factory=list, max_length=20, description="job inquiry only: added to the guide's questions"
     )
+    beneficiary_agreed: bool = Field(
+        default=False,
+        description="the beneficiary agreed to meet this peer: the request goes to the peer at once; otherwise it "
+        "waits (awaiting_beneficiary) until the agreement is recorded (POST /introductions/{id}/agreement)",
+    )
+
+
+class AgreementIn(BaseModel):
+    agreed: bool = Field(description="the beneficiary's answer; declining needs no reason")
 
 
 class MeetingIn(BaseModel):
@@ -129,6 +138,8 @@ class IntroductionOut(BaseModel):
     expires_at: datetime
     answered_at: datetime | None
     decline_reason: str | None
+    declined_by: Side | None = Field(description="who declined: the beneficiary or the peer (no reason required)")
+    beneficiary_agreed: bool = Field(description="the beneficiary agreed: the request went (or goes) to the peer")
     answer_message: str
     meeting: dict[str, Any] | None
     feedback: dict[str, Any]
@@ -164,6 +175,8 @@ class IntroductionOut(BaseModel):
             expires_at=i.expires_at,
             answered_at=i.answered_at,
             decline_reason=i.decline_reason.value if i.decline_reason else None,
+            declined_by=i.declined_by,
+            beneficiary_agreed=i.sent_at is not None,
             answer_message=i.answer_message or "",
             meeting=None if i.meeting is None else meeting_out(i.meeting),
             feedback={side.value: feedback_out(given) for side, given in i.feedback.items()},
@@ -191,7 +204,7 @@ def meeting_out(meeting: Meeting) -> dict[str, Any]:
 @router.post(
     "/beneficiaries/{beneficiary_id}/introductions",
     status_code=status.HTTP_201_CREATED,
-    summary="Propose an introduction to a peer; the peer answers by a secure link",
+    summary="Propose an introduction to a peer, sent once the beneficiary agreed; the peer answers by a secure link",
 )
 async def propose(
     beneficiary_id: str,
@@ -202,7 +215,13 @@ async def propose(
 ) -> IntroductionOut:
     document = await own_beneficiary(suggestions, beneficiary_id, caller)
     proposal = Proposal(
-        body.peer_id, body.purpose, body.target_job, body.message, body.mentoring_months, tuple(body.questions)
+        body.peer_id,
+        body.purpose,
+        body.target_job,
+        body.message,
+        body.mentoring_months,
+        tuple(body.questions),
+        body.beneficiary_agreed,
     )
     if body.target_job is not None and body.target_job not in document["target_jobs"]:
         raise InvalidInput([("target_job", "Choisissez un des métiers visés par ce bénéficiaire.")])
@@ -245,6 +264,17 @@ async def introduction(
     shown = IntroductionOut.of(found)
     shown.contact = await peer_contact(found, caller.staff_id, directory)
     return shown
+
+
+@router.post(
+    "/introductions/{introduction_id}/agreement",
+    summary="Record the beneficiary's answer: agreed (the request goes to the peer) or not (it ends, no reason)",
+)
+async def agreement(
+    introduction_id: str, body: AgreementIn, caller: AgencyStaff, service: IntroductionServiceDep
+) -> IntroductionOut:
+    introduction = await own_introduction(service, introduction_id, caller)
+    return IntroductionOut.of(await service.agreement(introduction, body.agreed))
 
 
 @router.post("/introductions/{introduction_id}/cancel", summary="Cancel a proposed or accepted introduction")

@@ -91,7 +91,7 @@ class RequestForPeer(BaseModel):
 
 class AnswerIn(BaseModel):
     accept: bool
-    reason: DeclineReason | None = Field(default=None, description="required to decline")
+    reason: DeclineReason | None = Field(default=None, description="declining needs no reason; one may be given")
     message: str = Field(default="", max_length=2000, description="for the counsellor")
     contact: ContactChannel = Field(
         default=ContactChannel.PLATFORM,
@@ -119,7 +119,7 @@ async def read(token: str, service: IntroductionServiceDep, key: LinkKey) -> Req
     return RequestForPeer.of(await linked(service, key, token))
 
 
-@router.post("/{token}/answer", summary="Accept, or decline with a reason")
+@router.post("/{token}/answer", summary="Accept, or decline (a reason may be given, none is required)")
 async def answer(token: str, body: AnswerIn, service: IntroductionServiceDep, key: LinkKey) -> RequestForPeer:
     introduction = await linked(service, key, token)
     answered = await service.answer(

@@ -1,4 +1,5 @@
-"""An introduction: the counsellor puts a beneficiary in touch with a peer for a purpose; the peer answers
+"""An introduction: the counsellor puts a beneficiary in touch with a peer for a purpose, once the
+beneficiary agreed (no one is obliged: either side may decline, without a reason); the peer answers
 by a secure link or the request expires after a reminder; the meeting is recorded; both sides give
 feedback; an erased party's free text goes.
 
@@ -42,6 +43,7 @@ from services.matching.domain.preparation import ProjectEffect, check_debrief
 
 
 class Status(StrEnum):
+    AWAITING_BENEFICIARY = "awaiting_beneficiary"  # prepared: nothing reaches the peer before the agreement
     PROPOSED = "proposed"
     ACCEPTED = "accepted"
     DECLINED = "declined"
@@ -52,6 +54,8 @@ class Status(StrEnum):
 
 class Action(StrEnum):
     PROPOSE = "propose"
+    AGREE = "agree"  # the beneficiary agrees: the request goes to the peer
+    BENEFICIARY_DECLINE = "beneficiary_decline"  # the beneficiary does not want it: it never reaches the peer
     ACCEPT = "accept"
     DECLINE = "decline"
     REMIND = "remind"
@@ -71,6 +75,10 @@ class Action(StrEnum):
 
 
 TRANSITIONS: dict[tuple[Status, Action], Status] = {
+    (Status.AWAITING_BENEFICIARY, Action.AGREE): Status.PROPOSED,
+    (Status.AWAITING_BENEFICIARY, Action.BENEFICIARY_DECLINE): Status.DECLINED,
+    (Status.AWAITING_BENEFICIARY, Action.EXPIRE): Status.EXPIRED,
+    (Status.AWAITING_BENEFICIARY, Action.CANCEL): Status.CANCELLED,
     (Status.PROPOSED, Action.ACCEPT): Status.ACCEPTED,
     (Status.PROPOSED, Action.DECLINE): Status.DECLINED,
     (Status.PROPOSED, Action.REMIND): Status.PROPOSED,
@@ -97,6 +105,9 @@ TRANSITIONS: dict[tuple[Status, Action], Status] = {
 }
 ACTORS: dict[Action, frozenset[Actor]] = {
     Action.PROPOSE: frozenset({Actor.COUNSELLOR}),
+    # the counsellor records the beneficiary's answer (they said it in the interview, or by phone)
+    Action.AGREE: frozenset({Actor.COUNSELLOR}),
+    Action.BENEFICIARY_DECLINE: frozenset({Actor.COUNSELLOR}),
     Action.ACCEPT: frozenset({Actor.PEER}),
     Action.DECLINE: frozenset({Actor.PEER}),
     Action.REMIND: frozenset({Actor.SYSTEM}),
@@ -114,13 +125,17 @@ ACTORS: dict[Action, frozenset[Actor]] = {
     Action.REVIEW_CONCERN: frozenset({Actor.ADMIN}),
     Action.ERASE: frozenset({Actor.SYSTEM}),
 }
-OPEN = frozenset({Status.PROPOSED, Status.ACCEPTED})  # one open introduction per pair
-HOLDS_SLOT = frozenset({Status.PROPOSED, Status.ACCEPTED, Status.MET})  # counts against the month's capacity
+OPEN = frozenset({Status.AWAITING_BENEFICIARY, Status.PROPOSED, Status.ACCEPTED})  # one open introduction per pair
+# counts against the month's capacity (a prepared one too: the agreement must find the slot still there)
+HOLDS_SLOT = frozenset({Status.AWAITING_BENEFICIARY, Status.PROPOSED, Status.ACCEPTED, Status.MET})
+PENDING = frozenset({Status.AWAITING_BENEFICIARY, Status.PROPOSED})  # waits for an answer: the beneficiary's limit
 FEEDBACK_OPEN = frozenset({Status.ACCEPTED, Status.MET})
 
 # how a refusal names the step and the state it met, in the words people read
 STEP_WORDS = {
     Action.PROPOSE: "la proposer",
+    Action.AGREE: "y noter l'accord du bénéficiaire",
+    Action.BENEFICIARY_DECLINE: "y noter le refus du bénéficiaire",
     Action.ACCEPT: "l'accepter",
     Action.DECLINE: "la décliner",
     Action.REMIND: "relancer le pair",
@@ -139,6 +154,7 @@ STEP_WORDS = {
     Action.ERASE: "l'effacer",
 }
 STATUS_WORDS = {
+    Status.AWAITING_BENEFICIARY: "en attente de l'accord du bénéficiaire",
     Status.PROPOSED: "proposée",
     Status.ACCEPTED: "acceptée",
     Status.DECLINED: "déclinée",
@@ -297,6 +313,9 @@ class Introduction:
     expires_at: datetime
     remind_at: datetime
     reminded: bool = False
+    # when the request went to the peer, once the beneficiary agreed; None while it waits for the agreement
+    sent_at: datetime | None = None
+    declined_by: Side | None = None  # who declined, once declined: either side may, without a reason
     feedback: dict[Side, Feedback] = field(default_factory=dict)
     # absent (None) until the step that sets them
     answered_at: datetime | None = None
@@ -331,6 +350,7 @@ class Proposal:
     message: str = ""
     mentoring_months: int | None = None
     questions: tuple[str, ...] = ()
+    beneficiary_agreed: bool = False  # the counsellor says the beneficiary agreed: the request goes at once
 
 
 @dataclass(frozen=True)
@@ -361,6 +381,17 @@ class Answer:
     @property
     def action(self) -> Action:
         return Action.ACCEPT if self.accept else Action.DECLINE
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """The beneficiary's answer, as their counsellor records it: agreed, or not (no reason asked)."""
+
+    agreed: bool
+
+    @property
+    def action(self) -> Action:
+        return Action.AGREE if self.agreed else Action.BENEFICIARY_DECLINE
 
 
 @dataclass(frozen=True)
@@ -461,6 +492,7 @@ class Erase:
 
 Command = (
     Propose
+    | Agreement
     | Answer
     | Remind
     | Expire
@@ -497,10 +529,10 @@ def decide(
         raise RefusedTransition(
             f"Cette mise en relation n'existe pas encore : on ne peut pas {STEP_WORDS[command.action]}."
         )
-    if isinstance(command, Answer) and not command.accept and command.reason is None:
-        raise InvalidInput([("reason", "Dites pourquoi vous déclinez.")])
     status = _next_status(introduction, command.action)
     match command:
+        case Agreement():
+            return _agreement(introduction, command, status, now)
         case Answer():
             return _answer(introduction, command, status, now)
         case Remind():
@@ -555,6 +587,7 @@ def _propose(command: Propose, now: datetime) -> tuple[Introduction, list[Envelo
     times = deadlines(now, command.expiry_days, command.reminder_days_before)
     target = asked.target_job or closest_target(beneficiary, peer)
     questions = JOB_INQUIRY_GUIDE + asked.questions if asked.purpose == Purpose.JOB_INQUIRY else ()
+    agreed = asked.beneficiary_agreed
     introduction = Introduction(
         id=command.introduction_id,
         beneficiary_id=beneficiary.beneficiary_id,
@@ -570,7 +603,7 @@ def _propose(command: Propose, now: datetime) -> tuple[Introduction, list[Envelo
         questions=questions,
         mentoring_months=asked.mentoring_months,
         counsellor_present=beneficiary.minor,
-        status=Status.PROPOSED,
+        status=Status.PROPOSED if agreed else Status.AWAITING_BENEFICIARY,
         month=month,
         holds_slot=True,
         places=Places(
@@ -581,24 +614,56 @@ def _propose(command: Propose, now: datetime) -> tuple[Introduction, list[Envelo
         proposed_at=now,
         expires_at=times.expires_at,
         remind_at=times.remind_at,
+        sent_at=now if agreed else None,
     )
-    payload = contracts.IntroductionProposedV1(
+    if not agreed:
+        prepared = contracts.IntroductionPreparedV1(
+            **common(introduction), target_job=target, counsellor_present=introduction.counsellor_present
+        )
+        return introduction, [_event(introduction, "prepared", prepared)]
+    return introduction, [_event(introduction, "proposed", _proposed(introduction))]
+
+
+def _proposed(introduction: Introduction) -> contracts.IntroductionProposedV1:
+    """The request as it goes to the peer (notifications e-mails it with the peer's link)."""
+    return contracts.IntroductionProposedV1(
         **common(introduction),
-        target_job=target,
+        target_job=introduction.target_job,
         meeting_modes=list(introduction.meeting_modes),
         counsellor_present=introduction.counsellor_present,
-        expires_at=times.expires_at,
+        expires_at=introduction.expires_at,
     )
-    return introduction, [_event(introduction, "proposed", payload)]
+
+
+def _agreement(
+    introduction: Introduction, command: Agreement, status: Status, now: datetime
+) -> tuple[Introduction, list[Envelope]]:
+    """Agreed: the request goes to the peer now, with the whole answer time from now on. Declined: it ends
+    there, the peer never hears of it, and the beneficiary gives no reason."""
+    if not command.agreed:
+        declined = replace(introduction, declined_by=Side.BENEFICIARY)
+        return _step(declined, status, "beneficiary_declined", contracts.BeneficiaryDeclinedV1(**common(introduction)))
+    sent = replace(
+        introduction,
+        sent_at=now,
+        expires_at=now + (introduction.expires_at - introduction.proposed_at),
+        remind_at=now + (introduction.remind_at - introduction.proposed_at),
+    )
+    return _step(sent, status, "proposed", _proposed(sent))
 
 
 def _answer(
     introduction: Introduction, command: Answer, status: Status, now: datetime
 ) -> tuple[Introduction, list[Envelope]]:
-    reason = None if command.accept else command.reason
+    reason = None if command.accept else command.reason  # declining needs no reason; one may be given
     channel = command.contact if command.accept else None
     answered = replace(
-        introduction, answered_at=now, decline_reason=reason, answer_message=command.message, contact_channel=channel
+        introduction,
+        answered_at=now,
+        decline_reason=reason,
+        answer_message=command.message,
+        contact_channel=channel,
+        declined_by=None if command.accept else Side.PEER,
     )
     payload = contracts.IntroductionAnsweredV1(
         **common(introduction),
@@ -872,7 +937,7 @@ def _step(
     holds_slot = introduction.holds_slot and status in HOLDS_SLOT
     places = Places(
         capacity_slot=introduction.places.capacity_slot if holds_slot else None,
-        pending_slot=introduction.places.pending_slot if status == Status.PROPOSED else None,
+        pending_slot=introduction.places.pending_slot if status in PENDING else None,
         open_pair=introduction.places.open_pair if status in OPEN else None,
     )
     return _changed(replace(introduction, status=status, holds_slot=holds_slot, places=places), step, payload)

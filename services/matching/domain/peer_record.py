@@ -20,6 +20,7 @@ class Facts:
     met: bool = False
     usefulness: int | None = None  # the beneficiary's rating, 1 to 5
     no_show: bool = False  # the beneficiary's side reported the peer did not come
+    asked: bool = True  # the request reached the peer (one the beneficiary never agreed to did not)
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,8 @@ def rated(stats: Reliability, usefulness: int) -> Reliability:
 def record_of(history: Iterable[Facts]) -> PeerRecord:
     stats, booked = Reliability(), Counter[str]()
     for facts in history:
-        stats = proposed(stats)
+        if facts.asked:
+            stats = proposed(stats)
         if facts.answer_hours is not None:
             stats = answered(stats, facts.answer_hours)
         if facts.met:

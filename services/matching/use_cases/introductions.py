@@ -19,7 +19,9 @@ from services.matching.adapters.introductions import Introductions
 from services.matching.domain.actor import Actor
 from services.matching.domain.introduction import (
     OPEN,
+    PENDING,
     SIDE_OF,
+    Agreement,
     Answer,
     Cancel,
     CancelAppointment,
@@ -136,7 +138,7 @@ class IntroductionService:
             raise Refused(
                 "Une mise en relation entre ces deux personnes est déjà en cours.", code="introduction_already_open"
             )
-        pending = [i for i in theirs if i.status == Status.PROPOSED]
+        pending = [i for i in theirs if i.status in PENDING]
         most = self.policy.max_pending_per_beneficiary
         pending_place = first_free(_numbers(i.places.pending_slot for i in pending), most)
         if len(pending) >= most or pending_place is None:
@@ -166,6 +168,15 @@ class IntroductionService:
         await self.introductions.add(introduction, events)
         await self.records.booking(peer.peer_id, month, +1)
         return introduction
+
+    # -- the beneficiary's agreement, recorded by their counsellor ---------------------------------
+
+    async def agreement(self, introduction: Introduction, agreed: bool) -> Introduction:
+        """Agreed: the request goes to the peer. Declined: it ends without reaching them, and frees the slot."""
+        recorded = await self.step(introduction, Agreement(agreed), Actor.COUNSELLOR, datetime.now(UTC))
+        if not agreed:
+            await self.records.booking(recorded.peer_id, recorded.month, -1)
+        return recorded
 
     # -- the peer's answer ------------------------------------------------------------------------
 

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 
 from services.kit.mongo import Document
 from services.kit.outbox import ConcurrentUpdate, TakenByAnother
-from services.matching.adapters.projections import FOREVER, Projections, beneficiary_view, peer_view
+from services.matching.adapters.projections import FOREVER, Projections, beneficiary_view, peer_view, suggestible
 from services.matching.adapters.suggestion_lists import SuggestionLists
 from services.matching.domain.actor import Actor
 from services.matching.domain.fairness import fair_share
@@ -111,9 +111,9 @@ class Rematcher:
 
     async def peer_changed(self, peer_id: str) -> None:
         """A peer's card changed (published, updated, paused): the lists showing it rank again and it enters
-        the lists it now beats; one no longer active leaves them."""
+        the lists it now beats; one no longer active, or who has not accepted the charter in force, leaves them."""
         document = await self.projections.peer(peer_id)
-        if document is None or not document.get("active"):
+        if document is None or not suggestible(document):
             self.memory.remove_peer(peer_id, document["version"] if document else FOREVER)
             await self.refresh_holders(peer_id)
             return

@@ -116,6 +116,21 @@ def message(
             action="Voir les pairs suggérés",
             why="Vous recevez ce message parce que vous accompagnez ce bénéficiaire sur Parcours.",
         )
+    if kind is Kind.CHARTER_REQUEST:
+        return Message(
+            "Avant de partager votre parcours : la charte du pair",
+            f"Une structure{_by(agency)} vous a inscrit pour partager votre parcours avec des personnes qui "
+            "construisent leur projet professionnel. Avant qu'on vous propose des rencontres, lisez et acceptez "
+            "la charte du pair : ce qu'est un témoignage, la confidentialité, ni recrutement ni vente, comment "
+            "signaler un problème.",
+            link,
+            action="Lire et accepter la charte",
+            why="Vous recevez ce message parce qu'une structure de Parcours vous a inscrit comme pair, ou parce que "
+            "la charte a changé.",
+            facts=(("Version de la charte", str(payload["charter_version"])),)
+            if payload.get("charter_version")
+            else (),
+        )
     if kind is Kind.INTRODUCTION_REQUEST:
         job = labels.job(payload.get("target_job"))
         return Message(

@@ -24,6 +24,7 @@ class Channel(StrEnum):
 
 class Kind(StrEnum):
     SUGGESTION = "suggestion"
+    CHARTER_REQUEST = "charter_request"  # a peer is asked to accept the peers' charter (new, or a new version)
     INTRODUCTION_REQUEST = "introduction_request"
     INTRODUCTION_REMINDER = "introduction_reminder"
     INTRODUCTION_ANSWERED = "introduction_answered"
@@ -94,6 +95,7 @@ class Route:
 
 ROUTES: dict[str, tuple[Route, ...]] = {
     "matching.suggestion.offered": (Route(Kind.SUGGESTION, Audience.COUNSELLOR),),
+    "profiles.peer.charter_requested": (Route(Kind.CHARTER_REQUEST, Audience.PEER),),
     "matching.introduction.proposed": (Route(Kind.INTRODUCTION_REQUEST, Audience.PEER),),
     "matching.introduction.reminder_due": (Route(Kind.INTRODUCTION_REMINDER, Audience.PEER),),
     "matching.introduction.answered": (Route(Kind.INTRODUCTION_ANSWERED, Audience.COUNSELLOR),),

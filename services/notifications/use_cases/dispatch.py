@@ -122,7 +122,9 @@ class Dispatcher:
             return [(a, "") for a in await self.directory.admins(payload["agency_id"])]
         if route.audience is Audience.PEER:
             peer = await self.directory.peer(payload["peer_id"])
-            return [(peer, self.links.peer_introduction(payload))] if peer else []
+            # a request about an introduction opens its answer page; anything else, the peer's own page
+            opens = self.links.peer_introduction if "introduction_id" in payload else self.links.peer_profile
+            return [(peer, opens(payload))] if peer else []
         roles = [payload["role"]] if "role" in payload else [r for r in payload.get("recipients", []) if r != "agency"]
         found = []
         for role in roles:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 
 from services.contracts.events.placements import PartyRole
 from services.placements.domain.convention import Convention
@@ -28,6 +29,7 @@ class Facts:
     others: tuple[Convention, ...] = ()  # the beneficiary's conventions (the legal limits): for CHECKS_LIMITS, edits
     link_key: str = ""  # signs the parties' links (only their hash is kept)
     new_link_id: Callable[[], str] = field(default=_random_link_id)
+    birth_date: date | None = None  # a minor's, for an edit: 16 on the first day
 
 
 @dataclass(frozen=True)

@@ -50,6 +50,7 @@ class Beneficiary:
     counsellor_id: str
     minor: bool
     active: bool
+    birth_date: date | None = None  # a minor's, fetched from profiles when a convention is written
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from services.contracts.events.placements import LinkPurpose, PartyRole, Reminde
 from services.contracts.links import convention_link
 from services.kit.domain import InvalidInput
 from services.placements.domain import limits
+from services.placements.domain.age import age_problems
 from services.placements.domain.commands import (
     CHECKS_LIMITS,
     Command,
@@ -96,6 +97,7 @@ def draft(
         raise Refused("L'accompagnement de ce bénéficiaire est clos.", code="accompaniment_closed")
     today = today_in_france(now)
     problems = terms_problems(terms, beneficiary.minor, today)
+    problems += age_problems(beneficiary.minor, beneficiary.birth_date, terms.start_date)
     problems += same_host_problems(convention_id, terms, renewal_of, others)
     if problems:
         raise InvalidInput(problems)
@@ -256,6 +258,7 @@ def _edit(convention: Convention, terms: Terms, actor: Party, now: datetime, fac
             "Seul un brouillon se modifie : reprenez d'abord la convention pour modification.", code="not_a_draft"
         )
     problems = terms_problems(terms, convention.minor, today_in_france(now))
+    problems += age_problems(convention.minor, facts.birth_date, terms.start_date)
     problems += same_host_problems(convention.id, terms, convention.renewal_of, facts.others)
     if convention.renewal_of:
         kept = convention.terms

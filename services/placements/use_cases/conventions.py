@@ -3,6 +3,7 @@ renew; each loads what the rules read, decides (`domain.decide`), and saves in o
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
 
 from services.contracts.envelope import Envelope
@@ -10,6 +11,7 @@ from services.contracts.events.placements import PartyRole
 from services.kit.ids import new_id
 from services.kit.outbox import TakenByAnother
 from services.placements.adapters.conventions import Conventions, NotFound, Selection
+from services.placements.adapters.minors import MinorBirthDates
 from services.placements.adapters.projections import Projections
 from services.placements.domain.commands import CHECKS_LIMITS, Command, Edit, Facts, Renew, Take
 from services.placements.domain.convention import Convention, Party, legal_checks
@@ -30,10 +32,22 @@ class UnknownBeneficiary(NotFound):
 
 
 class ConventionService:
-    def __init__(self, conventions: Conventions, projections: Projections, link_key: str) -> None:
+    def __init__(
+        self,
+        conventions: Conventions,
+        projections: Projections,
+        link_key: str,
+        birth_dates: MinorBirthDates | None = None,
+    ) -> None:
         self.conventions = conventions
         self.projections = projections
         self.link_key = link_key
+        self.birth_dates = birth_dates  # a minor's, from profiles
+
+    async def birth_date(self, minor: bool, beneficiary_id: str, agency_id: str) -> date | None:
+        if not minor or self.birth_dates is None:
+            return None
+        return await self.birth_dates.of(beneficiary_id, agency_id)
 
     # -- reading ----------------------------------------------------------------------------------
 
@@ -69,7 +83,10 @@ class ConventionService:
         others: tuple[Convention, ...] = ()
         if isinstance(command, Edit) or (isinstance(command, Take) and command.action in CHECKS_LIMITS):
             others = tuple(await self.conventions.of_beneficiary(convention.beneficiary_id))
-        return Facts(validation, others, self.link_key)
+        born = None
+        if isinstance(command, Edit):
+            born = await self.birth_date(convention.minor, convention.beneficiary_id, convention.agency_id)
+        return Facts(validation, others, self.link_key, birth_date=born)
 
     async def decide(
         self, convention: Convention, command: Command, party: Party, now: datetime
@@ -106,6 +123,8 @@ class ConventionService:
         if beneficiary is None or beneficiary.agency_id != agency_id:
             raise UnknownBeneficiary(beneficiary_id)
         others = tuple(await self.conventions.of_beneficiary(beneficiary_id))
+        born = await self.birth_date(beneficiary.minor, beneficiary_id, agency_id)
+        beneficiary = replace(beneficiary, birth_date=born)
         convention, events = draft(new_id(), beneficiary, staff_id, terms, now, others, renewal_of or None)
         await self.conventions.add(convention, events)
         return convention

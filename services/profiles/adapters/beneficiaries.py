@@ -44,6 +44,7 @@ def to_document(b: Beneficiary) -> Document:
         "phone": i.phone,
         "guardian": vars(i.guardian) if i.guardian else None,
         "accessibility_needs": i.accessibility_needs,
+        "birth_date": i.birth_date.isoformat() if i.birth_date else None,
         "place_id": p.place_id,
         "mobility_km": p.mobility_km,
         "situation": p.situation.value,
@@ -67,8 +68,16 @@ def to_document(b: Beneficiary) -> Document:
 
 def from_document(d: Document) -> Beneficiary:
     guardian = Guardian(**d["guardian"]) if d.get("guardian") else None
+    born = date.fromisoformat(d["birth_date"]) if d.get("birth_date") else None
     identity = Identity(
-        d["first_name"], d["last_name"], d["birth_year"], d["email"], d["phone"], guardian, d["accessibility_needs"]
+        d["first_name"],
+        d["last_name"],
+        d["birth_year"],
+        d["email"],
+        d["phone"],
+        guardian,
+        d["accessibility_needs"],
+        born,
     )
     project = Project(
         d["place_id"],

@@ -15,7 +15,7 @@ from services.kit.outbox import OutboxWriter
 from services.kit.pagination import newest_first
 from services.profiles.adapters.erasure import bury, exported
 from services.profiles.adapters.events import on_their_topics
-from services.profiles.domain.peer import Offer, Peer, PeerIdentity, Status, Step
+from services.profiles.domain.peer import CharterAcceptance, Offer, Peer, PeerIdentity, Status, Step
 from services.reference.text import fold
 
 COLLECTION = "peers"
@@ -45,6 +45,7 @@ def to_document(p: Peer) -> Document:
         "status": p.status.value,
         "consent_expires_at": p.consent_expires_at,
         "former_beneficiary_id": p.former_beneficiary_id,
+        "charter": None if p.charter is None else {"version": p.charter.version, "accepted_at": p.charter.accepted_at},
         "version": p.version,
     }
 
@@ -52,6 +53,7 @@ def to_document(p: Peer) -> Document:
 def from_document(d: Document) -> Peer:
     offer = d["offer"]
     expires = d.get("consent_expires_at")
+    accepted = d.get("charter")
     return Peer(
         d["_id"],
         d["agency_id"],
@@ -74,7 +76,13 @@ def from_document(d: Document) -> Peer:
         (expires if expires is None or expires.tzinfo else expires.replace(tzinfo=UTC)),
         d.get("former_beneficiary_id"),
         d["version"],
+        charter=None if not accepted else CharterAcceptance(accepted["version"], _utc(accepted["accepted_at"])),
     )
+
+
+def _utc(moment: datetime) -> datetime:
+    """Dates read back from the database may come without their zone: they are UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 class Peers:

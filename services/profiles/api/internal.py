@@ -5,6 +5,7 @@ unknown person is a 404, or absent from the names: nothing of them is left to gi
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter
@@ -18,6 +19,8 @@ router = APIRouter(prefix="/internal", tags=["internal"], include_in_schema=Fals
 Notifications = Annotated[str, internal_caller("notifications")]
 # matching shows a peer's chosen way to be reached (their e-mail or phone) to the beneficiary's counsellor
 NotificationsOrMatching = Annotated[str, internal_caller("notifications", "matching")]
+# placements checks that a minor is 16 on a PMSMP's first day: the date of birth never travels on the topics
+Placements = Annotated[str, internal_caller("placements")]
 
 
 class PeerContactOut(BaseModel):
@@ -118,3 +121,20 @@ async def names(asked: NamesIn, caller: Notifications, service: NameServiceDep) 
         beneficiaries=seen.beneficiaries,
         peers={i: PeerNameOut(first_name=first, kind=kind) for i, (first, kind) in seen.peers.items()},
     )
+
+
+class MinorBirthDateOut(BaseModel):
+    beneficiary_id: str
+    birth_date: date | None  # none when the counsellor has not recorded it yet
+
+
+@router.get("/beneficiaries/{beneficiary_id}/birth-date")
+async def minor_birth_date(
+    beneficiary_id: str, agency_id: str, caller: Placements, beneficiaries: BeneficiaryServiceDep
+) -> MinorBirthDateOut:
+    """A minor's date of birth (a PMSMP needs 16 on its first day); 404 for anyone else: profiles keeps it
+    for minors only."""
+    found = await beneficiaries.minor(beneficiary_id, agency_id)
+    if found is None:
+        raise NotFound("Ce bénéficiaire n'est pas un mineur connu.", code="minor_not_found")
+    return MinorBirthDateOut(beneficiary_id=beneficiary_id, birth_date=found.identity.birth_date)

@@ -1,6 +1,7 @@
-"""What a peer does for themselves from the link in their e-mail, without an account: read their profile
-and lived path as counsellors see it, pause or resume, say how many meetings a month they can give, and
-reword their testimony. The link is the credential (`deps.OwnPeer`)."""
+"""What a peer does for themselves from the link in their e-mail, without an account: read and accept the
+peers' charter (suggested only once they accepted the version in force), read their profile and lived path
+as counsellors see it, pause or resume, say how many meetings a month they can give, and reword their
+testimony. The link is the credential (`deps.OwnPeer`)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from services.contracts.events.profiles import MeetingMode, PeerKind
 from services.kit.rate_limits import LINK_RATE_LIMIT
-from services.profiles.api.peer_models import PauseIn, StepIn
+from services.profiles.api.peer_models import CharterTextOut, PauseIn, StepIn
 from services.profiles.deps import OwnPeer, PeerServiceDep
 from services.profiles.domain.peer import Peer
 from services.reference import labels
@@ -28,11 +29,13 @@ class OwnProfile(BaseModel):
     meeting_modes: list[MeetingMode]
     path: list[StepIn]
     testimony: str
+    charter: CharterTextOut = Field(description="the charter in force, to accept before being suggested")
     labels: Labels = Field(description="what people read for the path's jobs, sectors and places")
 
     @classmethod
     def of(cls, peer: Peer) -> OwnProfile:
         return cls(
+            charter=CharterTextOut.of(peer),
             first_name=peer.identity.first_name,
             kind=peer.kind,
             paused=peer.paused,
@@ -44,6 +47,10 @@ class OwnProfile(BaseModel):
                 (s.rome_code for s in peer.path), (s.naf_division for s in peer.path), (s.place_id for s in peer.path)
             ),
         )
+
+
+class CharterAcceptIn(BaseModel):
+    version: str = Field(max_length=20, description="the version read (the one in force)", examples=["2026-12"])
 
 
 class ProfileChange(BaseModel):
@@ -64,3 +71,8 @@ async def pause(body: PauseIn, peer: OwnPeer, peers: PeerServiceDep) -> OwnProfi
 @router.patch("", summary="Change the number of meetings a month, or the testimony")
 async def change(body: ProfileChange, peer: OwnPeer, peers: PeerServiceDep) -> OwnProfile:
     return OwnProfile.of(await peers.change_by_link(peer, body.capacity_per_month, body.testimony))
+
+
+@router.post("/charter", summary="Accept the peers' charter (the version read): counsellors may then suggest you")
+async def accept_charter(body: CharterAcceptIn, peer: OwnPeer, peers: PeerServiceDep) -> OwnProfile:
+    return OwnProfile.of(await peers.accept_charter_by_link(peer, body.version))

@@ -19,7 +19,7 @@ from services.contracts.events.profiles import (
 from services.kit.identity import Caller
 from services.profiles.domain import beneficiary as beneficiary_rules
 from services.profiles.domain import peer as rules
-from services.reference import labels
+from services.reference import charter, labels
 from services.reference.labels import Labels
 
 
@@ -122,6 +122,43 @@ class PeerIn(BaseModel):
         )
 
 
+class CharterSectionOut(BaseModel):
+    heading: str
+    text: str
+
+
+class CharterOut(BaseModel):
+    """The charter in force, and whether the peer accepted it: until they do, matching does not suggest them."""
+
+    version: str = Field(description="the version in force")
+    published_on: str
+    accepted: bool = Field(description="the peer accepted the version in force")
+    accepted_version: str | None = Field(description="the version they accepted, if any (an older one asks again)")
+    accepted_at: str | None
+
+    @classmethod
+    def of(cls, p: rules.Peer) -> CharterOut:
+        return cls(
+            version=charter.CURRENT.version,
+            published_on=charter.CURRENT.published_on.isoformat(),
+            accepted=p.charter_accepted,
+            accepted_version=p.charter.version if p.charter else None,
+            accepted_at=p.charter.accepted_at.isoformat() if p.charter else None,
+        )
+
+
+class CharterTextOut(CharterOut):
+    """The same, with the text the peer reads on their own page."""
+
+    title: str
+    sections: list[CharterSectionOut]
+
+    @classmethod
+    def of(cls, p: rules.Peer) -> CharterTextOut:
+        sections = [CharterSectionOut(heading=s.heading, text=s.text) for s in charter.CURRENT.sections]
+        return cls(**CharterOut.of(p).model_dump(), title=charter.CURRENT.title, sections=sections)
+
+
 class PeerOut(BaseModel):
     peer_id: str
     agency_id: str
@@ -138,6 +175,7 @@ class PeerOut(BaseModel):
     paused: bool
     status: str
     version: int
+    charter: CharterOut | None = Field(description="for the recruiting agency: whether the peer accepted the charter")
     labels: Labels = Field(description="what people read for the path's jobs, sectors and places")
 
     @classmethod
@@ -169,6 +207,7 @@ class PeerOut(BaseModel):
             paused=p.paused,
             status=p.status.value,
             version=p.version,
+            charter=CharterOut.of(p) if own else None,
             labels=shown,
         )
 

@@ -61,6 +61,14 @@ async def withdraw_peer(peer_id: str, body: WithdrawIn, caller: OpenAgencyStaff,
 
 
 @router.post(
+    "/peers/{peer_id}/charter/ask",
+    summary="Send the peer their link again, to accept the charter in force (suggested only once they do)",
+)
+async def ask_charter(peer_id: str, caller: OpenAgencyStaff, peers: PeerServiceDep) -> PeerOut:
+    return PeerOut.of(await peers.ask_charter(peer_id, caller), caller)
+
+
+@router.post(
     "/beneficiaries/{beneficiary_id}/become-peer",
     status_code=status.HTTP_201_CREATED,
     summary="A beneficiary who completed their path becomes a peer, with their consent",

@@ -27,7 +27,7 @@ MAX_MOBILITY_KM = 300
 ADULT_AGE = 18
 
 
-IDENTITY_FIELDS = {"first_name", "last_name", "birth_year", "guardian", "email", "phone"}
+IDENTITY_FIELDS = {"first_name", "last_name", "birth_year", "birth_date", "guardian", "email", "phone"}
 TOP_FIELDS = {"counsellor_id", "status", "outcome"}  # in the body itself, not in its identity or project
 
 
@@ -76,6 +76,8 @@ class Identity:
     phone: str = ""
     guardian: Guardian | None = None
     accessibility_needs: str = ""  # sensitive: never leaves the profiles service
+    # a minor's only (a PMSMP needs 16 on its first day): placements fetches it, it never travels on Kafka
+    birth_date: date | None = None
 
 
 @dataclass(frozen=True)
@@ -142,7 +144,19 @@ def identity_problems(identity: Identity, today: date | None = None) -> list[tup
             problems.append(
                 ("guardian", "Pour un mineur, indiquez son représentant légal : un nom et un téléphone ou un e-mail.")
             )
-    return problems
+    return problems + birth_date_problems(identity, today)
+
+
+def birth_date_problems(identity: Identity, today: date | None = None) -> list[tuple[str, str]]:
+    """The date of birth is kept for minors only, and agrees with the year of birth."""
+    born = identity.birth_date
+    if born is None:
+        return []
+    if not is_minor(identity.birth_year, today):
+        return [("birth_date", "La date de naissance n'est gardée que pour un mineur : laissez-la vide.")]
+    if born.year != identity.birth_year:
+        return [("birth_date", f"Cette date n'est pas en {identity.birth_year}, l'année de naissance indiquée.")]
+    return []
 
 
 def project_problems(project: Project) -> list[tuple[str, str]]:

@@ -11,6 +11,7 @@ from enum import StrEnum
 from services.contracts.envelope import Envelope
 from services.contracts.events.profiles import (
     MeetingMode,
+    PeerCharterRequestedV1,
     PeerContactChangedV2,
     PeerKind,
     PeerPublishedV1,
@@ -21,7 +22,7 @@ from services.contracts.events.profiles import (
 )
 from services.kit.ids import new_id
 from services.profiles.domain.events import InvalidInput, event
-from services.reference import jobs, places
+from services.reference import charter, jobs, places
 
 MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 LANGUAGE = re.compile(r"^[a-z]{2}$")
@@ -82,6 +83,17 @@ class PeerIdentity:
 
 
 @dataclass(frozen=True)
+class CharterAcceptance:
+    """The version of the peers' charter the peer accepted, and when (from their own link)."""
+
+    version: str
+    accepted_at: datetime
+
+
+CHARTER_ASKED_DAYS = 30  # the peer's own link in the charter's e-mail is signed from this (valid 90 days after)
+
+
+@dataclass(frozen=True)
 class Peer:
     peer_id: str
     agency_id: str
@@ -100,6 +112,12 @@ class Peer:
     former_beneficiary_id: str | None = None
     version: int = 1
     erased_at: datetime | None = None
+    charter: CharterAcceptance | None = None  # none until the peer accepts the charter from their link
+
+    @property
+    def charter_accepted(self) -> bool:
+        """Whether the peer accepted the charter in force: until then, matching does not suggest them."""
+        return self.charter is not None and charter.accepted_current(self.charter.version)
 
     @property
     def stage(self) -> Stage:
@@ -263,6 +281,7 @@ def card(peer: Peer) -> dict[str, object]:
         "latitude": home.latitude if home else None,
         "longitude": home.longitude if home else None,
         "path": steps,
+        "charter_version": peer.charter.version if peer.charter else None,
     }
 
 
@@ -279,8 +298,20 @@ def card_changed(peer: Peer) -> Envelope:
     return event("profiles.peer.updated", "peer", peer.peer_id, peer.version, peer.agency_id, payload)
 
 
+def charter_requested(peer: Peer, now: datetime) -> Envelope:
+    """The peer is asked to accept the charter in force: notifications e-mails them their own link."""
+    payload = PeerCharterRequestedV1(
+        peer_id=peer.peer_id,
+        agency_id=peer.agency_id,
+        charter_version=charter.CURRENT.version,
+        expires_at=now + timedelta(days=CHARTER_ASKED_DAYS),
+    )
+    return event("profiles.peer.charter_requested", "peer", peer.peer_id, peer.version, peer.agency_id, payload)
+
+
 def publish(peer: Peer, consent_months: int = 24, now: datetime | None = None) -> tuple[Peer, list[Envelope]]:
-    """A new peer, published with their consent (which also decides their visibility)."""
+    """A new peer, published with their consent (which also decides their visibility). Matching suggests them
+    once they accepted the charter: the e-mail asking them to goes with the publication."""
     now = now or datetime.now(UTC)
     peer = checked(
         replace(
@@ -295,7 +326,8 @@ def publish(peer: Peer, consent_months: int = 24, now: datetime | None = None) -
     published = event(
         "profiles.peer.published", "peer", peer.peer_id, 1, peer.agency_id, PeerPublishedV1.model_validate(card(peer))
     )
-    return peer, [published, contact_changed(peer)]
+    asked = [] if peer.charter_accepted else [charter_requested(peer, now)]
+    return peer, [published, contact_changed(peer), *asked]
 
 
 def visible_to(peer: Peer, agency_id: str, region_code: str) -> bool:

@@ -29,6 +29,14 @@ class BeneficiaryService:
             return None
         return found.identity.guardian
 
+    async def minor(self, beneficiary_id: str, agency_id: str) -> rules.Beneficiary | None:
+        """For the placements service: a minor, whose date of birth says whether they may do a PMSMP (None
+        for an adult, an erased or unknown beneficiary)."""
+        found = await self.beneficiaries.get(beneficiary_id, agency_id)
+        if found is None or found.status is rules.Status.ERASED or not found.minor:
+            return None
+        return found
+
     async def register(
         self,
         caller: Caller,

@@ -1,13 +1,15 @@
 """Importing peers from the spreadsheet counsellors keep: each good row becomes one published peer, written
 with its events in one document (a row is imported whole or not at all); bad rows are listed with every
-problem; a row imported before (same agency and e-mail) is counted, not duplicated."""
+problem; a row imported before (same agency and e-mail) is counted, not duplicated. Each imported peer is
+e-mailed the peers' charter to accept (they are suggested once they do), like a peer added by hand."""
 
 from __future__ import annotations
 
 import asyncio
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 
 from services.kit.outbox import TakenByAnother
 from services.profiles.adapters.indexes import ensure_peer_indexes
@@ -15,6 +17,7 @@ from services.profiles.adapters.peers import Peers
 from services.profiles.domain import peer as rules
 from services.profiles.importing.rows import RowProblems, import_key, to_peer
 from services.profiles.use_cases.errors import utc_now
+from services.reference.charter import CURRENT
 
 IN_FLIGHT = 32
 
@@ -37,7 +40,11 @@ async def import_peers(
     region_code: str,
     peers: Peers,
     on_row: Callable[[], None] = lambda: None,
+    charter_accepted_at: datetime | None = None,
 ) -> Outcome:
+    """`charter_accepted_at`: the rows' people accepted the charter in force then. Only the demo says so, for
+    its made-up peers (the counsellors' command cannot: a real peer accepts it from their own link)."""
+    accepted = None if charter_accepted_at is None else rules.CharterAcceptance(CURRENT.version, charter_accepted_at)
     outcome = Outcome()
     started = time.monotonic()
     gate = asyncio.Semaphore(IN_FLIGHT)
@@ -46,7 +53,8 @@ async def import_peers(
     async def one(line: int, row: dict[str, str | None]) -> None:
         async with gate:
             try:
-                peer, events = rules.publish(to_peer(row, agency_id, region_code), now=utc_now())
+                draft = replace(to_peer(row, agency_id, region_code), charter=accepted)
+                peer, events = rules.publish(draft, now=utc_now())
                 await peers.add(peer, events, import_key=import_key(agency_id, peer.identity.email))
                 outcome.imported += 1
             except (RowProblems, rules.InvalidPeer) as error:

@@ -102,6 +102,14 @@ class PeerService:
         revised = replace(peer, offer=offer, testimony=peer.testimony if testimony is None else testimony)
         return await self._decide(peer, lifecycle.Update(revised), Actor.PEER)
 
+    async def accept_charter_by_link(self, peer: rules.Peer, version: str) -> rules.Peer:
+        """The peer accepts the charter they read: matching may suggest them from now on."""
+        return await self._decide(peer, lifecycle.AcceptCharter(version), Actor.PEER)
+
+    async def ask_charter(self, peer_id: str, caller: Caller) -> rules.Peer:
+        """The agency sends the peer their link again, to accept the charter in force."""
+        return await self._decide(await self._own(peer_id, caller), lifecycle.AskCharter(), Actor.AGENCY_STAFF)
+
     async def _own(self, peer_id: str, caller: Caller) -> rules.Peer:
         found = await self.peers.get(peer_id)
         if found is None or found.agency_id != caller.agency_id:

@@ -3,6 +3,7 @@
 import { api, dateFr, failure, field, h, onSubmit, select, setTitle, show, staffPage, toast } from "../app.js";
 import { INTRODUCTION_STATUS, LEVELS, MODES, PEER_KINDS, PURPOSES, SITUATIONS, jobOf, placeOf } from "../labels.js";
 import { timeline } from "../path.js";
+import { agreementBox, proposalSent } from "../agreement.js";
 
 await staffPage();
 const id = location.pathname.split("/")[3];
@@ -38,15 +39,17 @@ function proposal(peer) {
   const purpose = select("purpose", PURPOSES, "job_inquiry");
   const message = h("textarea", { name: "message", maxlength: 2000 });
   const submit = h("button", { type: "submit" }, "Envoyer la demande");
+  const agreement = agreementBox();
   const form = h("form", { class: "card", novalidate: true },
     field("Objet de la rencontre", purpose),
     field("Message pour le pair", message, { hint: "Sans nom ni coordonnées : le pair les découvre s'il accepte." }),
+    agreement.element,
     h("div", { class: "actions" }, submit));
   onSubmit(form, async (event) => {
     await api("matching", `/beneficiaries/${id}/introductions`, { method: "POST",
-      body: { peer_id: peer.peer_id, purpose: purpose.value, message: message.value } });
-    form.replaceWith(h("p", { class: "notice", role: "status" }, "Demande envoyée : le pair la reçoit par e-mail."));
-    toast("Demande de mise en relation envoyée.");
+      body: { peer_id: peer.peer_id, purpose: purpose.value, message: message.value, beneficiary_agreed: agreement.agreed() } });
+    form.replaceWith(h("p", { class: "notice", role: "status" }, proposalSent(agreement.agreed())));
+    toast(agreement.agreed() ? "Demande de mise en relation envoyée." : "Demande préparée, en attente d'accord.");
     loadIntroductions();
   });
   return form;

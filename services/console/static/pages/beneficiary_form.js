@@ -20,6 +20,8 @@ if (current) {
 }
 
 const guardian = h("fieldset", { dataset: { field: "guardian" } }, h("legend", {}, "Représentant légal (obligatoire pour un mineur)"),
+  field("Date de naissance du mineur", input("birth_date", { type: "date", value: i.birth_date || "" }),
+    { hint: "Pour un mineur seulement : une immersion PMSMP demande 16 ans le premier jour." }),
   field("Nom du représentant légal", input("guardian_name", { value: i.guardian?.name || "", autocomplete: "off" }), { name: "guardian_name" }),
   field("Téléphone du représentant légal", input("guardian_phone", { type: "tel", value: i.guardian?.phone || "" })),
   field("E-mail du représentant légal", input("guardian_email", { type: "email", value: i.guardian?.email || "" })));
@@ -46,6 +48,7 @@ const form = h("form", { class: "card", novalidate: true },
 
 function body(v) {
   const identity = { first_name: v.first_name.trim(), last_name: v.last_name.trim(), birth_year: Number(v.birth_year) || null,
+    birth_date: v.birth_date || null,
     email: v.email.trim(), phone: v.phone.trim(), guardian: v.guardian_name.trim()
       ? { name: v.guardian_name.trim(), phone: v.guardian_phone.trim(), email: v.guardian_email.trim() } : null };
   const modes = [].concat(v.meeting_modes || []);

@@ -2,6 +2,7 @@
 import { api, dateFr, failure, field, h, input, onSubmit, select, show, staffPage, toast } from "../app.js";
 import { INTRODUCTION_STATUS, MODES, PEER_KINDS, PURPOSES, jobOf } from "../labels.js";
 import { concernForm, feedbackForm, meetingPlan, slotsForm, thread } from "../meeting.js";
+import { agreementStep, declinedBy } from "../agreement.js";
 
 await staffPage();
 const focused = location.pathname.split("/")[3];
@@ -98,19 +99,25 @@ function feedback(i) {
 }
 
 function card(i) {
-  const cancel = ["proposed", "accepted"].includes(i.status) ? h("button", { type: "button", class: "secondary", onclick: async () => {
+  const cancel = ["awaiting_beneficiary", "proposed", "accepted"].includes(i.status) ? h("button", { type: "button", class: "secondary", onclick: async () => {
     if (!confirm("Annuler cette mise en relation ?")) return;
     await api("matching", `/introductions/${i.introduction_id}/cancel`, { method: "POST" });
     load();
   } }, "Annuler") : null;
   return h("li", { class: "card", id: i.introduction_id, tabindex: i.introduction_id === focused ? "-1" : null },
-    h("h2", {}, `${PURPOSES[i.purpose]} · `, h("span", { class: `tag ${i.status === "accepted" || i.status === "met" ? "ok" : i.status === "proposed" ? "warn" : ""}` },
+    h("h2", {}, `${PURPOSES[i.purpose]} · `, h("span", { class: `tag ${i.status === "accepted" || i.status === "met" ? "ok" : ["proposed", "awaiting_beneficiary"].includes(i.status) ? "warn" : ""}` },
       INTRODUCTION_STATUS[i.status] || i.status)),
     h("p", {}, nameLink(`/console/beneficiaries/${i.beneficiary_id}`, beneficiaryName(i.beneficiary_id), "Bénéficiaire"),
       " et ", nameLink(`/console/peers/${i.peer_id}`, peerName(i.peer_id), "pair"), " · métier ", jobOf(i.labels, i.target_job)),
     h("p", { class: "muted" }, `Proposée le ${dateFr(i.proposed_at)}`,
       i.status === "proposed" ? ` · réponse attendue avant le ${dateFr(i.expires_at)}` : "",
       i.answered_at ? ` · réponse le ${dateFr(i.answered_at)}` : ""),
+    agreementStep(i, async (agreed) => {
+      await post(i, "/agreement", { agreed });
+      toast(agreed ? "Accord noté : la demande part vers le pair." : "Refus noté : le pair n'en saura rien.");
+      load();
+    }),
+    declinedBy(i),
     i.answer_message ? h("blockquote", {}, i.answer_message) : null,
     i.meeting ? h("p", {}, `Rencontre le ${dateFr(i.meeting.held_on)}`) : null,
     contactBox(i),

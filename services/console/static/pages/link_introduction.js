@@ -8,19 +8,19 @@ const path = `/links/introductions/${token}`;
 
 function answerForm() {
   const message = h("textarea", { name: "message", maxlength: 2000 });
-  const reason = select("reason", PEER_DECLINE, "no_time");
+  const reason = select("reason", { "": "Je préfère ne pas le dire", ...PEER_DECLINE }, "");
   const accept = h("button", { type: "submit", value: "accept" }, "J'accepte");
   const decline = h("button", { type: "submit", value: "decline", class: "secondary" }, "Je refuse");
   const contact = choices("Si vous acceptez, comment le conseiller peut-il vous joindre ?", "contact", CONTACT_CHANNELS, ["platform"], "radio");
   const form = h("form", { class: "card", novalidate: true }, h("h2", {}, "Votre réponse"),
     field("Un mot pour le conseiller (facultatif)", message), contact,
     h("p", { class: "hint" }, "Seul le conseiller de la personne voit ce choix. Vous pourrez le changer depuis ce lien."),
-    field("Si vous refusez, pourquoi ?", reason), h("div", { class: "actions" }, accept, decline));
+    field("Si vous refusez, pourquoi ? (facultatif)", reason, { hint: "Vous pouvez refuser sans donner de raison." }), h("div", { class: "actions" }, accept, decline));
   onSubmit(form, async (event) => {
     const accepting = event.submitter?.value !== "decline";
     const channel = new FormData(form).get("contact") || "platform";
     render(await api("matching", `${path}/answer`, { method: "POST", token: null,
-      body: { accept: accepting, reason: accepting ? null : reason.value, message: message.value, contact: channel } }),
+      body: { accept: accepting, reason: accepting || !reason.value ? null : reason.value, message: message.value, contact: channel } }),
     accepting ? "Merci ! Vous pouvez maintenant proposer des dates de rencontre, ou attendre celles du conseiller." : "C'est noté, merci d'avoir répondu.");
   });
   return form;

@@ -1,9 +1,11 @@
-// A peer's own profile, from the link in their e-mails, without an account: pause or resume, how many
-// meetings a month, their testimony, and their lived path as counsellors see it.
+// A peer's own profile, from the link in their e-mails, without an account: the peers' charter to accept
+// (first, while the version in force is not accepted), pause or resume, how many meetings a month, their
+// testimony, and their lived path as counsellors see it.
 import { api, failure, field, h, input, onSubmit, setTitle, show } from "../app.js";
 import { MODES, PEER_KINDS } from "../labels.js";
 import { timeline } from "../path.js";
 import { ownTestimonies, peerTestimonies } from "../testimony_form.js";
+import { charterSection } from "../charter.js";
 
 const path = `/links/peers/${location.pathname.split("/")[3]}`;
 
@@ -13,7 +15,9 @@ function pauseForm(profile) {
   const form = h("form", { class: "card", novalidate: true }, h("h2", {}, "Disponibilité"),
     h("p", {}, profile.paused
       ? "Vous êtes en pause : aucun conseiller ne peut vous proposer de rencontre."
-      : "Vous êtes visible des conseillers. Une pause arrête les nouvelles demandes, sans rien effacer."),
+      : profile.charter.accepted
+        ? "Vous êtes visible des conseillers. Une pause arrête les nouvelles demandes, sans rien effacer."
+        : "Vous serez visible des conseillers une fois la charte acceptée. Une pause arrête les nouvelles demandes, sans rien effacer."),
     submit);
   onSubmit(form, async () => {
     await render(await api("profiles", `${path}/pause`, { method: "POST", token: null, body: { paused: !profile.paused } }),
@@ -41,12 +45,19 @@ async function render(profile, done) {
   setTitle(`Mon profil de pair · ${profile.first_name}`);
   show(done ? h("p", { class: "notice", role: "status", tabindex: "-1", id: "done" }, done) : null,
     h("p", {}, `Vous êtes inscrit comme ${(PEER_KINDS[profile.kind] || "pair").toLowerCase()}.`),
+    profile.charter.accepted ? null : charterSection(profile.charter, accept),
     pauseForm(profile), offerForm(profile),
     h("section", { class: "card", "aria-labelledby": "path-title" }, h("h2", { id: "path-title" }, "Votre parcours"),
       timeline(profile.path, profile.labels),
       h("p", { class: "hint" }, "Une étape à corriger ? Répondez à l'e-mail de votre conseiller : il met votre parcours à jour.")),
-    await ownTestimonies(path), peerTestimonies(path, profile, async (said) => render(await api("profiles", path, { token: null }), said)));
+    await ownTestimonies(path), peerTestimonies(path, profile, async (said) => render(await api("profiles", path, { token: null }), said)),
+    profile.charter.accepted ? charterSection(profile.charter, accept) : null);
   document.getElementById("done")?.focus();
+}
+
+async function accept(version) {
+  render(await api("profiles", `${path}/charter`, { method: "POST", token: null, body: { version } }),
+    "Merci : vous avez accepté la charte. Les conseillers peuvent désormais vous proposer des rencontres.");
 }
 
 try {
