@@ -15,18 +15,28 @@ import numpy.typing as npt
 from services.matching.domain.fairness import DEFAULT_FAIRNESS
 from services.matching.domain.model import BeneficiaryView, PeerLoad, PeerView
 from services.matching.domain.ranking import POOL_PER_PLACE, RankingContext
-from services.matching.domain.score import JOB_LADDER, PATH_POINTS, reliability
+from services.matching.domain.score import JOB_LADDER, PATH_POINTS, families, reliability
 from services.matching.search.encoding import (
     NO_STEP,
+    REMOTE_MASK,
     Codes,
     Floats,
     Ints,
     LanguageBits,
+    distances_km,
     mode_mask,
     month_number,
     stood_kind,
 )
-from services.matching.search.paths import arrivals, ladder_keys, lived, path_values, stood_bits
+from services.matching.search.paths import (
+    arrivals,
+    ladder_keys,
+    lived,
+    moves,
+    path_values,
+    stood_bits,
+    transition_code,
+)
 from services.matching.search.table import Postings, Table
 from services.matching.search.vectors import fit_values, place_values, totals
 
@@ -57,6 +67,7 @@ class PeerIndex:
         self._sets: dict[frozenset[str], frozenset[str]] = {}
         self.ladder = Postings()
         self.arrivals = Postings(width=4)
+        self.moves = Postings()  # (a job family left, a domain reached after it)
         self.agencies, self.regions, self.languages = Codes(), Codes(), LanguageBits()
 
     def __len__(self) -> int:
@@ -85,6 +96,8 @@ class PeerIndex:
             self.ladder.add(key, row)
         for domain, a in arrivals(peer.path).items():
             self.arrivals.add(domain, row, (a.index, int(a.career_change), int(a.imposed), a.start))
+        for move in moves(peer.path):
+            self.moves.add(move, row)
         self.set_load(peer.peer_id, self.loads.get(peer.peer_id, PeerLoad()))
 
     def remove(self, peer_id: str) -> None:
@@ -96,6 +109,8 @@ class PeerIndex:
             self.ladder.remove(key, row)
         for domain in arrivals(path):
             self.arrivals.remove(domain, row)
+        for move in moves(path):
+            self.moves.remove(move, row)
         self.table.release(peer_id)
 
     def _shared(self, values: frozenset[str]) -> frozenset[str]:
@@ -124,6 +139,7 @@ class PeerIndex:
         for rung, key in ladder_keys(list(beneficiary.target_jobs)):
             job[self.ladder.rows((rung, key))] = JOB_LADDER[rung]
         first, facts = self._arrivals(beneficiary)
+        facts = np.concatenate([facts, self._same_moves(beneficiary)[:, None]], axis=1)
         strong = (job >= JOB_LADDER["domain"]) | ((first < NO_STEP) & (job > 0))
         keep = limit * POOL_PER_PLACE
         rows, total = self._scored(np.flatnonzero(strong), job, first, facts, beneficiary, context)
@@ -168,7 +184,15 @@ class PeerIndex:
         months_ago = month_number(context.today) - f[:, 2]
         parts = (
             job[rows],
-            path_values(same, (first[rows] < NO_STEP).astype(np.int64), f[:, 0], f[:, 1], months_ago),
+            path_values(
+                same,
+                (first[rows] < NO_STEP).astype(np.int64),
+                f[:, 0],
+                f[:, 1],
+                months_ago,
+                f[:, 3],
+                transition_code(beneficiary.transition),
+            ),
             place_values(
                 beneficiary.latitude,
                 beneficiary.longitude,
@@ -189,7 +213,11 @@ class PeerIndex:
         region = self.regions.known(b.region_code)
         visible = (c["agency"][rows] == agency) | (c["region_visible"][rows] & (c["region"][rows] == region))
         ok = self.table.active[rows] & ~c["paused"][rows] & visible
-        ok &= (c["modes"][rows] & mode_mask(b.meeting_modes)) != 0
+        common = c["modes"][rows] & mode_mask(b.meeting_modes)
+        ok &= common != 0
+        with np.errstate(invalid="ignore"):  # a peer without a town (NaN) is never beyond the radius
+            km = distances_km(b.latitude, b.longitude, c["latitude"][rows], c["longitude"][rows])
+        ok &= ~(((common & REMOTE_MASK) == 0) & (km > max(b.mobility_km, 1)))
         if b.minor:
             ok &= c["vetted"][rows]
         capacity, booked = c["capacity"][rows], c["booked"][rows]
@@ -202,6 +230,14 @@ class PeerIndex:
 
     def _rows(self, peer_ids: frozenset[str]) -> Ints:
         return np.array([self.table.row_of[p] for p in peer_ids if p in self.table.row_of], dtype=np.int64)
+
+    def _same_moves(self, b: BeneficiaryView) -> Ints:
+        """Per row, 1 if the peer left a job of one of the beneficiary's families for a target domain."""
+        found = np.zeros(self.table.size, dtype=np.int64)
+        for family in families(b.previous_jobs):
+            for domain in {t[:3] for t in b.target_jobs}:
+                found[self.moves.rows((family, domain))] = 1
+        return found
 
     def _arrivals(self, b: BeneficiaryView) -> tuple[Ints, Ints]:
         """Per row, the first step reaching a target domain (NO_STEP if none) and, for it: career change,
