@@ -171,7 +171,7 @@ def transition_part(wanted: str | None, changed: bool, imposed: bool) -> tuple[f
 
 def _in_sentence(label: str) -> str:
     """'Vendeur / Vendeuse en épicerie' -> 'vendeur / vendeuse en épicerie' (acronyms kept: 'DRH')."""
-    return label[0].lower() + label[1:] if len(label) > 1 and label[1].islower() else label
+    return " / ".join(w[0].lower() + w[1:] if len(w) > 1 and w[1].islower() else w for w in label.split(" / "))
 
 
 def move_reason(left: str, reached: str, previous_jobs: tuple[str, ...]) -> str:
