@@ -56,3 +56,18 @@ def test_the_asyncapi_document_lists_every_contract_on_its_topic() -> None:
         assert name in document["channels"][contract.topic]["messages"]
         schema = document["components"]["messages"][name]["payload"]["allOf"][1]["properties"]["payload"]
         assert set(schema["required"]) <= set(schema["properties"])
+
+
+def test_the_asyncapi_document_shows_the_own_path_codes_and_not_the_reason() -> None:
+    from services.contracts import asyncapi
+
+    messages = asyncapi.document()["components"]["messages"]
+
+    def payload(name: str) -> str:
+        return json.dumps(messages[name]["payload"]["allOf"][1]["properties"]["payload"])
+
+    beneficiary = payload("profiles.beneficiary.project_changed.v1")
+    assert '"previous_steps"' in beneficiary and '"transition"' in beneficiary
+    assert "TransitionReason" not in beneficiary and "employer" not in beneficiary
+    peer = payload("profiles.peer.updated.v1")
+    assert '"employer_id"' in peer and '"employer"' not in peer and "siret" not in peer
