@@ -140,3 +140,27 @@ def test_the_documents_keep_the_background_and_the_employer() -> None:
     imposed = replace(step(start="2023-01"), transition=Transition.IMPOSED, transition_reason=TransitionReason.HEALTH)
     peer, _ = peers.publish(a_peer(path=(named, imposed)))
     assert peer_documents.from_document(peer_documents.to_document(peer)).path == peer.path
+
+
+def test_the_peers_spreadsheet_takes_a_step_s_employer_and_siret() -> None:
+    from services.profiles.importing.rows import to_peer
+
+    row = {
+        "first_name": "Léa",
+        "last_name": "Roux",
+        "email": "lea@example.org",
+        "kind": "apprentie",
+        "meeting_modes": "in_person",
+        "step1_kind": "emploi",
+        "step1_rome": "m1855",
+        "step1_start": "09/2021",
+        "step1_employer": "Agence Web de l'Erdre",
+        "step1_siret": GOOD_SIRET,
+    }
+    peer, _ = peers.publish(to_peer(row, "agency-1", "52"))
+    assert (peer.path[0].employer, peer.path[0].employer_siret) == ("Agence Web de l'Erdre", GOOD_SIRET)
+    with pytest.raises(peers.InvalidPeer) as refused:
+        peers.publish(to_peer({**row, "step1_siret": "73282932000075"}, "agency-1", "52"))
+    assert refused.value.problems == [
+        ("path[0].employer_siret", "La clé du SIRET est fausse : vérifiez les 14 chiffres.")
+    ]
