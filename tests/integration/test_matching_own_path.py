@@ -111,7 +111,7 @@ async def test_a_shop_assistant_turning_to_web_development_meets_first_the_peer_
 
 
 async def test_a_factory_worker_made_redundant_meets_first_a_peer_who_lived_a_redundancy(
-    profiles: httpx.AsyncClient, matching: httpx.AsyncClient
+    servers: Servers, profiles: httpx.AsyncClient, matching: httpx.AsyncClient, platform: dict[str, ServiceProcess]
 ) -> None:
     theirs, mine = await agencies(profiles)
     laid_off = await publish(
@@ -138,6 +138,19 @@ async def test_a_factory_worker_made_redundant_meets_first_a_peer_who_lived_a_re
     profile = (await profiles.get(f"/beneficiaries/{person}", headers=mine.counsellor)).json()
     assert profile["project"]["transition"] == {"kind": "imposed", "reason": "redundancy"}
     assert profile["labels"]["jobs"]["H2909"] == "Assembleur monteur / Assembleuse monteuse"
+
+    assert (await profiles.delete(f"/beneficiaries/{person}", headers=mine.counsellor)).status_code == 204
+    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(servers.mongodb_uri)
+    try:
+        projects = client[platform["matching"].env["PARCOURS_MONGODB_DATABASE"]]["beneficiary_projects"]
+
+        async def forgotten() -> bool:  # erasure reaches the path before and the transition in matching too
+            kept = await projects.find_one({"_id": person})
+            return kept is not None and kept.get("erased") is True and "previous_steps" not in kept
+
+        await wait_until(forgotten, timeout=90, what="matching to forget the erased beneficiary's path")
+    finally:
+        await client.close()
 
 
 async def test_one_employer_s_peers_do_not_fill_the_top_five(
