@@ -56,7 +56,9 @@ async def test_a_counsellor_enters_the_path_before_and_an_imposed_transition_and
     await page.get_by_label("La personne accepte d'être mise en relation avec des pairs").check()
     await page.get_by_role("button", name="Créer le bénéficiaire").click()
     await expect(reason).to_have_attribute("aria-invalid", "true")  # imposed: the form asks why
-    await expect(page.get_by_text("Dites pourquoi cette transition est subie")).to_be_visible()
+    await expect(
+        page.locator("p.field-error").filter(has_text="Dites pourquoi cette transition est subie")
+    ).to_be_visible()
     await reason.select_option("redundancy")
     await shoot(page, "beneficiary-own-path-form-desktop")
     await accessible(page)

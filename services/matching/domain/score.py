@@ -147,8 +147,12 @@ def trajectory(targets: tuple[str, ...], path: tuple[Step, ...]) -> tuple[bool, 
     if at is None:
         return None
     domain = (path[at].rome_code or "")[:3]
-    changed = any(s.kind == "job" and s.rome_code and s.rome_code[:3] != domain for s in path[:at])
-    return changed, lived_imposed(path, at, domain)
+    return changed_career(path, at, domain), lived_imposed(path, at, domain)
+
+
+def changed_career(path: tuple[Step, ...], at: int, domain: str) -> bool:
+    """A job in another domain before the step that reached this one."""
+    return any(s.kind == "job" and s.rome_code and s.rome_code[:3] != domain for s in path[:at])
 
 
 def lived_imposed(path: tuple[Step, ...], at: int, domain: str) -> bool:
@@ -200,14 +204,16 @@ def path_similarity(beneficiary: BeneficiaryView, path: tuple[Step, ...], today:
         )
     at = arrival(beneficiary.target_jobs, path)
     if at is not None:
-        changed, imposed = trajectory(beneficiary.target_jobs, path) or (False, False)
         domain = (path[at].rome_code or "")[:3]
+        changed, imposed = changed_career(path, at, domain), lived_imposed(path, at, domain)
         move = same_move(beneficiary.previous_jobs, beneficiary.target_jobs, path)
         if changed:
             value += PATH_POINTS["career_change"]
             if move is None:
-                before = [s for s in path[:at] if s.kind == "job" and s.rome_code and s.rome_code[:3] != domain]
-                reasons.append(f"S'est reconverti(e) depuis : {_label(before[-1].rome_code or '')}")
+                left = next(
+                    s for s in reversed(path[:at]) if s.kind == "job" and s.rome_code and s.rome_code[:3] != domain
+                )
+                reasons.append(f"S'est reconverti(e) depuis : {_label(left.rome_code or '')}")
         if move is not None:
             value += PATH_POINTS["same_move"]
             reasons.append(move_reason(*move, beneficiary.previous_jobs))

@@ -9,7 +9,7 @@ from functools import cache
 import numpy as np
 
 from services.matching.domain.model import Step
-from services.matching.domain.score import PATH_POINTS, RECENT_MONTHS, lived_imposed, lived_jobs
+from services.matching.domain.score import PATH_POINTS, RECENT_MONTHS, changed_career, lived_imposed, lived_jobs
 from services.matching.search.encoding import STOOD_KINDS, Floats, Ints, month_number
 from services.reference import jobs
 
@@ -49,7 +49,7 @@ def arrivals(path: tuple[Step, ...]) -> dict[str, Arrival]:
         domain = step.rome_code[:3]
         found[domain] = Arrival(
             index,
-            any(s.kind == "job" and s.rome_code and s.rome_code[:3] != domain for s in path[:index]),
+            changed_career(path, index, domain),
             lived_imposed(path, index, domain),
             month_number(step.start_month),
         )
