@@ -124,6 +124,8 @@ def same_move(
 ) -> tuple[str, str] | None:
     """The peer left a job of a family the beneficiary worked in for a target domain, as the beneficiary
     wants to: (the job they left, the job they reached), a job the beneficiary held themselves first."""
+    if not previous_jobs:
+        return None
     known = set(families(previous_jobs))
     for domain in sorted({t[:3] for t in targets}):
         at = _reaching(domain, path)

@@ -139,7 +139,6 @@ class PeerIndex:
         for rung, key in ladder_keys(list(beneficiary.target_jobs)):
             job[self.ladder.rows((rung, key))] = JOB_LADDER[rung]
         first, facts = self._arrivals(beneficiary)
-        facts = np.concatenate([facts, self._same_moves(beneficiary)[:, None]], axis=1)
         strong = (job >= JOB_LADDER["domain"]) | ((first < NO_STEP) & (job > 0))
         keep = limit * POOL_PER_PLACE
         rows, total = self._scored(np.flatnonzero(strong), job, first, facts, beneficiary, context)
@@ -215,9 +214,11 @@ class PeerIndex:
         ok = self.table.active[rows] & ~c["paused"][rows] & visible
         common = c["modes"][rows] & mode_mask(b.meeting_modes)
         ok &= common != 0
+        in_person_only = np.flatnonzero(ok & ((common & REMOTE_MASK) == 0))
+        at = rows[in_person_only]
         with np.errstate(invalid="ignore"):  # a peer without a town (NaN) is never beyond the radius
-            km = distances_km(b.latitude, b.longitude, c["latitude"][rows], c["longitude"][rows])
-        ok &= ~(((common & REMOTE_MASK) == 0) & (km > max(b.mobility_km, 1)))
+            km = distances_km(b.latitude, b.longitude, c["latitude"][at], c["longitude"][at])
+        ok[in_person_only[km > max(b.mobility_km, 1)]] = False
         if b.minor:
             ok &= c["vetted"][rows]
         capacity, booked = c["capacity"][rows], c["booked"][rows]
@@ -231,22 +232,17 @@ class PeerIndex:
     def _rows(self, peer_ids: frozenset[str]) -> Ints:
         return np.array([self.table.row_of[p] for p in peer_ids if p in self.table.row_of], dtype=np.int64)
 
-    def _same_moves(self, b: BeneficiaryView) -> Ints:
-        """Per row, 1 if the peer left a job of one of the beneficiary's families for a target domain."""
-        found = np.zeros(self.table.size, dtype=np.int64)
-        for family in families(b.previous_jobs):
-            for domain in {t[:3] for t in b.target_jobs}:
-                found[self.moves.rows((family, domain))] = 1
-        return found
-
     def _arrivals(self, b: BeneficiaryView) -> tuple[Ints, Ints]:
         """Per row, the first step reaching a target domain (NO_STEP if none) and, for it: career change,
-        imposed transition, start month."""
+        imposed transition, start month; then whether the peer made the same move as the beneficiary."""
         first = np.full(self.table.size, NO_STEP, dtype=np.int64)
-        facts = np.zeros((self.table.size, 3), dtype=np.int64)
+        facts = np.zeros((self.table.size, 4), dtype=np.int64)
         for domain in sorted({t[:3] for t in b.target_jobs}):
             at, values = self.arrivals.arrays(domain)
             earlier = values[:, 0] < first[at]
             first[at[earlier]] = values[earlier, 0]
-            facts[at[earlier]] = values[earlier, 1:]
+            facts[at[earlier], :3] = values[earlier, 1:]
+        for family in families(b.previous_jobs):  # the same move, into any target domain
+            for domain in {t[:3] for t in b.target_jobs}:
+                facts[self.moves.rows((family, domain)), 3] = 1
         return first, facts
