@@ -185,18 +185,22 @@ class BeneficiaryIndex:
             chosen[:, 1],
             chosen[:, 2],
             today - chosen[:, 3],
-            self._same_moves(rows, targets, peer),
+            self._same_moves(rows, targets, peer, arrived),
             c["transition"][rows],
         )
 
-    def _same_moves(self, rows: Ints, targets: Ints, peer: PeerView) -> Ints:
+    def _same_moves(self, rows: Ints, targets: Ints, peer: PeerView, arrived: Ints) -> Ints:
         """Per row, 1 if the peer left a job of one of the beneficiary's families for one of their target
-        domains (`score.same_move`)."""
+        domains (`score.same_move`); only rows the peer's path reaches and that name a family are looked at."""
+        found = np.zeros(rows.size, dtype=np.int64)
         pairs = [(self.domains.known(f), self.domains.known(d)) for f, d in moves(peer.path)]
         known = np.array([f * PAIR + d for f, d in pairs if f >= 0 and d >= 0], dtype=np.int64)
         if known.size == 0:
-            return np.zeros(rows.size, dtype=np.int64)
-        left = np.stack([self.table.columns[f"family{i}"][rows] for i in range(MAX_FAMILIES)], axis=1)
-        candidates = left[:, :, None] * PAIR + targets[:, None, :]
-        valid = (left[:, :, None] >= 0) & (targets[:, None, :] >= 0)
-        return np.asarray((np.isin(candidates, known) & valid).any(axis=(1, 2)), dtype=np.int64)
+            return found
+        some = np.flatnonzero((arrived > 0) & (self.table.columns["family0"][rows] >= 0))
+        left = np.stack([self.table.columns[f"family{i}"][rows[some]] for i in range(MAX_FAMILIES)], axis=1)
+        reached = targets[some]
+        candidates = left[:, :, None] * PAIR + reached[:, None, :]
+        valid = (left[:, :, None] >= 0) & (reached[:, None, :] >= 0)
+        found[some] = (np.isin(candidates, known) & valid).any(axis=(1, 2))
+        return found
