@@ -22,7 +22,7 @@ def subscribe(router: EventRouter, counting: FunnelCounting) -> EventRouter:
             payload.beneficiary_id,
             envelope.aggregate_version,
             payload.target_jobs,
-            getattr(payload, "transition", None),
+            payload.transition,
         )
 
     async def on_erased(envelope: Envelope, payload: PersonErasedV1) -> None:

@@ -151,7 +151,7 @@ export async function download(service, path, filename, query = {}) {
 // Autocomplete of ROME jobs or places: a text input with a suggestion list (datalist) filled as one types;
 // the chosen entry's code goes into a hidden field.
 export function autocomplete(name, label, { search, describe: text, initial = "", initialLabel = "", hint }) {
-  const list = h("datalist", { id: `${name}-options` });
+  const list = h("datalist", { id: `${name.replace(/[^\w-]/g, "-")}-options` });  // an id a CSS selector can name
   const hidden = h("input", { type: "hidden", name, value: initial });
   const box = h("input", { type: "text", list: list.id, autocomplete: "off", value: initialLabel || initial, dataset: { code: initial } });
   let found = new Map();

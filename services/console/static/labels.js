@@ -11,6 +11,10 @@ export const PEER_KINDS = { former_beneficiary: "Ancien bénéficiaire", apprent
   professional: "Professionnel", mentor: "Mentor" };
 export const STEP_KINDS = { training: "Formation", job: "Emploi", apprenticeship: "Apprentissage", immersion: "Immersion",
   unemployment: "Recherche d'emploi", other: "Autre" };
+export const PREVIOUS_KINDS = { job: "Emploi", training: "Formation", apprenticeship: "Apprentissage" };
+export const TRANSITIONS = { chosen: "Choisie", imposed: "Subie" };
+export const TRANSITION_REASONS = { redundancy: "Licenciement économique", health: "Raisons de santé",
+  end_of_contract: "Fin de contrat", relocation: "Déménagement", other: "Autre raison" };
 export const INTRODUCTION_STATUS = { awaiting_beneficiary: "En attente de l'accord de la personne", proposed: "En attente de réponse", accepted: "Acceptée", declined: "Refusée",
   expired: "Expirée", cancelled: "Annulée", met: "Rencontre faite" };
 export const OBJECTIVES = { discover: "Découvrir un métier ou un secteur d'activité",

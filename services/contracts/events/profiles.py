@@ -110,6 +110,43 @@ class MeetingMode(StrEnum):
     COMPANY_VISIT = "company_visit"
 
 
+class StepKind(StrEnum):
+    TRAINING = "training"
+    JOB = "job"
+    APPRENTICESHIP = "apprenticeship"
+    IMMERSION = "immersion"
+    UNEMPLOYMENT = "unemployment"
+    OTHER = "other"
+
+
+class Transition(StrEnum):
+    CHOSEN = "chosen"
+    IMPOSED = "imposed"
+
+
+class TransitionReason(StrEnum):
+    """Why an imposed transition happened. Kept in profiles: a reason such as health is sensitive, and
+    matching needs only whether the move was chosen or imposed."""
+
+    REDUNDANCY = "redundancy"
+    HEALTH = "health"
+    END_OF_CONTRACT = "end_of_contract"
+    RELOCATION = "relocation"
+    OTHER = "other"
+
+
+class PreviousStepV1(BaseModel):
+    """A job or training the beneficiary had before their accompaniment: codes and months only."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    kind: StepKind
+    rome_code: str | None = None
+    naf_division: str | None = None
+    start_month: str = Field(description="YYYY-MM")
+    end_month: str | None = Field(default=None, description="YYYY-MM; none while it goes on")
+
+
 class BeneficiaryProjectV1(BaseModel):
     """What matching needs of a beneficiary, and nothing that names them."""
 
@@ -130,6 +167,14 @@ class BeneficiaryProjectV1(BaseModel):
     meeting_modes: list[MeetingMode]
     languages: list[str]
     matching_consent: bool
+    previous_steps: list[PreviousStepV1] = Field(
+        default_factory=list, description="jobs and trainings before the accompaniment (added within v1)"
+    )
+    transition: Transition | None = Field(
+        default=None,
+        description="the move the beneficiary is making now, chosen or imposed; none when not said. Its reason "
+        "stays in profiles (added within v1)",
+    )
 
 
 class BeneficiaryRegisteredV1(BeneficiaryProjectV1):
@@ -172,20 +217,6 @@ class Visibility(StrEnum):
     REGION = "region"  # every agency of the region, by the peer's consent
 
 
-class StepKind(StrEnum):
-    TRAINING = "training"
-    JOB = "job"
-    APPRENTICESHIP = "apprenticeship"
-    IMMERSION = "immersion"
-    UNEMPLOYMENT = "unemployment"
-    OTHER = "other"
-
-
-class Transition(StrEnum):
-    CHOSEN = "chosen"
-    IMPOSED = "imposed"
-
-
 class PathStepV1(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
@@ -198,6 +229,11 @@ class PathStepV1(BaseModel):
     start_month: str = Field(description="YYYY-MM")
     end_month: str | None = Field(default=None, description="YYYY-MM; none while it goes on")
     transition: Transition
+    employer_id: str | None = Field(
+        default=None,
+        description="who employed or trained the peer in this step, never their name: the SIREN when the SIRET "
+        "is known, else a digest of the name (added within v1)",
+    )
 
 
 class PeerCardV1(BaseModel):

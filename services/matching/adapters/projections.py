@@ -119,7 +119,14 @@ def peer_view(d: Document) -> PeerView:
         d.get("latitude"),
         d.get("longitude"),
         tuple(
-            Step(s["kind"], s.get("rome_code"), s["start_month"], s.get("end_month"), s["transition"])
+            Step(
+                s["kind"],
+                s.get("rome_code"),
+                s["start_month"],
+                s.get("end_month"),
+                s["transition"],
+                s.get("employer_id"),
+            )
             for s in d["path"]
         ),
         place_id=d.get("place_id"),
@@ -142,4 +149,13 @@ def beneficiary_view(d: Document, region_code: str) -> BeneficiaryView:
         frozenset(d["meeting_modes"]),
         frozenset(d["languages"]),
         d["matching_consent"] and d.get("active", True),
+        previous_jobs(d.get("previous_steps", [])),
+        d.get("transition"),
     )
+
+
+def previous_jobs(steps: list[Document]) -> tuple[str, ...]:
+    """The ROME codes of the jobs the beneficiary held before, most recent first."""
+    held = [s for s in steps if s["kind"] == "job" and s.get("rome_code")]
+    held.sort(key=lambda s: (s.get("end_month") or "9999-99", s["start_month"]), reverse=True)
+    return tuple(dict.fromkeys(s["rome_code"] for s in held))

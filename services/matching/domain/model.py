@@ -12,6 +12,7 @@ class Step:
     start_month: str
     end_month: str | None
     transition: str  # chosen | imposed
+    employer_id: str | None = None  # the SIREN, or a digest of the employer's name: who, never the name
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +63,8 @@ class BeneficiaryView:
     meeting_modes: frozenset[str]
     languages: frozenset[str]
     matching_consent: bool
+    previous_jobs: tuple[str, ...] = ()  # ROME codes of the jobs held before, most recent first
+    transition: str | None = None  # the move being made now: chosen | imposed; None when not said
 
 
 @dataclass(frozen=True, slots=True)

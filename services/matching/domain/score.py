@@ -26,7 +26,14 @@ LANGUAGE_NAMES = {
 }
 LIVED_KINDS = frozenset({"job", "apprenticeship", "immersion", "training"})
 JOB_LADDER = {"sheet": 1.0, "domain": 0.7, "grand_domain": 0.4, "sector": 0.25}
-PATH_POINTS = {"same_situation": 0.35, "career_change": 0.45, "imposed": 0.1}
+PATH_POINTS = {
+    "same_situation": 0.35,
+    "career_change": 0.45,
+    "same_move": 0.3,  # the career change started from the beneficiary's own job family
+    "same_transition": 0.15,  # chosen or imposed, as the beneficiary's
+    "imposed": 0.1,  # an imposed transition, for a beneficiary who did not say which kind theirs is
+}
+MAX_FAMILIES = 8  # the beneficiary's job families the same move looks at, most recent first
 RECENT_MONTHS = 36
 FIT_POINTS = {"modes": 0.6, "languages": 0.4}
 SITUATION_STEPS = {"job_seeker": "unemployment", "student": "training", "apprentice": "apprenticeship"}
@@ -102,9 +109,88 @@ def recency_factor(months_ago: int) -> float:
     return 0.7 + 0.3 * recency
 
 
+def families(previous_jobs: tuple[str, ...]) -> tuple[str, ...]:
+    """The job families (ROME letter and two digits) the beneficiary worked in, most recent first, at most
+    MAX_FAMILIES of them."""
+    return tuple(dict.fromkeys(code[:3] for code in previous_jobs))[:MAX_FAMILIES]
+
+
+def _reaching(domain: str, path: tuple[Step, ...]) -> int | None:
+    return next((i for i, s in enumerate(path) if s.rome_code and s.rome_code[:3] == domain), None)
+
+
+def same_move(
+    previous_jobs: tuple[str, ...], targets: tuple[str, ...], path: tuple[Step, ...]
+) -> tuple[str, str] | None:
+    """The peer left a job of a family the beneficiary worked in for a target domain, as the beneficiary
+    wants to: (the job they left, the job they reached), a job the beneficiary held themselves first."""
+    if not previous_jobs:
+        return None
+    known = set(families(previous_jobs))
+    for domain in sorted({t[:3] for t in targets}):
+        at = _reaching(domain, path)
+        if at is None:
+            continue
+        left = [s.rome_code for s in path[:at] if s.kind == "job" and s.rome_code and s.rome_code[:3] in known]
+        if left:
+            return next((c for c in reversed(left) if c in previous_jobs), left[-1]), path[at].rome_code or ""
+    return None
+
+
+def arrival(targets: tuple[str, ...], path: tuple[Step, ...]) -> int | None:
+    """The step where the path first reaches a target job's domain."""
+    domains = {t[:3] for t in targets}
+    return next((i for i, s in enumerate(path) if s.rome_code and s.rome_code[:3] in domains), None)
+
+
+def trajectory(targets: tuple[str, ...], path: tuple[Step, ...]) -> tuple[bool, bool] | None:
+    """How the peer came into the target: (a career change, an imposed transition), or None if they did not."""
+    at = arrival(targets, path)
+    if at is None:
+        return None
+    domain = (path[at].rome_code or "")[:3]
+    return changed_career(path, at, domain), lived_imposed(path, at, domain)
+
+
+def changed_career(path: tuple[Step, ...], at: int, domain: str) -> bool:
+    """A job in another domain before the step that reached this one."""
+    return any(s.kind == "job" and s.rome_code and s.rome_code[:3] != domain for s in path[:at])
+
+
+def lived_imposed(path: tuple[Step, ...], at: int, domain: str) -> bool:
+    """An imposed transition on the way into the domain, or back into it later (laid off, then hired again)."""
+    return any(s.transition == "imposed" and (i <= at or (s.rome_code or "")[:3] == domain) for i, s in enumerate(path))
+
+
+def transition_part(wanted: str | None, changed: bool, imposed: bool) -> tuple[float, str]:
+    """Points and reason for the kind of transition the peer lived into the target, against the one the
+    beneficiary is making (when unknown, an imposed transition counts a little, as before it was asked)."""
+    if wanted == "imposed" and imposed:
+        kind = "une reconversion subie" if changed else "une transition subie"
+        return PATH_POINTS["same_transition"], f"A vécu {kind}, comme vous"
+    if wanted == "chosen" and changed and not imposed:
+        return PATH_POINTS["same_transition"], "A choisi sa reconversion, comme vous"
+    if wanted is None and imposed:
+        return PATH_POINTS["imposed"], "A vécu une transition subie"
+    return 0.0, ""
+
+
+def _in_sentence(label: str) -> str:
+    """'Vendeur / Vendeuse en épicerie' -> 'vendeur / vendeuse en épicerie' (acronyms kept: 'DRH')."""
+    return " / ".join(w[0].lower() + w[1:] if len(w) > 1 and w[1].islower() else w for w in label.split(" / "))
+
+
+def move_reason(left: str, reached: str, previous_jobs: tuple[str, ...]) -> str:
+    was, now = _in_sentence(labels.job(left)), _in_sentence(labels.job(reached))
+    if left in previous_jobs:
+        return f"A quitté le métier de {was}, comme vous, pour celui de {now}"
+    return f"A quitté un métier proche du vôtre ({was}) pour celui de {now}, comme vous"
+
+
 def path_similarity(beneficiary: BeneficiaryView, path: tuple[Step, ...], today: str) -> Part:
-    """The peer once stood where the beneficiary stands: same situation, a career change into the
-    target, an imposed transition; recent experience counts more."""
+    """The peer once stood where the beneficiary stands: same situation, a career change into the target
+    (from the beneficiary's own job family: the same move), the same kind of transition; recent
+    experience counts more."""
     reasons = []
     value = 0.0
     stood = SITUATION_STEPS.get(beneficiary.situation)
@@ -118,31 +204,32 @@ def path_similarity(beneficiary: BeneficiaryView, path: tuple[Step, ...], today:
                 "apprenticeship": "A été apprenti(e)",
             }[stood or ""]
         )
-    targets = set(beneficiary.target_jobs)
-    arrival = next(
-        (
-            i
-            for i, s in enumerate(path)
-            if s.rome_code in targets or (s.rome_code and s.rome_code[:3] in {t[:3] for t in targets})
-        ),
-        None,
-    )
-    if arrival is not None:
-        domain = (path[arrival].rome_code or "")[:3]
-        before = [s for s in path[:arrival] if s.kind == "job" and s.rome_code and s.rome_code[:3] != domain]
-        if before:
+    at = arrival(beneficiary.target_jobs, path)
+    if at is not None:
+        domain = (path[at].rome_code or "")[:3]
+        changed, imposed = changed_career(path, at, domain), lived_imposed(path, at, domain)
+        move = same_move(beneficiary.previous_jobs, beneficiary.target_jobs, path)
+        if changed:
             value += PATH_POINTS["career_change"]
-            reasons.append(f"S'est reconverti(e) depuis : {_label(before[-1].rome_code or '')}")
-        if any(s.transition == "imposed" for s in path[: arrival + 1]):
-            value += PATH_POINTS["imposed"]
-            reasons.append("A vécu une transition subie")
-        if path[arrival].kind in ENTRY_ROUTES:
-            reasons.append(ENTRY_ROUTES[path[arrival].kind])
-        ago = _months_ago(path[arrival].start_month, today)
+            if move is None:
+                left = next(
+                    s for s in reversed(path[:at]) if s.kind == "job" and s.rome_code and s.rome_code[:3] != domain
+                )
+                reasons.append(f"S'est reconverti(e) depuis : {_label(left.rome_code or '')}")
+        if move is not None:
+            value += PATH_POINTS["same_move"]
+            reasons.append(move_reason(*move, beneficiary.previous_jobs))
+        points, reason = transition_part(beneficiary.transition, changed, imposed)
+        value += points
+        if reason:
+            reasons.append(reason)
+        if path[at].kind in ENTRY_ROUTES:
+            reasons.append(ENTRY_ROUTES[path[at].kind])
+        ago = _months_ago(path[at].start_month, today)
         value = value * recency_factor(ago)
         if ago <= RECENT_MONTHS:
             reasons.append("Expérience récente (moins de 3 ans)")
-        tenure = _tenure(path[arrival:], today)
+        tenure = _tenure(path[at:], today)
         if tenure:
             reasons.append(tenure)
     return Part(min(1.0, value), tuple(reasons))
@@ -253,15 +340,25 @@ def visible(beneficiary: BeneficiaryView, peer: PeerView) -> bool:
 
 
 def eligible(beneficiary: BeneficiaryView, peer: PeerView) -> bool:
-    """Hard rules on the pair: consent and visibility, no paused peer, a way to meet, minors with vetted
-    peers. How busy the peer is and what the counsellor dismissed are the ranking's concern."""
+    """Hard rules on the pair: consent and visibility, no paused peer, a way to meet (in person only within
+    the beneficiary's travel radius), minors with vetted peers. How busy the peer is and what the
+    counsellor dismissed are the ranking's concern."""
     if not beneficiary.matching_consent or peer.paused:
         return False
     if not visible(beneficiary, peer):
         return False
     if beneficiary.minor and not peer.vetted:
         return False
-    return bool(beneficiary.meeting_modes & peer.meeting_modes)
+    return bool(beneficiary.meeting_modes & peer.meeting_modes) and not out_of_reach(beneficiary, peer)
+
+
+def out_of_reach(beneficiary: BeneficiaryView, peer: PeerView) -> bool:
+    """The two can only meet in person and the peer lives beyond the beneficiary's travel radius (a peer
+    without a known town is given the benefit of the doubt)."""
+    if beneficiary.meeting_modes & peer.meeting_modes & REMOTE_MODES or peer.latitude is None or peer.longitude is None:
+        return False
+    km = distance_km(beneficiary.latitude, beneficiary.longitude, peer.latitude, peer.longitude)
+    return km > max(beneficiary.mobility_km, 1)
 
 
 def relevant(job: float) -> bool:

@@ -12,6 +12,7 @@ from services.reference import jobs, places
 REGION = "52"
 SITUATIONS = ("job_seeker", "student", "apprentice", "employee", "neet")
 MODES = ("in_person", "video", "phone", "company_visit")
+EMPLOYERS = 3_000  # SIRENs the peers' jobs are spread over
 
 
 class Synthetic:
@@ -50,7 +51,9 @@ class Synthetic:
             kind = r.choice(("job", "job", "job", "training", "apprenticeship", "unemployment", "immersion"))
             step_code = None if kind == "unemployment" else self.code(code)
             code = step_code or code
-            path.append(Step(kind, step_code, self._month(year), None, r.choice(("chosen", "chosen", "imposed"))))
+            transition = r.choice(("chosen", "chosen", "imposed"))
+            employer = f"{r.randint(0, EMPLOYERS):09d}" if kind in ("job", "apprenticeship") else None
+            path.append(Step(kind, step_code, self._month(year), None, transition, employer))
             year = min(2026, year + r.randint(0, 4))
         where = r.choice(self.places)
         proposed = r.randint(0, 8)
@@ -92,4 +95,6 @@ class Synthetic:
             meeting_modes=self._modes(),
             languages=self._languages(),
             matching_consent=r.random() < 0.95,
+            previous_jobs=tuple(dict.fromkeys(self.code() for _ in range(r.randint(0, 3)))),
+            transition=r.choice((None, "chosen", "imposed")),
         )

@@ -9,22 +9,33 @@ from collections.abc import Mapping
 import numpy as np
 
 from services.matching.domain.model import BeneficiaryView, PeerView
-from services.matching.domain.score import DEFAULT_WEIGHTS, JOB_LADDER, Weights, reliability
+from services.matching.domain.score import DEFAULT_WEIGHTS, JOB_LADDER, MAX_FAMILIES, Weights, families, reliability
 from services.matching.search.encoding import (
     NO_STEP,
+    REMOTE_MASK,
     Codes,
     Floats,
     Ints,
     LanguageBits,
+    distances_km,
     mode_mask,
     month_number,
     stood_kind,
 )
-from services.matching.search.paths import arrivals, ladder_keys, lived, path_values, stood_bits
+from services.matching.search.paths import (
+    arrivals,
+    ladder_keys,
+    lived,
+    moves,
+    path_values,
+    stood_bits,
+    transition_code,
+)
 from services.matching.search.table import Postings, Table
 from services.matching.search.vectors import fit_values, place_values, totals
 
 TARGETS = 5  # a project names at most five target jobs (profiles enforces it)
+PAIR = 1 << 20  # a (family, domain) pair as one integer: family * PAIR + domain
 ROUNDING = 1e-4  # stored thresholds are rounded scores: answer a little below them, the pure score decides
 
 COLUMNS = {
@@ -39,6 +50,8 @@ COLUMNS = {
     "modes": (np.int64, 0),
     "languages": (np.int64, 0),
     **{f"domain{i}": (np.int64, -1) for i in range(TARGETS)},
+    **{f"family{i}": (np.int64, -1) for i in range(MAX_FAMILIES)},
+    "transition": (np.int64, 0),
     "threshold": (np.float64, 0.0),
 }
 
@@ -69,6 +82,9 @@ class BeneficiaryIndex:
         domains = list(dict.fromkeys(t[:3] for t in beneficiary.target_jobs))[:TARGETS]
         for i, domain in enumerate(domains):
             c[f"domain{i}"][row] = self.domains(domain)
+        for i, family in enumerate(families(beneficiary.previous_jobs)):
+            c[f"family{i}"][row] = self.domains(family)
+        c["transition"][row] = transition_code(beneficiary.transition)
         self._keys[beneficiary.beneficiary_id] = ladder_keys(list(beneficiary.target_jobs))
         for key in self._keys[beneficiary.beneficiary_id]:
             self.ladder.add(key, row)
@@ -130,7 +146,12 @@ class BeneficiaryIndex:
         ok &= same_agency | (same_region if peer.visibility == "region" else False)
         if not peer.vetted:
             ok &= ~c["minor"][rows]
-        return np.asarray(ok & ((c["modes"][rows] & mode_mask(peer.meeting_modes)) != 0), dtype=np.bool_)
+        common = c["modes"][rows] & mode_mask(peer.meeting_modes)
+        ok &= common != 0
+        if peer.latitude is not None and peer.longitude is not None:  # in person only: within the radius
+            km = distances_km(peer.latitude, peer.longitude, c["latitude"][rows], c["longitude"][rows])
+            ok &= ~(((common & REMOTE_MASK) == 0) & (km > c["radius"][rows]))
+        return np.asarray(ok, dtype=np.bool_)
 
     def _weights(self, agencies: Ints) -> Floats:
         known = [DEFAULT_WEIGHTS] * len(self.agencies)
@@ -158,4 +179,28 @@ class BeneficiaryIndex:
         facts = by_domain[np.where(targets >= 0, targets, sentinel)]  # rows x TARGETS x 4
         chosen = facts[np.arange(rows.size), np.argmin(facts[:, :, 0], axis=1)]
         arrived = (chosen[:, 0] < NO_STEP).astype(np.int64)
-        return path_values(same, arrived, chosen[:, 1], chosen[:, 2], today - chosen[:, 3])
+        return path_values(
+            same,
+            arrived,
+            chosen[:, 1],
+            chosen[:, 2],
+            today - chosen[:, 3],
+            self._same_moves(rows, targets, peer, arrived),
+            c["transition"][rows],
+        )
+
+    def _same_moves(self, rows: Ints, targets: Ints, peer: PeerView, arrived: Ints) -> Ints:
+        """Per row, 1 if the peer left a job of one of the beneficiary's families for one of their target
+        domains (`score.same_move`); only rows the peer's path reaches and that name a family are looked at."""
+        found = np.zeros(rows.size, dtype=np.int64)
+        pairs = [(self.domains.known(f), self.domains.known(d)) for f, d in moves(peer.path)]
+        known = np.array([f * PAIR + d for f, d in pairs if f >= 0 and d >= 0], dtype=np.int64)
+        if known.size == 0:
+            return found
+        some = np.flatnonzero((arrived > 0) & (self.table.columns["family0"][rows] >= 0))
+        left = np.stack([self.table.columns[f"family{i}"][rows[some]] for i in range(MAX_FAMILIES)], axis=1)
+        reached = targets[some]
+        candidates = left[:, :, None] * PAIR + reached[:, None, :]
+        valid = (left[:, :, None] >= 0) & (reached[:, None, :] >= 0)
+        found[some] = (np.isin(candidates, known) & valid).any(axis=(1, 2))
+        return found

@@ -15,18 +15,28 @@ import numpy.typing as npt
 from services.matching.domain.fairness import DEFAULT_FAIRNESS
 from services.matching.domain.model import BeneficiaryView, PeerLoad, PeerView
 from services.matching.domain.ranking import POOL_PER_PLACE, RankingContext
-from services.matching.domain.score import JOB_LADDER, PATH_POINTS, reliability
+from services.matching.domain.score import JOB_LADDER, PATH_POINTS, families, reliability
 from services.matching.search.encoding import (
     NO_STEP,
+    REMOTE_MASK,
     Codes,
     Floats,
     Ints,
     LanguageBits,
+    distances_km,
     mode_mask,
     month_number,
     stood_kind,
 )
-from services.matching.search.paths import arrivals, ladder_keys, lived, path_values, stood_bits
+from services.matching.search.paths import (
+    arrivals,
+    ladder_keys,
+    lived,
+    moves,
+    path_values,
+    stood_bits,
+    transition_code,
+)
 from services.matching.search.table import Postings, Table
 from services.matching.search.vectors import fit_values, place_values, totals
 
@@ -57,6 +67,7 @@ class PeerIndex:
         self._sets: dict[frozenset[str], frozenset[str]] = {}
         self.ladder = Postings()
         self.arrivals = Postings(width=4)
+        self.moves = Postings()  # (a job family left, a domain reached after it)
         self.agencies, self.regions, self.languages = Codes(), Codes(), LanguageBits()
 
     def __len__(self) -> int:
@@ -85,6 +96,8 @@ class PeerIndex:
             self.ladder.add(key, row)
         for domain, a in arrivals(peer.path).items():
             self.arrivals.add(domain, row, (a.index, int(a.career_change), int(a.imposed), a.start))
+        for move in moves(peer.path):
+            self.moves.add(move, row)
         self.set_load(peer.peer_id, self.loads.get(peer.peer_id, PeerLoad()))
 
     def remove(self, peer_id: str) -> None:
@@ -96,6 +109,8 @@ class PeerIndex:
             self.ladder.remove(key, row)
         for domain in arrivals(path):
             self.arrivals.remove(domain, row)
+        for move in moves(path):
+            self.moves.remove(move, row)
         self.table.release(peer_id)
 
     def _shared(self, values: frozenset[str]) -> frozenset[str]:
@@ -168,7 +183,15 @@ class PeerIndex:
         months_ago = month_number(context.today) - f[:, 2]
         parts = (
             job[rows],
-            path_values(same, (first[rows] < NO_STEP).astype(np.int64), f[:, 0], f[:, 1], months_ago),
+            path_values(
+                same,
+                (first[rows] < NO_STEP).astype(np.int64),
+                f[:, 0],
+                f[:, 1],
+                months_ago,
+                f[:, 3],
+                transition_code(beneficiary.transition),
+            ),
             place_values(
                 beneficiary.latitude,
                 beneficiary.longitude,
@@ -189,7 +212,13 @@ class PeerIndex:
         region = self.regions.known(b.region_code)
         visible = (c["agency"][rows] == agency) | (c["region_visible"][rows] & (c["region"][rows] == region))
         ok = self.table.active[rows] & ~c["paused"][rows] & visible
-        ok &= (c["modes"][rows] & mode_mask(b.meeting_modes)) != 0
+        common = c["modes"][rows] & mode_mask(b.meeting_modes)
+        ok &= common != 0
+        in_person_only = np.flatnonzero(ok & ((common & REMOTE_MASK) == 0))
+        at = rows[in_person_only]
+        with np.errstate(invalid="ignore"):  # a peer without a town (NaN) is never beyond the radius
+            km = distances_km(b.latitude, b.longitude, c["latitude"][at], c["longitude"][at])
+        ok[in_person_only[km > max(b.mobility_km, 1)]] = False
         if b.minor:
             ok &= c["vetted"][rows]
         capacity, booked = c["capacity"][rows], c["booked"][rows]
@@ -205,12 +234,15 @@ class PeerIndex:
 
     def _arrivals(self, b: BeneficiaryView) -> tuple[Ints, Ints]:
         """Per row, the first step reaching a target domain (NO_STEP if none) and, for it: career change,
-        imposed transition, start month."""
+        imposed transition, start month; then whether the peer made the same move as the beneficiary."""
         first = np.full(self.table.size, NO_STEP, dtype=np.int64)
-        facts = np.zeros((self.table.size, 3), dtype=np.int64)
+        facts = np.zeros((self.table.size, 4), dtype=np.int64)
         for domain in sorted({t[:3] for t in b.target_jobs}):
             at, values = self.arrivals.arrays(domain)
             earlier = values[:, 0] < first[at]
             first[at[earlier]] = values[earlier, 0]
-            facts[at[earlier]] = values[earlier, 1:]
+            facts[at[earlier], :3] = values[earlier, 1:]
+        for family in families(b.previous_jobs):  # the same move, into any target domain
+            for domain in {t[:3] for t in b.target_jobs}:
+                facts[self.moves.rows((family, domain)), 3] = 1
         return first, facts

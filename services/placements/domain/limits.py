@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from services.contracts.events.placements import Objective
+from services.reference.siret import siret_problems as check_siret
 
 MAX_DAYS_WITH_ONE_HOST = 60
 MAX_CONVENTIONS_WITH_ONE_HOST = 2
 WINDOW_MONTHS = 12
-LA_POSTE_SIREN = "356000000"  # its establishments' SIRET follow another key (sum of digits divisible by 5)
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MAX_HOURS_PER_DAY = {False: 10.0, True: 8.0}  # adult, minor
 MAX_HOURS_PER_WEEK = {False: 48.0, True: 35.0}
@@ -32,17 +32,7 @@ def french_date(day: date) -> str:
 
 
 def siret_problems(siret: str, field: str = "host.siret") -> Problems:
-    if len(siret) != 14 or not siret.isdigit():
-        return [(field, "Un SIRET a 14 chiffres.")]
-    if siret.startswith(LA_POSTE_SIREN):
-        valid = sum(int(d) for d in siret) % 5 == 0
-    else:
-        total = 0
-        for position, digit in enumerate(int(d) for d in siret):
-            doubled = digit * 2 if position % 2 == 0 else digit
-            total += doubled - 9 if doubled > 9 else doubled
-        valid = total % 10 == 0
-    return [] if valid else [(field, "La clé du SIRET est fausse : vérifiez les 14 chiffres.")]
+    return check_siret(siret, field)
 
 
 def add_months(day: date, months: int) -> date:

@@ -10,7 +10,14 @@ from typing import Any
 from pymongo.asynchronous.database import AsyncDatabase
 
 from services.contracts.envelope import Envelope
-from services.contracts.events.profiles import EducationLevel, MeetingMode, Situation, StepKind
+from services.contracts.events.profiles import (
+    EducationLevel,
+    MeetingMode,
+    Situation,
+    StepKind,
+    Transition,
+    TransitionReason,
+)
 from services.kit.mongo import Document
 from services.kit.outbox import OutboxWriter
 from services.kit.pagination import newest_first
@@ -19,9 +26,11 @@ from services.profiles.adapters.events import on_their_topics
 from services.profiles.domain.beneficiary import (
     Beneficiary,
     Consent,
+    CurrentTransition,
     Guardian,
     Identity,
     LivedStep,
+    PreviousStep,
     Project,
     Status,
 )
@@ -53,6 +62,12 @@ def to_document(b: Beneficiary) -> Document:
         "sectors": list(p.sectors),
         "meeting_modes": [m.value for m in p.meeting_modes],
         "languages": list(p.languages),
+        "previous_steps": [{**vars(s), "kind": s.kind.value} for s in p.previous_steps],
+        "transition": (
+            {"kind": p.transition.kind.value, "reason": p.transition.reason.value if p.transition.reason else None}
+            if p.transition
+            else None
+        ),
         "consent": {"matching": b.consent.matching, "given_at": b.consent.given_at, "expires_at": b.consent.expires_at},
         "status": b.status.value,
         "outcome": b.outcome,
@@ -88,6 +103,8 @@ def from_document(d: Document) -> Beneficiary:
         tuple(d["sectors"]),
         tuple(MeetingMode(m) for m in d["meeting_modes"]),
         tuple(d["languages"]),
+        tuple(PreviousStep(**{**s, "kind": StepKind(s["kind"])}) for s in d.get("previous_steps", [])),
+        _transition(d.get("transition")),
     )
     consent = Consent(d["consent"]["matching"], _utc(d["consent"]["given_at"]), _utc(d["consent"]["expires_at"]))
     return Beneficiary(
@@ -109,6 +126,12 @@ def from_document(d: Document) -> Beneficiary:
 def _lived_step(d: Document) -> LivedStep:
     dates = {"start_date": date.fromisoformat(d["start_date"]), "end_date": date.fromisoformat(d["end_date"])}
     return LivedStep(**{**d, **dates, "kind": StepKind(d["kind"])})
+
+
+def _transition(d: Document | None) -> CurrentTransition | None:
+    if not d:
+        return None
+    return CurrentTransition(Transition(d["kind"]), TransitionReason(d["reason"]) if d.get("reason") else None)
 
 
 def _utc(value: datetime) -> datetime:

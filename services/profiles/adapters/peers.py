@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from pymongo.asynchronous.database import AsyncDatabase
 
 from services.contracts.envelope import Envelope
-from services.contracts.events.profiles import MeetingMode, PeerKind, StepKind, Transition, Visibility
+from services.contracts.events.profiles import MeetingMode, PeerKind, StepKind, Transition, TransitionReason, Visibility
 from services.kit.mongo import Document
 from services.kit.outbox import OutboxWriter
 from services.kit.pagination import newest_first
@@ -36,7 +36,15 @@ def to_document(p: Peer) -> Document:
             "capacity_per_month": p.offer.capacity_per_month,
             "languages": list(p.offer.languages),
         },
-        "path": [{**vars(s), "kind": s.kind.value, "transition": s.transition.value} for s in p.path],
+        "path": [
+            {
+                **vars(s),
+                "kind": s.kind.value,
+                "transition": s.transition.value,
+                "transition_reason": s.transition_reason.value if s.transition_reason else None,
+            }
+            for s in p.path
+        ],
         "jobs": sorted({s.rome_code for s in p.path if s.rome_code}),
         "testimony": p.testimony,
         "video_url": p.video_url,
@@ -67,7 +75,7 @@ def from_document(d: Document) -> Peer:
             offer["capacity_per_month"],
             tuple(offer["languages"]),
         ),
-        tuple(Step(**{**s, "kind": StepKind(s["kind"]), "transition": Transition(s["transition"])}) for s in d["path"]),
+        tuple(_step(s) for s in d["path"]),
         d["testimony"],
         d["video_url"],
         d["vetted"],
@@ -169,3 +177,15 @@ class Peers:
     async def consents_expired(self, now: datetime) -> list[Peer]:
         cursor = self.collection.find({"status": "published", "consent_expires_at": {"$lt": now}}, {"outbox": 0})
         return [from_document(d) async for d in cursor]
+
+
+def _step(d: Document) -> Step:
+    reason = d.get("transition_reason")
+    return Step(
+        **{
+            **d,
+            "kind": StepKind(d["kind"]),
+            "transition": Transition(d["transition"]),
+            "transition_reason": TransitionReason(reason) if reason else None,
+        }
+    )

@@ -9,7 +9,15 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.contracts.events.profiles import ClosingOutcome, EducationLevel, MeetingMode, Situation
+from services.contracts.events.profiles import (
+    ClosingOutcome,
+    EducationLevel,
+    MeetingMode,
+    Situation,
+    StepKind,
+    Transition,
+    TransitionReason,
+)
 from services.kit.identity import CurrentCaller
 from services.kit.pagination import After, announce_next
 from services.profiles.deps import BeneficiaryServiceDep, OpenAgencyStaff
@@ -52,6 +60,21 @@ class IdentityIn(BaseModel):
         )
 
 
+class PreviousStepIn(BaseModel):
+    kind: StepKind = Field(description="job, training or apprenticeship")
+    start_month: str = Field(examples=["2016-09"], description="YYYY-MM")
+    end_month: str | None = Field(default=None, examples=["2024-03"], description="YYYY-MM; empty while it goes on")
+    rome_code: str | None = Field(default=None, examples=["D1214"], description="ROME job sheet (a job needs one)")
+    naf_division: str | None = Field(default=None, examples=["47"])
+
+
+class TransitionIn(BaseModel):
+    kind: Transition = Field(description="is the move the beneficiary is making now chosen or imposed?")
+    reason: TransitionReason | None = Field(
+        default=None, description="why, when imposed (required then); stays in profiles", examples=["redundancy"]
+    )
+
+
 class ProjectIn(BaseModel):
     place_id: str = Field(description="a place id from /reference/places")
     mobility_km: int = Field(description="how far they can travel")
@@ -61,6 +84,10 @@ class ProjectIn(BaseModel):
     sectors: list[str] = Field(default_factory=list, description="NAF divisions, e.g. 62")
     meeting_modes: list[MeetingMode] = Field(default_factory=lambda: [MeetingMode.IN_PERSON])
     languages: list[str] = Field(default_factory=lambda: ["fr"])
+    previous_steps: list[PreviousStepIn] = Field(
+        default_factory=list, description="jobs and trainings before the accompaniment"
+    )
+    transition: TransitionIn | None = Field(default=None, description="the current transition, when said")
 
     def domain(self) -> rules.Project:
         return rules.Project(
@@ -72,6 +99,8 @@ class ProjectIn(BaseModel):
             tuple(self.sectors),
             tuple(self.meeting_modes),
             tuple(self.languages),
+            tuple(rules.PreviousStep(**s.model_dump()) for s in self.previous_steps),
+            rules.CurrentTransition(**self.transition.model_dump()) if self.transition else None,
         )
 
 
@@ -86,6 +115,8 @@ EXAMPLE: dict[str, Any] = {
         "sectors": ["62"],
         "meeting_modes": ["in_person", "video"],
         "languages": ["fr"],
+        "previous_steps": [{"kind": "job", "start_month": "2019-09", "end_month": "2024-03", "rome_code": "D1214"}],
+        "transition": {"kind": "imposed", "reason": "redundancy"},
     },
     "matching_consent": True,
 }
@@ -143,8 +174,8 @@ class BeneficiaryOut(BaseModel):
     def of(cls, b: rules.Beneficiary) -> BeneficiaryOut:
         i, p = b.identity, b.project
         shown = labels.of_codes(
-            [*p.target_jobs, *(s.rome_code for s in b.path)],
-            [*p.sectors, *(s.naf_division for s in b.path)],
+            [*p.target_jobs, *(s.rome_code for s in b.path), *(s.rome_code for s in p.previous_steps)],
+            [*p.sectors, *(s.naf_division for s in b.path), *(s.naf_division for s in p.previous_steps)],
             [p.place_id, *(s.place_id for s in b.path)],
         )
         return cls(
@@ -171,6 +202,8 @@ class BeneficiaryOut(BaseModel):
                 sectors=list(p.sectors),
                 meeting_modes=list(p.meeting_modes),
                 languages=list(p.languages),
+                previous_steps=[PreviousStepIn.model_validate(vars(s)) for s in p.previous_steps],
+                transition=TransitionIn.model_validate(vars(p.transition)) if p.transition else None,
             ),
             matching_consent=b.consent.matching,
             consent_expires_at=b.consent.expires_at.isoformat(),

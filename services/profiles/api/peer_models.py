@@ -13,6 +13,7 @@ from services.contracts.events.profiles import (
     PeerKind,
     StepKind,
     Transition,
+    TransitionReason,
     Visibility,
     WithdrawalReason,
 )
@@ -32,6 +33,13 @@ class StepIn(BaseModel):
     naf_division: str | None = Field(default=None, examples=["62"])
     place_id: str | None = None
     text: str = Field(default="", max_length=500)
+    transition_reason: TransitionReason | None = Field(
+        default=None, description="why, when the transition was imposed (optional), e.g. redundancy"
+    )
+    employer: str = Field(
+        default="", max_length=200, examples=["Boulangerie Martin"], description="the employer or organisation"
+    )
+    employer_siret: str = Field(default="", max_length=20, examples=["73282932000074"], description="when known")
 
 
 class OfferIn(BaseModel):

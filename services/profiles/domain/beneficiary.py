@@ -16,14 +16,19 @@ from services.contracts.events.profiles import (
     MeetingMode,
     Situation,
     StepKind,
+    Transition,
+    TransitionReason,
 )
 from services.kit.ids import new_id
 from services.profiles.domain.events import InvalidInput, event
+from services.profiles.domain.steps import code_problems, month_problems, transition_problems
 from services.reference import jobs, places
 
 LANGUAGE = re.compile(r"^[a-z]{2}$")
 MAX_TARGET_JOBS = 5
 MAX_MOBILITY_KM = 300
+MAX_PREVIOUS_STEPS = 15
+PREVIOUS_KINDS = (StepKind.JOB, StepKind.TRAINING, StepKind.APPRENTICESHIP)  # jobs and trainings before
 ADULT_AGE = 18
 
 
@@ -56,6 +61,25 @@ class Guardian:
 
 
 @dataclass(frozen=True)
+class PreviousStep:
+    """A job or training the beneficiary had before their accompaniment, in the words of a peer's path."""
+
+    kind: StepKind
+    start_month: str
+    end_month: str | None = None
+    rome_code: str | None = None
+    naf_division: str | None = None
+
+
+@dataclass(frozen=True)
+class CurrentTransition:
+    """The move the beneficiary is making now: chosen, or imposed and why (the reason stays in profiles)."""
+
+    kind: Transition
+    reason: TransitionReason | None = None
+
+
+@dataclass(frozen=True)
 class Project:
     place_id: str
     mobility_km: int
@@ -65,6 +89,8 @@ class Project:
     sectors: tuple[str, ...] = ()
     meeting_modes: tuple[MeetingMode, ...] = (MeetingMode.IN_PERSON,)
     languages: tuple[str, ...] = ("fr",)
+    previous_steps: tuple[PreviousStep, ...] = ()
+    transition: CurrentTransition | None = None
 
 
 @dataclass(frozen=True)
@@ -159,8 +185,25 @@ def birth_date_problems(identity: Identity, today: date | None = None) -> list[t
     return []
 
 
-def project_problems(project: Project) -> list[tuple[str, str]]:
+def background_problems(project: Project, today: date | None = None) -> list[tuple[str, str]]:
+    """The previous jobs and trainings, and the current transition."""
+    this_month = (today or date.today()).strftime("%Y-%m")
     problems = []
+    if len(project.previous_steps) > MAX_PREVIOUS_STEPS:
+        problems.append(("previous_steps", f"Indiquez au plus {MAX_PREVIOUS_STEPS} emplois ou formations."))
+    for index, step in enumerate(project.previous_steps):
+        where = f"previous_steps[{index}]"
+        if step.kind not in PREVIOUS_KINDS:
+            problems.append((f"{where}.kind", "Une étape passée est un emploi, une formation ou un apprentissage."))
+        problems += month_problems(where, step.start_month, step.end_month, this_month)
+        problems += code_problems(where, step.kind, step.rome_code, step.naf_division)
+    if project.transition is not None:
+        problems += transition_problems("transition.reason", project.transition.kind, project.transition.reason, True)
+    return problems
+
+
+def project_problems(project: Project, today: date | None = None) -> list[tuple[str, str]]:
+    problems = background_problems(project, today)
     if places.place(project.place_id) is None:
         problems.append(("place_id", "Commune inconnue : choisissez-la dans la liste."))
     if not 0 <= project.mobility_km <= MAX_MOBILITY_KM:
@@ -215,6 +258,10 @@ def _project_payload(b: Beneficiary) -> dict[str, object]:
         "meeting_modes": list(b.project.meeting_modes),
         "languages": list(b.project.languages),
         "matching_consent": b.consent.matching,
+        "previous_steps": [
+            dict(vars(step)) for step in b.project.previous_steps
+        ],  # codes and months only: the reason of an imposed transition stays here
+        "transition": b.project.transition.kind if b.project.transition else None,
     }
 
 
@@ -225,6 +272,15 @@ def normalize(project: Project) -> Project:
         sectors=tuple(dict.fromkeys(project.sectors)),
         meeting_modes=tuple(dict.fromkeys(project.meeting_modes)),
         languages=tuple(dict.fromkeys(c.strip().lower() for c in project.languages)),
+        previous_steps=tuple(
+            sorted(
+                (
+                    replace(s, rome_code=s.rome_code.strip().upper() if s.rome_code else None)
+                    for s in project.previous_steps
+                ),
+                key=lambda s: (s.start_month, s.end_month or "9999-99"),
+            )
+        ),
     )
 
 

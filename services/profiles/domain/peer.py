@@ -18,18 +18,25 @@ from services.contracts.events.profiles import (
     PeerUpdatedV1,
     StepKind,
     Transition,
+    TransitionReason,
     Visibility,
 )
 from services.kit.ids import new_id
 from services.profiles.domain.events import InvalidInput, event
-from services.reference import charter, jobs, places
+from services.profiles.domain.steps import (
+    code_problems,
+    employer_id,
+    employer_problems,
+    month_problems,
+    tidy_siret,
+    transition_problems,
+)
+from services.reference import charter, places
 
-MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 LANGUAGE = re.compile(r"^[a-z]{2}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MAX_STEPS = 30
 MAX_CAPACITY = 20
-STEPS_WITH_A_JOB = {StepKind.JOB, StepKind.APPRENTICESHIP, StepKind.IMMERSION}
 
 
 class InvalidPeer(InvalidInput):
@@ -63,6 +70,9 @@ class Step:
     naf_division: str | None = None
     place_id: str | None = None
     text: str = ""
+    transition_reason: TransitionReason | None = None  # why, when imposed (optional for a peer)
+    employer: str = ""  # the employer or organisation, as people name it; stays in profiles
+    employer_siret: str = ""  # when known, its key checked
 
 
 @dataclass(frozen=True)
@@ -126,20 +136,6 @@ class Peer:
         return Stage(self.status.value)
 
 
-def _month_problems(index: int, step: Step, this_month: str) -> list[tuple[str, str]]:
-    problems = []
-    where = f"path[{index}]"
-    for name, value in (("start_month", step.start_month), ("end_month", step.end_month)):
-        if value is not None and not MONTH.match(value):
-            problems.append((f"{where}.{name}", "Indiquez un mois sous la forme AAAA-MM."))
-        elif value is not None and value > this_month:
-            problems.append((f"{where}.{name}", "Ce mois est dans le futur."))
-    well_formed = bool(step.end_month and MONTH.match(step.start_month) and MONTH.match(step.end_month))
-    if well_formed and (step.end_month or "") < step.start_month:
-        problems.append((f"{where}.end_month", "La fin précède le début de cette étape."))
-    return problems
-
-
 def path_problems(path: tuple[Step, ...], today: date | None = None) -> list[tuple[str, str]]:
     this_month = (today or date.today()).strftime("%Y-%m")
     problems: list[tuple[str, str]] = []
@@ -149,20 +145,10 @@ def path_problems(path: tuple[Step, ...], today: date | None = None) -> list[tup
         problems.append(("path", f"Un parcours a au plus {MAX_STEPS} étapes."))
     for index, step in enumerate(path):
         where = f"path[{index}]"
-        problems += _month_problems(index, step, this_month)
-        if step.rome_code is not None and jobs.job(step.rome_code) is None:
-            problems.append(
-                (f"{where}.rome_code", f"Métier inconnu (code ROME {step.rome_code}) : choisissez-le dans la liste.")
-            )
-        if step.rome_code is None and step.kind in STEPS_WITH_A_JOB:
-            problems.append((f"{where}.rome_code", "Cette étape nomme son métier : choisissez-le dans la liste."))
-        if step.naf_division is not None and jobs.sector(step.naf_division) is None:
-            problems.append(
-                (
-                    f"{where}.naf_division",
-                    f"Secteur inconnu (code NAF {step.naf_division}) : choisissez-le dans la liste.",
-                )
-            )
+        problems += month_problems(where, step.start_month, step.end_month, this_month)
+        problems += code_problems(where, step.kind, step.rome_code, step.naf_division)
+        problems += transition_problems(f"{where}.transition_reason", step.transition, step.transition_reason, False)
+        problems += employer_problems(where, step.employer, step.employer_siret)
         if step.place_id is not None and places.place(step.place_id) is None:
             problems.append((f"{where}.place_id", "Commune inconnue : choisissez-la dans la liste."))
         if len(step.text) > 500:
@@ -211,7 +197,13 @@ def _normalized(peer: Peer) -> Peer:
     steps = tuple(
         sorted(
             (
-                replace(s, rome_code=s.rome_code.strip().upper() if s.rome_code else None, text=s.text.strip())
+                replace(
+                    s,
+                    rome_code=s.rome_code.strip().upper() if s.rome_code else None,
+                    text=s.text.strip(),
+                    employer=" ".join(s.employer.split()) if s.employer.isprintable() else s.employer,
+                    employer_siret=tidy_siret(s.employer_siret),
+                )
                 for s in peer.path
             ),
             key=lambda s: (s.start_month, s.end_month or "9999-99"),
@@ -263,6 +255,7 @@ def card(peer: Peer) -> dict[str, object]:
                 "start_month": s.start_month,
                 "end_month": s.end_month,
                 "transition": s.transition,
+                "employer_id": employer_id(s.employer, s.employer_siret),
             }
         )
     return {

@@ -6,6 +6,7 @@ Columns (header names, in any order; empty cells allowed where marked optional):
     company_visits (oui | non), capacity_per_month, languages (e.g. "fr;en"), testimony (optional),
     video_url (optional), vetted (oui | non),
     step1_kind, step1_rome, step1_naf, step1_start, step1_end, step1_transition, step1_place, step1_text,
+    step1_employer (optional), step1_siret (optional, its key checked),
     ... up to step8_* (a step with no kind is skipped)
 
 kind: former_beneficiary | apprentice | student | professional | mentor (French labels accepted too);
@@ -30,7 +31,7 @@ from services.reference import places
 from services.reference.text import fold
 
 MAX_STEPS = 8
-STEP_COLUMNS = ("kind", "rome", "naf", "start", "end", "transition", "place", "text")
+STEP_COLUMNS = ("kind", "rome", "naf", "start", "end", "transition", "place", "text", "employer", "siret")
 COLUMNS = (
     "first_name",
     "last_name",
@@ -194,6 +195,8 @@ def to_peer(row: Mapping[str, str | None], agency_id: str, region_code: str) -> 
                 _cell(row, prefix + "naf") or None,
                 _place(_cell(row, prefix + "place"), region_code, prefix + "place", problems),
                 _cell(row, prefix + "text"),
+                employer=_cell(row, prefix + "employer"),
+                employer_siret=_cell(row, prefix + "siret"),
             )
         )
     if problems or kind is None:

@@ -1,8 +1,8 @@
 // A beneficiary: who they are, their ranked peers with the reasons, each peer's lived path as a timeline,
 // dismiss or propose an introduction; their introductions and immersions.
 import { api, dateFr, failure, field, h, onSubmit, select, setTitle, show, staffPage, toast } from "../app.js";
-import { INTRODUCTION_STATUS, LEVELS, MODES, PEER_KINDS, PURPOSES, SITUATIONS, jobOf, placeOf } from "../labels.js";
-import { timeline } from "../path.js";
+import { INTRODUCTION_STATUS, LEVELS, MODES, PEER_KINDS, PURPOSES, SITUATIONS, TRANSITIONS, jobOf, placeOf } from "../labels.js";
+import { reasonText, timeline } from "../path.js";
 import { agreementBox, proposalSent } from "../agreement.js";
 
 await staffPage();
@@ -28,6 +28,11 @@ function summary() {
     h("p", {}, "Métier visé : ", p.target_jobs.map((code, n) => [n ? ", " : "", jobOf(b.labels, code)])),
     h("p", {}, "Commune : ", placeOf(b.labels, p.place_id) || "non renseignée", " · déplacement jusqu'à ", `${p.mobility_km} km`),
     h("p", {}, "Rencontres : ", p.meeting_modes.map((m) => MODES[m]).join(", ")),
+    h("p", {}, "Transition en cours : ", p.transition
+      ? `${TRANSITIONS[p.transition.kind].toLowerCase()}${p.transition.reason ? ` (${reasonText(p.transition.reason)})` : ""}`
+      : "non renseignée"),
+    p.previous_steps?.length
+      ? h("div", {}, h("h2", {}, "Parcours avant l'accompagnement"), timeline(p.previous_steps, b.labels)) : null,
     b.matching_consent ? null : h("p", { class: "tag warn" }, "Pas de consentement à la mise en relation : aucune suggestion."),
     b.path?.length ? h("div", {}, h("h2", {}, "Étapes vécues pendant l'accompagnement"), timeline(b.path, b.labels)) : null,
     h("div", { class: "actions" },

@@ -1,7 +1,9 @@
-// Create or edit a beneficiary: identity, project (ROME job and place with autocomplete), consent.
+// Create or edit a beneficiary: identity, project (ROME job and place with autocomplete), their path before
+// the accompaniment (jobs and trainings) and the transition they are making (chosen, or imposed and why),
+// consent.
 import { api, autocomplete, choices, field, h, input, jobText, onSubmit, placeText, searchJobs,
   searchPlaces, select, setTitle, show, staffPage, values } from "../app.js";
-import { LEVELS, MODES, SITUATIONS } from "../labels.js";
+import { LEVELS, MODES, PREVIOUS_KINDS, SITUATIONS, TRANSITION_REASONS, TRANSITIONS } from "../labels.js";
 
 await staffPage();
 const editing = location.pathname.match(/beneficiaries\/([^/]+)\/edit/)?.[1];
@@ -25,6 +27,48 @@ const guardian = h("fieldset", { dataset: { field: "guardian" } }, h("legend", {
   field("Nom du représentant légal", input("guardian_name", { value: i.guardian?.name || "", autocomplete: "off" }), { name: "guardian_name" }),
   field("Téléphone du représentant légal", input("guardian_phone", { type: "tel", value: i.guardian?.phone || "" })),
   field("E-mail du représentant légal", input("guardian_email", { type: "email", value: i.guardian?.email || "" })));
+// the path before: one fieldset per step, named previous_steps.N.* so that a refusal lands on its input
+const jobNames = { ...(current?.labels.jobs || {}) };
+const previousBox = h("div");
+function previousRow(step, n) {
+  const key = `previous_steps.${n}`;
+  const named = step.rome_code ? `${jobNames[step.rome_code] || step.rome_code} (${step.rome_code})` : "";
+  return h("fieldset", { class: "step", dataset: { field: key } }, h("legend", {}, `Étape ${n + 1}`),
+    field("Nature", select(`${key}.kind`, PREVIOUS_KINDS, step.kind || "job")),
+    autocomplete(`${key}.rome_code`, "Métier (fiche ROME)", { search: searchJobs, describe: jobText, initial: step.rome_code || "", initialLabel: named,
+      hint: "Obligatoire pour un emploi. Tapez au moins deux lettres puis choisissez dans la liste." }),
+    field("Début", input(`${key}.start_month`, { type: "month", value: step.start_month || "", placeholder: "AAAA-MM" })),
+    field("Fin (vide si en cours)", input(`${key}.end_month`, { type: "month", value: step.end_month || "", placeholder: "AAAA-MM" })),
+    h("button", { type: "button", class: "secondary", onclick: () => {
+      const steps = previousSteps();
+      steps.splice(n, 1);
+      showPrevious(steps);
+    } }, "Retirer cette étape"));
+}
+function previousSteps() {
+  return [...previousBox.querySelectorAll("fieldset.step")].map((row, n) => {
+    const key = `previous_steps.${n}`;
+    const value = (name) => row.querySelector(`[name="${CSS.escape(`${key}.${name}`)}"]`)?.value || "";
+    const code = value("rome_code");
+    const shown = row.querySelector(`[data-field="${CSS.escape(`${key}.rome_code`)}"] input[type=text]`)?.value || "";
+    if (code && shown.endsWith(`(${code})`)) jobNames[code] = shown.slice(0, -code.length - 3);
+    return { kind: value("kind"), rome_code: code || null, start_month: value("start_month"), end_month: value("end_month") || null };
+  });
+}
+function showPrevious(steps) {
+  previousBox.replaceChildren(...steps.map(previousRow),
+    steps.length ? "" : h("p", { class: "muted" }, "Aucun emploi ni formation indiqué."));
+}
+showPrevious(p.previous_steps || []);
+const addPrevious = h("button", { type: "button", class: "secondary", onclick: () => {
+  showPrevious([...previousSteps(), { kind: "job" }]);
+  previousBox.querySelector("fieldset.step:last-of-type select")?.focus();
+} }, "Ajouter un emploi ou une formation");
+const transitionKind = select("transition.kind", { "": "Non renseignée", ...TRANSITIONS }, p.transition?.kind || "");
+const reasonField = field("Pourquoi est-elle subie ?", select("transition.reason", { "": "Choisissez…", ...TRANSITION_REASONS }, p.transition?.reason || ""),
+  { hint: "Le motif reste dans le dossier de la personne : il n'est pas transmis pour la mise en relation." });
+reasonField.hidden = transitionKind.value !== "imposed";
+transitionKind.addEventListener("change", () => { reasonField.hidden = transitionKind.value !== "imposed"; });
 const submit = h("button", { type: "submit" }, current ? "Enregistrer" : "Créer le bénéficiaire");
 const form = h("form", { class: "card", novalidate: true },
   h("fieldset", {}, h("legend", {}, "Identité"),
@@ -41,6 +85,11 @@ const form = h("form", { class: "card", novalidate: true },
     field("Situation", select("situation", SITUATIONS, p.situation)),
     field("Niveau de diplôme", select("education_level", LEVELS, p.education_level)),
     choices("Modes de rencontre acceptés", "meeting_modes", MODES, p.meeting_modes)),
+  h("fieldset", { dataset: { field: "previous_steps" } }, h("legend", {}, "Parcours avant l'accompagnement"),
+    h("p", { class: "hint" }, "Les emplois et formations de la personne : les pairs qui ont fait le même changement lui sont proposés d'abord."),
+    previousBox, addPrevious),
+  h("fieldset", { dataset: { field: "transition" } }, h("legend", {}, "Transition en cours"),
+    field("La personne change de métier par choix, ou y est contrainte ?", transitionKind), reasonField),
   h("fieldset", { dataset: { field: "matching_consent" } }, h("legend", {}, "Consentement"),
     h("label", { class: "inline" }, h("input", { type: "checkbox", name: "matching_consent", checked: current ? current.matching_consent : false }),
       "La personne accepte d'être mise en relation avec des pairs")),
@@ -52,9 +101,12 @@ function body(v) {
     email: v.email.trim(), phone: v.phone.trim(), guardian: v.guardian_name.trim()
       ? { name: v.guardian_name.trim(), phone: v.guardian_phone.trim(), email: v.guardian_email.trim() } : null };
   const modes = [].concat(v.meeting_modes || []);
+  const kind = v["transition.kind"];
   const project = { place_id: v.place_id, mobility_km: Number(v.mobility_km), situation: v.situation,
     education_level: v.education_level, target_jobs: v.target_jobs ? [v.target_jobs] : [], meeting_modes: modes,
-    sectors: p.sectors || [], languages: p.languages || ["fr"] };
+    sectors: p.sectors || [], languages: p.languages || ["fr"],
+    previous_steps: previousSteps().filter((step) => step.rome_code || step.start_month),
+    transition: kind ? { kind, reason: kind === "imposed" ? v["transition.reason"] || null : null } : null };
   return { identity, project, matching_consent: Boolean(v.matching_consent) };
 }
 
