@@ -196,6 +196,15 @@ async def test_a_tutor_fills_in_the_assessment_and_the_dashboard_compares_the_mo
     assert lines[-1].split(";")[-5:] == ["6,7", "75,0", "50,0", "33,3", "0,0"], lines[-1]
     assert body["beneficiary"]["last_name"] not in exported
 
+    # chosen and imposed mobility: the convention counts in its beneficiary's imposed transition (a redundancy)
+    await dashboard.get_by_label("Regrouper par").select_option(label="Mois et mobilité")
+    await dashboard.get_by_role("button", name="Afficher le détail").click()
+    imposed = detail.locator("tbody tr").filter(has_text="Mobilité subie")
+    await expect(imposed).to_have_count(1)
+    said = await cells(imposed)
+    assert said[:2] == [french(month), "Mobilité subie"], said
+    await expect(imposed.locator('td[data-label="Conventions PMSMP validées"]')).to_have_text("1")
+
     await dashboard.set_viewport_size(PHONE)
     await shoot(dashboard, "dashboard-phone")
     await dashboard.context.close()

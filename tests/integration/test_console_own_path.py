@@ -12,13 +12,15 @@ import pytest
 from playwright.async_api import Browser, expect
 
 from tests.integration import test_console as console_pages
-from tests.integration.test_console import accessible, pick, regional_peer, shoot, signed_in, team
+from tests.integration.support import accept_charter
+from tests.integration.test_console import SCREENSHOTS, accessible, pick, regional_peer, shoot, signed_in, team
 
 pytestmark = pytest.mark.integration
 
 browser = console_pages.browser
 console = console_pages.console
 
+CHOSEN = {"transition": "chosen"}
 REGION = "11"  # as test_matching_own_path: only this region's beneficiaries take these peers' share
 
 
@@ -36,6 +38,16 @@ async def test_a_counsellor_enters_the_path_before_and_an_imposed_transition_and
     ]  # fmt: skip
     published = await profiles.post("/peers", json=body, headers=nantes.counsellor.headers)
     assert published.status_code == 201, published.text
+    await accept_charter(profiles, published.json()["peer_id"])
+    direct = regional_peer(f"Apprentie{uuid.uuid4().hex[:4]}")  # a direct route, to tell another story
+    direct["kind"] = "apprentice"
+    direct["path"] = [
+        {"kind": "training", "rome_code": "M1855", "start_month": "2019-09", "end_month": "2021-06", **CHOSEN},
+        {"kind": "apprenticeship", "rome_code": "M1855", "start_month": "2021-09", **CHOSEN},
+    ]
+    apprentice = await profiles.post("/peers", json=direct, headers=nantes.counsellor.headers)
+    assert apprentice.status_code == 201, apprentice.text
+    await accept_charter(profiles, apprentice.json()["peer_id"])
 
     page = await signed_in(browser, console, nantes.counsellor)
     await page.get_by_role("link", name="Nouveau bénéficiaire").click()
@@ -79,6 +91,10 @@ async def test_a_counsellor_enters_the_path_before_and_an_imposed_transition_and
     await expect(first.get_by_role("list", name="Parcours vécu")).to_contain_text("subi (licenciement économique)")
     await shoot(page, "beneficiary-own-path-desktop")
     await accessible(page)
+    other_story = page.locator("#suggestions li.card").filter(has_text=direct["identity"]["last_name"])
+    await expect(other_story).to_be_visible(timeout=60_000)  # a direct route beside the career change
+    await expect(page.locator("#suggestions .reading-note")).to_contain_text("une expérience parmi d'autres")
+    await page.locator("#suggestions").screenshot(path=str(SCREENSHOTS / "suggestions-contrasting-desktop.png"))
 
     await page.get_by_role("link", name="Modifier").click()
     await expect(page.get_by_label("Pourquoi est-elle subie ?")).to_have_value("redundancy")

@@ -12,7 +12,7 @@ from pymongo import AsyncMongoClient
 
 from services.reference.siret import siret_problems
 from tests.conftest import Servers
-from tests.integration.support import ServiceProcess, wait_until
+from tests.integration.support import ServiceProcess, accept_charter, wait_until
 from tests.integration.test_matching_introductions import agency as agency_in
 from tests.integration.test_profiles_beneficiaries_api import Agency, beneficiary
 from tests.integration.test_profiles_peers_api import peer
@@ -43,6 +43,7 @@ async def publish(
     body["identity"]["place_id"] = place
     created = await profiles.post("/peers", json=body, headers=owner.counsellor)
     assert created.status_code == 201, created.text
+    await accept_charter(profiles, created.json()["peer_id"])
     return str(created.json()["peer_id"])
 
 

@@ -21,7 +21,7 @@ from tests.conftest import Servers
 from tests.integration import test_console as console_pages
 from tests.integration import test_notifications as notification_tests
 from tests.integration.conftest import LINK_KEY
-from tests.integration.support import ServiceProcess, wait_until
+from tests.integration.support import ServiceProcess, accept_charter, wait_until
 from tests.integration.test_console import Team, accessible, as_agency, shoot, signed_in, team
 from tests.integration.test_notifications import Browser as LiveStream
 from tests.integration.test_placements import new_beneficiary
@@ -46,6 +46,7 @@ async def publish(profiles: httpx.AsyncClient, owner: Agency, first_name: str, k
     body["identity"] = {**body["identity"], "first_name": first_name, "last_name": "Exemple"}
     created = await profiles.post("/peers", json=body, headers=owner.counsellor)
     assert created.status_code == 201, created.text
+    await accept_charter(profiles, created.json()["peer_id"])
     return str(created.json()["peer_id"])
 
 

@@ -91,6 +91,12 @@ function suggestionCard(rank, suggestion, peer) {
     details, slot);
 }
 
+// One story is not the truth: said once above the peers, whose list mixes kinds of paths when it can
+const READING_NOTE = () => h("p", { class: "reading-note" },
+  "Chaque pair raconte son parcours : une expérience parmi d'autres, pas la vérité du métier. La liste mêle, "
+  + "quand c'est possible, des chemins différents (reconversion ou voie directe, choisie ou subie) : comparez-les "
+  + "avec la personne avant de choisir.");
+
 async function loadSuggestions(attempt = 0, refresh = false) {
   if (!attempt && !refresh) suggestionsBox.replaceChildren(h("h2", { id: "suggestions-title" }, "Pairs suggérés"), h("p", {}, "Recherche des pairs…"));
   try {
@@ -102,6 +108,7 @@ async function loadSuggestions(attempt = 0, refresh = false) {
     if (found === null) return;
     const peers = await Promise.all(found.map((s) => api("profiles", `/peers/${s.peer_id}`).catch(() => null)));
     suggestionsBox.replaceChildren(h("h2", { id: "suggestions-title" }, "Pairs suggérés"),
+      found.length ? READING_NOTE() : null,
       found.length ? h("ol", { class: "grid", style: "list-style:none;padding:0" }, found.map((s, i) => suggestionCard(i + 1, s, peers[i])))
         : h("p", {}, "Aucun pair ne correspond encore. Les suggestions arrivent d'elles-mêmes quand un pair est publié."));
   } catch (error) {
