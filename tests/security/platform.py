@@ -29,6 +29,7 @@ from typing import Any
 import httpx
 
 from services.contracts.links import PEER_INTRODUCTION, PEER_PROFILE
+from services.matching.api.gatherings import EXAMPLE as GATHERING_EXAMPLE
 from services.placements.api.conventions import EXAMPLE as CONVENTION_EXAMPLE
 from services.profiles.api.beneficiaries import EXAMPLE as BENEFICIARY_EXAMPLE
 from services.profiles.api.peer_models import PEER_EXAMPLE
@@ -66,6 +67,7 @@ class Side:
     introduction_link: str  # the peer's token
     peer_profile_link: str  # the peer's own-profile token
     convention_link: str  # the employer's token
+    gathering_id: str = ""  # a forum published by the agency (agency-wide)
 
 
 @dataclass
@@ -249,6 +251,13 @@ class Builder:
         await wait_for(arrived, "an entry in the counsellor's inbox")
         return found
 
+    async def gathering(self, counsellor: str) -> str:
+        starts = (datetime.now(UTC) + timedelta(days=30)).replace(microsecond=0)
+        body = {**GATHERING_EXAMPLE, "visibility": "agency", "starts_at": starts.isoformat()}
+        body["ends_at"] = (starts + timedelta(hours=3)).isoformat()
+        answer = await self.http.post(self.url("matching", "/gatherings"), json=body, headers=bearer(counsellor))
+        return str(_ok(answer, 201)["gathering_id"])
+
     async def side(self, region_code: str) -> Side:
         agency_id = await self.agency(region_code)
         tokens, emails = {}, {}
@@ -274,6 +283,7 @@ class Builder:
             introduction_link=self.introduction_link(introduction),
             peer_profile_link=self.peer_profile_link(peer_id),
             convention_link=convention_link,
+            gathering_id=await self.gathering(counsellor),
         )
 
 
