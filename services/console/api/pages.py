@@ -25,6 +25,7 @@ class Page:
 NAVIGATION = (
     ("/console/beneficiaries", "Bénéficiaires"),
     ("/console/introductions", "Mises en relation"),
+    ("/console/gatherings", "Forums et journées"),
     ("/console/conventions", "Immersions PMSMP"),
     ("/console/conventions/to-validate", "À valider"),
     ("/console/agency", "Ma structure"),
@@ -95,6 +96,8 @@ for _path, _page in {
     "/console/introductions": Page("introductions", "Suivi des mises en relation"),
     "/console/introductions/{introduction_id}": Page("introductions", "Suivi des mises en relation"),
     "/console/introductions/{introduction_id}/preparation": Page("preparation", "Fiche de préparation"),
+    "/console/gatherings": Page("gatherings", "Forums, salons et journées portes ouvertes"),
+    "/console/gatherings/{gathering_id}": Page("gathering", "Événement"),
     "/console/conventions": Page("conventions", "Immersions PMSMP"),
     "/console/conventions/new": Page("convention_form", "Nouvelle convention d'immersion"),
     "/console/conventions/to-validate": Page("to_validate", "Conventions à valider"),

@@ -12,6 +12,7 @@ export const SECTIONS = [
   ["/console/beneficiaries", AGENCY_STAFF],
   ["/console/peers", AGENCY_STAFF],
   ["/console/introductions", AGENCY_STAFF],
+  ["/console/gatherings", ["counsellor"]],
   ["/console/conventions", AGENCY_STAFF],
   ["/console/agency", ["agency_admin"]],
   ["/console/dashboard", ["regional_coordinator", "agency_admin"]],

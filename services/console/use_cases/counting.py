@@ -46,6 +46,19 @@ class FunnelCounting:
         sector = await self.introductions.of(introduction_id)
         await self._count(f"{introduction_id}:met", at, agency_id, sector, Stage.MEETINGS)
 
+    async def gathering_attended(
+        self, starts_at: datetime, jobs: list[str], attendances: list[tuple[str, str, bool]]
+    ) -> None:
+        """Each registration present counts once, in its beneficiary's agency, the gathering's first job's family
+        and month; one recorded absent afterwards no longer counts. Keyed by the registration (never the person)."""
+        sector = sector_of(jobs[0] if jobs else None)
+        for registration_id, agency_id, present in attendances:
+            key = f"{registration_id}:attended"
+            if present:
+                await self._count(key, starts_at, agency_id, sector, Stage.GATHERINGS)
+            else:
+                await self.counts.uncount(key)
+
     async def convention_validated(self, at: datetime, agency_id: str, convention_id: str, rome_code: str) -> None:
         await self._count(f"{convention_id}:validated", at, agency_id, sector_of(rome_code), Stage.CONVENTIONS)
 

@@ -5,7 +5,7 @@ region-wide gathering); the people listed are the caller's agency's only, named 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Response, status
@@ -31,7 +31,7 @@ from services.matching.domain.gathering import (
 )
 from services.matching.use_cases.gatherings import GatheringService
 from services.reference import labels
-from services.reference.french import span
+from services.reference.french import PARIS, span
 from services.reference.labels import Labels
 
 router = APIRouter(tags=["gatherings"])
@@ -42,7 +42,7 @@ class GatheringIn(BaseModel):
     kind: GatheringKind
     title: str = Field(min_length=1, max_length=200)
     description: str = Field(default="", max_length=4000)
-    starts_at: datetime = Field(description="with its offset (Paris time in the console)")
+    starts_at: datetime = Field(description="Paris time when written without an offset")
     ends_at: datetime
     place_id: str = Field(max_length=20, description="a French place of services/reference (GET /reference/places)")
     address: str = Field(min_length=1, max_length=300, description="where people meet: street, building, room")
@@ -397,4 +397,5 @@ async def of_beneficiary(
 
 
 def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    """A time without its offset is Paris time (what the console's date and time inputs give)."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=PARIS)

@@ -3,6 +3,7 @@
 import { api, dateFr, failure, field, h, onSubmit, select, setTitle, show, staffPage, toast } from "../app.js";
 import { INTRODUCTION_STATUS, LEVELS, MODES, PEER_KINDS, PURPOSES, SITUATIONS, jobOf, placeOf } from "../labels.js";
 import { timeline } from "../path.js";
+import { beneficiaryGatherings } from "../gatherings.js";
 
 await staffPage();
 const id = location.pathname.split("/")[3];
@@ -124,7 +125,7 @@ async function loadConventions() {
       : h("p", {}, "Aucune pour l'instant."));
 }
 
-show(summary(), suggestionsBox, introductionsBox, conventionsBox);
+show(summary(), suggestionsBox, introductionsBox, beneficiaryGatherings(id), conventionsBox);
 document.addEventListener("parcours:notification", (event) => {
   if (event.detail.subject_id === id || event.detail.url?.includes(id)) loadSuggestions(0, true);
 });

@@ -3,6 +3,7 @@
 import { api, failure, field, h, input, onSubmit, setTitle, show } from "../app.js";
 import { MODES, PEER_KINDS } from "../labels.js";
 import { timeline } from "../path.js";
+import { witnessSection } from "../gatherings.js";
 
 const path = `/links/peers/${location.pathname.split("/")[3]}`;
 
@@ -43,7 +44,8 @@ function render(profile, done) {
     pauseForm(profile), offerForm(profile),
     h("section", { class: "card", "aria-labelledby": "path-title" }, h("h2", { id: "path-title" }, "Votre parcours"),
       timeline(profile.path, profile.labels),
-      h("p", { class: "hint" }, "Une étape à corriger ? Répondez à l'e-mail de votre conseiller : il met votre parcours à jour.")));
+      h("p", { class: "hint" }, "Une étape à corriger ? Répondez à l'e-mail de votre conseiller : il met votre parcours à jour.")),
+    witnessSection(path));
   document.getElementById("done")?.focus();
 }
 
