@@ -51,6 +51,9 @@ async def test_a_counsellor_publishes_an_open_day_invites_and_registers_and_the_
     assert witness.status_code == 201, witness.text
 
     page = await signed_in(browser, console, laval.counsellor, viewport=DESKTOP)
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     await page.get_by_role("link", name="Forums et journées").click()
     await expect(page).to_have_title("Forums, salons et journées portes ouvertes · Parcours")
     await page.get_by_text("Publier un forum, un salon, une journée portes ouvertes…").click()
@@ -70,6 +73,8 @@ async def test_a_counsellor_publishes_an_open_day_invites_and_registers_and_the_
     await page.get_by_role("button", name="Publier", exact=True).click()
 
     await page.wait_for_url(re.compile(r"/console/gatherings/[0-9a-f-]{36}$"))
+    await expect(page.locator("#page")).to_have_attribute("aria-busy", "false", timeout=30_000)
+    assert not errors, errors
     await expect(page).to_have_title("Portes ouvertes chez Numérique Ouest · Parcours")
     await expect(page.get_by_text("de 9 h 30 à 12 h")).to_be_visible()
     await page.get_by_role("button", name=f"Inviter {full_name}").click()

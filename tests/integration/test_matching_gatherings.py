@@ -24,6 +24,9 @@ from services.matching.api.gatherings import EXAMPLE
 from tests.conftest import Servers
 from tests.integration.conftest import LINK_KEY, OPERATOR_TOKEN, MailCatcher, Platform
 from tests.integration.support import wait_until
+from tests.integration.test_matching_introductions import known_beneficiary
+from tests.integration.test_matching_meetings import agency_and_counsellor, event_of, invitation
+from tests.integration.test_matching_meetings import caught as caught_all
 from tests.integration.test_profiles_beneficiaries_api import Agency, beneficiary
 from tests.integration.test_profiles_peers_api import peer
 from tests.integration.test_profiles_staff_api import as_operator, bearer, login, new_staff
@@ -35,17 +38,7 @@ OPERATOR = {"Authorization": f"Bearer {OPERATOR_TOKEN}"}
 
 
 async def agency(profiles: httpx.AsyncClient, name: str) -> tuple[Agency, str]:
-    """An agency, its counsellor (whose address is returned) and a validator."""
-    created = await profiles.post(
-        "/agencies",
-        json={"name": f"{name} {uuid.uuid4().hex[:4]}", "kind": "mission_locale", "region_code": REGION},
-        headers=as_operator(),
-    )
-    assert created.status_code == 201, created.text
-    agency_id = str(created.json()["agency_id"])
-    email = await new_staff(profiles, agency_id, ["counsellor"], as_operator())
-    colleague = bearer(await login(profiles, await new_staff(profiles, agency_id, ["validator"], as_operator())))
-    return Agency(agency_id, bearer(await login(profiles, email)), colleague), email
+    return await agency_and_counsellor(profiles, name, REGION)
 
 
 async def someone(profiles: httpx.AsyncClient, matching: httpx.AsyncClient, owner: Agency, job: str) -> tuple[str, str]:
@@ -53,16 +46,7 @@ async def someone(profiles: httpx.AsyncClient, matching: httpx.AsyncClient, owne
     body = beneficiary(target_jobs=[job])
     email = f"{uuid.uuid4().hex[:8]}@beneficiaires.test"
     body["identity"] = {**copy.deepcopy(body["identity"]), "email": email}
-    created = await profiles.post("/beneficiaries", json=body, headers=owner.counsellor)
-    assert created.status_code == 201, created.text
-    beneficiary_id = str(created.json()["beneficiary_id"])
-
-    async def known() -> bool:
-        answer = await matching.get(f"/beneficiaries/{beneficiary_id}/suggestions", headers=owner.counsellor)
-        return answer.status_code == 200
-
-    await wait_until(known, timeout=90, what="matching to know the beneficiary")
-    return beneficiary_id, email
+    return await known_beneficiary(profiles, matching, owner, body), email
 
 
 def forum(starts_at: datetime, **changes: Any) -> dict[str, Any]:
@@ -72,23 +56,12 @@ def forum(starts_at: datetime, **changes: Any) -> dict[str, Any]:
 
 
 async def caught(mail: MailCatcher, to: str, subject: str) -> dict[str, Any]:
-    found: list[dict[str, Any]] = []
-
-    async def arrived() -> bool:
-        nonlocal found
-        found = [m for m in await mail.messages() if to in m["to"] and subject in m["subject"]]
-        return bool(found)
-
-    await wait_until(arrived, timeout=90, what=f"an e-mail « {subject} » to {to}")
-    return found[-1]
+    return (await caught_all(mail, to, subject))[-1]
 
 
 def calendar_of(email: dict[str, Any]) -> tuple[icalendar.Calendar, icalendar.Event]:
-    [attachment] = [a for a in email["attachments"] if a["filename"].endswith(".ics")]
-    assert attachment["content_type"] == "text/calendar"
-    calendar = icalendar.Calendar.from_ical(attachment["content"])
-    [event] = calendar.walk("VEVENT")
-    return calendar, event
+    calendar = invitation(email)
+    return calendar, event_of(calendar)
 
 
 def peer_link(peer_id: str) -> str:

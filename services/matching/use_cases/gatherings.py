@@ -72,7 +72,11 @@ class GatheringService:
         return await self.gatherings.candidates(caller.agency_id, gathering.details.jobs)
 
     async def of_beneficiary(self, beneficiary_id: str, caller: Caller) -> list[Gathering]:
-        """The gatherings a beneficiary of the caller's agency is invited or registered to."""
+        """The gatherings a beneficiary of the caller's agency is invited or registered to (another agency's
+        beneficiary is a 404, as everywhere)."""
+        known = await self.projections.beneficiary(beneficiary_id)
+        if known is None or known["agency_id"] != caller.agency_id:
+            raise not_ours()
         return [
             g
             for g in await self.gatherings.of_person(beneficiary_id)
@@ -83,9 +87,7 @@ class GatheringService:
     async def _own_candidate(self, beneficiary_id: str, caller: Caller) -> Candidate:
         found = await self.gatherings.candidate(beneficiary_id)
         if found is None or found.agency_id != caller.agency_id:
-            raise NotFound(
-                "Ce bénéficiaire n'existe pas ou ne fait pas partie de votre agence.", code="beneficiary_not_found"
-            )
+            raise not_ours()
         return found
 
     async def invite(self, gathering: Gathering, beneficiary_id: str, caller: Caller) -> Gathering:
@@ -174,6 +176,10 @@ class GatheringService:
             await self.step(gathering, Erase(person_id), Actor.SYSTEM)
             erased += 1
         return erased
+
+
+def not_ours() -> NotFound:
+    return NotFound("Ce bénéficiaire n'existe pas ou ne fait pas partie de votre agence.", code="beneficiary_not_found")
 
 
 def peer_jobs(peer: dict[str, object]) -> tuple[str, ...]:

@@ -24,8 +24,8 @@ function publishForm() {
     field("Date", day), field("De", from), field("À", to, { hint: "Heure de Paris." }),
     autocomplete("place_id", "Commune", { search: searchPlaces, describe: placeText }),
     field("Adresse", address, { hint: "Rue, bâtiment, salle : ce qui figure dans l'invitation." }),
-    autocomplete("job1", "Métier concerné", { search: searchJobs, describe: jobText }),
-    autocomplete("job2", "Autre métier concerné (facultatif)", { search: searchJobs, describe: jobText }),
+    autocomplete("job1", "Métier concerné (fiche ROME)", { search: searchJobs, describe: jobText }),
+    autocomplete("job2", "Deuxième métier (facultatif)", { search: searchJobs, describe: jobText }),
     field("Nombre de places", capacity),
     field("Visible par", select("visibility", { agency: "Notre structure", region: "Toutes les structures de la région" }, "agency")),
     h("div", { class: "actions" }, h("button", { type: "submit" }, "Publier")));
