@@ -53,7 +53,7 @@ async def test_a_counsellor_publishes_an_open_day_invites_and_registers_and_the_
     page = await signed_in(browser, console, laval.counsellor, viewport=DESKTOP)
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("console", lambda message: errors.append(f"{message.type}: {message.text}"))
     await page.get_by_role("link", name="Forums et journées").click()
     await expect(page).to_have_title("Forums, salons et journées portes ouvertes · Parcours")
     await page.get_by_text("Publier un forum, un salon, une journée portes ouvertes…").click()
@@ -73,8 +73,12 @@ async def test_a_counsellor_publishes_an_open_day_invites_and_registers_and_the_
     await page.get_by_role("button", name="Publier", exact=True).click()
 
     await page.wait_for_url(re.compile(r"/console/gatherings/[0-9a-f-]{36}$"))
-    await expect(page.locator("#page")).to_have_attribute("aria-busy", "false", timeout=30_000)
-    assert not errors, errors
+
+    async def loaded() -> bool:
+        assert not errors, errors
+        return await page.locator("#page").get_attribute("aria-busy") == "false"
+
+    await wait_until(loaded, timeout=30, what=f"the gathering's page to load ({errors})")
     await expect(page).to_have_title("Portes ouvertes chez Numérique Ouest · Parcours")
     await expect(page.get_by_text("de 9 h 30 à 12 h")).to_be_visible()
     await page.get_by_role("button", name=f"Inviter {full_name}").click()
@@ -82,14 +86,12 @@ async def test_a_counsellor_publishes_an_open_day_invites_and_registers_and_the_
     await page.get_by_role("button", name=f"Inscrire {full_name}").click()
     await expect(page.get_by_text("11 libre(s) sur 12")).to_be_visible()
     await expect(page.get_by_role("link", name=full_name).last).to_be_visible()
-    await accessible(page)
-    await shoot(page, "event-page-desktop")
+    gathering_page = page.url
 
     # the beneficiary's page shows it
     await page.get_by_role("link", name=full_name).last.click()
     gatherings = page.get_by_role("region", name="Forums et journées")
     await expect(gatherings.get_by_text("inscrit(e)")).to_be_visible()
-    await page.context.close()
 
     # the invitation, as the beneficiary reads it on a phone
     email = await caught(mail, ines_email, "Vous êtes invité(e)")
@@ -115,4 +117,12 @@ async def test_a_counsellor_publishes_an_open_day_invites_and_registers_and_the_
     await accessible(peer_page)
     await shoot(peer_page, "event-witness-phone")
     await peer_page.context.close()
+
+    # the counsellor's page names the witness, for their job
+    await page.goto(gathering_page)
+    await expect(page.get_by_text("témoigne pour")).to_be_visible()
+    await expect(page.get_by_text("Développeur / Développeuse informatique").first).to_be_visible()
+    await accessible(page)
+    await shoot(page, "event-page-desktop")
+    await page.context.close()
     assert datetime.now(UTC).date() < day

@@ -1,7 +1,7 @@
 // Forums, fairs, open days and information sessions where other pages show them: the gatherings a
 // beneficiary is invited or registered to (their page), and those a peer may witness at (their link page).
 import { api, failure, h } from "./app.js";
-import { jobOf, placeOf } from "./labels.js";
+import { jobsOf, placeOf } from "./labels.js";
 
 export const GATHERING_KINDS = { forum: "Forum", fair: "Salon", open_day: "Journée portes ouvertes en entreprise",
   information_session: "Réunion d'information" };
@@ -29,7 +29,7 @@ export function witnessSection(linkPath) {
     const found = await api("matching", `${linkPath}/gatherings`, { token: null });
     list.replaceChildren(...found.map((g) => h("li", { class: "gathering" },
       h("h3", {}, g.title), h("p", {}, `${g.kind_label} · ${g.when}`), h("p", {}, where(g)),
-      h("p", { class: "muted" }, "Pour votre métier : ", g.your_jobs.map((code) => jobOf(g.labels, code)).join(", ")),
+      h("p", { class: "muted" }, "Pour votre métier : ", jobsOf(g.labels, g.your_jobs)),
       g.witnessing ? h("p", { class: "tag ok" }, "Vous venez témoigner")
         : h("button", { type: "button", onclick: async (event) => {
           event.target.disabled = true;

@@ -2,7 +2,7 @@
 // target jobs meet its jobs, to invite and register; those registered (and their CSV); the witnesses; the
 // attendance once it has begun; cancelling it (the publishing agency).
 import { api, describe, download, failure, h, setTitle, show, staffPage, toast } from "../app.js";
-import { jobOf, PEER_KINDS, placeOf } from "../labels.js";
+import { jobOf, jobsOf, PEER_KINDS, placeOf } from "../labels.js";
 
 await staffPage();
 const id = location.pathname.split("/")[3];
@@ -17,7 +17,7 @@ function summary(g) {
       h("span", { class: g.status === "cancelled" ? "tag bad" : "tag ok" }, g.status_label)),
     h("p", {}, h("strong", {}, "Quand : "), g.when),
     h("p", {}, h("strong", {}, "Où : "), `${g.address}, ${placeOf(g.labels, g.place_id)}`),
-    h("p", {}, h("strong", {}, "Métiers : "), g.jobs.map((code) => jobOf(g.labels, code)).join(", ")),
+    h("p", {}, h("strong", {}, "Métiers : "), jobsOf(g.labels, g.jobs)),
     h("p", {}, h("strong", {}, "Places : "), `${g.places_left} libre(s) sur ${g.capacity} (${g.registered_count} inscrit(s) en tout)`),
     h("p", {}, h("strong", {}, "Visible par : "), g.visibility_label),
     g.description ? h("p", {}, g.description) : null,
@@ -36,25 +36,27 @@ async function act(path, body, done) {
   }
 }
 
+function candidateRow(c) {
+  const invite = c.invited ? null : h("button", { type: "button", class: "secondary",
+    onclick: () => act(`/gatherings/${id}/invitations`, { beneficiary_id: c.beneficiary_id }, `${c.name} est invité(e) : l'invitation part par e-mail.`) },
+  `Inviter ${c.name}`);
+  const register = c.registered ? null : h("button", { type: "button",
+    onclick: () => act(`/gatherings/${id}/registrations`, { beneficiary_id: c.beneficiary_id }, `${c.name} est inscrit(e).`) },
+  `Inscrire ${c.name}`);
+  return h("tr", {},
+    h("th", { scope: "row" }, h("a", { href: `/console/beneficiaries/${c.beneficiary_id}` }, c.name)),
+    h("td", { "data-label": "Métier visé" }, jobsOf(c.labels, c.shared_jobs)),
+    h("td", { "data-label": "Où en est-il" }, c.registered ? "Inscrit(e)" : c.invited ? "Invité(e)" : "—"),
+    h("td", { "data-label": "Agir" }, invite, " ", register));
+}
+
 function candidates(g) {
+  if (!g.actions.includes("invite")) return null;
   const box = h("section", { "aria-labelledby": "candidates-title" },
     h("h2", { id: "candidates-title" }, "Vos bénéficiaires qui visent ces métiers"));
-  if (!g.actions.includes("invite")) return null;
   api("matching", `/gatherings/${id}/candidates`).then((found) => {
-    box.append(found.length ? h("div", { class: "table-wrap" }, h("table", { class: "stack" },
-      h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Bénéficiaire"), h("th", { scope: "col" }, "Métier visé"),
-        h("th", { scope: "col" }, "Où en est-il"), h("th", { scope: "col" }, "Agir"))),
-      h("tbody", {}, found.map((c) => h("tr", {},
-        h("th", { scope: "row" }, h("a", { href: `/console/beneficiaries/${c.beneficiary_id}` }, c.name)),
-        h("td", { "data-label": "Métier visé" }, c.shared_jobs.map((code) => jobOf(c.labels, code)).join(", ")),
-        h("td", { "data-label": "Où en est-il" }, c.registered ? "Inscrit(e)" : c.invited ? "Invité(e)" : "—"),
-        h("td", { "data-label": "Agir" },
-          c.invited ? null : h("button", { type: "button", class: "secondary",
-            onclick: () => act(`/gatherings/${id}/invitations`, { beneficiary_id: c.beneficiary_id }, `${c.name} est invité(e) : l'invitation part par e-mail.`) },
-          `Inviter ${c.name}`), " ",
-          c.registered ? null : h("button", { type: "button",
-            onclick: () => act(`/gatherings/${id}/registrations`, { beneficiary_id: c.beneficiary_id }, `${c.name} est inscrit(e).`) },
-          `Inscrire ${c.name}`))))))))
+    const head = h("thead", {}, h("tr", {}, ["Bénéficiaire", "Métier visé", "Où en est-il", "Agir"].map((name) => h("th", { scope: "col" }, name))));
+    box.append(found.length ? h("div", { class: "table-wrap" }, h("table", { class: "stack" }, head, h("tbody", {}, found.map(candidateRow))))
       : h("p", {}, "Aucun de vos bénéficiaires ne vise ces métiers."));
   }).catch((error) => box.append(failure(error)));
   return box;
@@ -82,7 +84,7 @@ function people(g) {
     return [box, form];
   }
   return [box, h("ul", {}, registered.map((p) => h("li", {}, h("a", { href: `/console/beneficiaries/${p.beneficiary_id}` }, p.name),
-    g.actions.includes("unregister") ? [" ", h("button", { type: "button", class: "link", onclick: async () => {
+    g.actions.includes("unregister") ? [" ", h("button", { type: "button", class: "secondary", onclick: async () => {
       try {
         render(await api("matching", `/gatherings/${id}/registrations/${p.beneficiary_id}`, { method: "DELETE" }), `La place de ${p.name} est libérée.`);
       } catch (error) { toast(describe(error)); }
@@ -92,7 +94,7 @@ function people(g) {
 function witnesses(g) {
   return [h("h2", {}, "Pairs témoins"),
     g.witnesses.length ? h("ul", {}, g.witnesses.map((w) => h("li", {}, `${w.first_name} (${(PEER_KINDS[w.kind] || "pair").toLowerCase()})`,
-      ` · témoigne pour : ${jobOf(g.labels, w.job)}`, w.by === "peer" ? " · s'est proposé(e)" : " · noté(e) par un conseiller")))
+      " · témoigne pour : ", jobOf(g.labels, w.job), w.by === "peer" ? " · s'est proposé(e)" : " · noté(e) par un conseiller")))
       : h("p", {}, "Aucun pair témoin pour l'instant. Les pairs qui ont exercé ces métiers le voient depuis leur profil.")];
 }
 

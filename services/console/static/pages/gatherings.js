@@ -3,7 +3,7 @@
 import { api, autocomplete, failure, field, h, input, jobText, onSubmit, placeText, searchJobs, searchPlaces, select,
   show, staffPage, toast } from "../app.js";
 import { GATHERING_KINDS } from "../gatherings.js";
-import { jobOf, placeOf } from "../labels.js";
+import { jobsOf, placeOf } from "../labels.js";
 
 await staffPage();
 const listBox = h("section", { "aria-labelledby": "list-title" });
@@ -50,7 +50,7 @@ async function load() {
         h("h3", {}, h("a", { href: `/console/gatherings/${g.gathering_id}` }, g.title)),
         h("p", {}, h("span", { class: "tag" }, g.kind_label), " ", g.status === "published" ? "" : h("span", { class: "tag warn" }, g.status_label)),
         h("p", {}, g.when), h("p", {}, `${placeOf(g.labels, g.place_id)} · ${g.places_left} place(s) libre(s) sur ${g.capacity}`),
-        h("p", { class: "muted" }, g.jobs.map((code) => jobOf(g.labels, code)).join(", ")),
+        h("p", { class: "muted" }, jobsOf(g.labels, g.jobs)),
         h("p", { class: "muted" }, g.own_agency ? "Publié par votre structure" : "Publié par une structure de la région"))))
         : h("p", {}, "Aucun événement pour l'instant."));
   } catch (error) {
