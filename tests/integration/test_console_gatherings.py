@@ -89,9 +89,9 @@ async def test_a_counsellor_publishes_an_open_day_invites_and_registers_and_the_
     gathering_page = page.url
 
     # the beneficiary's page shows it
-    await page.get_by_role("link", name=full_name).last.click()
+    await page.goto(f"/console/beneficiaries/{ines}")
     gatherings = page.get_by_role("region", name="Forums et journées")
-    await expect(gatherings.get_by_text("inscrit(e)")).to_be_visible()
+    await expect(gatherings.get_by_text("inscrit(e)")).to_be_visible(timeout=20_000)
 
     # the invitation, as the beneficiary reads it on a phone
     email = await caught(mail, ines_email, "Vous êtes invité(e)")

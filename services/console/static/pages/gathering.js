@@ -1,7 +1,7 @@
 // One forum, fair, open day or information session: what, when, where; the agency's beneficiaries whose
 // target jobs meet its jobs, to invite and register; those registered (and their CSV); the witnesses; the
 // attendance once it has begun; cancelling it (the publishing agency).
-import { api, describe, download, failure, h, setTitle, show, staffPage, toast } from "../app.js";
+import { api, describe, download, failure, field, h, onSubmit, setTitle, show, staffPage, toast } from "../app.js";
 import { jobOf, jobsOf, PEER_KINDS, placeOf } from "../labels.js";
 
 await staffPage();
@@ -91,11 +91,28 @@ function people(g) {
     } }, `Désinscrire ${p.name}`)] : null)))];
 }
 
+// a counsellor records a peer who said they would come (the peers their agency sees, for the first job)
+function witnessForm(g) {
+  if (!g.actions.includes("volunteer")) return null;
+  const peer = h("select", { name: "peer_id", required: true }, h("option", { value: "" }, "Choisir un pair"));
+  const form = h("form", { class: "card", novalidate: true },
+    field("Pair qui vient témoigner", peer, { hint: "Les pairs de votre structure qui ont exercé un de ces métiers." }),
+    h("div", { class: "actions" }, h("button", { type: "submit", class: "secondary" }, "Noter ce témoin")));
+  api("profiles", "/peers", { query: { job: g.jobs[0], limit: 50 } }).then((found) => peer.append(...found
+    .filter((p) => !g.witnesses.some((w) => w.peer_id === p.peer_id))
+    .map((p) => h("option", { value: p.peer_id }, `${p.first_name} ${p.last_name}`)))).catch(() => {});
+  onSubmit(form, async () => {
+    render(await api("matching", `/gatherings/${id}/witnesses`, { method: "POST", body: { peer_id: peer.value } }), "Témoin noté.");
+  });
+  return form;
+}
+
 function witnesses(g) {
   return [h("h2", {}, "Pairs témoins"),
     g.witnesses.length ? h("ul", {}, g.witnesses.map((w) => h("li", {}, `${w.first_name} (${(PEER_KINDS[w.kind] || "pair").toLowerCase()})`,
       " · témoigne pour : ", jobOf(g.labels, w.job), w.by === "peer" ? " · s'est proposé(e)" : " · noté(e) par un conseiller")))
-      : h("p", {}, "Aucun pair témoin pour l'instant. Les pairs qui ont exercé ces métiers le voient depuis leur profil.")];
+      : h("p", {}, "Aucun pair témoin pour l'instant. Les pairs qui ont exercé ces métiers le voient depuis leur profil."),
+    witnessForm(g)];
 }
 
 function render(g, done) {
