@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from services.console.use_cases.counting import FunnelCounting
 from services.contracts.envelope import Envelope
+from services.contracts.events.gatherings import AttendanceRecordedV1
 from services.contracts.events.matching import (
     IntroductionAnsweredV1,
     IntroductionProposedV1,
@@ -62,6 +63,10 @@ def subscribe(router: EventRouter, counting: FunnelCounting) -> EventRouter:
             payload.beneficiary_id,
         )
 
+    async def on_attendance(envelope: Envelope, payload: AttendanceRecordedV1) -> None:
+        attended = [(a.registration_id, a.agency_id, a.present) for a in payload.attendances]
+        await counting.gathering_attended(payload.starts_at, payload.jobs, attended)
+
     return (
         # a project's family is known before the suggestions of its batch are counted in it; an erasure
         # comes after the batch's counts (their batch is applied several aggregates at a time)
@@ -72,6 +77,7 @@ def subscribe(router: EventRouter, counting: FunnelCounting) -> EventRouter:
         .on("matching.introduction.proposed", on_proposed)
         .on("matching.introduction.answered", on_answered)
         .on("matching.introduction.meeting_recorded", on_meeting)
+        .on("matching.gathering.attendance_recorded", on_attendance)
         .on("placements.convention.validated", on_validated)
         .on("placements.convention.assessment_submitted", on_assessment)
         .on("placements.convention.assessed", on_assessment)

@@ -102,6 +102,7 @@ STAFF_PAGES: dict[str, str] = {
     "suggestion": "/console/suggestions/{id}",
     "introduction": "/console/introductions/{id}",
     "convention": "/console/conventions/{id}",
+    "gathering": "/console/gatherings/{id}",
 }
 
 

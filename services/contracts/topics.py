@@ -35,6 +35,7 @@ CATALOGUE: tuple[TopicSpec, ...] = (
     TopicSpec("profiles.person", "profiles", "person", "personal data rights: erasure, consent"),
     TopicSpec("matching.suggestion", "matching", "suggestion", "peers suggested to a beneficiary"),
     TopicSpec("matching.introduction", "matching", "introduction", "introductions and their feedback"),
+    TopicSpec("matching.gathering", "matching", "gathering", "forums, fairs, open days: invitations, attendance"),
     TopicSpec("placements.convention", "placements", "convention", "PMSMP conventions"),
     TopicSpec("notifications.delivery", "notifications", "delivery", "notifications sent"),
 )

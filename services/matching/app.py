@@ -15,7 +15,8 @@ from services.kit.messaging import EventRouter
 from services.kit.settings import LinkSigningSettings
 from services.kit.warming_up import RefuseUntilLoaded
 from services.matching import handlers
-from services.matching.adapters.indexes import INDEXES, INTRODUCTIONS, LISTS
+from services.matching.adapters.gatherings import Gatherings
+from services.matching.adapters.indexes import GATHERINGS, INDEXES, INTRODUCTIONS, LISTS
 from services.matching.adapters.memory_follower import MemoryFollower
 from services.matching.adapters.peer_directory import PeerDirectory
 from services.matching.adapters.stores import Stores
@@ -25,6 +26,7 @@ from services.matching.domain.score import Weights
 from services.matching.handlers import MemoryUpdates
 from services.matching.memory import Memory
 from services.matching.use_cases.erasure import Erasure
+from services.matching.use_cases.gatherings import GatheringService
 from services.matching.use_cases.introductions import IntroductionService, Policy
 from services.matching.use_cases.peer_records import PeerRecords
 from services.matching.use_cases.rematching import Rematcher
@@ -88,7 +90,7 @@ def build_app(settings: MatchingSettings) -> FastAPI:
         description="Ranks peers for a beneficiary with reasons, and follows introductions to the meeting.",
         router=router,
         routers=ROUTERS,
-        aggregate_collections=[LISTS, INTRODUCTIONS],
+        aggregate_collections=[LISTS, INTRODUCTIONS, GATHERINGS],
         setup_database=setup_database,
         indexes=INDEXES,
     )
@@ -111,7 +113,13 @@ def build_app(settings: MatchingSettings) -> FastAPI:
     )
     runtime.on_stop.append(follower.stop)
     rematcher.caught_up = follower.caught_up
+    gatherings = GatheringService(Gatherings(runtime.db, runtime.outbox), stores.projections)
     handlers.subscribe(router, stores.projections, rematcher, erasure, memory)
+    handlers.subscribe_gatherings(router, gatherings)
+    runtime.every(
+        "gatherings-sweep", settings.introduction_sweep_seconds, lambda: gatherings.remind_due(datetime.now(UTC))
+    )
+    app.state.gatherings = gatherings
     runtime.every("introductions-sweep", settings.introduction_sweep_seconds, lambda: sweep.run(datetime.now(UTC)))
     app.state.introductions, app.state.sweep, app.state.link_key = introductions, sweep, settings.link_signing_key
     app.state.peer_directory = PeerDirectory(settings.profiles_url, settings.link_signing_key)

@@ -14,6 +14,7 @@ import httpx
 
 from services.contracts.links import PEER_INTRODUCTION
 from services.kit import links
+from services.matching import demo_gatherings
 from services.profiles.demo import DEMO_PASSWORD, demo_email
 
 PURPOSES = (
@@ -41,10 +42,11 @@ def main() -> int:
     token = httpx.post(f"{profiles_url}/auth/login", json=login, timeout=10).raise_for_status().json()["access_token"]
     auth = {"Authorization": f"Bearer {token}"}
     with httpx.Client(base_url=matching_url, headers=auth, timeout=10) as matching:
+        people = httpx.get(f"{profiles_url}/beneficiaries", headers=auth, params={"limit": 50}, timeout=10)
+        print(demo_gatherings.add(matching, people.raise_for_status().json()))
         if matching.get("/introductions").raise_for_status().json():
             print("demo introductions: already there")
             return 0
-        people = httpx.get(f"{profiles_url}/beneficiaries", headers=auth, params={"limit": 50}, timeout=10)
         made: list[dict[str, str]] = []
         deadline = time.monotonic() + 120  # matching may still be absorbing the imported peers
         while len(made) < len(PURPOSES) and time.monotonic() < deadline:

@@ -13,6 +13,7 @@ from services.kit.identity import Caller
 from services.kit.mongo import Document
 from services.matching.adapters.peer_directory import PeerDirectory
 from services.matching.domain.introduction import Introduction
+from services.matching.use_cases.gatherings import GatheringService
 from services.matching.use_cases.introductions import IntroductionService
 from services.matching.use_cases.suggestions import SuggestionService
 from services.matching.use_cases.sweep import Sweep
@@ -25,6 +26,11 @@ def introduction_service(request: Request) -> IntroductionService:
 
 def suggestion_service(request: Request) -> SuggestionService:
     service: SuggestionService = request.app.state.suggestions
+    return service
+
+
+def gathering_service(request: Request) -> GatheringService:
+    service: GatheringService = request.app.state.gatherings
     return service
 
 
@@ -45,6 +51,7 @@ def link_key(request: Request) -> str:
 IntroductionServiceDep = Annotated[IntroductionService, Depends(introduction_service)]
 SuggestionServiceDep = Annotated[SuggestionService, Depends(suggestion_service)]
 SweepDep = Annotated[Sweep, Depends(sweep)]
+GatheringServiceDep = Annotated[GatheringService, Depends(gathering_service)]
 LinkKey = Annotated[str, Depends(link_key)]
 PeerDirectoryDep = Annotated[PeerDirectory, Depends(peer_directory)]
 

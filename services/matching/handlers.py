@@ -25,6 +25,7 @@ from services.kit.mongo import Document
 from services.matching.adapters.projections import FOREVER, Projections, beneficiary_view, peer_view, suggestible
 from services.matching.memory import Memory
 from services.matching.use_cases.erasure import Erasure
+from services.matching.use_cases.gatherings import GatheringService
 from services.matching.use_cases.peer_records import PeerRecords
 from services.matching.use_cases.rematching import Rematcher
 
@@ -98,6 +99,15 @@ def subscribe(
     router.on("profiles.peer.withdrawn", on_peer_withdrawn)
     router.on("profiles.person.erased", on_erased)
     router.on("profiles.person.erased", on_erased_introductions)
+
+
+def subscribe_gatherings(router: EventRouter, gatherings: GatheringService) -> None:
+    """An erased beneficiary or peer leaves no invitation, registration or witness entry in any gathering."""
+
+    async def on_erased(envelope: Envelope, payload: PersonErasedV1) -> None:
+        await gatherings.erase(payload.person_id)
+
+    router.on("profiles.person.erased", on_erased, late=True)
 
 
 class MemoryUpdates:

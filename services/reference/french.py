@@ -49,3 +49,11 @@ def period(start: date | str, end: date | str) -> str:
     first = date.fromisoformat(start) if isinstance(start, str) else start
     last = date.fromisoformat(end) if isinstance(end, str) else end
     return f"du {day(first)} au {day(last)}"
+
+
+def span(start: datetime, end: datetime) -> str:
+    """'jeudi 11 mars 2027 de 9 h à 12 h 30'; over several days 'du jeudi 11 mars 2027 à 9 h au vendredi 12
+    mars 2027 à 17 h' (Paris time)."""
+    if day(start) == day(end):
+        return f"{day(start)} de {hour(start)} à {hour(end)}"
+    return f"du {moment(start)} au {moment(end)}"

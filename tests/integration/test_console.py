@@ -386,6 +386,8 @@ async def test_every_page_opens_without_a_script_error(
         f"/console/conventions/new?beneficiary={beneficiary_id}",
         f"/console/conventions/{convention_id}",
         "/console/notifications",
+        "/console/gatherings",
+        f"/console/gatherings/{uuid.uuid4()}",
     ]
     public_pages = [
         "/console/login",

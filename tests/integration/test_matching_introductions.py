@@ -57,8 +57,10 @@ async def published_peer(
     return str(created.json()["peer_id"])
 
 
-async def known_beneficiary(profiles: httpx.AsyncClient, matching: httpx.AsyncClient, owner: Agency) -> str:
-    created = await profiles.post("/beneficiaries", json=beneficiary(), headers=owner.counsellor)
+async def known_beneficiary(
+    profiles: httpx.AsyncClient, matching: httpx.AsyncClient, owner: Agency, body: dict[str, Any] | None = None
+) -> str:
+    created = await profiles.post("/beneficiaries", json=body or beneficiary(), headers=owner.counsellor)
     assert created.status_code == 201, created.text
     beneficiary_id = str(created.json()["beneficiary_id"])
 

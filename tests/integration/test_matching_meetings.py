@@ -52,11 +52,11 @@ PARIS = ZoneInfo("Europe/Paris")
 OPERATOR = {"Authorization": f"Bearer {OPERATOR_TOKEN}"}
 
 
-async def agency_and_counsellor(profiles: httpx.AsyncClient, name: str) -> tuple[Agency, str]:
+async def agency_and_counsellor(profiles: httpx.AsyncClient, name: str, region: str = REGION) -> tuple[Agency, str]:
     """An agency whose counsellor's address is known (their e-mails are read in the catcher)."""
     created = await profiles.post(
         "/agencies",
-        json={"name": f"{name} {uuid.uuid4().hex[:4]}", "kind": "mission_locale", "region_code": REGION},
+        json={"name": f"{name} {uuid.uuid4().hex[:4]}", "kind": "mission_locale", "region_code": region},
         headers=as_operator(),
     )
     assert created.status_code == 201, created.text

@@ -29,6 +29,7 @@ from typing import Any
 import httpx
 
 from services.contracts.links import PEER_INTRODUCTION, PEER_PROFILE
+from services.matching.api.gatherings import EXAMPLE as GATHERING_EXAMPLE
 from services.placements.api.conventions import EXAMPLE as CONVENTION_EXAMPLE
 from services.profiles.api.beneficiaries import EXAMPLE as BENEFICIARY_EXAMPLE
 from services.profiles.api.peer_models import PEER_EXAMPLE
@@ -69,6 +70,7 @@ class Side:
     convention_link: str  # the employer's token
     testimony_id: str = ""  # a text testimony of the side's peer
     testimony_link: str = ""  # its share link's token
+    gathering_id: str = ""  # a forum published by the agency (agency-wide)
 
 
 @dataclass
@@ -280,6 +282,13 @@ class Builder:
         await wait_for(arrived, "an entry in the counsellor's inbox")
         return found
 
+    async def gathering(self, counsellor: str) -> str:
+        starts = (datetime.now(UTC) + timedelta(days=30)).replace(microsecond=0)
+        body = {**GATHERING_EXAMPLE, "visibility": "agency", "starts_at": starts.isoformat()}
+        body["ends_at"] = (starts + timedelta(hours=3)).isoformat()
+        answer = await self.http.post(self.url("matching", "/gatherings"), json=body, headers=bearer(counsellor))
+        return str(_ok(answer, 201)["gathering_id"])
+
     async def side(self, region_code: str) -> Side:
         agency_id = await self.agency(region_code)
         tokens, emails = {}, {}
@@ -308,6 +317,7 @@ class Builder:
             convention_link=convention_link,
             testimony_id=testimony_id,
             testimony_link=testimony_link,
+            gathering_id=await self.gathering(counsellor),
         )
 
 

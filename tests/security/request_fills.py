@@ -15,6 +15,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from services.matching.api.gatherings import EXAMPLE as GATHERING_EXAMPLE
 from services.placements.api.conventions import EXAMPLE as CONVENTION_EXAMPLE
 from services.profiles.api.beneficiaries import EXAMPLE as BENEFICIARY_EXAMPLE
 from services.profiles.api.peer_models import PEER_EXAMPLE
@@ -31,6 +32,7 @@ TENANT_PARAMETERS = {
     "convention_id",
     "notification_id",
     "testimony_id",
+    "gathering_id",
     "token",
 }
 # routes whose body names a record of one agency
@@ -53,6 +55,7 @@ def path_value(name: str, side: Side, world: World) -> str:
         "action": lambda: "cancel",
         "number": lambda: "1",  # a concern about an introduction's meeting
         "testimony_id": lambda: side.testimony_id,
+        "gathering_id": lambda: side.gathering_id,
     }
     return values[name]()
 
@@ -96,6 +99,13 @@ def _terms() -> dict[str, Any]:
     body = copy.deepcopy(CONVENTION_EXAMPLE)
     body.pop("beneficiary_id")
     body.update({"start_date": _future(60), "end_date": _future(80)})
+    return body
+
+
+def _gathering() -> dict[str, Any]:
+    starts = (datetime.now(UTC) + timedelta(days=20)).replace(microsecond=0)
+    body = copy.deepcopy(GATHERING_EXAMPLE)
+    body.update({"starts_at": starts.isoformat(), "ends_at": (starts + timedelta(hours=3)).isoformat()})
     return body
 
 
@@ -182,5 +192,12 @@ def body_for(route_key: str, side: Side, world: World) -> dict[str, Any] | None:
             "comments": "",
         },
         "notifications PUT /preferences": lambda: {"kinds": {"suggestion": "both"}},
+        "matching POST /gatherings": lambda: _gathering(),
+        "matching POST /gatherings/{gathering_id}/invitations": lambda: {"beneficiary_id": side.beneficiary_id},
+        "matching POST /gatherings/{gathering_id}/registrations": lambda: {"beneficiary_id": side.beneficiary_id},
+        "matching POST /gatherings/{gathering_id}/witnesses": lambda: {"peer_id": side.peer_id},
+        "matching POST /gatherings/{gathering_id}/attendance": lambda: {
+            "attendance": [{"beneficiary_id": side.beneficiary_id, "present": True}]
+        },
     }
     return recipes[route_key]()

@@ -4,6 +4,7 @@ read which agencies' funnel."""
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
@@ -217,3 +218,16 @@ async def test_a_month_is_read_with_the_month_before_and_the_same_month_a_year_b
         await dashboard(counts).month(caller(Role.AGENCY_ADMIN, agency_id="b"), "a", None)
     with pytest.raises(BadQuery, match="AAAA-MM"):
         await dashboard(counts).month(caller(Role.AGENCY_ADMIN), None, "novembre")
+
+
+def test_a_gathering_counts_those_present_once_in_their_agency_and_an_absence_recorded_later_uncounts() -> None:
+    service, counts = counting()
+    attended = [("r1", "a1", True), ("r2", "a2", True), ("r3", "a1", False)]
+    asyncio.run(service.gathering_attended(DEC, ["G1602", "M1805"], attended))
+    asyncio.run(service.gathering_attended(DEC, ["G1602", "M1805"], attended))  # redelivered
+    assert sorted((f.key, f.agency_id, f.sector, f.month, f.stage) for f in counts.steps.values()) == [
+        ("r1:attended", "a1", "G", "2026-12", Stage.GATHERINGS),
+        ("r2:attended", "a2", "G", "2026-12", Stage.GATHERINGS),
+    ]
+    asyncio.run(service.gathering_attended(DEC, ["G1602"], [("r1", "a1", False)]))
+    assert list(counts.steps) == ["r2:attended"]

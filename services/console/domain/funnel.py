@@ -20,6 +20,7 @@ class Stage(StrEnum):
     INTRODUCTIONS = "introductions"
     ACCEPTED = "accepted"
     MEETINGS = "meetings"
+    GATHERINGS = "gatherings"  # beneficiaries present at a forum, fair, open day or information session
     CONVENTIONS = "conventions"
     CONFIRMED = "confirmed"
     ADJUSTED = "adjusted"
@@ -32,6 +33,7 @@ STAGE_LABELS: dict[Stage, str] = {
     Stage.INTRODUCTIONS: "Mises en relation proposées",
     Stage.ACCEPTED: "Mises en relation acceptées",
     Stage.MEETINGS: "Rencontres",
+    Stage.GATHERINGS: "Participations à un forum ou une journée",
     Stage.CONVENTIONS: "Conventions PMSMP validées",
     Stage.CONFIRMED: "Projets confirmés",
     Stage.ADJUSTED: "Projets ajustés",

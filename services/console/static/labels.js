@@ -59,5 +59,6 @@ export function coded(label, code) {
   return h("span", {}, label, " ", h("small", { class: "code" }, code));
 }
 export const jobOf = (labels, code) => coded(labels?.jobs?.[code], code);
+export const jobsOf = (labels, codes) => codes.map((code, n) => [n ? ", " : "", jobOf(labels, code)]);
 export const sectorOf = (labels, code) => coded(labels?.sectors?.[code], code);
 export const placeOf = (labels, id) => labels?.places?.[id] || "";

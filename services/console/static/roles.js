@@ -13,6 +13,7 @@ export const SECTIONS = [
   ["/console/peers", AGENCY_STAFF],
   ["/console/testimonies", AGENCY_STAFF],
   ["/console/introductions", AGENCY_STAFF],
+  ["/console/gatherings", ["counsellor"]],
   ["/console/conventions", AGENCY_STAFF],
   ["/console/agency", ["agency_admin"]],
   ["/console/dashboard", ["regional_coordinator", "agency_admin"]],

@@ -8,7 +8,15 @@ from datetime import datetime
 
 from services.console.adapters.funnel import FunnelCounts
 from services.console.adapters.sectors import BeneficiarySectors, IntroductionSectors
-from services.console.domain.funnel import Fact, Stage, assessment_stages, month_of, sector_of, transition_of
+from services.console.domain.funnel import (
+    UNKNOWN_TRANSITION,
+    Fact,
+    Stage,
+    assessment_stages,
+    month_of,
+    sector_of,
+    transition_of,
+)
 
 
 class FunnelCounting:
@@ -52,6 +60,20 @@ class FunnelCounting:
     async def meeting_recorded(self, at: datetime, agency_id: str, introduction_id: str) -> None:
         sector, transition = await self.introductions.reading(introduction_id)
         await self._count(f"{introduction_id}:met", at, agency_id, sector, Stage.MEETINGS, transition)
+
+    async def gathering_attended(
+        self, starts_at: datetime, jobs: list[str], attendances: list[tuple[str, str, bool]]
+    ) -> None:
+        """Each registration present counts once, in its beneficiary's agency, the gathering's first job's family
+        and month (and no kind of transition: the registration does not say whose it is); one recorded absent
+        afterwards no longer counts. Keyed by the registration (never the person)."""
+        sector = sector_of(jobs[0] if jobs else None)
+        for registration_id, agency_id, present in attendances:
+            key = f"{registration_id}:attended"
+            if present:
+                await self._count(key, starts_at, agency_id, sector, Stage.GATHERINGS, UNKNOWN_TRANSITION)
+            else:
+                await self.counts.uncount(key)
 
     async def convention_validated(
         self, at: datetime, agency_id: str, convention_id: str, rome_code: str, beneficiary_id: str

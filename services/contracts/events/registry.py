@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pydantic import BaseModel
 
 from services.contracts.envelope import Envelope
-from services.contracts.events import matching, notifications, placements, profiles
+from services.contracts.events import gatherings, matching, notifications, placements, profiles
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,18 @@ CONVENTION_STEPS: dict[str, type[BaseModel]] = {
     "assessed": placements.ConventionAssessedV1,
     "renewed": placements.ConventionRenewedV1,
     "expired": placements.ConventionEventV1,
+}
+
+# each step of a gathering (forum, fair, open day, information session) is an event `matching.gathering.<step>`
+GATHERING_STEPS: dict[str, type[BaseModel]] = {
+    "published": gatherings.GatheringPublishedV1,
+    "invited": gatherings.GatheringInvitedV1,
+    "registered": gatherings.GatheringRegisteredV1,
+    "unregistered": gatherings.GatheringUnregisteredV1,
+    "witness_volunteered": gatherings.WitnessVolunteeredV1,
+    "reminder_due": gatherings.GatheringReminderDueV1,
+    "cancelled": gatherings.GatheringCancelledV1,
+    "attendance_recorded": gatherings.AttendanceRecordedV1,
 }
 
 REGISTRY: dict[tuple[str, int], EventContract] = {
@@ -102,6 +114,10 @@ REGISTRY: dict[tuple[str, int], EventContract] = {
         ),
         EventContract(
             "placements.convention.contacts_changed", 2, "placements.convention", placements.ContactsChangedV2
+        ),
+        *(
+            EventContract(f"matching.gathering.{step}", 1, "matching.gathering", payload)
+            for step, payload in GATHERING_STEPS.items()
         ),
         EventContract(
             "notifications.delivery.created", 1, "notifications.delivery", notifications.NotificationCreatedV1

@@ -16,6 +16,8 @@ from services.kit.mongo import IndexDeclarations
 INTRODUCTIONS = "introductions"
 LISTS = "suggestion_lists"
 DISMISSALS = "dismissals"
+GATHERINGS = "gatherings"
+BENEFICIARY_PROJECTS = "beneficiary_projects"  # the projection's collection (adapters.projections.BENEFICIARIES)
 
 SET = {"$gt": ""}  # a non-empty string
 
@@ -30,6 +32,15 @@ OPEN_PAIR = "open_pair"
 APPOINTMENT_REMIND_AT = "appointment_remind_at"
 
 INDEXES: IndexDeclarations = {
+    # forums, fairs, open days: an agency's and its region's by start, a person's (erasure, their page), the
+    # reminders' due date; and the beneficiaries whose target jobs meet a gathering's (multikey)
+    GATHERINGS: [
+        IndexModel([("agency_id", ASCENDING), ("ends_at", ASCENDING)], name="agency_ends"),
+        IndexModel([("region_code", ASCENDING), ("visibility", ASCENDING), ("ends_at", ASCENDING)], name="region_ends"),
+        IndexModel([("person_ids", ASCENDING)], name="person"),
+        IndexModel([("status", ASCENDING), ("remind_at", ASCENDING)], name="reminder"),
+    ],
+    BENEFICIARY_PROJECTS: [IndexModel([("agency_id", ASCENDING), ("target_jobs", ASCENDING)], name="agency_jobs")],
     DISMISSALS: [IndexModel([("beneficiary_id", ASCENDING)], name="beneficiary")],  # read with the suggestions
     INTRODUCTIONS: [
         IndexModel([("peer_id", ASCENDING)], name="peer"),  # a peer's record, erasure

@@ -6,6 +6,8 @@ from fastapi import APIRouter
 
 from services.kit.errors import Said
 from services.matching.api import (
+    gathering_links,
+    gatherings,
     internal,
     introductions,
     meetings,
@@ -25,6 +27,8 @@ ROUTERS: tuple[APIRouter, ...] = (
     preparation.router,
     operations.router,
     peer_links.router,
+    gatherings.router,
+    gathering_links.router,
     internal.router,
 )
 

@@ -37,6 +37,15 @@ class Owners:
         """`{beneficiary_id, name, email}`: a minor's legal representative, None for anyone else."""
         return await self.profiles.get(f"/internal/beneficiaries/{beneficiary_id}/guardian?agency_id={agency_id}")
 
+    async def beneficiary_contact(self, beneficiary_id: str, agency_id: str) -> dict[str, Any] | None:
+        """`{beneficiary_id, name, email}`: a beneficiary's own address (a gathering's invitation)."""
+        return await self.profiles.get(f"/internal/beneficiaries/{beneficiary_id}/contact?agency_id={agency_id}")
+
+    async def gathering(self, gathering_id: str) -> dict[str, Any] | None:
+        """`{gathering_id, uid, sequence, status, kind, kind_label, title, starts_at, ends_at, when, town, address,
+        job_labels}`: a forum's, fair's or open day's details, from matching."""
+        return await self.matching.get(f"/internal/gatherings/{gathering_id}")
+
     async def meeting(self, introduction_id: str) -> dict[str, Any] | None:
         """`{introduction_id, uid, purpose, purpose_label, target_job_label, counsellor_present, appointments:
         [{sequence, status, starts_at, ends_at, venue, place, at_agency}]}`: where and when, from matching."""

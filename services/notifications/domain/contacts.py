@@ -39,5 +39,10 @@ def peer_key(peer_id: str) -> str:
     return f"peer:{peer_id}"
 
 
+def beneficiary_key(beneficiary_id: str) -> str:
+    """A beneficiary written to directly (a gathering's invitation), their address asked of profiles."""
+    return f"beneficiary:{beneficiary_id}"
+
+
 def party_key(convention_id: str, role: str) -> str:
     return f"party:{convention_id}:{role}"

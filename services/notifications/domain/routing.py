@@ -15,6 +15,8 @@ class Audience(StrEnum):
     AGENCY_ADMINS = "agency_admins"  # the agency's admins (the payload's agency_id)
     LEGAL_REPRESENTATIVE = "legal_representative"  # a minor beneficiary's (the payload's beneficiary_id)
     PARTIES = "parties"  # a convention's parties (employer, tutor, beneficiary, legal representative)
+    ATTENDEES = "attendees"  # a gathering's beneficiaries in the payload's `attendees` (their own e-mail)
+    WITNESSES = "witnesses"  # a gathering's peers in the payload's `witnesses`
 
 
 class Channel(StrEnum):
@@ -41,6 +43,11 @@ class Kind(StrEnum):
     CONVENTION_TO_VALIDATE = "convention_to_validate"
     CONVENTION_SIGNED = "convention_signed"
     CONVENTION_REMINDER = "convention_reminder"
+    GATHERING_INVITATION = "gathering_invitation"
+    GATHERING_INVITED = "gathering_invited"
+    GATHERING_WITNESS = "gathering_witness"
+    GATHERING_REMINDER = "gathering_reminder"
+    GATHERING_CANCELLED = "gathering_cancelled"
 
 
 class Preference(StrEnum):
@@ -151,7 +158,23 @@ ROUTES: dict[str, tuple[Route, ...]] = {
             (("recipients", "agency"),),
         ),
     ),
+    # forums, fairs, open days: the invited beneficiary (with the calendar file) and their counsellor; the
+    # witness; the day before and a cancellation, everyone registered or invited and the witnesses
+    "matching.gathering.invited": (
+        Route(Kind.GATHERING_INVITATION, Audience.ATTENDEES),
+        Route(Kind.GATHERING_INVITED, Audience.COUNSELLOR),
+    ),
+    "matching.gathering.witness_volunteered": (Route(Kind.GATHERING_WITNESS, Audience.WITNESSES),),
+    "matching.gathering.reminder_due": (
+        Route(Kind.GATHERING_REMINDER, Audience.ATTENDEES),
+        Route(Kind.GATHERING_REMINDER, Audience.WITNESSES),
+    ),
+    "matching.gathering.cancelled": (
+        Route(Kind.GATHERING_CANCELLED, Audience.ATTENDEES),
+        Route(Kind.GATHERING_CANCELLED, Audience.WITNESSES),
+    ),
 }
+GATHERING_CALENDAR_KINDS = frozenset({Kind.GATHERING_INVITATION, Kind.GATHERING_WITNESS, Kind.GATHERING_CANCELLED})
 
 
 # the kinds whose e-mail carries the meeting's calendar invitation (an update, or its cancellation)

@@ -24,6 +24,7 @@ from services.notifications.domain.contacts import (
     PARTY_ROLES_ERASED_WITH_THE_BENEFICIARY,
     Contact,
     PartyLink,
+    beneficiary_key,
     party_key,
     peer_key,
 )
@@ -106,7 +107,8 @@ class Directory:
             return [peer_key(payload.person_id)]
         roles = PARTY_ROLES_ERASED_WITH_THE_BENEFICIARY
         conventions = await self.conventions.forget_roles(payload.person_id, roles)
-        return [party_key(convention_id, role) for convention_id in conventions for role in roles]
+        parties = [party_key(convention_id, role) for convention_id in conventions for role in roles]
+        return [beneficiary_key(payload.person_id), *parties]
 
     # -- read by the dispatcher ------------------------------------------------------------------------
 
@@ -131,6 +133,18 @@ class Directory:
         if found is None:
             return None
         return Contact(f"guardian:{beneficiary_id}", str(found["name"]), str(found["email"]))
+
+    async def beneficiary(self, beneficiary_id: str, agency_id: str) -> Contact | None:
+        """A beneficiary's own address, asked of profiles when a gathering's e-mail is written (kept nowhere
+        here); None without one, or once erased."""
+        found = await self.owners.beneficiary_contact(beneficiary_id, agency_id)
+        if found is None:
+            return None
+        return Contact(beneficiary_key(beneficiary_id), str(found["name"]), str(found["email"]))
+
+    async def gathering(self, gathering_id: str) -> dict[str, Any] | None:
+        """What, when and where a gathering is, asked of matching."""
+        return await self.owners.gathering(gathering_id)
 
     async def meeting(self, introduction_id: str) -> dict[str, Any] | None:
         """Where and when an introduction's meeting is held, asked of matching (None once it is gone)."""

@@ -33,6 +33,8 @@ from services.notifications.domain.routing import (
     routes_for,
 )
 from services.notifications.use_cases.directory import Directory
+from services.notifications.use_cases.gathering_notices import PREFIX as GATHERING_EVENTS
+from services.notifications.use_cases.gathering_notices import GatheringNotices
 from services.notifications.use_cases.inbox import Inbox
 from services.notifications.use_cases.links import Links
 from services.notifications.use_cases.preferences import ChannelChoices
@@ -58,11 +60,15 @@ class Dispatcher:
         self.wake_mailer = wake_mailer
         self.organizer = organizer  # the address invitations come from
         self.agency_name = agency_name or _unnamed
+        self.gatherings = GatheringNotices(directory, links, self._deliver, organizer)
 
     async def dispatch(self, envelope: Envelope) -> None:
         payload, meeting = envelope.payload, None
         routes = routes_for(envelope.event_type, payload)
         agency = await self.agency_name(envelope.tenant_id) if routes and envelope.tenant_id else ""
+        if envelope.event_type.startswith(GATHERING_EVENTS):
+            await self.gatherings.dispatch(envelope, routes, agency)
+            return
         if any(route.kind in MEETING_DETAILS for route in routes):
             meeting = await self._meeting(payload)
             payload = {**payload, "meeting": meeting}

@@ -95,6 +95,24 @@ async def guardian_contact(
     return GuardianContactOut(beneficiary_id=beneficiary_id, name=found.name, email=found.email)
 
 
+class BeneficiaryContactOut(BaseModel):
+    beneficiary_id: str
+    name: str
+    email: str
+
+
+@router.get("/beneficiaries/{beneficiary_id}/contact")
+async def beneficiary_contact(
+    beneficiary_id: str, agency_id: str, caller: Notifications, beneficiaries: BeneficiaryServiceDep
+) -> BeneficiaryContactOut:
+    """Where a beneficiary's own invitations go (forums, fairs, open days); 404 without an address."""
+    found = await beneficiaries.contact(beneficiary_id, agency_id)
+    if found is None or not found.email:
+        raise NotFound("Aucune adresse e-mail à qui écrire.", code="beneficiary_contact_not_found")
+    name = f"{found.first_name} {found.last_name}"
+    return BeneficiaryContactOut(beneficiary_id=beneficiary_id, name=name, email=found.email)
+
+
 class NamesIn(BaseModel):
     staff_id: str = Field(description="the reader: names are given only for the people they may see")
     beneficiary_ids: list[str] = Field(default_factory=list, max_length=500)
@@ -112,7 +130,7 @@ class NamesOut(BaseModel):
 
 
 @router.post("/names")
-async def names(asked: NamesIn, caller: Notifications, service: NameServiceDep) -> NamesOut:
+async def names(asked: NamesIn, caller: NotificationsOrMatching, service: NameServiceDep) -> NamesOut:
     """The names of the people a staff member's notifications are about, for that staff member: their
     agency's beneficiaries, the peers their agency sees; nobody erased. A question, not a change: POST only
     because a page of notifications asks for hundreds of ids."""

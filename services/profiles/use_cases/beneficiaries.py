@@ -37,6 +37,14 @@ class BeneficiaryService:
             return None
         return found
 
+    async def contact(self, beneficiary_id: str, agency_id: str) -> rules.Identity | None:
+        """For the notifications service: where a beneficiary's own invitations go (a gathering's); None
+        for an erased or unknown beneficiary."""
+        found = await self.beneficiaries.get(beneficiary_id, agency_id)
+        if found is None or found.status is rules.Status.ERASED:
+            return None
+        return found.identity
+
     async def register(
         self,
         caller: Caller,

@@ -4,6 +4,7 @@ import { api, dateFr, failure, field, h, onSubmit, select, setTitle, show, staff
 import { INTRODUCTION_STATUS, LEVELS, MODES, PEER_KINDS, PURPOSES, SITUATIONS, TRANSITIONS, jobOf, placeOf } from "../labels.js";
 import { reasonText, timeline } from "../path.js";
 import { agreementBox, proposalSent } from "../agreement.js";
+import { beneficiaryGatherings } from "../gatherings.js";
 
 await staffPage();
 const id = location.pathname.split("/")[3];
@@ -139,7 +140,7 @@ async function loadConventions() {
       : h("p", {}, "Aucune pour l'instant."));
 }
 
-show(summary(), suggestionsBox, introductionsBox, conventionsBox);
+show(summary(), suggestionsBox, introductionsBox, beneficiaryGatherings(id), conventionsBox);
 document.addEventListener("parcours:notification", (event) => {
   if (event.detail.subject_id === id || event.detail.url?.includes(id)) loadSuggestions(0, true);
 });

@@ -6,6 +6,7 @@ import { MODES, PEER_KINDS } from "../labels.js";
 import { timeline } from "../path.js";
 import { ownTestimonies, peerTestimonies } from "../testimony_form.js";
 import { charterSection } from "../charter.js";
+import { witnessSection } from "../gatherings.js";
 
 const path = `/links/peers/${location.pathname.split("/")[3]}`;
 
@@ -51,7 +52,8 @@ async function render(profile, done) {
       timeline(profile.path, profile.labels),
       h("p", { class: "hint" }, "Une étape à corriger ? Répondez à l'e-mail de votre conseiller : il met votre parcours à jour.")),
     await ownTestimonies(path), peerTestimonies(path, profile, async (said) => render(await api("profiles", path, { token: null }), said)),
-    profile.charter.accepted ? charterSection(profile.charter, accept) : null);
+    profile.charter.accepted ? charterSection(profile.charter, accept) : null,
+    witnessSection(path));
   document.getElementById("done")?.focus();
 }
 
