@@ -222,7 +222,6 @@ async def test_a_peer_published_by_another_agency_appears_live_in_the_counsellor
     theirs = await signed_in(browser, console, angers.counsellor)
     await mine.goto(f"/console/beneficiaries/{person}")
     await expect(mine.locator("#suggestions h2")).to_be_visible()
-    before = int(await mine.locator("#unread").inner_text())
 
     published = await profiles.post("/peers", json=regional_peer(), headers=angers.counsellor.headers)
     assert published.status_code == 201, published.text
@@ -230,7 +229,8 @@ async def test_a_peer_published_by_another_agency_appears_live_in_the_counsellor
 
     toast = mine.locator("#toasts .toast").filter(has_text=re.compile(r"nouveaux? pairs? pour Inès Moreau"))
     await expect(toast).to_be_visible(timeout=30_000)
-    await expect(mine.locator("#unread")).not_to_have_text(str(before))
+    # a new group, or the day's group grown and unread again: either way something to read
+    await expect(mine.locator("#unread")).not_to_have_text("0")
     await expect(mine.locator("#suggestions li.card").first).to_be_visible()  # the list refreshed by itself
     await shoot(mine, "live-notification-desktop")
     await mine.locator("#bell").click()
@@ -341,14 +341,14 @@ async def test_a_peer_answers_on_a_phone_then_pauses_and_sets_their_capacity_fro
     await phone.goto(profile_link)
     await expect(phone.get_by_role("heading", level=1)).to_have_text("Mon profil de pair · Karim")
     await expect(phone.get_by_role("list", name="Parcours vécu").get_by_role("listitem")).to_have_count(3)
-    await expect(phone.get_by_label("Votre témoignage")).to_have_value(PEER_EXAMPLE["testimony"])
+    await expect(phone.get_by_label("Votre témoignage", exact=True)).to_have_value(PEER_EXAMPLE["testimony"])
     await phone.get_by_role("button", name="Faire une pause").click()
     await expect(phone.get_by_role("status").filter(has_text="vous êtes en pause")).to_be_visible()
     await phone.get_by_label("Nombre de rencontres par mois, au plus").fill("99")
     await phone.get_by_role("button", name="Enregistrer").click()
     await expect(phone.get_by_label("Nombre de rencontres par mois, au plus")).to_have_attribute("aria-invalid", "true")
     await phone.get_by_label("Nombre de rencontres par mois, au plus").fill("1")
-    await phone.get_by_label("Votre témoignage").fill("Je réponds surtout le soir, en visio.")
+    await phone.get_by_label("Votre témoignage", exact=True).fill("Je réponds surtout le soir, en visio.")
     await phone.get_by_role("button", name="Enregistrer").click()
     await expect(phone.get_by_role("status").filter(has_text="Vos changements sont enregistrés")).to_be_visible()
     await shoot(phone, "peer-profile-phone")
