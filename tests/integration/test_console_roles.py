@@ -171,7 +171,13 @@ async def test_each_role_lands_where_its_work_is(
     # a counsellor: their beneficiaries
     page = await signed_in(browser, console, nantes.counsellor)
     await expect(page.get_by_role("heading", level=1)).to_have_text("Mes bénéficiaires")
-    assert await menu(page) == ["Bénéficiaires", "Mises en relation", "Témoignages", "Immersions PMSMP"]
+    assert await menu(page) == [
+        "Bénéficiaires",
+        "Mises en relation",
+        "Témoignages",
+        "Forums et journées",
+        "Immersions PMSMP",
+    ]
     await no_api_words(page)
     await shoot(page, "roles-counsellor")
     for elsewhere in ("/console/dashboard", "/console/agency", "/console/conventions/to-validate"):
