@@ -240,6 +240,17 @@ async def _stream_cells(http: httpx.AsyncClient, access: PlatformAccess, world: 
             report.violations.append(Violation(f"notifications GET /inbox/stream as {caller}", expect, status, ""))
 
 
+async def asked(http: httpx.AsyncClient, method: str, url: str, headers: dict[str, str], body: Any) -> httpx.Response:
+    """One cell's request, as a polite client sends it: a 429 (the secure links' limits, which the matrix's
+    hundreds of requests on one link reach) is asked again once its `Retry-After` has passed."""
+    for _ in range(5):
+        answer = await http.request(method, url, headers=headers, json=body)
+        if answer.status_code != 429:
+            return answer
+        await asyncio.sleep(float(answer.headers.get("Retry-After", "5")) + 0.5)
+    return answer
+
+
 async def run_authorization_matrix(
     access: PlatformAccess, world: World | None = None, *, concurrency: int = 4
 ) -> MatrixReport:
@@ -254,7 +265,7 @@ async def run_authorization_matrix(
         async def run(cell: Cell) -> None:
             url, method, headers, body = _request(cell, world, access)
             async with limit:
-                answer = await http.request(method, url, headers=headers, json=body)
+                answer = await asked(http, method, url, headers, body)
             report.cells += 1
             report.answers[f"{cell.expect} -> {answer.status_code}"] += 1
             seen = Violation(cell.label, cell.expect, answer.status_code, answer.text[:300])
