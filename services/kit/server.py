@@ -20,5 +20,9 @@ def serve(settings: S, build_app: Callable[[S], FastAPI]) -> None:
         port=settings.http_port,
         log_config=None,
         timeout_graceful_shutdown=10,
+        # longer than a client's own idle expiry (httpx: 5 s, the same as uvicorn's default): a client then
+        # drops an idle connection before the server does, instead of sending a request down one the server
+        # is closing (seen as a ReadError on a busy machine)
+        timeout_keep_alive=30,
         access_log=False,
     )

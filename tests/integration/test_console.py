@@ -88,7 +88,7 @@ REGION = "53"
 async def team(profiles: httpx.AsyncClient, name: str, region: str = REGION) -> Team:
     created = await profiles.post(
         "/agencies",
-        json={"name": f"{name} {uuid.uuid4().hex[:4]}", "kind": "mission_locale", "region_code": region},
+        json={"name": f"{name} {uuid.uuid4().hex[:12]}", "kind": "mission_locale", "region_code": region},
         headers=as_operator(),
     )
     assert created.status_code == 201, created.text

@@ -46,7 +46,7 @@ REGION = "24"
 async def lone_agency(profiles: httpx.AsyncClient) -> Agency:
     created = await profiles.post(
         "/agencies",
-        json={"name": f"Mission locale {uuid.uuid4().hex[:4]}", "kind": "mission_locale", "region_code": REGION},
+        json={"name": f"Mission locale {uuid.uuid4().hex[:12]}", "kind": "mission_locale", "region_code": REGION},
         headers=as_operator(),
     )
     assert created.status_code == 201, created.text

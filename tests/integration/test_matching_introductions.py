@@ -32,7 +32,7 @@ REGION = "28"
 async def agency(profiles: httpx.AsyncClient, name: str, region: str = REGION) -> Agency:
     created = await profiles.post(
         "/agencies",
-        json={"name": f"{name} {uuid.uuid4().hex[:4]}", "kind": "mission_locale", "region_code": region},
+        json={"name": f"{name} {uuid.uuid4().hex[:12]}", "kind": "mission_locale", "region_code": region},
         headers=as_operator(),
     )
     assert created.status_code == 201, created.text

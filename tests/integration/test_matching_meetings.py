@@ -56,7 +56,7 @@ async def agency_and_counsellor(profiles: httpx.AsyncClient, name: str, region: 
     """An agency whose counsellor's address is known (their e-mails are read in the catcher)."""
     created = await profiles.post(
         "/agencies",
-        json={"name": f"{name} {uuid.uuid4().hex[:4]}", "kind": "mission_locale", "region_code": region},
+        json={"name": f"{name} {uuid.uuid4().hex[:12]}", "kind": "mission_locale", "region_code": region},
         headers=as_operator(),
     )
     assert created.status_code == 201, created.text

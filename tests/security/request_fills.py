@@ -121,11 +121,11 @@ def body_for(route_key: str, side: Side, world: World) -> dict[str, Any] | None:
             "password": PASSWORD,
         },
         "profiles POST /agencies": lambda: {
-            "name": f"Mission locale Matrice {uuid.uuid4().hex[:4]}",
+            "name": f"Mission locale Matrice {uuid.uuid4().hex[:12]}",
             "kind": "mission_locale",
             "region_code": side.region_code,
         },
-        "profiles PATCH /agencies/{agency_id}": lambda: {"name": f"Mission locale Matrice {uuid.uuid4().hex[:4]}"},
+        "profiles PATCH /agencies/{agency_id}": lambda: {"name": f"Mission locale Matrice {uuid.uuid4().hex[:12]}"},
         "profiles POST /beneficiaries": _beneficiary,
         "profiles PATCH /beneficiaries/{beneficiary_id}": lambda: {"project": BENEFICIARY_EXAMPLE["project"]},
         "profiles POST /beneficiaries/{beneficiary_id}/close": lambda: {"outcome": "employment"},
