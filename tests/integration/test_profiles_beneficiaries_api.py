@@ -28,7 +28,7 @@ class Agency:
 
 
 async def agency(profiles: httpx.AsyncClient, name: str) -> Agency:
-    agency_id = await new_agency(profiles, f"{name} {uuid.uuid4().hex[:4]}")
+    agency_id = await new_agency(profiles, f"{name} {uuid.uuid4().hex[:12]}")
     counsellor = bearer(await login(profiles, await new_staff(profiles, agency_id, ["counsellor"], as_operator())))
     colleague = bearer(await login(profiles, await new_staff(profiles, agency_id, ["validator"], as_operator())))
     return Agency(agency_id, counsellor, colleague)
